@@ -1,0 +1,435 @@
+/*
+ * api.c - the JSON API (docs/api.md). Bodies are untrusted: every key is
+ * checked against the keys the endpoint knows, every value's type and
+ * range, before anything is written.
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "cases.h"
+#include "handlers.h"
+#include "i18n.h"
+#include "log.h"
+
+/*
+ * Refuses keys of r->json not in allowed (NULL-terminated). Returns 0 when
+ * all are known, else answers 400 naming them and returns 1.
+ */
+static int
+known_keys(struct req *r, const char *const *allowed)
+{
+	const char *key;
+	json_t *v, *fields = NULL;
+
+	json_object_foreach(r->json, key, v) {
+		const char *const *a;
+
+		for (a = allowed; *a; a++)
+			if (strcmp(*a, key) == 0)
+				break;
+		if (*a)
+			continue;
+		if (fields == NULL)
+			fields = json_object();
+		json_object_set_new(fields, key, json_string(_("Unknown field.")));
+	}
+	if (fields == NULL)
+		return 0;
+	resp_error(r, 400, _("The request contains unknown fields."), fields);
+	return 1;
+}
+
+static int
+field_error(struct req *r, const char *field, const char *msg)
+{
+	return resp_error(r, 400, msg, json_pack("{s:s}", field, msg));
+}
+
+/* Parses an optional positive page number / size from the query. */
+static int64_t
+query_int(struct req *r, const char *name, int64_t def, int64_t min,
+    int64_t max, bool *bad)
+{
+	const char *s = req_query(r, name);
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return def;
+	v = strtoll(s, &end, 10);
+	if (*end || v < min || v > max) {
+		*bad = true;
+		return def;
+	}
+	return v;
+}
+
+int
+api_health(struct req *r)
+{
+	return resp_json(r, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+static json_t *
+user_json(const struct user *u)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)u->id,
+	    "username", u->username, "role", role_name(u->role),
+	    "office", u->office_code,
+	    "lang", u->lang >= 0 ? lang_code((enum lang)u->lang) : "");
+}
+
+int
+api_login(struct req *r)
+{
+	static const char *const keys[] = { "username", "password", NULL };
+	const char *username, *password;
+	char token[CRYPT_TOKEN_HEX], csrf[CRYPT_TOKEN_HEX];
+	struct user u;
+	enum auth_result ar;
+	json_t *body;
+
+	if (known_keys(r, keys))
+		return 0;
+	username = json_string_value(json_object_get(r->json, "username"));
+	password = json_string_value(json_object_get(r->json, "password"));
+	if (username == NULL || password == NULL || *username == '\0')
+		return resp_error(r, 400,
+		    _("Give a username and a password."), NULL);
+	ar = auth_login(r, username, password, &u, token, csrf);
+	switch (ar) {
+	case AUTH_OK:
+		break;
+	case AUTH_BAD:
+		return resp_error(r, 401, _("Invalid username or password."),
+		    NULL);
+	case AUTH_LOCKED:
+		return resp_error(r, 429, _("Too many failed attempts. Try "
+		    "again in a few minutes."), NULL);
+	case AUTH_ERROR:
+	default:
+		return -1;
+	}
+	resp_cookie(r, "ctm_session", token, r->app->cfg.session_max, true);
+	r->lang = u.lang >= 0 ? (enum lang)u.lang : r->lang;
+	body = json_pack("{s:s,s:o}", "csrf_token", csrf, "user",
+	    user_json(&u));
+	sodium_memzero(token, sizeof(token));
+	return resp_json(r, 200, body);
+}
+
+int
+api_logout(struct req *r)
+{
+	if (auth_logout(r) < 0)
+		return -1;
+	resp_cookie(r, "ctm_session", "", 0, true);
+	return resp_json(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+int
+api_me(struct req *r)
+{
+	return resp_json(r, 200, user_json(&r->user));
+}
+
+int
+api_me_update(struct req *r)
+{
+	static const char *const keys[] = { "lang", NULL };
+	json_t *v;
+	int l;
+
+	if (known_keys(r, keys))
+		return 0;
+	v = json_object_get(r->json, "lang");
+	if (v == NULL)
+		return resp_json(r, 200, user_json(&r->user));
+	l = lang_from_code(json_string_value(v));
+	if (l < 0)
+		return field_error(r, "lang",
+		    _("Choose one of the languages en, fr, es."));
+	if (db_user_set_lang(r->app->db, r->user.id, l) != DB_OK)
+		return -1;
+	r->user.lang = l;
+	r->lang = (enum lang)l;
+	i18n_use(r->lang);
+	return resp_json(r, 200, user_json(&r->user));
+}
+
+struct list_ctx {
+	json_t *arr;
+};
+
+static int
+list_cb(void *arg, const struct case_row *c)
+{
+	struct list_ctx *ctx = arg;
+
+	return json_array_append_new(ctx->arr, case_json(c));
+}
+
+int
+api_cases_list(struct req *r)
+{
+	struct case_filter f = { 0 };
+	struct list_ctx ctx;
+	const char *st = req_query(r, "status");
+	int64_t total = 0, page, per_page;
+	bool bad = false;
+
+	if (!role_can(r->user.role, PERM_CASE_READ))
+		return resp_error(r, 403, _("You are not allowed to see cases."),
+		    NULL);
+	f.office_id = cases_office_scope(r);
+	f.status = -1;
+	if (st && *st) {
+		f.status = case_status_from_code(st);
+		if (f.status < 0)
+			return field_error(r, "status", _("Unknown case status."));
+	}
+	page = query_int(r, "page", 1, 1, 1000000, &bad);
+	per_page = query_int(r, "per_page", 50, 1, 500, &bad);
+	if (bad)
+		return resp_error(r, 400, _("Invalid page or page size."), NULL);
+	f.limit = per_page;
+	f.offset = (page - 1) * per_page;
+	ctx.arr = json_array();
+	if (ctx.arr == NULL)
+		return -1;
+	if (db_case_list(r->app->db, &f, list_cb, &ctx, &total) != DB_OK) {
+		json_decref(ctx.arr);
+		return -1;
+	}
+	if (audit(r, "case.list", 0, NULL, json_pack("{s:I,s:I}", "page",
+	    (json_int_t)page, "count", (json_int_t)json_array_size(ctx.arr))) < 0) {
+		json_decref(ctx.arr);
+		return -1;
+	}
+	return resp_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "cases", ctx.arr,
+	    "total", (json_int_t)total, "page", (json_int_t)page, "per_page",
+	    (json_int_t)per_page));
+}
+
+/* Reads "assigned_to": a positive integer or null. 0 for null. */
+static int
+get_assignee(struct req *r, json_t *v, int64_t *out)
+{
+	if (json_is_null(v)) {
+		*out = 0;
+		return 0;
+	}
+	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+		field_error(r, "assigned_to",
+		    _("Give a user id, or null for nobody."));
+		return 1;
+	}
+	*out = json_integer_value(v);
+	return 0;
+}
+
+int
+api_cases_create(struct req *r)
+{
+	static const char *const keys[] = { "office", "status", "assigned_to",
+	    NULL };
+	struct case_row c;
+	json_t *v;
+	const char *office = NULL, *msg, *field;
+	int status = -1, rc;
+	int64_t assignee = 0;
+
+	if (known_keys(r, keys))
+		return 0;
+	if ((v = json_object_get(r->json, "office")) != NULL) {
+		if (!json_is_string(v))
+			return field_error(r, "office", _("Give an office code."));
+		office = json_string_value(v);
+	}
+	if ((v = json_object_get(r->json, "status")) != NULL) {
+		status = case_status_from_code(json_string_value(v));
+		if (status < 0)
+			return field_error(r, "status", _("Unknown case status."));
+	}
+	if ((v = json_object_get(r->json, "assigned_to")) != NULL &&
+	    get_assignee(r, v, &assignee))
+		return 0;
+	rc = cases_create(r, office, status, assignee, &c, &msg, &field);
+	if (rc < 0)
+		return -1;
+	if (rc > 0 && field == NULL)
+		return resp_error(r, 403, msg, NULL);
+	if (rc > 0)
+		return field_error(r, field, msg);
+	return resp_json(r, 201, json_pack("{s:I,s:s}", "id", (json_int_t)c.id,
+	    "case_number", c.number));
+}
+
+static int
+not_found(struct req *r)
+{
+	return resp_error(r, 404, _("This case does not exist."), NULL);
+}
+
+int
+api_case_get(struct req *r)
+{
+	struct case_row c;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_CASE_READ)) {
+		if (audit(r, "case.view.denied", r->id, NULL, NULL) < 0)
+			return -1;
+		return resp_error(r, 403, _("You are not allowed to see cases."),
+		    NULL);
+	}
+	rc = cases_load(r, r->id, &c, "case.view.denied");
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return not_found(r);
+	if (audit(r, "case.view", c.id, NULL, NULL) < 0)
+		return -1;
+	return resp_json(r, 200, case_json(&c));
+}
+
+int
+api_case_patch(struct req *r)
+{
+	static const char *const keys[] = { "status", "assigned_to", "version",
+	    NULL };
+	struct case_row c;
+	json_t *v;
+	int rc, status, version = -1;
+	int64_t assignee;
+	const char *p;
+
+	if (known_keys(r, keys))
+		return 0;
+	if (!role_can(r->user.role, PERM_CASE_UPDATE)) {
+		if (audit(r, "case.update.denied", r->id, NULL, NULL) < 0)
+			return -1;
+		return resp_error(r, 403,
+		    _("You are not allowed to change cases."), NULL);
+	}
+	rc = cases_load(r, r->id, &c, "case.update.denied");
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return not_found(r);
+	status = (int)c.status;
+	assignee = c.assigned_to;
+	if ((v = json_object_get(r->json, "status")) != NULL) {
+		status = case_status_from_code(json_string_value(v));
+		if (status < 0)
+			return field_error(r, "status", _("Unknown case status."));
+	}
+	if ((v = json_object_get(r->json, "assigned_to")) != NULL) {
+		if (get_assignee(r, v, &assignee))
+			return 0;
+		p = cases_assignee_problem(r, c.office_id, assignee);
+		if (p)
+			return field_error(r, "assigned_to", p);
+	}
+	if ((v = json_object_get(r->json, "version")) != NULL) {
+		if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+		    json_integer_value(v) > INT32_MAX)
+			return field_error(r, "version",
+			    _("Give the version you read."));
+		version = (int)json_integer_value(v);
+	}
+	rc = cases_update(r, &c, version, (enum case_status)status, assignee);
+	if (rc == DB_CONFLICT || rc == DB_NOTFOUND)
+		return resp_error(r, 409, _("Someone else changed this case in "
+		    "the meantime. Reload it and try again."), NULL);
+	if (rc != DB_OK)
+		return -1;
+	return resp_json(r, 200, case_json(&c));
+}
+
+static int64_t
+parse_iso(const char *s, bool *bad)
+{
+	struct tm tm;
+	const char *end;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL) {
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(s, "%Y-%m-%d", &tm);
+	}
+	if (end == NULL || (*end && strcmp(end, "Z") != 0)) {
+		*bad = true;
+		return 0;
+	}
+	return (int64_t)timegm(&tm);
+}
+
+static int
+audit_cb(void *arg, const struct audit_entry *e)
+{
+	json_t *arr = arg, *detail = NULL, *o;
+	char at[32];
+	struct tm tm;
+	time_t t = (time_t)e->at;
+
+	gmtime_r(&t, &tm);
+	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (e->detail[0])
+		detail = json_loads(e->detail, 0, NULL);
+	o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:s,s:o}", "id",
+	    (json_int_t)e->id, "at", at, "user", e->username, "ip", e->ip,
+	    "action", e->action, "case_id",
+	    e->case_id ? json_integer(e->case_id) : json_null(), "object",
+	    e->object, "detail", detail ? detail : json_null());
+	return json_array_append_new(arr, o);
+}
+
+int
+api_audit(struct req *r)
+{
+	struct audit_filter f = { 0 };
+	json_t *arr;
+	int64_t total = 0, page, per_page;
+	bool bad = false;
+
+	if (!role_can(r->user.role, PERM_AUDIT_READ))
+		return resp_error(r, 403,
+		    _("Only administrators can read the audit trail."), NULL);
+	f.username = req_query(r, "user");
+	if (f.username && *f.username == '\0')
+		f.username = NULL;
+	f.action = req_query(r, "action");
+	if (f.action && *f.action == '\0')
+		f.action = NULL;
+	f.case_id = query_int(r, "case", 0, 1, INT64_MAX / 2, &bad);
+	f.from = parse_iso(req_query(r, "from"), &bad);
+	f.to = parse_iso(req_query(r, "to"), &bad);
+	page = query_int(r, "page", 1, 1, 1000000, &bad);
+	per_page = query_int(r, "per_page", 100, 1, 1000, &bad);
+	if (bad)
+		return resp_error(r, 400, _("Invalid filter."), NULL);
+	f.limit = per_page;
+	f.offset = (page - 1) * per_page;
+	arr = json_array();
+	if (arr == NULL)
+		return -1;
+	if (db_audit_list(r->app->db, &f, audit_cb, arr, &total) != DB_OK) {
+		json_decref(arr);
+		return -1;
+	}
+	return resp_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "entries", arr,
+	    "total", (json_int_t)total, "page", (json_int_t)page, "per_page",
+	    (json_int_t)per_page));
+}

@@ -1,0 +1,20 @@
+/*
+ * audit.h - writing the audit trail from a request.
+ *
+ * Fills who (the session user, or the username as typed for logins),
+ * when and from which address from r. detail is a JSON object (stolen,
+ * may be NULL). A failure to audit is logged and returned as -1: callers
+ * of reads of case data must then refuse the read.
+ */
+#ifndef CTM_AUDIT_H
+#define CTM_AUDIT_H
+
+#include "http.h"
+
+int audit(struct req *r, const char *action, int64_t case_id,
+    const char *object, json_t *detail);
+/* Same, naming the user explicitly (logins before a session exists). */
+int audit_as(struct req *r, int64_t user_id, const char *username,
+    const char *action, json_t *detail);
+
+#endif

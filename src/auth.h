@@ -1,0 +1,45 @@
+/*
+ * auth.h - logins, sessions and login throttling.
+ *
+ * Session tokens are 256 random bits, given to the browser once and
+ * stored only as their BLAKE2b hash. Failed logins are counted per
+ * username (whether or not the user exists, so the answer never tells)
+ * and per address; past the limit the key is locked for a while.
+ */
+#ifndef CTM_AUTH_H
+#define CTM_AUTH_H
+
+#include "crypt.h"
+#include "http.h"
+
+enum auth_result {
+	AUTH_OK,
+	AUTH_BAD,		/* wrong username or password, or disabled */
+	AUTH_LOCKED,		/* too many failures: try later */
+	AUTH_ERROR,
+};
+
+/* Minimum password length for new passwords. */
+#define AUTH_PASSWORD_MIN 10
+#define AUTH_PASSWORD_MAX 256
+
+/*
+ * Checks username/password (untrusted) and on success creates a session:
+ * token (for the cookie) and csrf are written to the caller's buffers,
+ * u receives the user. Audits login.ok / login.failed / login.locked.
+ */
+enum auth_result auth_login(struct req *r, const char *username,
+    const char *password, struct user *u, char token[CRYPT_TOKEN_HEX],
+    char csrf[CRYPT_TOKEN_HEX]);
+
+/* Looks up the session of token; fills r->user, r->sess, r->authed.
+ * Expired sessions are deleted. Returns 0 when authenticated. */
+int auth_session(struct req *r, const char *token);
+/* Ends r's session. */
+int auth_logout(struct req *r);
+/* Returns a translated message when pw is not acceptable, else NULL. */
+const char *auth_password_problem(const char *pw);
+/* Forgets throttling state (tests, admin unlock). */
+void auth_throttle_reset(void);
+
+#endif

@@ -1,0 +1,232 @@
+#include "compat.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "cases.h"
+#include "i18n.h"
+#include "log.h"
+
+static const char *const status_codes[CASE_STATUS__MAX] = {
+	[CASE_ACTIVE] = "Active",
+	[CASE_FOLLOWUP] = "FollowUp",
+	[CASE_CLOSED] = "Closed",
+	[CASE_CLOSED_REFERRED] = "ClosedReferred",
+};
+
+static const char *const status_labels[CASE_STATUS__MAX] = {
+	[CASE_ACTIVE] = N_("Active"),
+	[CASE_FOLLOWUP] = N_("Follow-up"),
+	[CASE_CLOSED] = N_("Closed"),
+	[CASE_CLOSED_REFERRED] = N_("Closed and referred"),
+};
+
+const char *
+case_status_code(enum case_status s)
+{
+	return s >= 0 && s < CASE_STATUS__MAX ? status_codes[s] : "Active";
+}
+
+const char *
+case_status_label(enum case_status s)
+{
+	return s >= 0 && s < CASE_STATUS__MAX ? _(status_labels[s]) : "?";
+}
+
+int
+case_status_from_code(const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < CASE_STATUS__MAX; i++)
+		if (strcmp(s, status_codes[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool
+cases_visible(const struct req *r, const struct case_row *c)
+{
+	if (!r->authed)
+		return false;
+	switch (role_scope(r->user.role)) {
+	case SCOPE_ALL:
+		return true;
+	case SCOPE_OFFICE:
+		return c->office_id == r->user.office_id;
+	case SCOPE_NONE:
+	default:
+		return false;
+	}
+}
+
+int64_t
+cases_office_scope(const struct req *r)
+{
+	switch (role_scope(r->user.role)) {
+	case SCOPE_ALL:
+		return 0;
+	case SCOPE_OFFICE:
+		return r->user.office_id;
+	case SCOPE_NONE:
+	default:
+		return -1;
+	}
+}
+
+int
+cases_load(struct req *r, int64_t id, struct case_row *c,
+    const char *denied_action)
+{
+	int rc = db_case_get(r->app->db, id, c);
+
+	if (rc != DB_OK)
+		return rc;
+	if (!cases_visible(r, c)) {
+		if (audit(r, denied_action, id, NULL, NULL) < 0)
+			return DB_ERROR;
+		return DB_NOTFOUND;
+	}
+	return DB_OK;
+}
+
+static json_t *
+iso_time(int64_t t)
+{
+	char s[32];
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(s);
+}
+
+json_t *
+case_json(const struct case_row *c)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:i}",
+	    "id", (json_int_t)c->id,
+	    "case_number", c->number,
+	    "office", c->office_code,
+	    "status", case_status_code(c->status),
+	    "assigned_to", c->assigned_to ? json_integer(c->assigned_to) :
+	    json_null(),
+	    "assigned_username", c->assigned_to ?
+	    json_string(c->assigned_username) : json_null(),
+	    "created_at", iso_time(c->created_at),
+	    "updated_at", iso_time(c->updated_at),
+	    "version", c->version);
+}
+
+const char *
+cases_assignee_problem(struct req *r, int64_t office_id, int64_t uid)
+{
+	struct user u;
+	int rc;
+
+	if (uid == 0)
+		return NULL;
+	rc = db_user_get(r->app->db, uid, &u);
+	if (rc != DB_OK || u.disabled || u.office_id != office_id ||
+	    (u.role != ROLE_CASEWORKER && u.role != ROLE_OFFICE_MANAGER))
+		return _("Choose an active caseworker or office manager of the "
+		    "case's office.");
+	return NULL;
+}
+
+int
+cases_create(struct req *r, const char *office_code, int status,
+    int64_t assigned_to, struct case_row *c, const char **msg,
+    const char **field)
+{
+	struct office o;
+	struct tm tm;
+	time_t now = (time_t)r->now;
+	int64_t office_id = r->user.office_id;
+	const char *p;
+
+	if (!role_can(r->user.role, PERM_CASE_CREATE)) {
+		*msg = _("You are not allowed to create cases.");
+		*field = NULL;
+		return 1;
+	}
+	if (office_code && *office_code) {
+		int rc = db_office_by_code(r->app->db, office_code, &o);
+
+		if (rc == DB_ERROR)
+			return -1;
+		if (rc != DB_OK || (role_scope(r->user.role) == SCOPE_OFFICE &&
+		    o.id != r->user.office_id)) {
+			*msg = _("Unknown office, or not yours.");
+			*field = "office";
+			return 1;
+		}
+		office_id = o.id;
+	}
+	if (status < 0)
+		status = CASE_ACTIVE;
+	p = cases_assignee_problem(r, office_id, assigned_to);
+	if (p) {
+		*msg = p;
+		*field = "assigned_to";
+		return 1;
+	}
+	gmtime_r(&now, &tm);
+	if (db_case_create(r->app->db, office_id, tm.tm_year + 1900,
+	    (enum case_status)status, assigned_to, r->user.id, r->now,
+	    c) != DB_OK)
+		return -1;
+	if (audit(r, "case.create", c->id, NULL,
+	    json_pack("{s:s,s:s}", "case_number", c->number, "office",
+	    c->office_code)) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+audit_change(struct req *r, int64_t case_id, const char *field, json_t *old,
+    json_t *new)
+{
+	return audit(r, "case.update", case_id, NULL,
+	    json_pack("{s:s,s:o,s:o}", "field", field, "old", old, "new", new));
+}
+
+int
+cases_update(struct req *r, struct case_row *c, int expected_version,
+    enum case_status status, int64_t assigned_to)
+{
+	struct case_row before = *c;
+	int rc;
+
+	if (status == c->status && assigned_to == c->assigned_to)
+		return DB_OK;
+	if (db_begin(r->app->db) != DB_OK)
+		return DB_ERROR;
+	rc = db_case_update(r->app->db, c->id,
+	    expected_version < 0 ? c->version : expected_version, status,
+	    assigned_to, r->now);
+	if (rc != DB_OK)
+		goto fail;
+	rc = DB_ERROR;
+	if (status != before.status &&
+	    audit_change(r, c->id, "status",
+	    json_string(case_status_code(before.status)),
+	    json_string(case_status_code(status))) < 0)
+		goto fail;
+	if (assigned_to != before.assigned_to &&
+	    audit_change(r, c->id, "assigned_to",
+	    before.assigned_to ? json_integer(before.assigned_to) : json_null(),
+	    assigned_to ? json_integer(assigned_to) : json_null()) < 0)
+		goto fail;
+	if (db_commit(r->app->db) != DB_OK)
+		goto fail;
+	return db_case_get(r->app->db, c->id, c);
+fail:
+	db_rollback(r->app->db);
+	return rc;
+}

@@ -1,0 +1,59 @@
+/*
+ * cases.h - who may see and change a case, and how a change is made.
+ *
+ * The API and the pages both go through these, so the scoping rules,
+ * validation and audit of cases exist once.
+ */
+#ifndef CTM_CASES_H
+#define CTM_CASES_H
+
+#include "http.h"
+
+/* HTCDS cas_Status code ("Active", …). */
+const char *case_status_code(enum case_status s);
+/* Translated label for pages. */
+const char *case_status_label(enum case_status s);
+/* -1 for an unknown code. */
+int case_status_from_code(const char *s);
+
+/* True when r's user may see case c. */
+bool cases_visible(const struct req *r, const struct case_row *c);
+/*
+ * Loads case id for r's user. DB_OK when it exists and is visible;
+ * DB_NOTFOUND when it does not exist or is out of scope (the latter
+ * audited as denied_action). DB_ERROR on failure.
+ */
+int cases_load(struct req *r, int64_t id, struct case_row *c,
+    const char *denied_action);
+/* Office filter for lists: 0 for all, the user's office, or -1 for none. */
+int64_t cases_office_scope(const struct req *r);
+
+/* The case as API JSON (new reference). */
+json_t *case_json(const struct case_row *c);
+
+/*
+ * Whether uid may be assigned cases of office_id: an active caseworker or
+ * office manager of that office. Returns a translated message or NULL.
+ */
+const char *cases_assignee_problem(struct req *r, int64_t office_id,
+    int64_t uid);
+
+/*
+ * Creates a case for r's user in office (NULL: the user's own office;
+ * office staff can only create in their own). On a problem, returns 1
+ * with *msg and *field (static strings) set; 0 on success; -1 on failure.
+ */
+int cases_create(struct req *r, const char *office_code, int status,
+    int64_t assigned_to, struct case_row *c, const char **msg,
+    const char **field);
+
+/*
+ * Changes status and/or assignee (pass the current values to leave them)
+ * if c->version still holds (expected_version < 0: don't check). Audits
+ * one case.update row per changed field. Returns DB_OK, DB_CONFLICT,
+ * or DB_ERROR; c is refreshed on success.
+ */
+int cases_update(struct req *r, struct case_row *c, int expected_version,
+    enum case_status status, int64_t assigned_to);
+
+#endif

@@ -1,0 +1,702 @@
+/*
+ * cli.c - ctm's commands: init, office, user, demo, serve.
+ *
+ * Arguments are untrusted in the sense that mistakes must give a clear
+ * message on stderr and a non-zero exit status, never a crash. Passwords
+ * are read from standard input (never from arguments, which other users
+ * can see in the process list).
+ */
+#include "compat.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "auth.h"
+#include "cli.h"
+#include "crypt.h"
+#include "db.h"
+#include "http.h"
+#include "i18n.h"
+#include "log.h"
+
+#ifndef CTM_LOCALEDIR
+#define CTM_LOCALEDIR "/usr/share/locale"
+#endif
+
+struct opts {
+	const char *db;
+	const char *code;
+	const char *name;
+	const char *country;
+	const char *username;
+	const char *role;
+	const char *office;
+	const char *listen;
+	const char *tls_cert;
+	const char *tls_key;
+	const char *passwords_file;
+	bool hq;
+	bool password_stdin;
+	int64_t session_idle;
+	int64_t session_max;
+	bool help;
+};
+
+enum {
+	OPT_DB = 256, OPT_CODE, OPT_NAME, OPT_COUNTRY, OPT_HQ, OPT_USERNAME,
+	OPT_ROLE, OPT_OFFICE, OPT_PWSTDIN, OPT_LISTEN, OPT_TLS_CERT,
+	OPT_TLS_KEY, OPT_PWFILE, OPT_IDLE, OPT_MAX, OPT_HELP,
+};
+
+static const struct option longopts[] = {
+	{ "db", required_argument, NULL, OPT_DB },
+	{ "code", required_argument, NULL, OPT_CODE },
+	{ "name", required_argument, NULL, OPT_NAME },
+	{ "country", required_argument, NULL, OPT_COUNTRY },
+	{ "hq", no_argument, NULL, OPT_HQ },
+	{ "username", required_argument, NULL, OPT_USERNAME },
+	{ "role", required_argument, NULL, OPT_ROLE },
+	{ "office", required_argument, NULL, OPT_OFFICE },
+	{ "password-stdin", no_argument, NULL, OPT_PWSTDIN },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "tls-cert", required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key", required_argument, NULL, OPT_TLS_KEY },
+	{ "passwords-file", required_argument, NULL, OPT_PWFILE },
+	{ "session-idle", required_argument, NULL, OPT_IDLE },
+	{ "session-max", required_argument, NULL, OPT_MAX },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char usage_main[] =
+"usage: ctm COMMAND [OPTIONS]\n"
+"\n"
+"ctm keeps the case files of people assisted after trafficking.\n"
+"\n"
+"commands:\n"
+"  init    --db PATH                      new database with office HQ and an admin\n"
+"  office  add --db PATH --code C --name N --country ISO2 [--hq]\n"
+"  office  list --db PATH\n"
+"  user    add --db PATH --username U --role R --office C --password-stdin\n"
+"  user    list --db PATH\n"
+"  user    passwd|disable|enable --db PATH --username U [--password-stdin]\n"
+"  demo    --db PATH [--passwords-file F]   demo offices, accounts and cases\n"
+"  serve   --db PATH [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
+"          [--session-idle SECONDS] [--session-max SECONDS]\n"
+"\n"
+"roles: admin, caseworker, office-manager, programme-manager, researcher\n"
+"`ctm COMMAND --help` describes one command; `ctm --version` prints the version.\n";
+
+static const struct {
+	const char *cmd;
+	const char *text;
+} usages[] = {
+	{ "init", "usage: ctm init --db PATH\n\n"
+	  "Creates a new database with a headquarters office HQ and a first\n"
+	  "user 'admin' whose password is printed once.\n" },
+	{ "office", "usage: ctm office add --db PATH --code CODE --name NAME --country ISO2 [--hq]\n"
+	  "       ctm office list --db PATH\n\n"
+	  "CODE: 2 to 10 letters or digits (e.g. BKK); ISO2: ISO 3166-1 alpha-2.\n" },
+	{ "user", "usage: ctm user add --db PATH --username U --role ROLE --office CODE --password-stdin\n"
+	  "       ctm user list --db PATH\n"
+	  "       ctm user passwd --db PATH --username U --password-stdin\n"
+	  "       ctm user disable|enable --db PATH --username U\n\n"
+	  "ROLE: admin, caseworker, office-manager, programme-manager, researcher.\n"
+	  "Passwords have at least 10 characters and are read from standard input.\n" },
+	{ "demo", "usage: ctm demo --db PATH [--passwords-file F]\n\n"
+	  "Creates PATH if absent and adds demo offices (HQ, BKK, BOG), one account\n"
+	  "per role and a few cases. The generated passwords are written to F\n"
+	  "(default: demo-passwords.txt beside the database), readable only by you.\n" },
+	{ "serve", "usage: ctm serve --db PATH [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
+	  "                 [--session-idle SECONDS] [--session-max SECONDS]\n\n"
+	  "Serves the web interface and the API (default 127.0.0.1:8080).\n"
+	  "Prints 'listening on URL' when ready; SIGTERM or SIGINT stop it cleanly.\n" },
+};
+
+static int
+usage(const char *cmd, bool ok)
+{
+	size_t i;
+
+	for (i = 0; cmd && i < ARRAY_SIZE(usages); i++)
+		if (strcmp(cmd, usages[i].cmd) == 0) {
+			fputs(usages[i].text, ok ? stdout : stderr);
+			return ok ? 0 : 2;
+		}
+	fputs(usage_main, ok ? stdout : stderr);
+	return ok ? 0 : 2;
+}
+
+static int
+fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ctm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+static int
+parse_seconds(const char *s, int64_t *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || *end || v < 1 || v > 30LL * 24 * 3600)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Parses options after the command words; returns -1 on a bad option. */
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->listen = "127.0.0.1:8080";
+	o->session_idle = 30 * 60;
+	o->session_max = 12 * 3600;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_DB: o->db = optarg; break;
+		case OPT_CODE: o->code = optarg; break;
+		case OPT_NAME: o->name = optarg; break;
+		case OPT_COUNTRY: o->country = optarg; break;
+		case OPT_HQ: o->hq = true; break;
+		case OPT_USERNAME: o->username = optarg; break;
+		case OPT_ROLE: o->role = optarg; break;
+		case OPT_OFFICE: o->office = optarg; break;
+		case OPT_PWSTDIN: o->password_stdin = true; break;
+		case OPT_LISTEN: o->listen = optarg; break;
+		case OPT_TLS_CERT: o->tls_cert = optarg; break;
+		case OPT_TLS_KEY: o->tls_key = optarg; break;
+		case OPT_PWFILE: o->passwords_file = optarg; break;
+		case OPT_IDLE:
+			if (parse_seconds(optarg, &o->session_idle) < 0)
+				return fail("--session-idle wants a number of seconds"), -1;
+			break;
+		case OPT_MAX:
+			if (parse_seconds(optarg, &o->session_max) < 0)
+				return fail("--session-max wants a number of seconds"), -1;
+			break;
+		case OPT_HELP: o->help = true; break;
+		default:
+			if (optopt)
+				fail("unknown or incomplete option");
+			else
+				fail("unknown option %s", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind < argc)
+		return fail("unexpected argument: %s", argv[optind]), -1;
+	return 0;
+}
+
+static struct db *
+open_db(const struct opts *o, bool create)
+{
+	struct db *db;
+
+	if (o->db == NULL) {
+		fail("--db PATH is required");
+		return NULL;
+	}
+	if (!create && access(o->db, F_OK) != 0) {
+		fail("no database at %s (create one with `ctm init --db %s`)",
+		    o->db, o->db);
+		return NULL;
+	}
+	db = db_open(o->db, create);
+	if (db == NULL)
+		fail("cannot open the database %s", o->db);
+	return db;
+}
+
+/* Audits an action taken on the command line. */
+static void
+cli_audit(struct db *db, const char *action, const char *object,
+    const char *detail)
+{
+	struct audit_entry e;
+	const char *who = getenv("USER");
+
+	memset(&e, 0, sizeof(e));
+	e.at = (int64_t)time(NULL);
+	snprintf(e.username, sizeof(e.username), "cli:%s", who ? who : "?");
+	snprintf(e.ip, sizeof(e.ip), "local");
+	snprintf(e.action, sizeof(e.action), "%s", action);
+	snprintf(e.object, sizeof(e.object), "%s", object);
+	snprintf(e.detail, sizeof(e.detail), "%s", detail ? detail : "");
+	if (db_audit_add(db, &e) != DB_OK)
+		log_warn("could not audit %s", action);
+}
+
+static bool
+valid_code(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n < 2 || n > 10)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isupper((unsigned char)s[i]) && !isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
+static bool
+valid_country(const char *s)
+{
+	return strlen(s) == 2 && isupper((unsigned char)s[0]) &&
+	    isupper((unsigned char)s[1]);
+}
+
+static bool
+valid_username(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n < 3 || n >= DB_USERNAME_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '_' &&
+		    s[i] != '-')
+			return false;
+	return true;
+}
+
+static int
+add_office(struct db *db, const char *code, const char *name,
+    const char *country, bool hq)
+{
+	struct office of;
+	char obj[64];
+	int rc;
+
+	if (!valid_code(code))
+		return fail("office code must be 2 to 10 capital letters or digits");
+	if (!valid_country(country))
+		return fail("country must be an ISO 3166-1 alpha-2 code such as TH");
+	if (*name == '\0' || strlen(name) >= DB_NAME_MAX ||
+	    !utf8_valid(name, strlen(name)))
+		return fail("office name must be 1 to 127 characters of UTF-8");
+	memset(&of, 0, sizeof(of));
+	snprintf(of.code, sizeof(of.code), "%s", code);
+	snprintf(of.name, sizeof(of.name), "%s", name);
+	snprintf(of.country, sizeof(of.country), "%s", country);
+	of.hq = hq;
+	rc = db_office_add(db, &of);
+	if (rc == DB_CONFLICT)
+		return fail("an office with code %s exists already", code);
+	if (rc != DB_OK)
+		return fail("could not add the office");
+	snprintf(obj, sizeof(obj), "office:%s", code);
+	cli_audit(db, "admin.office.add", obj, NULL);
+	return 0;
+}
+
+static int
+add_user(struct db *db, const char *username, const char *role,
+    const char *office, const char *password)
+{
+	struct user u;
+	struct office of;
+	const char *problem;
+	char obj[64];
+	int r, rc;
+
+	if (!valid_username(username))
+		return fail("username must be 3 to 63 letters, digits, '.', '_' or '-'");
+	r = role_from_name(role);
+	if (r < 0)
+		return fail("unknown role %s (admin, caseworker, office-manager, "
+		    "programme-manager, researcher)", role);
+	rc = db_office_by_code(db, office, &of);
+	if (rc != DB_OK)
+		return fail("no office with code %s", office);
+	problem = auth_password_problem(password);
+	if (problem)
+		return fail("%s", problem);
+	memset(&u, 0, sizeof(u));
+	snprintf(u.username, sizeof(u.username), "%s", username);
+	u.role = (enum role)r;
+	u.office_id = of.id;
+	u.lang = -1;
+	u.created_at = (int64_t)time(NULL);
+	if (crypt_pw_hash(password, u.pwhash) < 0)
+		return fail("could not hash the password");
+	rc = db_user_add(db, &u);
+	if (rc == DB_CONFLICT)
+		return fail("user %s exists already", username);
+	if (rc != DB_OK)
+		return fail("could not add the user");
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
+	cli_audit(db, "admin.user.add", obj, NULL);
+	return 0;
+}
+
+/* Reads one line from stdin into pw (newline stripped). */
+static int
+read_password(char *pw, size_t sz)
+{
+	size_t n;
+
+	if (fgets(pw, (int)sz, stdin) == NULL)
+		return fail("no password on standard input");
+	n = strcspn(pw, "\r\n");
+	if (pw[n] == '\0' && n == sz - 1)
+		return fail("the password is too long");
+	pw[n] = '\0';
+	return 0;
+}
+
+static int
+cmd_init(const struct opts *o)
+{
+	struct db *db;
+	char pw[24];
+	int rc = 1;
+
+	if (o->db == NULL)
+		return fail("--db PATH is required");
+	if (access(o->db, F_OK) == 0)
+		return fail("%s exists already; init makes a new database", o->db);
+	db = open_db(o, true);
+	if (db == NULL)
+		return 1;
+	crypt_password(pw, sizeof(pw), 20);
+	if (add_office(db, "HQ", "Headquarters", o->country ? o->country : "CH",
+	    true) != 0)
+		goto out;
+	if (add_user(db, "admin", "admin", "HQ", pw) != 0)
+		goto out;
+	printf("created %s with office HQ and user admin\n", o->db);
+	printf("admin password: %s\n", pw);
+	printf("(shown once: keep it safe, change it after the first login)\n");
+	rc = 0;
+out:
+	sodium_memzero(pw, sizeof(pw));
+	db_close(db);
+	return rc;
+}
+
+static int
+print_office(void *arg, const struct office *of)
+{
+	(void)arg;
+	printf("%-10s %-2s %-3s %s\n", of->code, of->country, of->hq ? "HQ" : "",
+	    of->name);
+	return 0;
+}
+
+static int
+print_user(void *arg, const struct user *u)
+{
+	(void)arg;
+	printf("%-24s %-18s %-10s %s\n", u->username, role_name(u->role),
+	    u->office_code, u->disabled ? "disabled" : "active");
+	return 0;
+}
+
+static int
+cmd_office(const char *sub, const struct opts *o)
+{
+	struct db *db;
+	int rc;
+
+	if (strcmp(sub, "add") == 0) {
+		if (!o->code || !o->name || !o->country)
+			return fail("office add needs --code, --name and --country");
+		if ((db = open_db(o, false)) == NULL)
+			return 1;
+		rc = add_office(db, o->code, o->name, o->country, o->hq);
+		if (rc == 0)
+			printf("added office %s\n", o->code);
+	} else if (strcmp(sub, "list") == 0) {
+		if ((db = open_db(o, false)) == NULL)
+			return 1;
+		rc = db_office_list(db, print_office, NULL) == DB_OK ? 0 : 1;
+	} else {
+		return usage("office", false);
+	}
+	db_close(db);
+	return rc;
+}
+
+static int
+cmd_user(const char *sub, const struct opts *o)
+{
+	struct db *db;
+	struct user u;
+	char pw[AUTH_PASSWORD_MAX + 2];
+	char obj[64];
+	int rc = 1;
+
+	if (strcmp(sub, "list") == 0) {
+		if ((db = open_db(o, false)) == NULL)
+			return 1;
+		rc = db_user_list(db, print_user, NULL) == DB_OK ? 0 : 1;
+		db_close(db);
+		return rc;
+	}
+	if (strcmp(sub, "add") && strcmp(sub, "passwd") &&
+	    strcmp(sub, "disable") && strcmp(sub, "enable"))
+		return usage("user", false);
+	if (o->username == NULL)
+		return fail("--username is required");
+	if (strcmp(sub, "add") == 0 && (!o->role || !o->office))
+		return fail("user add needs --role and --office");
+	if ((strcmp(sub, "add") == 0 || strcmp(sub, "passwd") == 0) &&
+	    !o->password_stdin)
+		return fail("give the password on standard input with --password-stdin");
+	if (o->password_stdin && read_password(pw, sizeof(pw)) != 0)
+		return 1;
+	if ((db = open_db(o, false)) == NULL)
+		goto wipe;
+	if (strcmp(sub, "add") == 0) {
+		rc = add_user(db, o->username, o->role, o->office, pw);
+		if (rc == 0)
+			printf("added user %s\n", o->username);
+		goto out;
+	}
+	if (db_user_by_name(db, o->username, &u) != DB_OK) {
+		fail("no user %s", o->username);
+		goto out;
+	}
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)u.id);
+	if (strcmp(sub, "passwd") == 0) {
+		const char *problem = auth_password_problem(pw);
+
+		if (problem) {
+			fail("%s", problem);
+			goto out;
+		}
+		if (crypt_pw_hash(pw, u.pwhash) < 0 ||
+		    db_user_set_password(db, u.id, u.pwhash) != DB_OK ||
+		    db_session_delete_user(db, u.id) != DB_OK)
+			goto out;
+		cli_audit(db, "admin.user.update", obj,
+		    "{\"field\":\"password\"}");
+		printf("password of %s changed\n", o->username);
+	} else {
+		bool dis = strcmp(sub, "disable") == 0;
+
+		if (db_user_set_disabled(db, u.id, dis) != DB_OK)
+			goto out;
+		if (dis && db_session_delete_user(db, u.id) != DB_OK)
+			goto out;
+		cli_audit(db, "admin.user.update", obj, dis ?
+		    "{\"field\":\"disabled\",\"old\":false,\"new\":true}" :
+		    "{\"field\":\"disabled\",\"old\":true,\"new\":false}");
+		printf("user %s %s\n", o->username, dis ? "disabled" : "enabled");
+	}
+	rc = 0;
+out:
+	if (db)
+		db_close(db);
+wipe:
+	if (o->password_stdin)
+		sodium_memzero(pw, sizeof(pw));
+	return rc;
+}
+
+/* The demo: offices in two countries, one account per role, cases. */
+static int
+cmd_demo(const struct opts *o)
+{
+	static const struct { const char *code, *name, *country; bool hq; } offs[] = {
+		{ "HQ", "Headquarters", "CH", true },
+		{ "BKK", "Bangkok mission", "TH", false },
+		{ "BOG", "Bogotá mission", "CO", false },
+	};
+	static const struct { const char *user, *role, *office; } users[] = {
+		{ "admin", "admin", "HQ" },
+		{ "caseworker", "caseworker", "BKK" },
+		{ "manager", "office-manager", "BKK" },
+		{ "caseworker.bog", "caseworker", "BOG" },
+		{ "manager.bog", "office-manager", "BOG" },
+		{ "programme", "programme-manager", "HQ" },
+		{ "researcher", "researcher", "HQ" },
+	};
+	static const struct { const char *office; enum case_status st; int assign; } cases[] = {
+		{ "BKK", CASE_ACTIVE, 1 }, { "BKK", CASE_ACTIVE, 1 },
+		{ "BKK", CASE_FOLLOWUP, 2 }, { "BKK", CASE_CLOSED, 0 },
+		{ "BOG", CASE_ACTIVE, 3 }, { "BOG", CASE_CLOSED_REFERRED, 4 },
+	};
+	char pwpath[4096], dbcopy[4096], pws[ARRAY_SIZE(users)][24];
+	struct db *db;
+	struct office of;
+	struct user u;
+	struct case_row c;
+	int64_t uids[ARRAY_SIZE(users)] = { 0 }, now = (int64_t)time(NULL);
+	struct tm tm;
+	time_t tt = (time_t)now;
+	FILE *f;
+	size_t i;
+	int fd, rc = 1;
+
+	if (o->db == NULL)
+		return fail("--db PATH is required");
+	if (o->passwords_file)
+		snprintf(pwpath, sizeof(pwpath), "%s", o->passwords_file);
+	else {
+		snprintf(dbcopy, sizeof(dbcopy), "%s", o->db);
+		snprintf(pwpath, sizeof(pwpath), "%s/demo-passwords.txt",
+		    dirname(dbcopy));
+	}
+	if ((db = open_db(o, true)) == NULL)
+		return 1;
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		if (db_office_by_code(db, offs[i].code, &of) == DB_OK)
+			continue;
+		if (add_office(db, offs[i].code, offs[i].name, offs[i].country,
+		    offs[i].hq) != 0)
+			goto out;
+	}
+	for (i = 0; i < ARRAY_SIZE(users); i++) {
+		crypt_password(pws[i], sizeof(pws[i]), 16);
+		if (db_user_by_name(db, users[i].user, &u) == DB_OK) {
+			if (crypt_pw_hash(pws[i], u.pwhash) < 0 ||
+			    db_user_set_password(db, u.id, u.pwhash) != DB_OK)
+				goto out;
+			uids[i] = u.id;
+			continue;
+		}
+		if (add_user(db, users[i].user, users[i].role, users[i].office,
+		    pws[i]) != 0)
+			goto out;
+		if (db_user_by_name(db, users[i].user, &u) != DB_OK)
+			goto out;
+		uids[i] = u.id;
+	}
+	gmtime_r(&tt, &tm);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (db_office_by_code(db, cases[i].office, &of) != DB_OK)
+			goto out;
+		if (db_case_create(db, of.id, tm.tm_year + 1900, cases[i].st,
+		    cases[i].assign ? uids[cases[i].assign] : 0, uids[0], now,
+		    &c) != DB_OK)
+			goto out;
+	}
+	fd = open(pwpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		fail("cannot write %s: %s", pwpath, strerror(errno));
+		goto out;
+	}
+	fprintf(f, "# ctm demo accounts: username password (role, office)\n");
+	for (i = 0; i < ARRAY_SIZE(users); i++)
+		fprintf(f, "%s %s (%s, %s)\n", users[i].user, pws[i],
+		    users[i].role, users[i].office);
+	fclose(f);
+	cli_audit(db, "admin.demo", "demo", NULL);
+	printf("demo data in %s\n", o->db);
+	printf("demo users:");
+	for (i = 0; i < ARRAY_SIZE(users); i++)
+		printf(" %s", users[i].user);
+	printf("\npasswords written to %s (readable only by you)\n", pwpath);
+	rc = 0;
+out:
+	sodium_memzero(pws, sizeof(pws));
+	db_close(db);
+	return rc;
+}
+
+static int
+cmd_serve(const struct opts *o)
+{
+	struct app app;
+	const char *ld = getenv("CTM_LOCALEDIR");
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	int rc;
+
+	memset(&app, 0, sizeof(app));
+	if (i18n_init(ld && *ld ? ld : CTM_LOCALEDIR) < 0)
+		log_warn("French and Spanish are unavailable until the locales "
+		    "are installed (scripts/setup.sh)");
+	app.cfg.db_path = o->db;
+	app.cfg.listen = o->listen;
+	app.cfg.tls_cert = o->tls_cert;
+	app.cfg.tls_key = o->tls_key;
+	app.cfg.session_idle = o->session_idle;
+	app.cfg.session_max = o->session_max;
+	app.cfg.login_max_failures = 5;
+	app.cfg.login_ip_max_failures = 20;
+	app.cfg.lockout_seconds = 15 * 60;
+	app.cfg.threads = n > 0 && n < 64 ? (unsigned)n : 2;
+	app.cfg.conn_limit = 512;
+	app.cfg.per_ip_limit = 64;
+	app.cfg.conn_timeout = 30;
+	if ((app.db = open_db(o, false)) == NULL)
+		return 1;
+	rc = http_serve(&app) == 0 ? 0 : 1;
+	db_close(app.db);
+	i18n_release();
+	return rc;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	const char *cmd, *sub = NULL;
+	struct opts o;
+	int skip = 1;
+
+	if (crypt_init(2) < 0)
+		return 1;
+	if (argc < 2)
+		return usage(NULL, false);
+	cmd = argv[1];
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0)
+		return usage(argc > 2 ? argv[2] : NULL, true);
+	if (strcmp(cmd, "--version") == 0 || strcmp(cmd, "version") == 0) {
+		printf("ctm %s\n", CTM_VERSION);
+		return 0;
+	}
+	if (strcmp(cmd, "office") == 0 || strcmp(cmd, "user") == 0) {
+		if (argc < 3 || argv[2][0] == '-')
+			return usage(cmd, argc >= 3 && strcmp(argv[2], "--help") == 0);
+		sub = argv[2];
+		skip = 2;
+	}
+	if (parse_opts(argc - skip, argv + skip, &o) < 0)
+		return 2;
+	if (o.help)
+		return usage(cmd, true);
+	if (strcmp(cmd, "init") == 0)
+		return cmd_init(&o);
+	if (strcmp(cmd, "office") == 0)
+		return cmd_office(sub, &o);
+	if (strcmp(cmd, "user") == 0)
+		return cmd_user(sub, &o);
+	if (strcmp(cmd, "demo") == 0)
+		return cmd_demo(&o);
+	if (strcmp(cmd, "serve") == 0)
+		return cmd_serve(&o);
+	fail("unknown command %s", cmd);
+	return usage(NULL, false);
+}

@@ -1,0 +1,193 @@
+/*
+ * db.h - ctm's storage interface. No SQL exists outside its backends.
+ *
+ * The default backend is SQLite (db_sqlite.c); a PostgreSQL backend will
+ * implement this same header. Every function uses the calling thread's
+ * own connection, opened on first use, so handlers on libmicrohttpd's
+ * worker threads never share a connection.
+ *
+ * Return values: DB_OK (0) on success, DB_NOTFOUND when a looked-up row
+ * does not exist, DB_CONFLICT when a unique key or an expected version
+ * does not hold, DB_ERROR (-1) on failure (already logged, without
+ * personal data). Structs are filled by the callee and owned by the
+ * caller; strings are copied into fixed fields sized for their limits.
+ */
+#ifndef CTM_DB_H
+#define CTM_DB_H
+
+#include "compat.h"
+#include "role.h"
+
+enum {
+	DB_ERROR = -1,
+	DB_OK = 0,
+	DB_NOTFOUND = 1,
+	DB_CONFLICT = 2,
+};
+
+#define DB_CODE_MAX 16		/* office code, e.g. "BKK" */
+#define DB_NAME_MAX 128
+#define DB_USERNAME_MAX 64
+#define DB_HASH_MAX 128
+#define DB_IP_MAX 64
+#define DB_ACTION_MAX 48
+#define DB_DETAIL_MAX 1024
+#define DB_CASENO_MAX 40
+
+struct db;
+
+/* Opens (and with create, makes) the database at path and brings its
+ * schema up to date. NULL on failure, with the reason logged. */
+struct db *db_open(const char *path, bool create);
+void db_close(struct db *db);
+/* Schema version after migrations. */
+int db_schema_version(struct db *db);
+
+/* A transaction on the calling thread's connection. db_begin() takes
+ * the write lock at once (BEGIN IMMEDIATE). */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/* --- offices --- */
+struct office {
+	int64_t id;
+	char code[DB_CODE_MAX];
+	char name[DB_NAME_MAX];
+	char country[3];	/* ISO 3166-1 alpha-2 */
+	bool hq;
+};
+
+int db_office_add(struct db *db, struct office *o);	/* sets o->id */
+int db_office_get(struct db *db, int64_t id, struct office *o);
+int db_office_by_code(struct db *db, const char *code, struct office *o);
+int db_office_update(struct db *db, const struct office *o);
+typedef int (*db_office_cb)(void *arg, const struct office *o);
+/* Calls cb for each office by code; a non-zero return from cb stops. */
+int db_office_list(struct db *db, db_office_cb cb, void *arg);
+
+/* --- users --- */
+struct user {
+	int64_t id;
+	char username[DB_USERNAME_MAX];
+	enum role role;
+	int64_t office_id;
+	char office_code[DB_CODE_MAX];	/* filled by reads */
+	char pwhash[DB_HASH_MAX];
+	bool disabled;
+	int lang;			/* enum lang, or -1 for none chosen */
+	int failed_logins;
+	int64_t locked_until;		/* unix seconds, 0 when not locked */
+	int64_t created_at;
+};
+
+int db_user_add(struct db *db, struct user *u);		/* sets u->id */
+int db_user_get(struct db *db, int64_t id, struct user *u);
+int db_user_by_name(struct db *db, const char *username, struct user *u);
+typedef int (*db_user_cb)(void *arg, const struct user *u);
+int db_user_list(struct db *db, db_user_cb cb, void *arg);
+int db_user_set_password(struct db *db, int64_t id, const char *pwhash);
+int db_user_set_disabled(struct db *db, int64_t id, bool disabled);
+int db_user_set_lang(struct db *db, int64_t id, int lang);
+int db_user_set_role(struct db *db, int64_t id, enum role role,
+    int64_t office_id);
+/* Counts a failed login; when the count reaches max_failures, locks the
+ * account until now + lock_seconds and resets the count. */
+int db_user_login_failed(struct db *db, int64_t id, int64_t now,
+    int max_failures, int64_t lock_seconds);
+/* Clears the failure count and lock after a good login. */
+int db_user_login_ok(struct db *db, int64_t id);
+
+/* --- sessions (the token itself is never stored, only its hash) --- */
+struct session {
+	char token_hash[65];
+	int64_t user_id;
+	char csrf[65];
+	int64_t created_at;
+	int64_t last_seen;
+};
+
+int db_session_add(struct db *db, const struct session *s);
+int db_session_get(struct db *db, const char *token_hash, struct session *s);
+int db_session_touch(struct db *db, const char *token_hash, int64_t now);
+int db_session_delete(struct db *db, const char *token_hash);
+int db_session_delete_user(struct db *db, int64_t user_id);
+/* Deletes sessions idle since before idle_before or created before
+ * created_before. */
+int db_session_purge(struct db *db, int64_t idle_before,
+    int64_t created_before);
+
+/* --- cases --- */
+enum case_status {
+	CASE_ACTIVE,
+	CASE_FOLLOWUP,
+	CASE_CLOSED,
+	CASE_CLOSED_REFERRED,
+	CASE_STATUS__MAX
+};
+
+struct case_row {
+	int64_t id;
+	char number[DB_CASENO_MAX];	/* e.g. BKK-2026-000042 */
+	int64_t office_id;
+	char office_code[DB_CODE_MAX];
+	enum case_status status;
+	int64_t assigned_to;		/* user id, 0 when nobody */
+	char assigned_username[DB_USERNAME_MAX];
+	int64_t created_by;
+	int64_t created_at;
+	int64_t updated_at;
+	int version;
+};
+
+/* Creates a case in office_id numbered CODE-YEAR-NNNNNN with the next
+ * sequence of that office and year; fills c (id, number, …). Runs in its
+ * own transaction unless one is open. */
+int db_case_create(struct db *db, int64_t office_id, int year,
+    enum case_status status, int64_t assigned_to, int64_t created_by,
+    int64_t now, struct case_row *c);
+int db_case_get(struct db *db, int64_t id, struct case_row *c);
+
+struct case_filter {
+	int64_t office_id;	/* 0: every office */
+	int status;		/* enum case_status, -1: any */
+	int64_t assigned_to;	/* 0: anyone */
+	int64_t limit;
+	int64_t offset;
+};
+typedef int (*db_case_cb)(void *arg, const struct case_row *c);
+/* Newest first; *total receives the number of matching rows. */
+int db_case_list(struct db *db, const struct case_filter *f, db_case_cb cb,
+    void *arg, int64_t *total);
+/* Sets status and assignee if version still matches expected_version
+ * (DB_CONFLICT otherwise) and bumps the version. */
+int db_case_update(struct db *db, int64_t id, int expected_version,
+    enum case_status status, int64_t assigned_to, int64_t now);
+
+/* --- audit (append-only: the schema refuses UPDATE and DELETE) --- */
+struct audit_entry {
+	int64_t id;
+	int64_t at;
+	int64_t user_id;		/* 0 when anonymous */
+	char username[DB_USERNAME_MAX];	/* as typed, for failed logins */
+	char ip[DB_IP_MAX];
+	char action[DB_ACTION_MAX];	/* e.g. "case.view", "login.failed" */
+	int64_t case_id;		/* 0 when none */
+	char object[DB_NAME_MAX];	/* e.g. "user:12", "office:BKK" */
+	char detail[DB_DETAIL_MAX];	/* JSON: field, old, new, … */
+};
+
+int db_audit_add(struct db *db, const struct audit_entry *e);
+
+struct audit_filter {
+	const char *username;	/* NULL: anyone */
+	int64_t case_id;	/* 0: any */
+	const char *action;	/* NULL: any; "case." matches a prefix */
+	int64_t from, to;	/* unix seconds, 0: open */
+	int64_t limit, offset;
+};
+typedef int (*db_audit_cb)(void *arg, const struct audit_entry *e);
+int db_audit_list(struct db *db, const struct audit_filter *f,
+    db_audit_cb cb, void *arg, int64_t *total);
+
+#endif

@@ -1,0 +1,1730 @@
+/*
+ * db_sqlite.c - the SQLite backend of db.h.
+ *
+ * Connections. struct db holds the file's path and a pthread key; each
+ * thread opens its own connection the first time it calls into db.h, so
+ * libmicrohttpd's workers never share one. A connection is closed by the
+ * key's destructor when its thread exits, and db_close() closes every
+ * connection still open (it keeps them on a mutex-protected list).
+ * db_close() must only run once no other thread uses the db any more
+ * (after the HTTP daemon has stopped).
+ *
+ * Statements. Every statement ctm runs is in sql[] below, indexed by
+ * enum stmt; a connection prepares one the first time it needs it, keeps
+ * it for its lifetime, and resets it and clears its bindings after each
+ * use. Values are always bound, never pasted into SQL text. A filter
+ * that may be "any" is written (?N = 0 OR col = ?N) or (?N IS NULL OR
+ * col = ?N) so that one statement serves every combination.
+ *
+ * Schema. migrations[] holds one script per schema version; db_open()
+ * applies each missing one in its own transaction and records it in
+ * schema_migrations. Never edit a released migration: add a new one.
+ *
+ * Errors are logged with the statement's number and SQLite's message,
+ * which names tables and constraints but never contains a value.
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "i18n.h"
+#include "log.h"
+#include "role.h"
+
+enum stmt {
+	/* connection set-up and transactions */
+	STMT_PRAGMA_WAL,
+	STMT_PRAGMA_FOREIGN_KEYS,
+	STMT_PRAGMA_BUSY_TIMEOUT,
+	STMT_PRAGMA_SYNCHRONOUS,
+	STMT_BEGIN,
+	STMT_COMMIT,
+	STMT_ROLLBACK,
+	/* migrations */
+	STMT_MIGRATIONS_TABLE,
+	STMT_MIGRATION_APPLIED,
+	STMT_MIGRATION_RECORD,
+	STMT_SCHEMA_VERSION,
+	/* offices */
+	STMT_OFFICE_ADD,
+	STMT_OFFICE_GET,
+	STMT_OFFICE_BY_CODE,
+	STMT_OFFICE_UPDATE,
+	STMT_OFFICE_LIST,
+	/* users */
+	STMT_USER_ADD,
+	STMT_USER_GET,
+	STMT_USER_BY_NAME,
+	STMT_USER_LIST,
+	STMT_USER_SET_PASSWORD,
+	STMT_USER_SET_DISABLED,
+	STMT_USER_SET_LANG,
+	STMT_USER_SET_ROLE,
+	STMT_USER_LOGIN_FAILED,
+	STMT_USER_LOGIN_OK,
+	/* sessions */
+	STMT_SESSION_ADD,
+	STMT_SESSION_GET,
+	STMT_SESSION_TOUCH,
+	STMT_SESSION_DELETE,
+	STMT_SESSION_DELETE_USER,
+	STMT_SESSION_PURGE,
+	/* cases */
+	STMT_CASE_NEXT_SEQ,
+	STMT_CASE_ADD,
+	STMT_CASE_GET,
+	STMT_CASE_LIST,
+	STMT_CASE_COUNT,
+	STMT_CASE_UPDATE,
+	STMT_CASE_EXISTS,
+	/* audit */
+	STMT_AUDIT_ADD,
+	STMT_AUDIT_LIST,
+	STMT_AUDIT_COUNT,
+	STMT__MAX
+};
+
+#define OFFICE_COLS "id, code, name, country, hq"
+
+#define USER_COLS \
+	"u.id, u.username, u.role, coalesce(u.office_id, 0), " \
+	"coalesce(o.code, ''), u.pwhash, u.disabled, u.lang, " \
+	"u.failed_logins, u.locked_until, u.created_at " \
+	"FROM users u LEFT JOIN offices o ON o.id = u.office_id "
+
+#define SESSION_COLS "token_hash, user_id, csrf, created_at, last_seen"
+
+#define CASE_COLS \
+	"c.id, c.number, c.office_id, o.code, c.status, " \
+	"coalesce(c.assigned_to, 0), coalesce(u.username, ''), " \
+	"coalesce(c.created_by, 0), c.created_at, c.updated_at, c.version " \
+	"FROM cases c JOIN offices o ON o.id = c.office_id " \
+	"LEFT JOIN users u ON u.id = c.assigned_to "
+
+/* ?1 office (0: any), ?2 status text (NULL: any), ?3 assignee (0: any) */
+#define CASE_WHERE \
+	"WHERE (?1 = 0 OR c.office_id = ?1) " \
+	"AND (?2 IS NULL OR c.status = ?2) " \
+	"AND (?3 = 0 OR c.assigned_to = ?3) "
+
+#define AUDIT_COLS \
+	"id, at, coalesce(user_id, 0), username, ip, action, " \
+	"coalesce(case_id, 0), object, detail FROM audit "
+
+/*
+ * ?1 username (NULL: any), ?2 case id (0: any), ?3 action (NULL: any),
+ * ?4 whether ?3 is a prefix, ?5 from, ?6 to (0: open; both inclusive).
+ * The prefix test compares a substring, so '%' or '_' in a filter are
+ * plain characters.
+ */
+#define AUDIT_WHERE \
+	"WHERE (?1 IS NULL OR username = ?1) " \
+	"AND (?2 = 0 OR case_id = ?2) " \
+	"AND (?3 IS NULL OR CASE WHEN ?4 " \
+	"THEN substr(action, 1, length(?3)) = ?3 ELSE action = ?3 END) " \
+	"AND (?5 = 0 OR at >= ?5) " \
+	"AND (?6 = 0 OR at <= ?6) "
+
+static const char *const sql[] = {
+	[STMT_PRAGMA_WAL] = "PRAGMA journal_mode=WAL",
+	[STMT_PRAGMA_FOREIGN_KEYS] = "PRAGMA foreign_keys=ON",
+	[STMT_PRAGMA_BUSY_TIMEOUT] = "PRAGMA busy_timeout=5000",
+	[STMT_PRAGMA_SYNCHRONOUS] = "PRAGMA synchronous=NORMAL",
+	[STMT_BEGIN] = "BEGIN IMMEDIATE",
+	[STMT_COMMIT] = "COMMIT",
+	[STMT_ROLLBACK] = "ROLLBACK",
+
+	[STMT_MIGRATIONS_TABLE] =
+	    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	    "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)",
+	[STMT_MIGRATION_APPLIED] =
+	    "SELECT 1 FROM schema_migrations WHERE version = ?1",
+	[STMT_MIGRATION_RECORD] =
+	    "INSERT INTO schema_migrations (version, applied_at) "
+	    "VALUES (?1, ?2)",
+	[STMT_SCHEMA_VERSION] =
+	    "SELECT coalesce(max(version), 0) FROM schema_migrations",
+
+	[STMT_OFFICE_ADD] =
+	    "INSERT INTO offices (code, name, country, hq) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[STMT_OFFICE_GET] =
+	    "SELECT " OFFICE_COLS " FROM offices WHERE id = ?1",
+	[STMT_OFFICE_BY_CODE] =
+	    "SELECT " OFFICE_COLS " FROM offices WHERE code = ?1",
+	[STMT_OFFICE_UPDATE] =
+	    "UPDATE offices SET code = ?2, name = ?3, country = ?4, hq = ?5 "
+	    "WHERE id = ?1",
+	[STMT_OFFICE_LIST] =
+	    "SELECT " OFFICE_COLS " FROM offices ORDER BY code",
+
+	[STMT_USER_ADD] =
+	    "INSERT INTO users (username, role, office_id, pwhash, disabled, "
+	    "lang, failed_logins, locked_until, created_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, 0, ?7)",
+	[STMT_USER_GET] = "SELECT " USER_COLS "WHERE u.id = ?1",
+	[STMT_USER_BY_NAME] = "SELECT " USER_COLS "WHERE u.username = ?1",
+	[STMT_USER_LIST] = "SELECT " USER_COLS "ORDER BY u.username, u.id",
+	[STMT_USER_SET_PASSWORD] =
+	    "UPDATE users SET pwhash = ?2 WHERE id = ?1",
+	[STMT_USER_SET_DISABLED] =
+	    "UPDATE users SET disabled = ?2 WHERE id = ?1",
+	[STMT_USER_SET_LANG] = "UPDATE users SET lang = ?2 WHERE id = ?1",
+	[STMT_USER_SET_ROLE] =
+	    "UPDATE users SET role = ?2, office_id = ?3 WHERE id = ?1",
+	/* Every right-hand side sees the row as it was before the update,
+	 * so the count and the lock are decided on the same old count. */
+	[STMT_USER_LOGIN_FAILED] =
+	    "UPDATE users SET "
+	    "locked_until = CASE WHEN ?3 > 0 AND failed_logins + 1 >= ?3 "
+	    "THEN ?2 + ?4 ELSE locked_until END, "
+	    "failed_logins = CASE WHEN ?3 > 0 AND failed_logins + 1 >= ?3 "
+	    "THEN 0 ELSE failed_logins + 1 END "
+	    "WHERE id = ?1",
+	[STMT_USER_LOGIN_OK] =
+	    "UPDATE users SET failed_logins = 0, locked_until = 0 "
+	    "WHERE id = ?1",
+
+	[STMT_SESSION_ADD] =
+	    "INSERT INTO sessions (" SESSION_COLS ") "
+	    "VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_SESSION_GET] =
+	    "SELECT " SESSION_COLS " FROM sessions WHERE token_hash = ?1",
+	[STMT_SESSION_TOUCH] =
+	    "UPDATE sessions SET last_seen = ?2 WHERE token_hash = ?1",
+	[STMT_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+	[STMT_SESSION_DELETE_USER] =
+	    "DELETE FROM sessions WHERE user_id = ?1",
+	[STMT_SESSION_PURGE] =
+	    "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2",
+
+	[STMT_CASE_NEXT_SEQ] =
+	    "SELECT coalesce(max(seq), 0) + 1 FROM cases "
+	    "WHERE office_id = ?1 AND year = ?2",
+	[STMT_CASE_ADD] =
+	    "INSERT INTO cases (number, office_id, year, seq, status, "
+	    "assigned_to, created_by, created_at, updated_at, version) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, 1)",
+	[STMT_CASE_GET] = "SELECT " CASE_COLS "WHERE c.id = ?1",
+	[STMT_CASE_LIST] =
+	    "SELECT " CASE_COLS CASE_WHERE
+	    "ORDER BY c.created_at DESC, c.id DESC LIMIT ?4 OFFSET ?5",
+	[STMT_CASE_COUNT] = "SELECT count(*) FROM cases c " CASE_WHERE,
+	[STMT_CASE_UPDATE] =
+	    "UPDATE cases SET status = ?3, assigned_to = ?4, updated_at = ?5, "
+	    "version = version + 1 "
+	    "WHERE id = ?1 AND (?2 < 0 OR version = ?2)",
+	[STMT_CASE_EXISTS] = "SELECT 1 FROM cases WHERE id = ?1",
+
+	[STMT_AUDIT_ADD] =
+	    "INSERT INTO audit (at, user_id, username, ip, action, case_id, "
+	    "object, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[STMT_AUDIT_LIST] =
+	    "SELECT " AUDIT_COLS AUDIT_WHERE
+	    "ORDER BY at DESC, id DESC LIMIT ?7 OFFSET ?8",
+	[STMT_AUDIT_COUNT] = "SELECT count(*) FROM audit " AUDIT_WHERE,
+};
+_Static_assert(ARRAY_SIZE(sql) == STMT__MAX, "one SQL text per statement");
+
+/*
+ * The schema, one script per version, applied in order. The CHECKs on
+ * role and status must list the names in role.c and status_names[].
+ */
+static const struct migration {
+	int version;
+	const char *script;
+} migrations[] = {
+	{ 1,
+	"CREATE TABLE offices ("
+	"  id INTEGER PRIMARY KEY,"
+	"  code TEXT NOT NULL UNIQUE"
+	"    CHECK (length(code) BETWEEN 1 AND 15"
+	"      AND code NOT GLOB '*[^A-Z0-9]*'),"
+	"  name TEXT NOT NULL,"
+	"  country TEXT NOT NULL CHECK (country GLOB '[A-Z][A-Z]'),"
+	"  hq INTEGER NOT NULL DEFAULT 0 CHECK (hq IN (0, 1))"
+	");"
+	"CREATE TABLE users ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE COLLATE NOCASE"
+	"    CHECK (length(CAST(username AS BLOB)) BETWEEN 1 AND 63),"
+	"  role TEXT NOT NULL CHECK (role IN ('admin', 'caseworker',"
+	"    'office-manager', 'programme-manager', 'researcher')),"
+	"  office_id INTEGER REFERENCES offices(id),"
+	"  pwhash TEXT NOT NULL DEFAULT '',"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+	"  lang TEXT CHECK (lang IN ('en', 'fr', 'es')),"
+	"  failed_logins INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX users_office ON users(office_id);"
+	"CREATE TABLE sessions ("
+	"  token_hash TEXT PRIMARY KEY,"
+	"  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	"  csrf TEXT NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  last_seen INTEGER NOT NULL"
+	");"
+	"CREATE INDEX sessions_user ON sessions(user_id);"
+	"CREATE INDEX sessions_last_seen ON sessions(last_seen);"
+	"CREATE INDEX sessions_created_at ON sessions(created_at);"
+	"CREATE TABLE cases ("
+	"  id INTEGER PRIMARY KEY,"
+	"  number TEXT NOT NULL UNIQUE,"
+	"  office_id INTEGER NOT NULL REFERENCES offices(id),"
+	"  year INTEGER NOT NULL CHECK (year BETWEEN 1000 AND 9999),"
+	"  seq INTEGER NOT NULL CHECK (seq >= 1),"
+	"  status TEXT NOT NULL CHECK (status IN"
+	"    ('Active', 'FollowUp', 'Closed', 'ClosedReferred')),"
+	"  assigned_to INTEGER REFERENCES users(id),"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  UNIQUE (office_id, year, seq)"
+	");"
+	"CREATE INDEX cases_office_status ON cases(office_id, status);"
+	"CREATE INDEX cases_assigned ON cases(assigned_to);"
+	"CREATE INDEX cases_created_by ON cases(created_by);"
+	"CREATE INDEX cases_created_at ON cases(created_at);"
+	/* No foreign keys: the audit must keep what happened even to rows
+	 * that a later migration or retention job removes. */
+	"CREATE TABLE audit ("
+	"  id INTEGER PRIMARY KEY,"
+	"  at INTEGER NOT NULL,"
+	"  user_id INTEGER,"
+	"  username TEXT NOT NULL DEFAULT '',"
+	"  ip TEXT NOT NULL DEFAULT '',"
+	"  action TEXT NOT NULL CHECK (action <> ''),"
+	"  case_id INTEGER,"
+	"  object TEXT NOT NULL DEFAULT '',"
+	"  detail TEXT NOT NULL DEFAULT ''"
+	");"
+	"CREATE INDEX audit_at ON audit(at);"
+	"CREATE INDEX audit_username ON audit(username, at);"
+	"CREATE INDEX audit_user_id ON audit(user_id, at);"
+	"CREATE INDEX audit_case ON audit(case_id, at);"
+	"CREATE INDEX audit_action ON audit(action, at);"
+	"CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN"
+	"  SELECT RAISE(ABORT, 'audit is append-only');"
+	"END;"
+	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
+	"  SELECT RAISE(ABORT, 'audit is append-only');"
+	"END;"
+	},
+};
+
+/* HTCDS 2.0 case status values, as stored. */
+static const char *const status_names[CASE_STATUS__MAX] = {
+	[CASE_ACTIVE] = "Active",
+	[CASE_FOLLOWUP] = "FollowUp",
+	[CASE_CLOSED] = "Closed",
+	[CASE_CLOSED_REFERRED] = "ClosedReferred",
+};
+
+struct conn {
+	struct db *db;
+	sqlite3 *h;
+	sqlite3_stmt *stmt[STMT__MAX];
+	struct conn *prev, *next;
+};
+
+struct db {
+	char *path;
+	pthread_key_t key;
+	bool have_key;
+	pthread_mutex_t lock;	/* guards conns */
+	struct conn *conns;
+};
+
+/* --- connections --- */
+
+/* Finalizes c's statements and closes it; c must be off the list. */
+static void
+conn_free(struct conn *c)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < STMT__MAX; i++)
+		sqlite3_finalize(c->stmt[i]);
+	rc = sqlite3_close(c->h);
+	if (rc != SQLITE_OK)
+		error("db: closing a connection: %s", sqlite3_errstr(rc));
+	free(c);
+}
+
+static void
+conn_unlink(struct db *db, struct conn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		db->conns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+	c->prev = c->next = NULL;
+}
+
+/* pthread key destructor: the thread that owned this connection exits. */
+static void
+conn_destroy(void *p)
+{
+	struct conn *c = p;
+	struct db *db = c->db;
+
+	pthread_mutex_lock(&db->lock);
+	conn_unlink(db, c);
+	pthread_mutex_unlock(&db->lock);
+	conn_free(c);
+}
+
+/*
+ * Returns statement id of c, prepared on first use. The statement is
+ * owned by c; callers reset it with done() after use. NULL on failure.
+ */
+static sqlite3_stmt *
+prep(struct conn *c, enum stmt id)
+{
+	int rc;
+
+	if (NEVER(id < 0 || id >= STMT__MAX || sql[id] == NULL)) {
+		error("db: no SQL for statement %d", (int)id);
+		return NULL;
+	}
+	if (c->stmt[id] == NULL) {
+		rc = sqlite3_prepare_v3(c->h, sql[id], -1,
+		    SQLITE_PREPARE_PERSISTENT, &c->stmt[id], NULL);
+		if (rc != SQLITE_OK) {
+			error("db: preparing statement %d: %s", (int)id,
+			    sqlite3_errmsg(c->h));
+			sqlite3_finalize(c->stmt[id]);
+			c->stmt[id] = NULL;
+			return NULL;
+		}
+	} else if (sqlite3_stmt_busy(c->stmt[id])) {
+		/* A list callback called the function that lists. */
+		error("db: statement %d re-entered", (int)id);
+		return NULL;
+	}
+	return c->stmt[id];
+}
+
+static void
+done(sqlite3_stmt *st)
+{
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+}
+
+/* Maps a failed step to DB_CONFLICT (unique key) or a logged DB_ERROR. */
+static int
+step_error(struct conn *c, enum stmt id, int rc)
+{
+	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+	    rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return DB_CONFLICT;
+	return error("db: statement %d: %s", (int)id, sqlite3_errmsg(c->h));
+}
+
+/* Runs statement id, already bound, to completion and resets it. */
+static int
+run(struct conn *c, enum stmt id)
+{
+	sqlite3_stmt *st = c->stmt[id];
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	rc = rc == SQLITE_DONE ? DB_OK : step_error(c, id, rc);
+	done(st);
+	return rc;
+}
+
+/* Prepares, runs and resets a statement that takes no parameters. */
+static int
+run_plain(struct conn *c, enum stmt id)
+{
+	if (prep(c, id) == NULL)
+		return DB_ERROR;
+	return run(c, id);
+}
+
+static struct conn *
+conn_open(struct db *db)
+{
+	static const enum stmt setup[] = {
+		STMT_PRAGMA_BUSY_TIMEOUT,
+		STMT_PRAGMA_FOREIGN_KEYS,
+		STMT_PRAGMA_SYNCHRONOUS,
+	};
+	struct conn *c;
+	size_t i;
+	int rc;
+
+	c = calloc(1, sizeof(*c));
+	if (c == NULL) {
+		error("db: out of memory");
+		return NULL;
+	}
+	c->db = db;
+	/* No SQLITE_OPEN_CREATE: db_open() made the file with its mode. */
+	rc = sqlite3_open_v2(db->path, &c->h,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		error("db: cannot open %s: %s", db->path,
+		    c->h ? sqlite3_errmsg(c->h) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(c->h, 1);
+	for (i = 0; i < ARRAY_SIZE(setup); i++) {
+		if (run_plain(c, setup[i]) != DB_OK)
+			goto fail;
+		/* Used once: do not keep them for the connection's life. */
+		sqlite3_finalize(c->stmt[setup[i]]);
+		c->stmt[setup[i]] = NULL;
+	}
+	return c;
+fail:
+	conn_free(c);
+	return NULL;
+}
+
+/* The calling thread's connection, opened on first use; NULL on failure. */
+static struct conn *
+conn_get(struct db *db)
+{
+	struct conn *c;
+
+	if (NEVER(db == NULL)) {
+		error("db: not open");
+		return NULL;
+	}
+	c = pthread_getspecific(db->key);
+	if (c)
+		return c;
+	c = conn_open(db);
+	if (c == NULL)
+		return NULL;
+	if (pthread_setspecific(db->key, c) != 0) {
+		conn_free(c);
+		error("db: cannot keep the thread's connection");
+		return NULL;
+	}
+	pthread_mutex_lock(&db->lock);
+	c->next = db->conns;
+	if (db->conns)
+		db->conns->prev = c;
+	db->conns = c;
+	pthread_mutex_unlock(&db->lock);
+	return c;
+}
+
+/* The connection and its prepared statement id, or NULL (logged). */
+static sqlite3_stmt *
+stmt_get(struct db *db, enum stmt id, struct conn **cp)
+{
+	struct conn *c = conn_get(db);
+
+	*cp = c;
+	return c ? prep(c, id) : NULL;
+}
+
+/* --- binding and reading --- */
+
+/* True when s is a string of fewer than size bytes (NUL included). */
+static bool
+fits(const char *s, size_t size)
+{
+	return s != NULL && strnlen(s, size) < size;
+}
+
+static int
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC)
+		 : sqlite3_bind_null(st, i);
+}
+
+/* Row ids where 0 means none are stored as NULL. */
+static int
+bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+	return id ? sqlite3_bind_int64(st, i, id) : sqlite3_bind_null(st, i);
+}
+
+static int
+bind_failed(struct conn *c, enum stmt id)
+{
+	done(c->stmt[id]);
+	return error("db: binding statement %d: %s", (int)id,
+	    sqlite3_errmsg(c->h));
+}
+
+/* Copies a text column into a fixed field, truncating if need be. */
+static void
+col_text(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+	const unsigned char *s = sqlite3_column_text(st, col);
+
+	snprintf(dst, size, "%s", s ? (const char *)s : "");
+}
+
+static int64_t
+sql_limit(int64_t limit)
+{
+	return limit > 0 ? limit : -1;
+}
+
+static int64_t
+sql_offset(int64_t offset)
+{
+	return offset > 0 ? offset : 0;
+}
+
+/* --- open, close, migrations, transactions --- */
+
+static int
+migrate(struct conn *c)
+{
+	size_t i;
+	int newest = 0, current, rc;
+	sqlite3_stmt *st;
+
+	if (run_plain(c, STMT_MIGRATIONS_TABLE) != DB_OK)
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(migrations); i++) {
+		if (NEVER(migrations[i].version <= newest))
+			return error("db: migrations out of order");
+		newest = migrations[i].version;
+	}
+	current = db_schema_version(c->db);
+	if (current < 0)
+		return -1;
+	if (current > newest)
+		return error("db: schema version %d is newer than this ctm "
+		    "knows (%d); upgrade ctm", current, newest);
+
+	for (i = 0; i < ARRAY_SIZE(migrations); i++) {
+		const struct migration *m = &migrations[i];
+		char *msg = NULL;
+		bool applied;
+
+		if (run_plain(c, STMT_BEGIN) != DB_OK)
+			return -1;
+		/* Asked again inside the write lock: another process may
+		 * have migrated since we looked. */
+		if ((st = prep(c, STMT_MIGRATION_APPLIED)) == NULL)
+			goto fail;
+		if (sqlite3_bind_int(st, 1, m->version) != SQLITE_OK) {
+			bind_failed(c, STMT_MIGRATION_APPLIED);
+			goto fail;
+		}
+		rc = sqlite3_step(st);
+		applied = rc == SQLITE_ROW;
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			step_error(c, STMT_MIGRATION_APPLIED, rc);
+		done(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			goto fail;
+		if (applied) {
+			if (run_plain(c, STMT_COMMIT) != DB_OK)
+				goto fail;
+			continue;
+		}
+		if (sqlite3_exec(c->h, m->script, NULL, NULL, &msg) !=
+		    SQLITE_OK) {
+			error("db: migration %d failed: %s", m->version,
+			    msg ? msg : sqlite3_errmsg(c->h));
+			sqlite3_free(msg);
+			goto fail;
+		}
+		if ((st = prep(c, STMT_MIGRATION_RECORD)) == NULL)
+			goto fail;
+		if (sqlite3_bind_int(st, 1, m->version) |
+		    sqlite3_bind_int64(st, 2, (int64_t)time(NULL))) {
+			bind_failed(c, STMT_MIGRATION_RECORD);
+			goto fail;
+		}
+		if (run(c, STMT_MIGRATION_RECORD) != DB_OK ||
+		    run_plain(c, STMT_COMMIT) != DB_OK)
+			goto fail;
+		log_info("db: applied schema migration %d", m->version);
+	}
+	return 0;
+fail:
+	if (!sqlite3_get_autocommit(c->h))
+		run_plain(c, STMT_ROLLBACK);
+	return -1;
+}
+
+/*
+ * Makes sure the file exists (create) with mode 0600, so that neither
+ * SQLite nor the umask decides who may read it; SQLite gives its -wal
+ * and -shm files the database file's mode.
+ */
+static int
+db_file(const char *path, bool create)
+{
+	struct stat sb;
+	int fd;
+
+	if (!create) {
+		if (stat(path, &sb) != 0)
+			return error("db: %s: %s (create it first)", path,
+			    strerror(errno));
+		return 0;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return error("db: cannot create %s: %s", path,
+		    strerror(errno));
+	close(fd);
+	return 0;
+}
+
+struct db *
+db_open(const char *path, bool create)
+{
+	struct db *db;
+	struct conn *c;
+	sqlite3_stmt *st;
+	const unsigned char *mode;
+	int i, rc;
+
+	if (path == NULL || *path == '\0' || strcmp(path, ":memory:") == 0) {
+		/* Each thread would get a database of its own. */
+		error("db: a database file is needed");
+		return NULL;
+	}
+	if (db_file(path, create) != 0)
+		return NULL;
+	db = calloc(1, sizeof(*db));
+	if (db == NULL || (db->path = strdup(path)) == NULL) {
+		free(db);
+		error("db: out of memory");
+		return NULL;
+	}
+	if (pthread_mutex_init(&db->lock, NULL) != 0) {
+		free(db->path);
+		free(db);
+		error("db: cannot create a mutex");
+		return NULL;
+	}
+	if (pthread_key_create(&db->key, conn_destroy) != 0) {
+		error("db: cannot create a thread key");
+		goto fail;
+	}
+	db->have_key = true;
+	if ((c = conn_get(db)) == NULL)
+		goto fail;
+
+	/* WAL is a property of the file: set once, every connection uses
+	 * it. Readers then never wait for the writer. */
+	if ((st = prep(c, STMT_PRAGMA_WAL)) == NULL)
+		goto fail;
+	rc = sqlite3_step(st);
+	mode = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
+	if (mode == NULL || strcmp((const char *)mode, "wal") != 0) {
+		if (rc == SQLITE_ROW)
+			error("db: %s cannot use write-ahead logging", path);
+		else
+			step_error(c, STMT_PRAGMA_WAL, rc);
+		done(st);
+		goto fail;
+	}
+	done(st);
+	sqlite3_finalize(st);
+	c->stmt[STMT_PRAGMA_WAL] = NULL;
+
+	if (migrate(c) != 0)
+		goto fail;
+	/* Prepare everything once so a broken statement fails here, at
+	 * start-up, rather than on some later request. */
+	for (i = 0; i < STMT__MAX; i++) {
+		if (i == STMT_PRAGMA_WAL || i == STMT_PRAGMA_FOREIGN_KEYS ||
+		    i == STMT_PRAGMA_BUSY_TIMEOUT ||
+		    i == STMT_PRAGMA_SYNCHRONOUS)
+			continue;
+		if (prep(c, (enum stmt)i) == NULL)
+			goto fail;
+	}
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+void
+db_close(struct db *db)
+{
+	struct conn *c, *next;
+
+	if (db == NULL)
+		return;
+	if (db->have_key)
+		pthread_setspecific(db->key, NULL);
+	pthread_mutex_lock(&db->lock);
+	for (c = db->conns; c; c = next) {
+		next = c->next;
+		conn_free(c);
+	}
+	db->conns = NULL;
+	pthread_mutex_unlock(&db->lock);
+	/* Threads still alive will not run the destructor any more. */
+	if (db->have_key)
+		pthread_key_delete(db->key);
+	pthread_mutex_destroy(&db->lock);
+	free(db->path);
+	free(db);
+}
+
+int
+db_schema_version(struct db *db)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_SCHEMA_VERSION, &c);
+	int rc, v = -1;
+
+	if (st == NULL)
+		return -1;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	else
+		step_error(c, STMT_SCHEMA_VERSION, rc);
+	done(st);
+	return v;
+}
+
+int
+db_begin(struct db *db)
+{
+	struct conn *c = conn_get(db);
+
+	if (c == NULL)
+		return DB_ERROR;
+	if (!sqlite3_get_autocommit(c->h))
+		return error("db: a transaction is already open");
+	return run_plain(c, STMT_BEGIN) == DB_OK ? DB_OK : DB_ERROR;
+}
+
+int
+db_commit(struct db *db)
+{
+	struct conn *c = conn_get(db);
+
+	if (c == NULL)
+		return DB_ERROR;
+	if (sqlite3_get_autocommit(c->h))
+		return error("db: commit without a transaction");
+	if (run_plain(c, STMT_COMMIT) != DB_OK) {
+		if (!sqlite3_get_autocommit(c->h))
+			run_plain(c, STMT_ROLLBACK);
+		return DB_ERROR;
+	}
+	return DB_OK;
+}
+
+void
+db_rollback(struct db *db)
+{
+	struct conn *c = conn_get(db);
+
+	/* SQLite may have rolled back already after some errors. */
+	if (c && !sqlite3_get_autocommit(c->h))
+		run_plain(c, STMT_ROLLBACK);
+}
+
+/* --- offices --- */
+
+static void
+office_row(sqlite3_stmt *st, struct office *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->id = sqlite3_column_int64(st, 0);
+	col_text(st, 1, o->code, sizeof(o->code));
+	col_text(st, 2, o->name, sizeof(o->name));
+	col_text(st, 3, o->country, sizeof(o->country));
+	o->hq = sqlite3_column_int(st, 4) != 0;
+}
+
+static int
+office_check(const struct office *o)
+{
+	if (o == NULL || !fits(o->code, sizeof(o->code)) || o->code[0] == '\0')
+		return error("db: office code missing or too long");
+	if (!fits(o->name, sizeof(o->name)))
+		return error("db: office name too long");
+	if (!fits(o->country, sizeof(o->country)) || strlen(o->country) != 2)
+		return error("db: office country must be an ISO 3166-1 "
+		    "alpha-2 code");
+	return 0;
+}
+
+int
+db_office_add(struct db *db, struct office *o)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (office_check(o) != 0)
+		return DB_ERROR;
+	if ((st = stmt_get(db, STMT_OFFICE_ADD, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_text(st, 1, o->code, -1, SQLITE_STATIC) |
+	    sqlite3_bind_text(st, 2, o->name, -1, SQLITE_STATIC) |
+	    sqlite3_bind_text(st, 3, o->country, -1, SQLITE_STATIC) |
+	    sqlite3_bind_int(st, 4, o->hq ? 1 : 0))
+		return bind_failed(c, STMT_OFFICE_ADD);
+	rc = run(c, STMT_OFFICE_ADD);
+	if (rc == DB_OK)
+		o->id = sqlite3_last_insert_rowid(c->h);
+	return rc;
+}
+
+/* Steps a one-row lookup into o: DB_OK, DB_NOTFOUND or DB_ERROR. */
+static int
+office_one(struct conn *c, enum stmt id, struct office *o)
+{
+	sqlite3_stmt *st = c->stmt[id];
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		office_row(st, o);
+		rc = DB_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = DB_NOTFOUND;
+	} else {
+		rc = step_error(c, id, rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+db_office_get(struct db *db, int64_t id, struct office *o)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_OFFICE_GET, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id))
+		return bind_failed(c, STMT_OFFICE_GET);
+	return office_one(c, STMT_OFFICE_GET, o);
+}
+
+int
+db_office_by_code(struct db *db, const char *code, struct office *o)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	if (!fits(code, DB_CODE_MAX))
+		return DB_NOTFOUND;
+	if ((st = stmt_get(db, STMT_OFFICE_BY_CODE, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC))
+		return bind_failed(c, STMT_OFFICE_BY_CODE);
+	return office_one(c, STMT_OFFICE_BY_CODE, o);
+}
+
+int
+db_office_update(struct db *db, const struct office *o)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (office_check(o) != 0)
+		return DB_ERROR;
+	if ((st = stmt_get(db, STMT_OFFICE_UPDATE, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, o->id) |
+	    sqlite3_bind_text(st, 2, o->code, -1, SQLITE_STATIC) |
+	    sqlite3_bind_text(st, 3, o->name, -1, SQLITE_STATIC) |
+	    sqlite3_bind_text(st, 4, o->country, -1, SQLITE_STATIC) |
+	    sqlite3_bind_int(st, 5, o->hq ? 1 : 0))
+		return bind_failed(c, STMT_OFFICE_UPDATE);
+	rc = run(c, STMT_OFFICE_UPDATE);
+	if (rc == DB_OK && sqlite3_changes(c->h) == 0)
+		rc = DB_NOTFOUND;
+	return rc;
+}
+
+/*
+ * List functions: cb is called once per row; a positive return stops
+ * the listing (DB_OK), a negative one stops it with DB_ERROR (the
+ * callback logs its own failure). A callback may call other db
+ * functions, but not the list function that called it.
+ */
+int
+db_office_list(struct db *db, db_office_cb cb, void *arg)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_OFFICE_LIST, &c);
+	struct office o;
+	int rc, r = 0;
+
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		office_row(st, &o);
+		if ((r = cb(arg, &o)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = step_error(c, STMT_OFFICE_LIST, rc);
+	done(st);
+	return r < 0 ? DB_ERROR : DB_OK;
+}
+
+/* --- users --- */
+
+static int
+user_row(sqlite3_stmt *st, struct user *u)
+{
+	const unsigned char *role, *lang;
+	int r;
+
+	memset(u, 0, sizeof(*u));
+	u->id = sqlite3_column_int64(st, 0);
+	col_text(st, 1, u->username, sizeof(u->username));
+	role = sqlite3_column_text(st, 2);
+	r = role_from_name((const char *)role);
+	if (NEVER(r < 0))
+		return error("db: user %" PRId64 " has an unknown role", u->id);
+	u->role = (enum role)r;
+	u->office_id = sqlite3_column_int64(st, 3);
+	col_text(st, 4, u->office_code, sizeof(u->office_code));
+	col_text(st, 5, u->pwhash, sizeof(u->pwhash));
+	u->disabled = sqlite3_column_int(st, 6) != 0;
+	lang = sqlite3_column_text(st, 7);
+	u->lang = lang ? lang_from_code((const char *)lang) : -1;
+	u->failed_logins = sqlite3_column_int(st, 8);
+	u->locked_until = sqlite3_column_int64(st, 9);
+	u->created_at = sqlite3_column_int64(st, 10);
+	return 0;
+}
+
+static bool
+lang_ok(int lang)
+{
+	return lang >= -1 && lang < LANG__MAX;
+}
+
+static int
+bind_lang(sqlite3_stmt *st, int i, int lang)
+{
+	return lang < 0 ? sqlite3_bind_null(st, i)
+			: sqlite3_bind_text(st, i, lang_code((enum lang)lang),
+			    -1, SQLITE_STATIC);
+}
+
+int
+db_user_add(struct db *db, struct user *u)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (u == NULL || !fits(u->username, sizeof(u->username)) ||
+	    u->username[0] == '\0')
+		return error("db: username missing or too long");
+	if (u->role < 0 || u->role >= ROLE__MAX)
+		return error("db: unknown role %d", (int)u->role);
+	if (!fits(u->pwhash, sizeof(u->pwhash)))
+		return error("db: password hash too long");
+	if (!lang_ok(u->lang))
+		return error("db: unknown language %d", u->lang);
+	if (u->created_at == 0)
+		u->created_at = (int64_t)time(NULL);
+	if ((st = stmt_get(db, STMT_USER_ADD, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_text(st, 1, u->username, -1, SQLITE_STATIC) |
+	    sqlite3_bind_text(st, 2, role_name(u->role), -1, SQLITE_STATIC) |
+	    bind_id(st, 3, u->office_id) |
+	    sqlite3_bind_text(st, 4, u->pwhash, -1, SQLITE_STATIC) |
+	    sqlite3_bind_int(st, 5, u->disabled ? 1 : 0) |
+	    bind_lang(st, 6, u->lang) |
+	    sqlite3_bind_int64(st, 7, u->created_at))
+		return bind_failed(c, STMT_USER_ADD);
+	rc = run(c, STMT_USER_ADD);
+	if (rc == DB_OK) {
+		u->id = sqlite3_last_insert_rowid(c->h);
+		u->failed_logins = 0;
+		u->locked_until = 0;
+	}
+	return rc;
+}
+
+static int
+user_one(struct conn *c, enum stmt id, struct user *u)
+{
+	sqlite3_stmt *st = c->stmt[id];
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		rc = user_row(st, u) == 0 ? DB_OK : DB_ERROR;
+	else if (rc == SQLITE_DONE)
+		rc = DB_NOTFOUND;
+	else
+		rc = step_error(c, id, rc);
+	done(st);
+	return rc;
+}
+
+int
+db_user_get(struct db *db, int64_t id, struct user *u)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_USER_GET, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id))
+		return bind_failed(c, STMT_USER_GET);
+	return user_one(c, STMT_USER_GET, u);
+}
+
+/* username is untrusted (as typed at login); ASCII case is ignored. */
+int
+db_user_by_name(struct db *db, const char *username, struct user *u)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	if (!fits(username, DB_USERNAME_MAX))
+		return DB_NOTFOUND;
+	if ((st = stmt_get(db, STMT_USER_BY_NAME, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_text(st, 1, username, -1, SQLITE_STATIC))
+		return bind_failed(c, STMT_USER_BY_NAME);
+	return user_one(c, STMT_USER_BY_NAME, u);
+}
+
+int
+db_user_list(struct db *db, db_user_cb cb, void *arg)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_USER_LIST, &c);
+	struct user u;
+	int rc, r = 0;
+
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (user_row(st, &u) != 0) {
+			r = -1;
+			break;
+		}
+		if ((r = cb(arg, &u)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = step_error(c, STMT_USER_LIST, rc);
+	done(st);
+	explicit_bzero(u.pwhash, sizeof(u.pwhash));
+	return r < 0 ? DB_ERROR : DB_OK;
+}
+
+/* Runs an UPDATE bound by the caller; DB_NOTFOUND when no row matched. */
+static int
+run_update(struct conn *c, enum stmt id)
+{
+	int rc = run(c, id);
+
+	if (rc == DB_OK && sqlite3_changes(c->h) == 0)
+		rc = DB_NOTFOUND;
+	return rc;
+}
+
+int
+db_user_set_password(struct db *db, int64_t id, const char *pwhash)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	if (!fits(pwhash, DB_HASH_MAX))
+		return error("db: password hash missing or too long");
+	if ((st = stmt_get(db, STMT_USER_SET_PASSWORD, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id) |
+	    sqlite3_bind_text(st, 2, pwhash, -1, SQLITE_STATIC))
+		return bind_failed(c, STMT_USER_SET_PASSWORD);
+	return run_update(c, STMT_USER_SET_PASSWORD);
+}
+
+int
+db_user_set_disabled(struct db *db, int64_t id, bool disabled)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_USER_SET_DISABLED, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id) |
+	    sqlite3_bind_int(st, 2, disabled ? 1 : 0))
+		return bind_failed(c, STMT_USER_SET_DISABLED);
+	return run_update(c, STMT_USER_SET_DISABLED);
+}
+
+int
+db_user_set_lang(struct db *db, int64_t id, int lang)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	if (!lang_ok(lang))
+		return error("db: unknown language %d", lang);
+	if ((st = stmt_get(db, STMT_USER_SET_LANG, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id) | bind_lang(st, 2, lang))
+		return bind_failed(c, STMT_USER_SET_LANG);
+	return run_update(c, STMT_USER_SET_LANG);
+}
+
+int
+db_user_set_role(struct db *db, int64_t id, enum role role,
+    int64_t office_id)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	if (role < 0 || role >= ROLE__MAX)
+		return error("db: unknown role %d", (int)role);
+	if ((st = stmt_get(db, STMT_USER_SET_ROLE, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id) |
+	    sqlite3_bind_text(st, 2, role_name(role), -1, SQLITE_STATIC) |
+	    bind_id(st, 3, office_id))
+		return bind_failed(c, STMT_USER_SET_ROLE);
+	return run_update(c, STMT_USER_SET_ROLE);
+}
+
+int
+db_user_login_failed(struct db *db, int64_t id, int64_t now,
+    int max_failures, int64_t lock_seconds)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_USER_LOGIN_FAILED, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id) |
+	    sqlite3_bind_int64(st, 2, now) |
+	    sqlite3_bind_int(st, 3, max_failures) |
+	    sqlite3_bind_int64(st, 4, lock_seconds))
+		return bind_failed(c, STMT_USER_LOGIN_FAILED);
+	return run_update(c, STMT_USER_LOGIN_FAILED);
+}
+
+int
+db_user_login_ok(struct db *db, int64_t id)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_USER_LOGIN_OK, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id))
+		return bind_failed(c, STMT_USER_LOGIN_OK);
+	return run_update(c, STMT_USER_LOGIN_OK);
+}
+
+/* --- sessions --- */
+
+int
+db_session_add(struct db *db, const struct session *s)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	if (s == NULL || !fits(s->token_hash, sizeof(s->token_hash)) ||
+	    s->token_hash[0] == '\0' || !fits(s->csrf, sizeof(s->csrf)))
+		return error("db: session token hash or csrf malformed");
+	if ((st = stmt_get(db, STMT_SESSION_ADD, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_text(st, 1, s->token_hash, -1, SQLITE_STATIC) |
+	    sqlite3_bind_int64(st, 2, s->user_id) |
+	    sqlite3_bind_text(st, 3, s->csrf, -1, SQLITE_STATIC) |
+	    sqlite3_bind_int64(st, 4, s->created_at) |
+	    sqlite3_bind_int64(st, 5, s->last_seen))
+		return bind_failed(c, STMT_SESSION_ADD);
+	return run(c, STMT_SESSION_ADD);
+}
+
+/* token_hash is untrusted (derived from a cookie). */
+int
+db_session_get(struct db *db, const char *token_hash, struct session *s)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!fits(token_hash, sizeof(s->token_hash)))
+		return DB_NOTFOUND;
+	if ((st = stmt_get(db, STMT_SESSION_GET, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC))
+		return bind_failed(c, STMT_SESSION_GET);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		memset(s, 0, sizeof(*s));
+		col_text(st, 0, s->token_hash, sizeof(s->token_hash));
+		s->user_id = sqlite3_column_int64(st, 1);
+		col_text(st, 2, s->csrf, sizeof(s->csrf));
+		s->created_at = sqlite3_column_int64(st, 3);
+		s->last_seen = sqlite3_column_int64(st, 4);
+		rc = DB_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = DB_NOTFOUND;
+	} else {
+		rc = step_error(c, STMT_SESSION_GET, rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+db_session_touch(struct db *db, const char *token_hash, int64_t now)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	if (!fits(token_hash, 65))
+		return DB_NOTFOUND;
+	if ((st = stmt_get(db, STMT_SESSION_TOUCH, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC) |
+	    sqlite3_bind_int64(st, 2, now))
+		return bind_failed(c, STMT_SESSION_TOUCH);
+	return run_update(c, STMT_SESSION_TOUCH);
+}
+
+int
+db_session_delete(struct db *db, const char *token_hash)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	if (!fits(token_hash, 65))
+		return DB_NOTFOUND;
+	if ((st = stmt_get(db, STMT_SESSION_DELETE, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_text(st, 1, token_hash, -1, SQLITE_STATIC))
+		return bind_failed(c, STMT_SESSION_DELETE);
+	return run_update(c, STMT_SESSION_DELETE);
+}
+
+/* DB_OK even when the user had no session. */
+int
+db_session_delete_user(struct db *db, int64_t user_id)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_SESSION_DELETE_USER, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, user_id))
+		return bind_failed(c, STMT_SESSION_DELETE_USER);
+	return run(c, STMT_SESSION_DELETE_USER);
+}
+
+int
+db_session_purge(struct db *db, int64_t idle_before, int64_t created_before)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_SESSION_PURGE, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, idle_before) |
+	    sqlite3_bind_int64(st, 2, created_before))
+		return bind_failed(c, STMT_SESSION_PURGE);
+	return run(c, STMT_SESSION_PURGE);
+}
+
+/* --- cases --- */
+
+static int
+status_from_name(const char *s)
+{
+	int i;
+
+	if (s == NULL)
+		return -1;
+	for (i = 0; i < CASE_STATUS__MAX; i++)
+		if (strcmp(s, status_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int
+case_row_read(sqlite3_stmt *st, struct case_row *c)
+{
+	int s;
+
+	memset(c, 0, sizeof(*c));
+	c->id = sqlite3_column_int64(st, 0);
+	col_text(st, 1, c->number, sizeof(c->number));
+	c->office_id = sqlite3_column_int64(st, 2);
+	col_text(st, 3, c->office_code, sizeof(c->office_code));
+	s = status_from_name((const char *)sqlite3_column_text(st, 4));
+	if (NEVER(s < 0))
+		return error("db: case %" PRId64 " has an unknown status",
+		    c->id);
+	c->status = (enum case_status)s;
+	c->assigned_to = sqlite3_column_int64(st, 5);
+	col_text(st, 6, c->assigned_username, sizeof(c->assigned_username));
+	c->created_by = sqlite3_column_int64(st, 7);
+	c->created_at = sqlite3_column_int64(st, 8);
+	c->updated_at = sqlite3_column_int64(st, 9);
+	c->version = sqlite3_column_int(st, 10);
+	return 0;
+}
+
+static bool
+status_ok(int status)
+{
+	return status >= 0 && status < CASE_STATUS__MAX;
+}
+
+int
+db_case_get(struct db *db, int64_t id, struct case_row *cr)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_CASE_GET, &c);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id))
+		return bind_failed(c, STMT_CASE_GET);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = case_row_read(st, cr) == 0 ? DB_OK : DB_ERROR;
+	else if (rc == SQLITE_DONE)
+		rc = DB_NOTFOUND;
+	else
+		rc = step_error(c, STMT_CASE_GET, rc);
+	done(st);
+	return rc;
+}
+
+/*
+ * The sequence is max + 1 within the write lock (BEGIN IMMEDIATE), so
+ * two writers cannot draw the same number; a rolled-back case gives its
+ * number back. DB_NOTFOUND when the office does not exist.
+ */
+int
+db_case_create(struct db *db, int64_t office_id, int year,
+    enum case_status status, int64_t assigned_to, int64_t created_by,
+    int64_t now, struct case_row *cr)
+{
+	struct conn *c = conn_get(db);
+	sqlite3_stmt *st;
+	struct office o;
+	char number[DB_CASENO_MAX];
+	int64_t seq = 0;
+	bool own;
+	int rc, n;
+
+	if (c == NULL)
+		return DB_ERROR;
+	if (!status_ok(status))
+		return error("db: unknown case status %d", (int)status);
+	if (year < 1000 || year > 9999)
+		return error("db: case year %d out of range", year);
+	own = sqlite3_get_autocommit(c->h) != 0;
+	if (own && run_plain(c, STMT_BEGIN) != DB_OK)
+		return DB_ERROR;
+
+	rc = db_office_get(db, office_id, &o);
+	if (rc != DB_OK)
+		goto out;
+
+	rc = DB_ERROR;
+	if ((st = prep(c, STMT_CASE_NEXT_SEQ)) == NULL)
+		goto out;
+	if (sqlite3_bind_int64(st, 1, office_id) |
+	    sqlite3_bind_int(st, 2, year)) {
+		bind_failed(c, STMT_CASE_NEXT_SEQ);
+		goto out;
+	}
+	n = sqlite3_step(st);
+	if (n == SQLITE_ROW)
+		seq = sqlite3_column_int64(st, 0);
+	else
+		step_error(c, STMT_CASE_NEXT_SEQ, n);
+	done(st);
+	if (seq < 1)
+		goto out;
+
+	n = snprintf(number, sizeof(number), "%s-%d-%06" PRId64, o.code,
+	    year, seq);
+	if (n < 0 || (size_t)n >= sizeof(number)) {
+		error("db: case number too long for office %" PRId64,
+		    office_id);
+		goto out;
+	}
+
+	if ((st = prep(c, STMT_CASE_ADD)) == NULL)
+		goto out;
+	if (sqlite3_bind_text(st, 1, number, -1, SQLITE_STATIC) |
+	    sqlite3_bind_int64(st, 2, office_id) |
+	    sqlite3_bind_int(st, 3, year) |
+	    sqlite3_bind_int64(st, 4, seq) |
+	    sqlite3_bind_text(st, 5, status_names[status], -1, SQLITE_STATIC) |
+	    bind_id(st, 6, assigned_to) |
+	    bind_id(st, 7, created_by) |
+	    sqlite3_bind_int64(st, 8, now)) {
+		bind_failed(c, STMT_CASE_ADD);
+		goto out;
+	}
+	rc = run(c, STMT_CASE_ADD);
+	if (rc != DB_OK)
+		goto out;
+	rc = db_case_get(db, sqlite3_last_insert_rowid(c->h), cr);
+	if (rc == DB_OK && own && run_plain(c, STMT_COMMIT) != DB_OK)
+		rc = DB_ERROR;
+out:
+	/* In the caller's transaction the caller decides what to undo. */
+	if (rc != DB_OK && own && !sqlite3_get_autocommit(c->h))
+		run_plain(c, STMT_ROLLBACK);
+	return rc;
+}
+
+/* Binds a case_filter to ?1..?3 of STMT_CASE_LIST or STMT_CASE_COUNT. */
+static int
+bind_case_filter(sqlite3_stmt *st, const struct case_filter *f)
+{
+	return sqlite3_bind_int64(st, 1, f->office_id) |
+	    bind_text(st, 2, f->status >= 0 ? status_names[f->status] : NULL) |
+	    sqlite3_bind_int64(st, 3, f->assigned_to);
+}
+
+int
+db_case_list(struct db *db, const struct case_filter *f, db_case_cb cb,
+    void *arg, int64_t *total)
+{
+	static const struct case_filter any = { .status = -1 };
+	struct conn *c = conn_get(db);
+	sqlite3_stmt *st;
+	struct case_row cr;
+	int rc, r = 0;
+
+	if (c == NULL)
+		return DB_ERROR;
+	if (f == NULL)
+		f = &any;
+	if (f->status >= CASE_STATUS__MAX)
+		return error("db: unknown case status %d", f->status);
+
+	if (total) {
+		if ((st = prep(c, STMT_CASE_COUNT)) == NULL)
+			return DB_ERROR;
+		if (bind_case_filter(st, f))
+			return bind_failed(c, STMT_CASE_COUNT);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*total = sqlite3_column_int64(st, 0);
+		else
+			step_error(c, STMT_CASE_COUNT, rc);
+		done(st);
+		if (rc != SQLITE_ROW)
+			return DB_ERROR;
+	}
+	if (cb == NULL)
+		return DB_OK;
+
+	if ((st = prep(c, STMT_CASE_LIST)) == NULL)
+		return DB_ERROR;
+	if (bind_case_filter(st, f) |
+	    sqlite3_bind_int64(st, 4, sql_limit(f->limit)) |
+	    sqlite3_bind_int64(st, 5, sql_offset(f->offset)))
+		return bind_failed(c, STMT_CASE_LIST);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (case_row_read(st, &cr) != 0) {
+			r = -1;
+			break;
+		}
+		if ((r = cb(arg, &cr)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = step_error(c, STMT_CASE_LIST, rc);
+	done(st);
+	return r < 0 ? DB_ERROR : DB_OK;
+}
+
+int
+db_case_update(struct db *db, int64_t id, int expected_version,
+    enum case_status status, int64_t assigned_to, int64_t now)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!status_ok(status))
+		return error("db: unknown case status %d", (int)status);
+	if ((st = stmt_get(db, STMT_CASE_UPDATE, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id) |
+	    sqlite3_bind_int(st, 2, expected_version < 0 ? -1
+							 : expected_version) |
+	    sqlite3_bind_text(st, 3, status_names[status], -1, SQLITE_STATIC) |
+	    bind_id(st, 4, assigned_to) |
+	    sqlite3_bind_int64(st, 5, now))
+		return bind_failed(c, STMT_CASE_UPDATE);
+	rc = run(c, STMT_CASE_UPDATE);
+	if (rc != DB_OK || sqlite3_changes(c->h) > 0)
+		return rc;
+
+	/* Nothing changed: a stale version, or no such case? */
+	if ((st = prep(c, STMT_CASE_EXISTS)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id))
+		return bind_failed(c, STMT_CASE_EXISTS);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = DB_CONFLICT;
+	else if (rc == SQLITE_DONE)
+		rc = DB_NOTFOUND;
+	else
+		rc = step_error(c, STMT_CASE_EXISTS, rc);
+	done(st);
+	return rc;
+}
+
+/* --- audit --- */
+
+int
+db_audit_add(struct db *db, const struct audit_entry *e)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+
+	if (e == NULL || !fits(e->action, sizeof(e->action)) ||
+	    e->action[0] == '\0')
+		return error("db: audit action missing or too long");
+	if (!fits(e->username, sizeof(e->username)) ||
+	    !fits(e->ip, sizeof(e->ip)) ||
+	    !fits(e->object, sizeof(e->object)) ||
+	    !fits(e->detail, sizeof(e->detail)))
+		return error("db: audit entry for %s malformed", e->action);
+	if ((st = stmt_get(db, STMT_AUDIT_ADD, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, e->at) |
+	    bind_id(st, 2, e->user_id) |
+	    sqlite3_bind_text(st, 3, e->username, -1, SQLITE_STATIC) |
+	    sqlite3_bind_text(st, 4, e->ip, -1, SQLITE_STATIC) |
+	    sqlite3_bind_text(st, 5, e->action, -1, SQLITE_STATIC) |
+	    bind_id(st, 6, e->case_id) |
+	    sqlite3_bind_text(st, 7, e->object, -1, SQLITE_STATIC) |
+	    sqlite3_bind_text(st, 8, e->detail, -1, SQLITE_STATIC))
+		return bind_failed(c, STMT_AUDIT_ADD);
+	return run(c, STMT_AUDIT_ADD);
+}
+
+/*
+ * Binds an audit_filter to ?1..?6. An empty username or action is no
+ * filter, like NULL (that is what an empty form field means); an action
+ * ending in '.' matches every action it starts.
+ */
+static int
+bind_audit_filter(sqlite3_stmt *st, const struct audit_filter *f)
+{
+	const char *user = f->username && *f->username ? f->username : NULL;
+	const char *action = f->action && *f->action ? f->action : NULL;
+	bool prefix = action && action[strlen(action) - 1] == '.';
+
+	return bind_text(st, 1, user) |
+	    sqlite3_bind_int64(st, 2, f->case_id) |
+	    bind_text(st, 3, action) |
+	    sqlite3_bind_int(st, 4, prefix ? 1 : 0) |
+	    sqlite3_bind_int64(st, 5, f->from) |
+	    sqlite3_bind_int64(st, 6, f->to);
+}
+
+/* Newest first. The filter's strings are untrusted. */
+int
+db_audit_list(struct db *db, const struct audit_filter *f,
+    db_audit_cb cb, void *arg, int64_t *total)
+{
+	static const struct audit_filter any;
+	struct conn *c = conn_get(db);
+	sqlite3_stmt *st;
+	struct audit_entry *e;
+	int rc, r = 0;
+
+	if (c == NULL)
+		return DB_ERROR;
+	if (f == NULL)
+		f = &any;
+
+	if (total) {
+		if ((st = prep(c, STMT_AUDIT_COUNT)) == NULL)
+			return DB_ERROR;
+		if (bind_audit_filter(st, f))
+			return bind_failed(c, STMT_AUDIT_COUNT);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			*total = sqlite3_column_int64(st, 0);
+		else
+			step_error(c, STMT_AUDIT_COUNT, rc);
+		done(st);
+		if (rc != SQLITE_ROW)
+			return DB_ERROR;
+	}
+	if (cb == NULL)
+		return DB_OK;
+
+	/* An entry is over 1.5 KiB: keep it off the worker's stack. */
+	if ((e = malloc(sizeof(*e))) == NULL)
+		return error("db: out of memory");
+	if ((st = prep(c, STMT_AUDIT_LIST)) == NULL) {
+		free(e);
+		return DB_ERROR;
+	}
+	if (bind_audit_filter(st, f) |
+	    sqlite3_bind_int64(st, 7, sql_limit(f->limit)) |
+	    sqlite3_bind_int64(st, 8, sql_offset(f->offset))) {
+		free(e);
+		return bind_failed(c, STMT_AUDIT_LIST);
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(e, 0, sizeof(*e));
+		e->id = sqlite3_column_int64(st, 0);
+		e->at = sqlite3_column_int64(st, 1);
+		e->user_id = sqlite3_column_int64(st, 2);
+		col_text(st, 3, e->username, sizeof(e->username));
+		col_text(st, 4, e->ip, sizeof(e->ip));
+		col_text(st, 5, e->action, sizeof(e->action));
+		e->case_id = sqlite3_column_int64(st, 6);
+		col_text(st, 7, e->object, sizeof(e->object));
+		col_text(st, 8, e->detail, sizeof(e->detail));
+		if ((r = cb(arg, e)) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = step_error(c, STMT_AUDIT_LIST, rc);
+	done(st);
+	free(e);
+	return r < 0 ? DB_ERROR : DB_OK;
+}

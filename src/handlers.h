@@ -1,0 +1,42 @@
+/*
+ * handlers.h - every request handler, as listed in route.c.
+ */
+#ifndef CTM_HANDLERS_H
+#define CTM_HANDLERS_H
+
+#include "http.h"
+
+/* api.c */
+int api_login(struct req *r);
+int api_logout(struct req *r);
+int api_me(struct req *r);
+int api_me_update(struct req *r);
+int api_cases_list(struct req *r);
+int api_cases_create(struct req *r);
+int api_case_get(struct req *r);
+int api_case_patch(struct req *r);
+int api_audit(struct req *r);
+int api_health(struct req *r);
+
+/* page_*.c */
+int page_root(struct req *r);
+int page_asset(struct req *r);
+int page_login(struct req *r);
+int page_login_post(struct req *r);
+int page_logout(struct req *r);
+int page_lang(struct req *r);
+int page_cases(struct req *r);
+int page_cases_create(struct req *r);
+int page_case(struct req *r);
+int page_case_update(struct req *r);
+int page_account(struct req *r);
+int page_account_post(struct req *r);
+int page_admin_users(struct req *r);
+int page_admin_users_post(struct req *r);
+int page_admin_user(struct req *r);
+int page_admin_user_post(struct req *r);
+int page_admin_offices(struct req *r);
+int page_admin_offices_post(struct req *r);
+int page_admin_audit(struct req *r);
+
+#endif

@@ -1,0 +1,9 @@
+#include "compat.h"
+
+#include "cli.h"
+
+int
+main(int argc, char **argv)
+{
+	return cli_main(argc, argv);
+}

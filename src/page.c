@@ -1,0 +1,278 @@
+/*
+ * page.c - the page frame, login, logout, language and error pages.
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "assets.h"
+#include "audit.h"
+#include "auth.h"
+#include "crypt.h"
+#include "handlers.h"
+#include "i18n.h"
+#include "log.h"
+#include "page.h"
+
+const char *
+page_time(int64_t t, char out[32])
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, 32, "%Y-%m-%d %H:%M", &tm);
+	return out;
+}
+
+/* The anonymous CSRF token, set as a cookie the first time it is needed. */
+static const char *
+pre_token(struct req *r)
+{
+	char tok[CRYPT_TOKEN_HEX];
+
+	if (r->pre_token && strlen(r->pre_token) == CRYPT_TOKEN_HEX - 1)
+		return r->pre_token;
+	crypt_token(tok);
+	r->pre_token = arena_strdup(r->arena, tok);
+	resp_cookie(r, "ctm_pre", tok, 7 * 24 * 3600, true);
+	return r->pre_token;
+}
+
+void
+page_csrf(struct req *r, struct html *h)
+{
+	html_printf(h, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">",
+	    r->authed ? r->sess.csrf : pre_token(r));
+}
+
+static void
+asset_link(struct html *h, const char *name, bool script)
+{
+	const struct asset *a = asset_find(name);
+	char v[17] = "0";
+
+	if (a && strlen(a->etag) > 16)
+		snprintf(v, sizeof(v), "%.16s", a->etag + 1);
+	if (script)
+		html_printf(h, "<script src=\"/assets/%s?v=%s\" defer></script>",
+		    name, v);
+	else
+		html_printf(h, "<link rel=\"stylesheet\" href=\"/assets/%s?v=%s\">",
+		    name, v);
+}
+
+void
+page_begin(struct req *r, struct html *h, const char *title)
+{
+	int l;
+
+	html_printf(h, "<!doctype html>\n<html lang=\"%s\" data-theme=\"light\">"
+	    "<head><meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	    "<title>%s — ctm</title>", lang_code(r->lang), title);
+	asset_link(h, "pico.min.css", false);
+	asset_link(h, "ctm.css", false);
+	asset_link(h, "ctm.js", true);
+	html_printf(h, "</head><body><header class=\"container\"><nav><ul>"
+	    "<li><a href=\"/\" class=\"brand\"><strong>ctm</strong></a></li></ul><ul>");
+	if (r->authed) {
+		if (role_can(r->user.role, PERM_CASE_READ))
+			html_printf(h, "<li><a href=\"/cases\">%s</a></li>",
+			    _("Cases"));
+		if (role_can(r->user.role, PERM_ADMIN_USERS))
+			html_printf(h, "<li><a href=\"/admin/users\">%s</a></li>"
+			    "<li><a href=\"/admin/offices\">%s</a></li>",
+			    _("Users"), _("Offices"));
+		if (role_can(r->user.role, PERM_AUDIT_READ))
+			html_printf(h, "<li><a href=\"/admin/audit\">%s</a></li>",
+			    _("Audit"));
+		html_printf(h, "<li><a href=\"/account\" title=\"%s\">%s</a></li>"
+		    "<li><form method=\"post\" action=\"/logout\" class=\"inline\">",
+		    _("My account"), r->user.username);
+		page_csrf(r, h);
+		html_printf(h, "<button type=\"submit\" class=\"secondary outline\">%s"
+		    "</button></form></li>", _("Log out"));
+	}
+	html_printf(h, "<li><form method=\"post\" action=\"/lang\" class=\"lang inline\""
+	    " aria-label=\"%s\">", _("Language"));
+	page_csrf(r, h);
+	html_printf(h, "<input type=\"hidden\" name=\"next\" value=\"%s\">",
+	    r->path);
+	for (l = 0; l < LANG__MAX; l++) {
+		if ((enum lang)l == r->lang)
+			html_printf(h, "<button type=\"submit\" name=\"lang\" value=\"%s\""
+			    " aria-current=\"true\" disabled>%s</button>",
+			    lang_code((enum lang)l), lang_name((enum lang)l));
+		else
+			html_printf(h, "<button type=\"submit\" name=\"lang\" value=\"%s\""
+			    " lang=\"%s\" class=\"secondary outline\">%s</button>",
+			    lang_code((enum lang)l), lang_code((enum lang)l),
+			    lang_name((enum lang)l));
+	}
+	html_printf(h, "</form></li></ul></nav></header><main class=\"container\">");
+}
+
+void
+page_end(struct req *r, struct html *h)
+{
+	(void)r;
+	html_printf(h, "</main><footer class=\"container\"><small>ctm %s</small>"
+	    "</footer></body></html>\n", CTM_VERSION);
+}
+
+int
+page_error(struct req *r, int status, const char *msg)
+{
+	struct html h;
+	int rc;
+
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, _("Error"));
+	html_printf(&h, "<article class=\"error-page\"><h1>%s</h1><p>%s</p>"
+	    "<p><a href=\"/\">%s</a></p></article>",
+	    status == 404 ? _("Not found") : _("Something is wrong"), msg,
+	    _("Back to the start page"));
+	page_end(r, &h);
+	rc = resp_html(r, status, &h);
+	html_release(&h);
+	return rc;
+}
+
+int
+page_asset(struct req *r)
+{
+	const struct asset *a = asset_find(r->path + strlen("/assets/"));
+	const char *inm;
+
+	if (a == NULL)
+		return resp_error(r, 404, _("This page does not exist."), NULL);
+	resp_header(r, "ETag", a->etag);
+	resp_header(r, "Cache-Control", "public, max-age=31536000, immutable");
+	inm = req_header(r, "If-None-Match");
+	if (inm && strcmp(inm, a->etag) == 0) {
+		r->status = 304;
+		r->ctype = a->type;
+		return 0;
+	}
+	buf_reset(&r->out);
+	r->out.max = a->len + 1;
+	if (buf_add(&r->out, a->data, a->len) < 0)
+		return -1;
+	r->status = 200;
+	r->ctype = a->type;
+	return 0;
+}
+
+int
+page_root(struct req *r)
+{
+	struct html h;
+	int rc;
+
+	if (!r->authed)
+		return resp_redirect(r, "/login");
+	if (role_can(r->user.role, PERM_CASE_READ))
+		return resp_redirect(r, "/cases");
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, _("Start"));
+	html_printf(&h, "<h1>%s</h1><p>%s</p>", _("Welcome"),
+	    _("Your role gives access to anonymised statistics only; no case "
+	    "file is shown to it."));
+	page_end(r, &h);
+	rc = resp_html(r, 200, &h);
+	html_release(&h);
+	return rc;
+}
+
+static int
+login_form(struct req *r, int status, const char *username, const char *err)
+{
+	struct html h;
+	int rc;
+
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, _("Log in"));
+	html_printf(&h, "<article class=\"login\"><h1>%s</h1>", _("Log in"));
+	if (err)
+		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>", err);
+	html_printf(&h, "<form method=\"post\" action=\"/login\">");
+	page_csrf(r, &h);
+	html_printf(&h, "<label for=\"username\">%s</label>"
+	    "<input id=\"username\" name=\"username\" autocomplete=\"username\" "
+	    "required maxlength=\"63\" value=\"%s\"%R>"
+	    "<label for=\"password\">%s</label>"
+	    "<input id=\"password\" type=\"password\" name=\"password\" "
+	    "autocomplete=\"current-password\" required%R>"
+	    "<button type=\"submit\">%s</button></form></article>",
+	    _("Username"), username ? username : "",
+	    err ? " aria-invalid=\"true\"" : "", _("Password"),
+	    err ? " aria-invalid=\"true\"" : "", _("Log in"));
+	page_end(r, &h);
+	rc = resp_html(r, status, &h);
+	html_release(&h);
+	return rc;
+}
+
+int
+page_login(struct req *r)
+{
+	if (r->authed)
+		return resp_redirect(r, "/");
+	return login_form(r, 200, NULL, NULL);
+}
+
+int
+page_login_post(struct req *r)
+{
+	const char *u = req_form(r, "username");
+	const char *p = req_form(r, "password");
+	char token[CRYPT_TOKEN_HEX], csrf[CRYPT_TOKEN_HEX];
+	struct user user;
+
+	if (u == NULL || p == NULL || *u == '\0')
+		return login_form(r, 400, u,
+		    _("Give a username and a password."));
+	switch (auth_login(r, u, p, &user, token, csrf)) {
+	case AUTH_OK:
+		break;
+	case AUTH_BAD:
+		return login_form(r, 401, u, _("Invalid username or password."));
+	case AUTH_LOCKED:
+		return login_form(r, 429, u, _("Too many failed attempts. Try "
+		    "again in a few minutes."));
+	case AUTH_ERROR:
+	default:
+		return -1;
+	}
+	resp_cookie(r, "ctm_session", token, r->app->cfg.session_max, true);
+	return resp_redirect(r, "/");
+}
+
+int
+page_logout(struct req *r)
+{
+	if (auth_logout(r) < 0)
+		return -1;
+	resp_cookie(r, "ctm_session", "", 0, true);
+	return resp_redirect(r, "/login");
+}
+
+int
+page_lang(struct req *r)
+{
+	int l = lang_from_code(req_form(r, "lang"));
+	const char *next = req_form(r, "next");
+
+	if (l < 0)
+		return resp_error(r, 400, _("Unknown language."), NULL);
+	if (r->authed) {
+		if (db_user_set_lang(r->app->db, r->user.id, l) != DB_OK)
+			return -1;
+	}
+	resp_cookie(r, "ctm_lang", lang_code((enum lang)l), 365 * 24 * 3600,
+	    true);
+	return resp_redirect(r, next);
+}

@@ -1,0 +1,381 @@
+/*
+ * page_cases.c - the case list, creating a case, and the case page.
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cases.h"
+#include "handlers.h"
+#include "i18n.h"
+#include "log.h"
+#include "page.h"
+
+#define PER_PAGE 50
+
+struct rows_ctx {
+	struct html *h;
+	int n;
+};
+
+static int
+case_row_cb(void *arg, const struct case_row *c)
+{
+	struct rows_ctx *ctx = arg;
+	char t[32];
+
+	ctx->n++;
+	html_printf(ctx->h, "<tr><td><a href=\"/cases/%L\">%s</a></td><td>%s</td>"
+	    "<td><span class=\"badge status-%s\">%s</span></td><td>%s</td>"
+	    "<td>%s</td></tr>", c->id, c->number, c->office_code,
+	    case_status_code(c->status), case_status_label(c->status),
+	    c->assigned_to ? c->assigned_username : "—",
+	    page_time(c->updated_at, t));
+	return 0;
+}
+
+struct opt_ctx {
+	struct html *h;
+	int64_t office_id;	/* users: only this office */
+	int64_t selected;
+	const char *selected_code;
+};
+
+static int
+assignee_opt_cb(void *arg, const struct user *u)
+{
+	struct opt_ctx *ctx = arg;
+
+	if (u->disabled || (ctx->office_id && u->office_id != ctx->office_id) ||
+	    (u->role != ROLE_CASEWORKER && u->role != ROLE_OFFICE_MANAGER))
+		return 0;
+	html_printf(ctx->h, "<option value=\"%L\"%R>%s (%s, %s)</option>", u->id,
+	    u->id == ctx->selected ? " selected" : "", u->username,
+	    role_label(u->role), u->office_code);
+	return 0;
+}
+
+static int
+office_opt_cb(void *arg, const struct office *o)
+{
+	struct opt_ctx *ctx = arg;
+
+	html_printf(ctx->h, "<option value=\"%s\"%R>%s — %s</option>", o->code,
+	    ctx->selected_code && strcmp(ctx->selected_code, o->code) == 0 ?
+	    " selected" : "", o->code, o->name);
+	return 0;
+}
+
+static void
+status_options(struct html *h, int selected, bool any)
+{
+	int i;
+
+	if (any)
+		html_printf(h, "<option value=\"\">%s</option>", _("Any status"));
+	for (i = 0; i < CASE_STATUS__MAX; i++)
+		html_printf(h, "<option value=\"%s\"%R>%s</option>",
+		    case_status_code((enum case_status)i),
+		    i == selected ? " selected" : "",
+		    case_status_label((enum case_status)i));
+}
+
+static void
+field_error(struct html *h, const char *id, const char *msg)
+{
+	if (msg)
+		html_printf(h, "<small class=\"error\" id=\"%s-error\">%s</small>",
+		    id, msg);
+}
+
+/* The list with its filter, and the form to open a case. */
+static int
+cases_page(struct req *r, int status, const char *form_office,
+    int64_t form_assignee, const char *err_field, const char *err)
+{
+	struct case_filter f = { 0 };
+	struct rows_ctx rows;
+	struct opt_ctx opt;
+	struct html h;
+	const char *st = req_query(r, "status");
+	const char *pg = req_query(r, "page");
+	int64_t total = 0, page = 1;
+	int rc;
+
+	f.office_id = cases_office_scope(r);
+	f.status = st && *st ? case_status_from_code(st) : -1;
+	if (pg && *pg) {
+		char *end;
+
+		page = strtoll(pg, &end, 10);
+		if (*end || page < 1 || page > 1000000)
+			page = 1;
+	}
+	f.limit = PER_PAGE;
+	f.offset = (page - 1) * PER_PAGE;
+
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, _("Cases"));
+	html_printf(&h, "<h1>%s</h1>", _("Cases"));
+	if (err && err_field == NULL)
+		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>", err);
+
+	html_printf(&h, "<form method=\"get\" action=\"/cases\" class=\"filter\">"
+	    "<label for=\"status\">%s</label><select id=\"status\" name=\"status\">",
+	    _("Status"));
+	status_options(&h, f.status, true);
+	html_printf(&h, "</select><button type=\"submit\" class=\"secondary\">%s"
+	    "</button></form>", _("Filter"));
+
+	rows.h = &h;
+	rows.n = 0;
+	html_printf(&h, "<figure><table class=\"striped\"><thead><tr><th>%s</th>"
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+	    _("Case number"), _("Office"), _("Status"), _("Assigned to"),
+	    _("Last change (UTC)"));
+	if (db_case_list(r->app->db, &f, case_row_cb, &rows, &total) != DB_OK) {
+		html_release(&h);
+		return -1;
+	}
+	if (rows.n == 0)
+		html_printf(&h, "<tr><td colspan=\"5\">%s</td></tr>",
+		    _("No cases."));
+	html_printf(&h, "</tbody></table></figure><p>%L %s</p>"
+	    "<nav class=\"pager\">", total, _("cases in all"));
+	if (page > 1)
+		html_printf(&h, "<a href=\"/cases?status=%U&amp;page=%L\">%s</a> ",
+		    st ? st : "", page - 1, _("Previous"));
+	if (page * PER_PAGE < total)
+		html_printf(&h, "<a href=\"/cases?status=%U&amp;page=%L\">%s</a>",
+		    st ? st : "", page + 1, _("Next"));
+	html_printf(&h, "</nav>");
+
+	if (role_can(r->user.role, PERM_CASE_CREATE)) {
+		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+		    "action=\"/cases\">", _("Open a new case"));
+		page_csrf(r, &h);
+		if (role_scope(r->user.role) == SCOPE_ALL) {
+			html_printf(&h, "<label for=\"office\">%s</label><select "
+			    "id=\"office\" name=\"office\"%R>", _("Office"),
+			    err_field && strcmp(err_field, "office") == 0 ?
+			    " aria-invalid=\"true\" aria-describedby=\"office-error\"" : "");
+			opt.h = &h;
+			opt.selected_code = form_office;
+			if (db_office_list(r->app->db, office_opt_cb, &opt) != DB_OK) {
+				html_release(&h);
+				return -1;
+			}
+			html_printf(&h, "</select>");
+			field_error(&h, "office", err_field &&
+			    strcmp(err_field, "office") == 0 ? err : NULL);
+		}
+		html_printf(&h, "<label for=\"assigned_to\">%s</label><select "
+		    "id=\"assigned_to\" name=\"assigned_to\"%R><option value=\"\">%s"
+		    "</option>", _("Assign to"),
+		    err_field && strcmp(err_field, "assigned_to") == 0 ?
+		    " aria-invalid=\"true\" aria-describedby=\"assigned_to-error\"" : "",
+		    _("Nobody yet"));
+		opt.h = &h;
+		opt.office_id = role_scope(r->user.role) == SCOPE_OFFICE ?
+		    r->user.office_id : 0;
+		opt.selected = form_assignee;
+		if (db_user_list(r->app->db, assignee_opt_cb, &opt) != DB_OK) {
+			html_release(&h);
+			return -1;
+		}
+		html_printf(&h, "</select>");
+		field_error(&h, "assigned_to", err_field &&
+		    strcmp(err_field, "assigned_to") == 0 ? err : NULL);
+		html_printf(&h, "<button type=\"submit\">%s</button></form>"
+		    "</article>", _("Open case"));
+	}
+	page_end(r, &h);
+	if (audit(r, "case.list", 0, NULL, json_pack("{s:I,s:i}", "page",
+	    (json_int_t)page, "count", rows.n)) < 0) {
+		html_release(&h);
+		return -1;
+	}
+	rc = resp_html(r, status, &h);
+	html_release(&h);
+	return rc;
+}
+
+int
+page_cases(struct req *r)
+{
+	if (!role_can(r->user.role, PERM_CASE_READ))
+		return resp_error(r, 403, _("You are not allowed to see cases."),
+		    NULL);
+	return cases_page(r, 200, NULL, 0, NULL, NULL);
+}
+
+/* Parses an optional user id from a form; 0 for none, -1 when invalid. */
+static int64_t
+form_id(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	v = strtoll(s, &end, 10);
+	if (*end || v <= 0)
+		return -1;
+	return v;
+}
+
+int
+page_cases_create(struct req *r)
+{
+	const char *office = req_form(r, "office");
+	int64_t assignee = form_id(req_form(r, "assigned_to"));
+	const char *msg, *field;
+	struct case_row c;
+	char loc[64];
+	int rc;
+
+	if (!role_can(r->user.role, PERM_CASE_CREATE))
+		return resp_error(r, 403, _("You are not allowed to create cases."),
+		    NULL);
+	if (assignee < 0)
+		return cases_page(r, 400, office, 0, "assigned_to",
+		    _("Choose an active caseworker or office manager of the "
+		    "case's office."));
+	rc = cases_create(r, office, -1, assignee, &c, &msg, &field);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return cases_page(r, 400, office, assignee, field, msg);
+	snprintf(loc, sizeof(loc), "/cases/%lld", (long long)c.id);
+	return resp_redirect(r, loc);
+}
+
+static int
+case_page(struct req *r, int status, struct case_row *c, const char *err_field,
+    const char *err)
+{
+	struct opt_ctx opt = { 0 };
+	struct html h;
+	char t1[32], t2[32];
+	int rc;
+
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, c->number);
+	html_printf(&h, "<hgroup><h1>%s</h1><p>%s</p></hgroup>", c->number,
+	    _("Case file"));
+	if (err && err_field == NULL)
+		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>", err);
+	html_printf(&h, "<dl class=\"case-summary\"><dt>%s</dt><dd>%s</dd>"
+	    "<dt>%s</dt><dd><span class=\"badge status-%s\">%s</span></dd>"
+	    "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
+	    "</dl>", _("Office"), c->office_code, _("Status"),
+	    case_status_code(c->status), case_status_label(c->status),
+	    _("Assigned to"), c->assigned_to ? c->assigned_username : "—",
+	    _("Opened (UTC)"), page_time(c->created_at, t1),
+	    _("Last change (UTC)"), page_time(c->updated_at, t2));
+
+	if (role_can(r->user.role, PERM_CASE_UPDATE)) {
+		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+		    "action=\"/cases/%L\">", _("Change status or assignment"),
+		    c->id);
+		page_csrf(r, &h);
+		html_printf(&h, "<input type=\"hidden\" name=\"version\" "
+		    "value=\"%d\"><label for=\"status\">%s</label><select "
+		    "id=\"status\" name=\"status\">", c->version, _("Status"));
+		status_options(&h, (int)c->status, false);
+		html_printf(&h, "</select><label for=\"assigned_to\">%s</label>"
+		    "<select id=\"assigned_to\" name=\"assigned_to\"%R><option "
+		    "value=\"\">%s</option>", _("Assigned to"),
+		    err_field ? " aria-invalid=\"true\" "
+		    "aria-describedby=\"assigned_to-error\"" : "", _("Nobody"));
+		opt.h = &h;
+		opt.office_id = c->office_id;
+		opt.selected = c->assigned_to;
+		if (db_user_list(r->app->db, assignee_opt_cb, &opt) != DB_OK) {
+			html_release(&h);
+			return -1;
+		}
+		html_printf(&h, "</select>");
+		field_error(&h, "assigned_to", err_field ? err : NULL);
+		html_printf(&h, "<button type=\"submit\">%s</button></form>"
+		    "</article>", _("Save"));
+	}
+	page_end(r, &h);
+	rc = resp_html(r, status, &h);
+	html_release(&h);
+	return rc;
+}
+
+int
+page_case(struct req *r)
+{
+	struct case_row c;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_CASE_READ)) {
+		if (audit(r, "case.view.denied", r->id, NULL, NULL) < 0)
+			return -1;
+		return resp_error(r, 404, _("This case does not exist."), NULL);
+	}
+	rc = cases_load(r, r->id, &c, "case.view.denied");
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return resp_error(r, 404, _("This case does not exist."), NULL);
+	if (audit(r, "case.view", c.id, NULL, NULL) < 0)
+		return -1;
+	return case_page(r, 200, &c, NULL, NULL);
+}
+
+int
+page_case_update(struct req *r)
+{
+	struct case_row c;
+	int status, rc;
+	int64_t assignee;
+	const char *p, *vs = req_form(r, "version");
+	char *end;
+	long version = -1;
+	char loc[64];
+
+	if (!role_can(r->user.role, PERM_CASE_UPDATE)) {
+		if (audit(r, "case.update.denied", r->id, NULL, NULL) < 0)
+			return -1;
+		return resp_error(r, 404, _("This case does not exist."), NULL);
+	}
+	rc = cases_load(r, r->id, &c, "case.update.denied");
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return resp_error(r, 404, _("This case does not exist."), NULL);
+	status = case_status_from_code(req_form(r, "status"));
+	if (status < 0)
+		return case_page(r, 400, &c, NULL, _("Unknown case status."));
+	assignee = form_id(req_form(r, "assigned_to"));
+	p = assignee < 0 ? _("Choose an active caseworker or office manager "
+	    "of the case's office.") :
+	    cases_assignee_problem(r, c.office_id, assignee);
+	if (p)
+		return case_page(r, 400, &c, "assigned_to", p);
+	if (vs && *vs) {
+		version = strtol(vs, &end, 10);
+		if (*end || version < 1 || version > INT32_MAX)
+			version = 0;
+	}
+	rc = cases_update(r, &c, (int)version, (enum case_status)status,
+	    assignee);
+	if (rc == DB_CONFLICT || rc == DB_NOTFOUND) {
+		if (db_case_get(r->app->db, r->id, &c) != DB_OK)
+			return -1;
+		return case_page(r, 409, &c, NULL, _("Someone else changed this "
+		    "case in the meantime. Here it is as it is now; make your "
+		    "change again."));
+	}
+	if (rc != DB_OK)
+		return -1;
+	snprintf(loc, sizeof(loc), "/cases/%lld", (long long)c.id);
+	return resp_redirect(r, loc);
+}

@@ -1,0 +1,92 @@
+#include "compat.h"
+
+#include <string.h>
+
+#include "i18n.h"
+#include "role.h"
+
+static const char *const names[ROLE__MAX] = {
+	[ROLE_ADMIN] = "admin",
+	[ROLE_CASEWORKER] = "caseworker",
+	[ROLE_OFFICE_MANAGER] = "office-manager",
+	[ROLE_PROGRAMME_MANAGER] = "programme-manager",
+	[ROLE_RESEARCHER] = "researcher",
+};
+
+static const char *const labels[ROLE__MAX] = {
+	[ROLE_ADMIN] = N_("Administrator"),
+	[ROLE_CASEWORKER] = N_("Caseworker"),
+	[ROLE_OFFICE_MANAGER] = N_("Office manager"),
+	[ROLE_PROGRAMME_MANAGER] = N_("Programme manager"),
+	[ROLE_RESEARCHER] = N_("Researcher"),
+};
+
+static const bool perms[ROLE__MAX][PERM__MAX] = {
+	[ROLE_ADMIN] = {
+		[PERM_CASE_READ] = true, [PERM_CASE_CREATE] = true,
+		[PERM_CASE_UPDATE] = true, [PERM_ADMIN_USERS] = true,
+		[PERM_AUDIT_READ] = true, [PERM_STATS_READ] = true,
+	},
+	[ROLE_CASEWORKER] = {
+		[PERM_CASE_READ] = true, [PERM_CASE_CREATE] = true,
+		[PERM_CASE_UPDATE] = true,
+	},
+	[ROLE_OFFICE_MANAGER] = {
+		[PERM_CASE_READ] = true, [PERM_CASE_CREATE] = true,
+		[PERM_CASE_UPDATE] = true, [PERM_STATS_READ] = true,
+	},
+	[ROLE_PROGRAMME_MANAGER] = {
+		[PERM_CASE_READ] = true, [PERM_CASE_UPDATE] = true,
+		[PERM_STATS_READ] = true,
+	},
+	[ROLE_RESEARCHER] = {
+		[PERM_STATS_READ] = true,
+	},
+};
+
+static const enum scope scopes[ROLE__MAX] = {
+	[ROLE_ADMIN] = SCOPE_ALL,
+	[ROLE_CASEWORKER] = SCOPE_OFFICE,
+	[ROLE_OFFICE_MANAGER] = SCOPE_OFFICE,
+	[ROLE_PROGRAMME_MANAGER] = SCOPE_ALL,
+	[ROLE_RESEARCHER] = SCOPE_NONE,
+};
+
+const char *
+role_name(enum role r)
+{
+	return r >= 0 && r < ROLE__MAX ? names[r] : "unknown";
+}
+
+const char *
+role_label(enum role r)
+{
+	return r >= 0 && r < ROLE__MAX ? _(labels[r]) : "?";
+}
+
+int
+role_from_name(const char *name)
+{
+	int i;
+
+	if (name == NULL)
+		return -1;
+	for (i = 0; i < ROLE__MAX; i++)
+		if (strcmp(name, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+bool
+role_can(enum role r, enum perm p)
+{
+	return r >= 0 && r < ROLE__MAX && p >= 0 && p < PERM__MAX && perms[r][p];
+}
+
+enum scope
+role_scope(enum role r)
+{
+	if (!role_can(r, PERM_CASE_READ))
+		return SCOPE_NONE;
+	return scopes[r];
+}

@@ -1,0 +1,47 @@
+/*
+ * role.h - roles and what each may do.
+ *
+ * The permission table is the single place that says which role may do
+ * what; handlers ask role_can() and never compare roles themselves.
+ */
+#ifndef CTM_ROLE_H
+#define CTM_ROLE_H
+
+#include "compat.h"
+
+enum role {
+	ROLE_ADMIN,
+	ROLE_CASEWORKER,
+	ROLE_OFFICE_MANAGER,
+	ROLE_PROGRAMME_MANAGER,
+	ROLE_RESEARCHER,
+	ROLE__MAX
+};
+
+enum perm {
+	PERM_CASE_READ,		/* see cases (scoped by role_scope) */
+	PERM_CASE_CREATE,
+	PERM_CASE_UPDATE,
+	PERM_ADMIN_USERS,	/* manage accounts and offices */
+	PERM_AUDIT_READ,
+	PERM_STATS_READ,
+	PERM__MAX
+};
+
+/* Which cases a role sees when it has PERM_CASE_READ. */
+enum scope {
+	SCOPE_NONE,
+	SCOPE_OFFICE,
+	SCOPE_ALL
+};
+
+/* "caseworker", … as used on the command line and in the API. */
+const char *role_name(enum role r);
+/* Translated label for pages. */
+const char *role_label(enum role r);
+/* -1 for an unknown name. */
+int role_from_name(const char *name);
+bool role_can(enum role r, enum perm p);
+enum scope role_scope(enum role r);
+
+#endif

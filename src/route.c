@@ -1,0 +1,98 @@
+#include "compat.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "handlers.h"
+#include "route.h"
+
+#define RW (M_GET | M_HEAD)
+
+static const struct route routes[] = {
+	{ RW, "/healthz", api_health, 0 },
+	{ M_POST, "/api/v1/login", api_login, RF_NO_CSRF },
+	{ M_POST, "/api/v1/logout", api_logout, RF_AUTH },
+	{ RW, "/api/v1/me", api_me, RF_AUTH },
+	{ M_PATCH, "/api/v1/me", api_me_update, RF_AUTH },
+	{ RW, "/api/v1/cases", api_cases_list, RF_AUTH },
+	{ M_POST, "/api/v1/cases", api_cases_create, RF_AUTH },
+	{ RW, "/api/v1/cases/{id}", api_case_get, RF_AUTH },
+	{ M_PATCH, "/api/v1/cases/{id}", api_case_patch, RF_AUTH },
+	{ RW, "/api/v1/audit", api_audit, RF_AUTH },
+
+	{ RW, "/", page_root, 0 },
+	{ RW, "/assets/*", page_asset, 0 },
+	{ RW, "/login", page_login, 0 },
+	{ M_POST, "/login", page_login_post, RF_ANON_FORM },
+	{ M_POST, "/logout", page_logout, RF_AUTH },
+	{ M_POST, "/lang", page_lang, RF_ANON_FORM },
+	{ RW, "/cases", page_cases, RF_AUTH },
+	{ M_POST, "/cases", page_cases_create, RF_AUTH },
+	{ RW, "/cases/{id}", page_case, RF_AUTH },
+	{ M_POST, "/cases/{id}", page_case_update, RF_AUTH },
+	{ RW, "/account", page_account, RF_AUTH },
+	{ M_POST, "/account", page_account_post, RF_AUTH },
+	{ RW, "/admin/users", page_admin_users, RF_AUTH },
+	{ M_POST, "/admin/users", page_admin_users_post, RF_AUTH },
+	{ RW, "/admin/users/{id}", page_admin_user, RF_AUTH },
+	{ M_POST, "/admin/users/{id}", page_admin_user_post, RF_AUTH },
+	{ RW, "/admin/offices", page_admin_offices, RF_AUTH },
+	{ M_POST, "/admin/offices", page_admin_offices_post, RF_AUTH },
+	{ RW, "/admin/audit", page_admin_audit, RF_AUTH },
+};
+
+/* Matches one pattern; a trailing "*" segment matches any non-empty rest. */
+static bool
+match(const char *pat, const char *path, int64_t *id)
+{
+	while (*pat && *path) {
+		if (pat[0] == '*' && pat[1] == '\0')
+			return *path != '\0';
+		if (strncmp(pat, "{id}", 4) == 0) {
+			const char *s = path;
+			char *end;
+			long long v;
+
+			if (*s < '1' || *s > '9')
+				return false;
+			while (*s >= '0' && *s <= '9')
+				s++;
+			if (s - path > 15)
+				return false;
+			errno = 0;
+			v = strtoll(path, &end, 10);
+			if (errno || end != s)
+				return false;
+			*id = v;
+			path = s;
+			pat += 4;
+			continue;
+		}
+		if (*pat != *path)
+			return false;
+		pat++;
+		path++;
+	}
+	return *pat == '\0' && *path == '\0';
+}
+
+const struct route *
+route_match(const char *path, enum method m, int64_t *id, bool *wrong_method)
+{
+	size_t i;
+
+	*wrong_method = false;
+	for (i = 0; i < ARRAY_SIZE(routes); i++) {
+		int64_t v = 0;
+
+		if (!match(routes[i].pattern, path, &v))
+			continue;
+		if (routes[i].methods & m) {
+			*id = v;
+			return &routes[i];
+		}
+		*wrong_method = true;
+	}
+	return NULL;
+}
