@@ -369,6 +369,12 @@ parse_iso(const char *s, bool *bad)
 		memset(&tm, 0, sizeof(tm));
 		end = strptime(s, "%Y-%m-%d", &tm);
 	}
+	if (end && *end == '.') {
+		/* Fractional seconds, as JavaScript's toISOString() writes. */
+		end++;
+		while (*end >= '0' && *end <= '9')
+			end++;
+	}
 	if (end == NULL || (*end && strcmp(end, "Z") != 0)) {
 		*bad = true;
 		return 0;

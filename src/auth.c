@@ -140,6 +140,24 @@ throttle_clear(const char *kind, const char *s, int64_t now)
 }
 
 const char *
+auth_username_problem(const char *name)
+{
+	size_t n = strlen(name), i;
+
+	if (n < 2 || n >= DB_USERNAME_MAX)
+		return _("A username has 2 to 63 characters.");
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!(c >= 'a' && c <= 'z') && !(c >= 'A' && c <= 'Z') &&
+		    !(c >= '0' && c <= '9') && c != '.' && c != '_' && c != '-')
+			return _("Use only letters A–Z and a–z, digits, dot, "
+			    "underscore and hyphen.");
+	}
+	return NULL;
+}
+
+const char *
 auth_password_problem(const char *pw)
 {
 	size_t n = strlen(pw);

@@ -37,6 +37,9 @@ enum auth_result auth_login(struct req *r, const char *username,
 int auth_session(struct req *r, const char *token);
 /* Ends r's session. */
 int auth_logout(struct req *r);
+/* Returns a translated message when name is not a valid username (2 to
+ * 63 of A-Z a-z 0-9 . _ -), else NULL. */
+const char *auth_username_problem(const char *name);
 /* Returns a translated message when pw is not acceptable, else NULL. */
 const char *auth_password_problem(const char *pw);
 /* Forgets throttling state (tests, admin unlock). */

@@ -273,20 +273,6 @@ valid_country(const char *s)
 	    isupper((unsigned char)s[1]);
 }
 
-static bool
-valid_username(const char *s)
-{
-	size_t n = strlen(s), i;
-
-	if (n < 3 || n >= DB_USERNAME_MAX)
-		return false;
-	for (i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '_' &&
-		    s[i] != '-')
-			return false;
-	return true;
-}
-
 static int
 add_office(struct db *db, const char *code, const char *name,
     const char *country, bool hq)
@@ -327,8 +313,9 @@ add_user(struct db *db, const char *username, const char *role,
 	char obj[64];
 	int r, rc;
 
-	if (!valid_username(username))
-		return fail("username must be 3 to 63 letters, digits, '.', '_' or '-'");
+	problem = auth_username_problem(username);
+	if (problem)
+		return fail("%s", problem);
 	r = role_from_name(role);
 	if (r < 0)
 		return fail("unknown role %s (admin, caseworker, office-manager, "

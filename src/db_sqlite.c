@@ -125,15 +125,16 @@ enum stmt {
 
 /*
  * ?1 username (NULL: any), ?2 case id (0: any), ?3 action (NULL: any),
- * ?4 whether ?3 is a prefix, ?5 from, ?6 to (0: open; both inclusive).
+ * ?4 whether ?3 ends in '.', ?5 from, ?6 to (0: open; both inclusive).
  * The prefix test compares a substring, so '%' or '_' in a filter are
  * plain characters.
  */
 #define AUDIT_WHERE \
 	"WHERE (?1 IS NULL OR username = ?1) " \
 	"AND (?2 = 0 OR case_id = ?2) " \
-	"AND (?3 IS NULL OR CASE WHEN ?4 " \
-	"THEN substr(action, 1, length(?3)) = ?3 ELSE action = ?3 END) " \
+	"AND (?3 IS NULL OR action = ?3 OR CASE WHEN ?4 " \
+	"THEN substr(action, 1, length(?3)) = ?3 " \
+	"ELSE substr(action, 1, length(?3) + 1) = ?3 || '.' END) " \
 	"AND (?5 = 0 OR at >= ?5) " \
 	"AND (?6 = 0 OR at <= ?6) "
 
@@ -249,9 +250,8 @@ static const struct migration {
 	{ 1,
 	"CREATE TABLE offices ("
 	"  id INTEGER PRIMARY KEY,"
-	"  code TEXT NOT NULL UNIQUE"
-	"    CHECK (length(code) BETWEEN 1 AND 15"
-	"      AND code NOT GLOB '*[^A-Z0-9]*'),"
+	"  code TEXT NOT NULL UNIQUE CHECK (length(code) BETWEEN 1 AND 15)"
+	"    CHECK (code NOT GLOB '*[^A-Z0-9]*'),"
 	"  name TEXT NOT NULL,"
 	"  country TEXT NOT NULL CHECK (country GLOB '[A-Z][A-Z]'),"
 	"  hq INTEGER NOT NULL DEFAULT 0 CHECK (hq IN (0, 1))"
@@ -682,17 +682,19 @@ db_file(const char *path, bool create)
 	struct stat sb;
 	int fd;
 
-	if (!create) {
-		if (stat(path, &sb) != 0)
-			return error("db: %s: %s (create it first)", path,
+	if (create) {
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return error("db: cannot create %s: %s", path,
 			    strerror(errno));
-		return 0;
+		close(fd);
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return error("db: cannot create %s: %s", path,
+	if (stat(path, &sb) != 0)
+		return error("db: %s: %s (create it first)", path,
 		    strerror(errno));
-	close(fd);
+	if (sb.st_mode & 0077)
+		log_warn("db: %s is open to other users (mode %03o); "
+		    "chmod 600 it", path, (unsigned)(sb.st_mode & 0777));
 	return 0;
 }
 
@@ -1139,7 +1141,6 @@ db_user_list(struct db *db, db_user_cb cb, void *arg)
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		r = step_error(c, STMT_USER_LIST, rc);
 	done(st);
-	explicit_bzero(u.pwhash, sizeof(u.pwhash));
 	return r < 0 ? DB_ERROR : DB_OK;
 }
 
@@ -1644,8 +1645,9 @@ db_audit_add(struct db *db, const struct audit_entry *e)
 
 /*
  * Binds an audit_filter to ?1..?6. An empty username or action is no
- * filter, like NULL (that is what an empty form field means); an action
- * ending in '.' matches every action it starts.
+ * filter, like NULL (that is what an empty form field means). An action
+ * matches itself and the actions below it: "case.view" matches
+ * "case.view.denied" but not "case.viewer"; "login." matches "login.ok".
  */
 static int
 bind_audit_filter(sqlite3_stmt *st, const struct audit_filter *f)

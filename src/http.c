@@ -460,6 +460,26 @@ check_csrf(struct req *r, const struct route *rt)
 	return -1;
 }
 
+/* Lists the methods the path answers to, for a 405. */
+static void
+allow_header(struct req *r)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ M_GET, "GET" }, { M_HEAD, "HEAD" }, { M_POST, "POST" },
+		{ M_PUT, "PUT" }, { M_PATCH, "PATCH" }, { M_DELETE, "DELETE" },
+	};
+	unsigned m = route_methods(r->path);
+	char allow[64] = "";
+	size_t i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (m & names[i].bit)
+			n += (size_t)snprintf(allow + n, sizeof(allow) - n, "%s%s",
+			    n ? ", " : "", names[i].name);
+	if (n)
+		resp_header(r, "Allow", allow);
+}
+
 static int
 dispatch(struct req *r)
 {
@@ -480,13 +500,17 @@ dispatch(struct req *r)
 		return resp_error(r, 413, _("The request is too large."), NULL);
 	if (!utf8_valid(r->path, strlen(r->path)))
 		return resp_error(r, 400, _("The address is not valid."), NULL);
-	if (r->method == M_OTHER)
+	if (r->method == M_OTHER) {
+		allow_header(r);
 		return resp_error(r, 405, _("This method is not allowed here."),
 		    NULL);
+	}
 	rt = route_match(r->path, r->method, &r->id, &wrong_method);
-	if (rt == NULL && wrong_method)
+	if (rt == NULL && wrong_method) {
+		allow_header(r);
 		return resp_error(r, 405, _("This method is not allowed here."),
 		    NULL);
+	}
 	if (rt == NULL)
 		return resp_error(r, 404, _("This page does not exist."), NULL);
 	if ((rt->flags & RF_AUTH) && !r->authed) {

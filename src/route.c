@@ -96,3 +96,18 @@ route_match(const char *path, enum method m, int64_t *id, bool *wrong_method)
 	}
 	return NULL;
 }
+
+unsigned
+route_methods(const char *path)
+{
+	unsigned m = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(routes); i++) {
+		int64_t v;
+
+		if (match(routes[i].pattern, path, &v))
+			m |= routes[i].methods;
+	}
+	return m;
+}

@@ -32,4 +32,7 @@ struct route {
 const struct route *route_match(const char *path, enum method m,
     int64_t *id, bool *wrong_method);
 
+/* The methods (enum method bits) that path answers to; 0 when none. */
+unsigned route_methods(const char *path);
+
 #endif

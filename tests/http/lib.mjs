@@ -436,9 +436,12 @@ export class RawConn {
    * answers or closes, so that an early 413 is read rather than lost in
    * a reset. Resolves the number of bytes written.
    */
-  async writeSlowly(bytes, piece = 64 * 1024) {
+  async writeSlowly(bytes, piece = 32 * 1024) {
     let sent = 0;
     while (sent < bytes.length) {
+      // Let the event loop poll the socket before each write: node
+      // destroys a socket on EPIPE, losing a response not yet read.
+      await new Promise((r) => setTimeout(r, 1));
       if (this.buf.length > 0 || this.closed || this.error) break;
       const ok = await this.write(bytes.subarray(sent, sent + piece));
       if (!ok) break;

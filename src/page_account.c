@@ -1,0 +1,170 @@
+/*
+ * page_account.c - the logged-in user's own account: what it is, and a
+ * change of password.
+ *
+ * Form values are untrusted. Passwords are never written back into the
+ * form, logged or audited.
+ */
+#include "compat.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit.h"
+#include "auth.h"
+#include "crypt.h"
+#include "handlers.h"
+#include "i18n.h"
+#include "log.h"
+#include "page.h"
+
+enum account_field {
+	AF_CURRENT,
+	AF_NEW,
+	AF_CONFIRM,
+	AF__MAX
+};
+
+/*
+ * A labelled password input. id and attrs are literals of this file
+ * (attrs is written as markup); err is escaped. The value is never
+ * filled back.
+ */
+static void
+pw_field(struct html *h, const char *id, const char *label, const char *err,
+    const char *attrs)
+{
+	html_printf(h, "<label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" "
+	    "type=\"password\" required %R", id, label, id, id, attrs);
+	if (err)
+		html_printf(h, " aria-invalid=\"true\" "
+		    "aria-describedby=\"%s-error\">"
+		    "<small class=\"error\" id=\"%s-error\">%s</small>", id, id, err);
+	else
+		html_printf(h, ">");
+}
+
+/* The account page; err (AF__MAX messages, or NULL) marks the form. */
+static int
+account_page(struct req *r, int status, const char *const *err)
+{
+	static const char *const none[AF__MAX];
+	const struct user *u = &r->user;
+	struct html h;
+	int rc, i;
+
+	if (err == NULL)
+		err = none;
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, _("My account"));
+	html_printf(&h, "<h1>%s</h1><figure class=\"table-wrap\"><table><tbody>"
+	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
+	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
+	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
+	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
+	    "</tbody></table></figure>", _("My account"),
+	    _("Username"), u->username, _("Role"), role_label(u->role),
+	    _("Office"), u->office_code, _("Language"),
+	    u->lang >= 0 && u->lang < LANG__MAX ? lang_name((enum lang)u->lang) :
+	    _("not chosen (from the browser)"));
+
+	html_printf(&h, "<section><h2>%s</h2>", _("Change my password"));
+	for (i = 0; i < AF__MAX; i++)
+		if (err[i])
+			break;
+	if (i < AF__MAX)
+		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>",
+		    _("The password was not changed. Correct the fields marked "
+		    "below."));
+	html_printf(&h, "<p>%s</p><form method=\"post\" action=\"/account\">",
+	    _("After the change all your sessions end, this one too: you log "
+	    "in again with the new password."));
+	page_csrf(r, &h);
+	pw_field(&h, "current", _("Current password"), err[AF_CURRENT],
+	    "autocomplete=\"current-password\"");
+	pw_field(&h, "password", _("New password"), err[AF_NEW],
+	    "minlength=\"10\" maxlength=\"256\" autocomplete=\"new-password\"");
+	pw_field(&h, "confirm", _("Repeat the new password"), err[AF_CONFIRM],
+	    "autocomplete=\"new-password\"");
+	html_printf(&h, "<button type=\"submit\">%s</button></form></section>",
+	    _("Change my password"));
+	page_end(r, &h);
+	rc = resp_html(r, status, &h);
+	html_release(&h);
+	return rc;
+}
+
+int
+page_account(struct req *r)
+{
+	return account_page(r, 200, NULL);
+}
+
+/*
+ * Changes the user's own password. The current password must be given;
+ * a wrong one is only reported (not counted as a failed login). On
+ * success every session of the user ends, the current one included:
+ * db.h has no way to delete all sessions but one, and logging in again
+ * with the new password costs little. The browser is sent to /login with
+ * its session cookie cleared.
+ */
+int
+page_account_post(struct req *r)
+{
+	const char *err[AF__MAX] = { NULL };
+	const char *cur = req_form(r, "current");
+	const char *pw = req_form(r, "password");
+	const char *confirm = req_form(r, "confirm");
+	char hash[CRYPT_PWHASH_MAX], obj[40];
+	struct user u;
+	int rc;
+
+	if (cur == NULL)
+		cur = "";
+	if (pw == NULL)
+		pw = "";
+	if (confirm == NULL)
+		confirm = "";
+	/* Fresh from storage: the hash in r->user may predate a change. */
+	if (db_user_get(r->app->db, r->user.id, &u) != DB_OK)
+		return -1;
+	if (*cur == '\0') {
+		err[AF_CURRENT] = _("Give your current password.");
+		return account_page(r, 400, err);
+	}
+	if (crypt_pw_verify(u.pwhash, cur) != 0) {
+		err[AF_CURRENT] = _("The current password is wrong.");
+		return account_page(r, 400, err);
+	}
+	if ((err[AF_NEW] = auth_password_problem(pw)) == NULL) {
+		if (strcmp(pw, cur) == 0)
+			err[AF_NEW] = _("The new password must differ from the "
+			    "current one.");
+		else if (strcmp(pw, confirm) != 0)
+			err[AF_CONFIRM] = _("The two passwords are not the same.");
+	}
+	if (err[AF_NEW] || err[AF_CONFIRM])
+		return account_page(r, 400, err);
+
+	if (crypt_pw_hash(pw, hash) < 0)
+		return error("account.password: password hashing failed");
+	snprintf(obj, sizeof(obj), "user:%" PRId64, u.id);
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	rc = db_user_set_password(r->app->db, u.id, hash);
+	/* Audited before the sessions go: audit() needs only r->user. */
+	if (rc == DB_OK && audit(r, "account.password", 0, obj, NULL) < 0)
+		rc = DB_ERROR;
+	if (rc == DB_OK)
+		rc = db_session_delete_user(r->app->db, u.id);
+	if (rc == DB_OK)
+		rc = db_commit(r->app->db);
+	if (rc != DB_OK) {
+		db_rollback(r->app->db);
+		return -1;
+	}
+	r->authed = false;
+	resp_cookie(r, "ctm_session", "", 0, true);
+	return resp_redirect(r, "/login");
+}
