@@ -22,7 +22,7 @@ SAN_LDFLAGS := -fsanitize=address,undefined
 
 SRCS      := $(sort $(wildcard src/*.c))
 LIB_SRCS  := $(filter-out src/main.c,$(SRCS))
-HDRS      := $(wildcard src/*.h)
+HDRS      := $(wildcard src/*.h) $(wildcard src/*.def)
 REL_OBJS  := $(SRCS:src/%.c=build/rel/%.o) build/rel/assets.o
 TEST_OBJS := $(SRCS:src/%.c=build/test/%.o) build/test/assets.o
 TEST_LIB_OBJS := $(filter-out build/test/main.o,$(TEST_OBJS))
@@ -34,7 +34,8 @@ ASSET_FILES := \
 	htmx.min.js=node_modules/htmx.org/dist/htmx.min.js \
 	echarts.min.js=node_modules/echarts/dist/echarts.min.js \
 	ctm.css=assets/ctm.css \
-	ctm.js=assets/ctm.js
+	ctm.js=assets/ctm.js \
+	favicon.svg=assets/favicon.svg
 ASSET_DEPS := $(foreach a,$(ASSET_FILES),$(word 2,$(subst =, ,$(a))))
 
 LANGS := fr es
@@ -126,6 +127,52 @@ http: build/test/ctm $(MOS)
 
 e2e: build/test/ctm $(MOS) node_modules/.package-lock.json
 	CTM_BIN=$(CURDIR)/build/test/ctm node --test --test-concurrency=1 tests/e2e/
+
+# --- fuzzing (libFuzzer, clang) ---
+# Every target links all of src/ but main.c, compiled with clang into
+# build/fuzz/. `make fuzz` runs each target for its count of inputs
+# (name:runs below, sized for well under FUZZ_SECONDS, which caps it
+# anyway) on a temporary copy of tests/fuzz/corpus/<name>/, so the
+# committed corpus is never written. Logs and crash inputs go to
+# build/fuzz/; replay a crash with build/fuzz/fuzz_<name> <file>.
+FUZZ_CC      ?= clang
+FUZZ_RUNS    := accept:600000 utf8:1000000 html:250000 route:400000
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := $(foreach r,$(FUZZ_RUNS),$(firstword $(subst :, ,$(r))))
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS   = -std=c17 $(WARN) -Isrc -Ibuild/gen $(PKG_CFLAGS) \
+               -DCTM_LOCALEDIR='"$(LOCALEDIR)"' -DCTM_TESTING \
+               -g -O1 -fno-omit-frame-pointer
+FUZZ_OBJS    := $(LIB_SRCS:src/%.c=build/fuzz/%.o) build/fuzz/assets.o
+FUZZ_BINS    := $(FUZZ_TARGETS:%=build/fuzz/fuzz_%)
+.SECONDARY: $(FUZZ_OBJS)
+
+build/fuzz/%.o: src/%.c $(HDRS) | build/.setup-ok
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c -o $@ $<
+build/fuzz/assets.o: build/gen/assets.c
+	@mkdir -p build/fuzz
+	$(FUZZ_CC) $(BASE_CFLAGS) -O0 -c -o $@ $<
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(HDRS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $< \
+		$(FUZZ_OBJS) $(LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@mkdir -p build/fuzz/artifacts
+	@set -e; for tr in $(FUZZ_RUNS); do t=$${tr%%:*}; runs=$${tr#*:}; \
+		tmp=$$(mktemp -d); cp tests/fuzz/corpus/$$t/* $$tmp/; \
+		dict=; [ -f tests/fuzz/fuzz_$$t.dict ] && dict=-dict=tests/fuzz/fuzz_$$t.dict; \
+		echo "== fuzz_$$t"; \
+		if build/fuzz/fuzz_$$t -runs=$$runs \
+		    -max_total_time=$(FUZZ_SECONDS) -timeout=10 $$dict \
+		    -artifact_prefix=build/fuzz/artifacts/$$t- $$tmp \
+		    >build/fuzz/fuzz_$$t.log 2>&1; then \
+			rm -rf $$tmp; tail -n 1 build/fuzz/fuzz_$$t.log; \
+		else \
+			rm -rf $$tmp; tail -n 60 build/fuzz/fuzz_$$t.log; \
+			echo "fuzz_$$t failed: see build/fuzz/fuzz_$$t.log"; exit 1; \
+		fi; \
+	done
 
 bench: build/ctm
 	@for b in bench/*.sh; do [ -x "$$b" ] && "$$b"; done; true

@@ -152,6 +152,15 @@ struct case_filter {
 	int64_t office_id;	/* 0: every office */
 	int status;		/* enum case_status, -1: any */
 	int64_t assigned_to;	/* 0: anyone */
+	/*
+	 * Search (both NULL: no search). A case matches when its number
+	 * starts with number_prefix (case-insensitive), or when its name
+	 * index holds all ntokens tokens of tokens_json (a JSON array of
+	 * blind-index tokens).
+	 */
+	const char *number_prefix;
+	const char *tokens_json;
+	int ntokens;
 	int64_t limit;
 	int64_t offset;
 };
@@ -163,6 +172,44 @@ int db_case_list(struct db *db, const struct case_filter *f, db_case_cb cb,
  * (DB_CONFLICT otherwise) and bumps the version. */
 int db_case_update(struct db *db, int64_t id, int expected_version,
     enum case_status status, int64_t assigned_to, int64_t now);
+
+/* --- settings kept in the database --- */
+#define DB_META_MAX 256
+/* DB_NOTFOUND when key is not set. */
+int db_meta_get(struct db *db, const char *key, char out[DB_META_MAX]);
+int db_meta_set(struct db *db, const char *key, const char *value);
+
+/* --- case files: opaque sealed bytes, encrypted by the caller --- */
+
+/* The sealed case file of a case: *blob is malloc'd (free() it), NULL
+ * with *len 0 when the case has no file yet. */
+int db_casefile_get(struct db *db, int64_t case_id, unsigned char **blob,
+    size_t *len);
+/*
+ * Stores the sealed file and the status if the case's version is still
+ * expected_version, and bumps the version. DB_CONFLICT when it is not,
+ * DB_NOTFOUND when there is no such case.
+ */
+int db_casefile_put(struct db *db, int64_t case_id, int expected_version,
+    const void *blob, size_t len, enum case_status status, int64_t now);
+/* Replaces the blind-index name tokens of a case (hex strings). */
+int db_case_names_set(struct db *db, int64_t case_id,
+    const char *const *tokens, size_t n);
+
+/* --- perpetrators: persons that can be linked to several cases --- */
+int db_perp_add(struct db *db, int64_t office_id, const void *blob,
+    size_t len, int64_t now, int64_t *id);
+int db_perp_update(struct db *db, int64_t id, const void *blob, size_t len,
+    int64_t now);
+/* *blob malloc'd. */
+int db_perp_get(struct db *db, int64_t id, int64_t *office_id,
+    unsigned char **blob, size_t *len);
+/* The perpetrators linked to a case, in order: ids into ids[max]. */
+int db_case_perps(struct db *db, int64_t case_id, int64_t *ids, size_t max,
+    size_t *n);
+/* Replaces the links of a case with ids, in that order. */
+int db_case_perps_set(struct db *db, int64_t case_id, const int64_t *ids,
+    size_t n);
 
 /* --- audit (append-only: the schema refuses UPDATE and DELETE) --- */
 struct audit_entry {

@@ -89,6 +89,19 @@ enum stmt {
 	STMT_CASE_COUNT,
 	STMT_CASE_UPDATE,
 	STMT_CASE_EXISTS,
+	/* meta, case files, name index, perpetrators */
+	STMT_META_GET,
+	STMT_META_SET,
+	STMT_CASEFILE_GET,
+	STMT_CASEFILE_PUT,
+	STMT_CASE_NAMES_CLEAR,
+	STMT_CASE_NAMES_ADD,
+	STMT_PERP_ADD,
+	STMT_PERP_UPDATE,
+	STMT_PERP_GET,
+	STMT_CASE_PERPS,
+	STMT_CASE_PERPS_CLEAR,
+	STMT_CASE_PERPS_ADD,
 	/* audit */
 	STMT_AUDIT_ADD,
 	STMT_AUDIT_LIST,
@@ -113,11 +126,22 @@ enum stmt {
 	"FROM cases c JOIN offices o ON o.id = c.office_id " \
 	"LEFT JOIN users u ON u.id = c.assigned_to "
 
-/* ?1 office (0: any), ?2 status text (NULL: any), ?3 assignee (0: any) */
+/*
+ * ?1 office (0: any), ?2 status text (NULL: any), ?3 assignee (0: any),
+ * ?6 case number prefix and ?7 JSON array of ?8 name tokens (both NULL:
+ * no search). The prefix is compared as a substring, so wildcards in it
+ * are plain characters.
+ */
 #define CASE_WHERE \
 	"WHERE (?1 = 0 OR c.office_id = ?1) " \
 	"AND (?2 IS NULL OR c.status = ?2) " \
-	"AND (?3 = 0 OR c.assigned_to = ?3) "
+	"AND (?3 = 0 OR c.assigned_to = ?3) " \
+	"AND ((?6 IS NULL AND ?7 IS NULL) " \
+	"  OR (?6 IS NOT NULL AND length(?6) > 0 AND " \
+	"      upper(substr(c.number, 1, length(?6))) = upper(?6)) " \
+	"  OR (?7 IS NOT NULL AND ?8 > 0 AND (SELECT count(DISTINCT n.token) " \
+	"      FROM case_names n WHERE n.case_id = c.id AND n.token IN " \
+	"      (SELECT value FROM json_each(?7))) = ?8)) "
 
 #define AUDIT_COLS \
 	"id, at, coalesce(user_id, 0), username, ip, action, " \
@@ -228,6 +252,31 @@ static const char *const sql[] = {
 	    "version = version + 1 "
 	    "WHERE id = ?1 AND (?2 < 0 OR version = ?2)",
 	[STMT_CASE_EXISTS] = "SELECT 1 FROM cases WHERE id = ?1",
+	[STMT_META_GET] = "SELECT value FROM meta WHERE key = ?1",
+	[STMT_META_SET] =
+	    "INSERT INTO meta (key, value) VALUES (?1, ?2) "
+	    "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+	[STMT_CASEFILE_GET] = "SELECT file FROM cases WHERE id = ?1",
+	[STMT_CASEFILE_PUT] =
+	    "UPDATE cases SET file = ?3, status = ?4, updated_at = ?5, "
+	    "version = version + 1 WHERE id = ?1 AND version = ?2",
+	[STMT_CASE_NAMES_CLEAR] = "DELETE FROM case_names WHERE case_id = ?1",
+	[STMT_CASE_NAMES_ADD] =
+	    "INSERT OR IGNORE INTO case_names (case_id, token) VALUES (?1, ?2)",
+	[STMT_PERP_ADD] =
+	    "INSERT INTO perpetrators (office_id, file, created_at, updated_at) "
+	    "VALUES (?1, ?2, ?3, ?3)",
+	[STMT_PERP_UPDATE] =
+	    "UPDATE perpetrators SET file = ?2, updated_at = ?3 WHERE id = ?1",
+	[STMT_PERP_GET] = "SELECT office_id, file FROM perpetrators WHERE id = ?1",
+	[STMT_CASE_PERPS] =
+	    "SELECT perpetrator_id FROM case_perpetrators WHERE case_id = ?1 "
+	    "ORDER BY position",
+	[STMT_CASE_PERPS_CLEAR] =
+	    "DELETE FROM case_perpetrators WHERE case_id = ?1",
+	[STMT_CASE_PERPS_ADD] =
+	    "INSERT INTO case_perpetrators (case_id, perpetrator_id, position) "
+	    "VALUES (?1, ?2, ?3)",
 
 	[STMT_AUDIT_ADD] =
 	    "INSERT INTO audit (at, user_id, username, ip, action, case_id, "
@@ -324,6 +373,36 @@ static const struct migration {
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
 	"  SELECT RAISE(ABORT, 'audit is append-only');"
 	"END;"
+	},
+	/* The case file, sealed whole by the caller (nothing of it is in
+	 * clear here); the blind name index; perpetrators as persons of
+	 * their own, linked to cases; settings such as the key check. */
+	{ 2,
+	"CREATE TABLE meta ("
+	"  key TEXT PRIMARY KEY,"
+	"  value TEXT NOT NULL"
+	");"
+	"ALTER TABLE cases ADD COLUMN file BLOB;"
+	"CREATE TABLE case_names ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  token TEXT NOT NULL,"
+	"  PRIMARY KEY (case_id, token)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX case_names_token ON case_names(token);"
+	"CREATE TABLE perpetrators ("
+	"  id INTEGER PRIMARY KEY,"
+	"  office_id INTEGER NOT NULL REFERENCES offices(id),"
+	"  file BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE case_perpetrators ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  perpetrator_id INTEGER NOT NULL REFERENCES perpetrators(id),"
+	"  position INTEGER NOT NULL,"
+	"  PRIMARY KEY (case_id, perpetrator_id)"
+	");"
+	"CREATE INDEX case_perpetrators_perp ON case_perpetrators(perpetrator_id);"
 	},
 };
 
@@ -1517,7 +1596,10 @@ bind_case_filter(sqlite3_stmt *st, const struct case_filter *f)
 {
 	return sqlite3_bind_int64(st, 1, f->office_id) |
 	    bind_text(st, 2, f->status >= 0 ? status_names[f->status] : NULL) |
-	    sqlite3_bind_int64(st, 3, f->assigned_to);
+	    sqlite3_bind_int64(st, 3, f->assigned_to) |
+	    bind_text(st, 6, f->number_prefix) |
+	    bind_text(st, 7, f->tokens_json) |
+	    sqlite3_bind_int(st, 8, f->ntokens);
 }
 
 int
@@ -1729,4 +1811,279 @@ db_audit_list(struct db *db, const struct audit_filter *f,
 	done(st);
 	free(e);
 	return r < 0 ? DB_ERROR : DB_OK;
+}
+
+/* --- meta --- */
+
+int
+db_meta_get(struct db *db, const char *key, char out[DB_META_MAX])
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_META_GET, &c);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (bind_text(st, 1, key))
+		return bind_failed(c, STMT_META_GET);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		col_text(st, 0, out, DB_META_MAX);
+		rc = DB_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = DB_NOTFOUND;
+	} else {
+		rc = step_error(c, STMT_META_GET, rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+db_meta_set(struct db *db, const char *key, const char *value)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_META_SET, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (!fits(value, DB_META_MAX))
+		return error("db: setting too long");
+	if (bind_text(st, 1, key) | bind_text(st, 2, value))
+		return bind_failed(c, STMT_META_SET);
+	return run(c, STMT_META_SET);
+}
+
+/* --- case files --- */
+
+/* Copies a blob column into malloc'd memory. */
+static int
+col_blob(sqlite3_stmt *st, int col, unsigned char **blob, size_t *len)
+{
+	const void *p = sqlite3_column_blob(st, col);
+	int n = sqlite3_column_bytes(st, col);
+
+	*blob = NULL;
+	*len = 0;
+	if (p == NULL || n <= 0)
+		return 0;
+	*blob = malloc((size_t)n);
+	if (*blob == NULL)
+		return error("db: out of memory");
+	memcpy(*blob, p, (size_t)n);
+	*len = (size_t)n;
+	return 0;
+}
+
+int
+db_casefile_get(struct db *db, int64_t case_id, unsigned char **blob,
+    size_t *len)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_CASEFILE_GET, &c);
+	int rc;
+
+	*blob = NULL;
+	*len = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, case_id))
+		return bind_failed(c, STMT_CASEFILE_GET);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = col_blob(st, 0, blob, len) == 0 ? DB_OK : DB_ERROR;
+	else if (rc == SQLITE_DONE)
+		rc = DB_NOTFOUND;
+	else
+		rc = step_error(c, STMT_CASEFILE_GET, rc);
+	done(st);
+	return rc;
+}
+
+int
+db_casefile_put(struct db *db, int64_t case_id, int expected_version,
+    const void *blob, size_t len, enum case_status status, int64_t now)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!status_ok(status))
+		return error("db: unknown case status %d", (int)status);
+	if (len > INT32_MAX)
+		return error("db: case file too large");
+	if ((st = stmt_get(db, STMT_CASEFILE_PUT, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, case_id) |
+	    sqlite3_bind_int(st, 2, expected_version) |
+	    sqlite3_bind_blob(st, 3, blob, (int)len, SQLITE_STATIC) |
+	    sqlite3_bind_text(st, 4, status_names[status], -1, SQLITE_STATIC) |
+	    sqlite3_bind_int64(st, 5, now))
+		return bind_failed(c, STMT_CASEFILE_PUT);
+	rc = run(c, STMT_CASEFILE_PUT);
+	if (rc != DB_OK || sqlite3_changes(c->h) > 0)
+		return rc;
+	if ((st = prep(c, STMT_CASE_EXISTS)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, case_id))
+		return bind_failed(c, STMT_CASE_EXISTS);
+	rc = sqlite3_step(st);
+	rc = rc == SQLITE_ROW ? DB_CONFLICT : rc == SQLITE_DONE ? DB_NOTFOUND :
+	    step_error(c, STMT_CASE_EXISTS, rc);
+	done(st);
+	return rc;
+}
+
+int
+db_case_names_set(struct db *db, int64_t case_id, const char *const *tokens,
+    size_t n)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_CASE_NAMES_CLEAR, &c);
+	size_t i;
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, case_id))
+		return bind_failed(c, STMT_CASE_NAMES_CLEAR);
+	if ((rc = run(c, STMT_CASE_NAMES_CLEAR)) != DB_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if ((st = prep(c, STMT_CASE_NAMES_ADD)) == NULL)
+			return DB_ERROR;
+		if (sqlite3_bind_int64(st, 1, case_id) |
+		    bind_text(st, 2, tokens[i]))
+			return bind_failed(c, STMT_CASE_NAMES_ADD);
+		if ((rc = run(c, STMT_CASE_NAMES_ADD)) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
+/* --- perpetrators --- */
+
+int
+db_perp_add(struct db *db, int64_t office_id, const void *blob, size_t len,
+    int64_t now, int64_t *id)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_PERP_ADD, &c);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (len > INT32_MAX)
+		return error("db: perpetrator record too large");
+	if (sqlite3_bind_int64(st, 1, office_id) |
+	    sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_STATIC) |
+	    sqlite3_bind_int64(st, 3, now))
+		return bind_failed(c, STMT_PERP_ADD);
+	rc = run(c, STMT_PERP_ADD);
+	if (rc == DB_OK)
+		*id = sqlite3_last_insert_rowid(c->h);
+	return rc;
+}
+
+int
+db_perp_update(struct db *db, int64_t id, const void *blob, size_t len,
+    int64_t now)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_PERP_UPDATE, &c);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (len > INT32_MAX)
+		return error("db: perpetrator record too large");
+	if (sqlite3_bind_int64(st, 1, id) |
+	    sqlite3_bind_blob(st, 2, blob, (int)len, SQLITE_STATIC) |
+	    sqlite3_bind_int64(st, 3, now))
+		return bind_failed(c, STMT_PERP_UPDATE);
+	rc = run(c, STMT_PERP_UPDATE);
+	if (rc == DB_OK && sqlite3_changes(c->h) == 0)
+		rc = DB_NOTFOUND;
+	return rc;
+}
+
+int
+db_perp_get(struct db *db, int64_t id, int64_t *office_id,
+    unsigned char **blob, size_t *len)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_PERP_GET, &c);
+	int rc;
+
+	*blob = NULL;
+	*len = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id))
+		return bind_failed(c, STMT_PERP_GET);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*office_id = sqlite3_column_int64(st, 0);
+		rc = col_blob(st, 1, blob, len) == 0 ? DB_OK : DB_ERROR;
+	} else if (rc == SQLITE_DONE) {
+		rc = DB_NOTFOUND;
+	} else {
+		rc = step_error(c, STMT_PERP_GET, rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+db_case_perps(struct db *db, int64_t case_id, int64_t *ids, size_t max,
+    size_t *n)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_CASE_PERPS, &c);
+	int rc;
+
+	*n = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, case_id))
+		return bind_failed(c, STMT_CASE_PERPS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n >= max) {
+			done(st);
+			return error("db: too many perpetrators on case %lld",
+			    (long long)case_id);
+		}
+		ids[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	rc = rc == SQLITE_DONE ? DB_OK : step_error(c, STMT_CASE_PERPS, rc);
+	done(st);
+	return rc;
+}
+
+int
+db_case_perps_set(struct db *db, int64_t case_id, const int64_t *ids,
+    size_t n)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_CASE_PERPS_CLEAR, &c);
+	size_t i;
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, case_id))
+		return bind_failed(c, STMT_CASE_PERPS_CLEAR);
+	if ((rc = run(c, STMT_CASE_PERPS_CLEAR)) != DB_OK)
+		return rc;
+	for (i = 0; i < n; i++) {
+		if ((st = prep(c, STMT_CASE_PERPS_ADD)) == NULL)
+			return DB_ERROR;
+		if (sqlite3_bind_int64(st, 1, case_id) |
+		    sqlite3_bind_int64(st, 2, ids[i]) |
+		    sqlite3_bind_int64(st, 3, (int64_t)i))
+			return bind_failed(c, STMT_CASE_PERPS_ADD);
+		if ((rc = run(c, STMT_CASE_PERPS_ADD)) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
 }

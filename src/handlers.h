@@ -21,6 +21,7 @@ int api_health(struct req *r);
 /* page_*.c */
 int page_root(struct req *r);
 int page_asset(struct req *r);
+int page_favicon(struct req *r);
 int page_login(struct req *r);
 int page_login_post(struct req *r);
 int page_logout(struct req *r);

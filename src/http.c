@@ -425,10 +425,16 @@ same_origin(struct req *r)
 	const char *host = req_header(r, MHD_HTTP_HEADER_HOST);
 	const char *p;
 
-	if (sfs && strcmp(sfs, "same-origin") && strcmp(sfs, "none"))
-		return false;
+	/*
+	 * Browsers that send Sec-Fetch-Site say reliably where a request
+	 * comes from. With Referrer-Policy: no-referrer they send
+	 * "Origin: null" on same-origin form posts, so Origin is only
+	 * compared when Sec-Fetch-Site is absent.
+	 */
+	if (sfs)
+		return strcmp(sfs, "same-origin") == 0 || strcmp(sfs, "none") == 0;
 	if (origin == NULL || strcmp(origin, "null") == 0)
-		return origin == NULL;
+		return true;
 	p = strstr(origin, "://");
 	if (p == NULL || host == NULL)
 		return false;
@@ -694,6 +700,7 @@ http_serve(struct app *app)
 	signal(SIGPIPE, SIG_IGN);
 
 	d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, app,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
 	    MHD_OPTION_THREAD_POOL_SIZE, app->cfg.threads,
 	    MHD_OPTION_CONNECTION_TIMEOUT, app->cfg.conn_timeout,
@@ -701,7 +708,6 @@ http_serve(struct app *app)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, app->cfg.per_ip_limit,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 	    cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, key,
 	    MHD_OPTION_END);

@@ -73,6 +73,8 @@ page_begin(struct req *r, struct html *h, const char *title)
 	    "<head><meta charset=\"utf-8\">"
 	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	    "<title>%s — ctm</title>", lang_code(r->lang), title);
+	html_printf(h, "<link rel=\"icon\" href=\"/assets/favicon.svg\" "
+	    "type=\"image/svg+xml\">");
 	asset_link(h, "pico.min.css", false);
 	asset_link(h, "ctm.css", false);
 	asset_link(h, "ctm.js", true);
@@ -141,10 +143,10 @@ page_error(struct req *r, int status, const char *msg)
 	return rc;
 }
 
-int
-page_asset(struct req *r)
+/* Sends asset a (NULL: 404) with its ETag and a long cache lifetime. */
+static int
+send_asset(struct req *r, const struct asset *a)
 {
-	const struct asset *a = asset_find(r->path + strlen("/assets/"));
 	const char *inm;
 
 	if (a == NULL)
@@ -164,6 +166,18 @@ page_asset(struct req *r)
 	r->status = 200;
 	r->ctype = a->type;
 	return 0;
+}
+
+int
+page_asset(struct req *r)
+{
+	return send_asset(r, asset_find(r->path + strlen("/assets/")));
+}
+
+int
+page_favicon(struct req *r)
+{
+	return send_asset(r, asset_find("favicon.svg"));
 }
 
 int

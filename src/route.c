@@ -23,6 +23,7 @@ static const struct route routes[] = {
 
 	{ RW, "/", page_root, 0 },
 	{ RW, "/assets/*", page_asset, 0 },
+	{ RW, "/favicon.ico", page_favicon, 0 },
 	{ RW, "/login", page_login, 0 },
 	{ M_POST, "/login", page_login_post, RF_ANON_FORM },
 	{ M_POST, "/logout", page_logout, RF_AUTH },

@@ -324,10 +324,12 @@ text_problem(const char *s, size_t n, size_t max, size_t size,
 {
 	if (s == NULL)
 		return _("Must be text.");
+	if (n >= size)
+		return toolong;
 	if (!utf8_valid(s, n))
 		return _("Not valid text: it must be UTF-8 without NUL "
 		    "characters.");
-	if (n >= size || utf8_chars(s, n) > max)
+	if (utf8_chars(s, n) > max)
 		return toolong;
 	return NULL;
 }
@@ -847,8 +849,9 @@ parse_evidence(struct screening_input *in, json_t *v, struct perr *pe)
 		if ((p = screening_answer_problem(json_string_value(s), n)))
 			return fail(pe, def->evfield, p);
 		if (!it->present)
-			return fail(pe, def->evfield, _("An answer is given for "
-			    "an element that is not recorded as present."));
+			return fail(pe, def->evfield, _("An answer is given "
+			    "for an element that is not recorded as "
+			    "present."));
 		memcpy(it->answer, json_string_value(s), n);
 		it->answer[n] = '\0';
 	}

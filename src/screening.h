@@ -66,7 +66,8 @@ enum screening_means {
 };
 
 enum screening_purpose {
-	SCR_PURPOSE_SEXUAL_EXPLOITATION,	/* incl. prostitution of others */
+	/* includes the prostitution of others */
+	SCR_PURPOSE_SEXUAL_EXPLOITATION,
 	SCR_PURPOSE_FORCED_LABOUR_OR_SERVICES,
 	SCR_PURPOSE_SLAVERY_OR_SIMILAR_PRACTICES,
 	SCR_PURPOSE_SERVITUDE,
@@ -202,7 +203,8 @@ struct screening_decision {
 	enum screening_status proposed;
 	enum screening_status final;
 	bool overridden;		/* final != proposed */
-	char reason[SCREENING_REASON_SIZE];	/* may be empty if !overridden */
+	/* Why; may be empty when not overridden. */
+	char reason[SCREENING_REASON_SIZE];
 	int64_t decided_by;		/* user id */
 	int64_t decided_at;		/* unix seconds */
 };

@@ -20,7 +20,7 @@
  *
  * Sealed blobs (what the database stores for an encrypted field):
  *
- *	version (1 byte, 0x01) || nonce (24 random bytes) || ciphertext || tag (16)
+ *	version (1 byte, 0x01) || nonce (24 random) || ciphertext || tag (16)
  *
  * XChaCha20-Poly1305 (IETF) under the field subkey. The associated data
  * is the version byte followed by the caller's "ad" string, which names
@@ -37,13 +37,16 @@
  * is what makes search work, and is also what leaks: someone holding the
  * database but not the key learns which stored people share a normalised
  * word or a whole normalised name, and how many words a name has (from the
- * number of tokens) - never the word itself, which needs the key to test
- * guesses. That is acceptable here because the alternative, decrypting
- * every name on every search, does not scale to a central server, and the
- * equality pattern alone does not tell a trafficker where anyone is; it
- * is the same pattern a search by the holder of the key would reveal.
- * Frequent words (María, Mohammed) stand out by count, so tokens must not
- * be shown to or exported for anyone: they stay inside the database.
+ * number of tokens) - never the word itself: testing a guess ("is token X
+ * 'maria'?") needs the key, and without it a guess cannot even be tried
+ * offline. That is acceptable because the equality pattern alone names
+ * no one and says nothing about where anyone is, while the alternative,
+ * decrypting every name on every search, does not scale to a central
+ * server with many offices. Its limits: frequent words (María, Mohammed)
+ * stand out by count, and whoever also holds the key file can test
+ * guesses - so tokens are never shown, logged or exported, the key file
+ * is kept apart from database copies, and the field ciphertexts carry no
+ * such pattern (random nonces).
  *
  * Normalisation covers Latin-1 Supplement, Latin Extended-A and -B, Latin
  * Extended Additional (Vietnamese, Yoruba), the African letters of the

@@ -101,7 +101,8 @@ describe('bad input', () => {
       const c = await srv.rawConnect();
       try {
         await c.write(head);
-        await c.writeSlowly(body);
+        // A server may answer from the headers alone (Content-Length).
+        if ((await c.responses(1, 300)).length === 0) await c.writeSlowly(body);
         const [res] = await c.responses(1, 15_000);
         assert.ok(res, `no response; got ${JSON.stringify(c.text().slice(0, 120))}`);
         return res;

@@ -1,0 +1,160 @@
+/*
+ * test_role.c - the permission table of role.h, checked cell by cell
+ * against the expected matrix, plus scopes and role names.
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "role.h"
+
+/*
+ * The whole matrix, written out independently of role.c so that any
+ * change to a cell there is a deliberate change here too.
+ */
+static const bool expect[ROLE__MAX][PERM__MAX] = {
+	/*                         read   create update admin  audit  stats */
+	[ROLE_ADMIN] =             { true,  true,  true,  true,  true,  true },
+	[ROLE_CASEWORKER] =        { true,  true,  true,  false, false, false },
+	[ROLE_OFFICE_MANAGER] =    { true,  true,  true,  false, false, true },
+	[ROLE_PROGRAMME_MANAGER] = { true,  false, true,  false, false, true },
+	[ROLE_RESEARCHER] =        { false, false, false, false, false, true },
+};
+
+static void
+test_matrix(void **state)
+{
+	int r, p;
+
+	(void)state;
+	assert_int_equal(PERM__MAX, 6);
+	assert_int_equal(ROLE__MAX, 5);
+	for (r = 0; r < ROLE__MAX; r++)
+		for (p = 0; p < PERM__MAX; p++)
+			if (role_can((enum role)r, (enum perm)p) != expect[r][p])
+				fail_msg("role %s, perm %d: got %d", role_name(
+				    (enum role)r), p, (int)!expect[r][p]);
+}
+
+static void
+test_researcher_no_cases(void **state)
+{
+	(void)state;
+	assert_false(role_can(ROLE_RESEARCHER, PERM_CASE_READ));
+	assert_false(role_can(ROLE_RESEARCHER, PERM_CASE_CREATE));
+	assert_false(role_can(ROLE_RESEARCHER, PERM_CASE_UPDATE));
+	assert_true(role_can(ROLE_RESEARCHER, PERM_STATS_READ));
+	assert_int_equal(role_scope(ROLE_RESEARCHER), SCOPE_NONE);
+}
+
+static void
+test_scopes(void **state)
+{
+	(void)state;
+	assert_int_equal(role_scope(ROLE_CASEWORKER), SCOPE_OFFICE);
+	assert_int_equal(role_scope(ROLE_OFFICE_MANAGER), SCOPE_OFFICE);
+	assert_int_equal(role_scope(ROLE_PROGRAMME_MANAGER), SCOPE_ALL);
+	assert_int_equal(role_scope(ROLE_ADMIN), SCOPE_ALL);
+	assert_int_equal(role_scope(ROLE_RESEARCHER), SCOPE_NONE);
+	/* A scope never goes with a role that cannot read cases. */
+	for (int r = 0; r < ROLE__MAX; r++)
+		if (!role_can((enum role)r, PERM_CASE_READ))
+			assert_int_equal(role_scope((enum role)r), SCOPE_NONE);
+}
+
+static void
+test_admin_only(void **state)
+{
+	int r;
+
+	(void)state;
+	for (r = 0; r < ROLE__MAX; r++) {
+		assert_int_equal(role_can((enum role)r, PERM_ADMIN_USERS),
+		    r == ROLE_ADMIN);
+		assert_int_equal(role_can((enum role)r, PERM_AUDIT_READ),
+		    r == ROLE_ADMIN);
+	}
+}
+
+static void
+test_out_of_range(void **state)
+{
+	int p;
+
+	(void)state;
+	for (p = 0; p < PERM__MAX; p++) {
+		assert_false(role_can(ROLE__MAX, (enum perm)p));
+		assert_false(role_can((enum role)-1, (enum perm)p));
+		assert_false(role_can((enum role)1000, (enum perm)p));
+	}
+	assert_false(role_can(ROLE_ADMIN, PERM__MAX));
+	assert_false(role_can(ROLE_ADMIN, (enum perm)-1));
+	assert_int_equal(role_scope(ROLE__MAX), SCOPE_NONE);
+	assert_int_equal(role_scope((enum role)-1), SCOPE_NONE);
+	assert_string_equal(role_name(ROLE__MAX), "unknown");
+	assert_string_equal(role_name((enum role)-1), "unknown");
+	assert_string_equal(role_label(ROLE__MAX), "?");
+}
+
+static void
+test_names_round_trip(void **state)
+{
+	static const char *const names[ROLE__MAX] = {
+		[ROLE_ADMIN] = "admin",
+		[ROLE_CASEWORKER] = "caseworker",
+		[ROLE_OFFICE_MANAGER] = "office-manager",
+		[ROLE_PROGRAMME_MANAGER] = "programme-manager",
+		[ROLE_RESEARCHER] = "researcher",
+	};
+	int r;
+
+	(void)state;
+	for (r = 0; r < ROLE__MAX; r++) {
+		assert_string_equal(role_name((enum role)r), names[r]);
+		assert_int_equal(role_from_name(names[r]), r);
+		assert_int_equal(role_from_name(role_name((enum role)r)), r);
+		assert_non_null(role_label((enum role)r));
+		assert_true(strlen(role_label((enum role)r)) > 0);
+	}
+	assert_string_equal(role_label(ROLE_CASEWORKER), "Caseworker");
+}
+
+static void
+test_unknown_names(void **state)
+{
+	static const char *const bad[] = {
+		"", "Admin", "ADMIN", "admin ", " admin", "adm", "administrator",
+		"office_manager", "programme manager", "program-manager",
+		"unknown", "caseworker\n", "root", "admin\xc2\xa0",
+	};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(role_from_name(NULL), -1);
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		assert_int_equal(role_from_name(bad[i]), -1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_matrix),
+		cmocka_unit_test(test_researcher_no_cases),
+		cmocka_unit_test(test_scopes),
+		cmocka_unit_test(test_admin_only),
+		cmocka_unit_test(test_out_of_range),
+		cmocka_unit_test(test_names_round_trip),
+		cmocka_unit_test(test_unknown_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
