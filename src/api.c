@@ -15,6 +15,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "cases.h"
+#include "casefile.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
@@ -182,9 +183,11 @@ api_cases_list(struct req *r)
 {
 	struct case_filter f = { 0 };
 	struct list_ctx ctx;
-	const char *st = req_query(r, "status");
+	const char *st = req_query(r, "status"), *q;
+	char *tokens = NULL;
 	int64_t total = 0, page, per_page;
 	bool bad = false;
+	int rc;
 
 	if (!role_can(r->user.role, PERM_CASE_READ))
 		return resp_error(r, 403, _("You are not allowed to see cases."),
@@ -200,12 +203,23 @@ api_cases_list(struct req *r)
 	per_page = query_int(r, "per_page", 50, 1, 500, &bad);
 	if (bad)
 		return resp_error(r, 400, _("Invalid page or page size."), NULL);
+	q = req_query(r, "q");
+	if (q && *q) {
+		if (strlen(q) > 200 || !utf8_valid(q, strlen(q)))
+			return field_error(r, "q", _("The search text is too long "
+			    "or not valid."));
+		f.number_prefix = q;
+		tokens = casefile_search_tokens(r, q, &f.ntokens);
+		f.tokens_json = tokens;
+	}
 	f.limit = per_page;
 	f.offset = (page - 1) * per_page;
 	ctx.arr = json_array();
 	if (ctx.arr == NULL)
 		return -1;
-	if (db_case_list(r->app->db, &f, list_cb, &ctx, &total) != DB_OK) {
+	rc = db_case_list(r->app->db, &f, list_cb, &ctx, &total);
+	free(tokens);
+	if (rc != DB_OK) {
 		json_decref(ctx.arr);
 		return -1;
 	}

@@ -245,8 +245,8 @@ auth_session(struct req *r, const char *token)
 	crypt_hash_hex(token, r->token_hash);
 	if (db_session_get(r->app->db, r->token_hash, &r->sess) != DB_OK)
 		return -1;
-	if (r->sess.last_seen + cfg->session_idle <= r->now ||
-	    r->sess.created_at + cfg->session_max <= r->now) {
+	if (r->now - r->sess.last_seen > cfg->session_idle ||
+	    r->now - r->sess.created_at > cfg->session_max) {
 		db_session_delete(r->app->db, r->token_hash);
 		return -1;
 	}

@@ -28,7 +28,9 @@
 #include "db.h"
 #include "http.h"
 #include "i18n.h"
+#include "isocodes.h"
 #include "log.h"
+#include "vault.h"
 
 #ifndef CTM_LOCALEDIR
 #define CTM_LOCALEDIR "/usr/share/locale"
@@ -46,6 +48,7 @@ struct opts {
 	const char *tls_cert;
 	const char *tls_key;
 	const char *passwords_file;
+	const char *key_file;
 	bool hq;
 	bool password_stdin;
 	int64_t session_idle;
@@ -56,7 +59,7 @@ struct opts {
 enum {
 	OPT_DB = 256, OPT_CODE, OPT_NAME, OPT_COUNTRY, OPT_HQ, OPT_USERNAME,
 	OPT_ROLE, OPT_OFFICE, OPT_PWSTDIN, OPT_LISTEN, OPT_TLS_CERT,
-	OPT_TLS_KEY, OPT_PWFILE, OPT_IDLE, OPT_MAX, OPT_HELP,
+	OPT_TLS_KEY, OPT_PWFILE, OPT_IDLE, OPT_MAX, OPT_HELP, OPT_KEYFILE,
 };
 
 static const struct option longopts[] = {
@@ -76,6 +79,7 @@ static const struct option longopts[] = {
 	{ "session-idle", required_argument, NULL, OPT_IDLE },
 	{ "session-max", required_argument, NULL, OPT_MAX },
 	{ "help", no_argument, NULL, OPT_HELP },
+	{ "key-file", required_argument, NULL, OPT_KEYFILE },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -85,14 +89,14 @@ static const char usage_main[] =
 "ctm keeps the case files of people assisted after trafficking.\n"
 "\n"
 "commands:\n"
-"  init    --db PATH                      new database with office HQ and an admin\n"
+"  init    --db PATH [--key-file F]       new database with office HQ and an admin\n"
 "  office  add --db PATH --code C --name N --country ISO2 [--hq]\n"
 "  office  list --db PATH\n"
 "  user    add --db PATH --username U --role R --office C --password-stdin\n"
 "  user    list --db PATH\n"
 "  user    passwd|disable|enable --db PATH --username U [--password-stdin]\n"
 "  demo    --db PATH [--passwords-file F]   demo offices, accounts and cases\n"
-"  serve   --db PATH [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
+"  serve   --db PATH [--key-file F] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
 "          [--session-idle SECONDS] [--session-max SECONDS]\n"
 "\n"
 "roles: admin, caseworker, office-manager, programme-manager, researcher\n"
@@ -102,9 +106,11 @@ static const struct {
 	const char *cmd;
 	const char *text;
 } usages[] = {
-	{ "init", "usage: ctm init --db PATH\n\n"
+	{ "init", "usage: ctm init --db PATH [--key-file F]\n\n"
 	  "Creates a new database with a headquarters office HQ and a first\n"
-	  "user 'admin' whose password is printed once.\n" },
+	  "user 'admin' whose password is printed once, and the key file that\n"
+	  "encrypts the case files (default PATH.key, mode 0600). Without the\n"
+	  "key the case files cannot be read: back it up apart from the database.\n" },
 	{ "office", "usage: ctm office add --db PATH --code CODE --name NAME --country ISO2 [--hq]\n"
 	  "       ctm office list --db PATH\n\n"
 	  "CODE: 2 to 10 letters or digits (e.g. BKK); ISO2: ISO 3166-1 alpha-2.\n" },
@@ -118,7 +124,7 @@ static const struct {
 	  "Creates PATH if absent and adds demo offices (HQ, BKK, BOG), one account\n"
 	  "per role and a few cases. The generated passwords are written to F\n"
 	  "(default: demo-passwords.txt beside the database), readable only by you.\n" },
-	{ "serve", "usage: ctm serve --db PATH [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
+	{ "serve", "usage: ctm serve --db PATH [--key-file F] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
 	  "                 [--session-idle SECONDS] [--session-max SECONDS]\n\n"
 	  "Serves the web interface and the API (default 127.0.0.1:8080).\n"
 	  "Prints 'listening on URL' when ready; SIGTERM or SIGINT stop it cleanly.\n" },
@@ -201,6 +207,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 				return fail("--session-max wants a number of seconds"), -1;
 			break;
 		case OPT_HELP: o->help = true; break;
+		case OPT_KEYFILE: o->key_file = optarg; break;
 		default:
 			if (optopt)
 				fail("unknown or incomplete option");
@@ -359,6 +366,66 @@ read_password(char *pw, size_t sz)
 	return 0;
 }
 
+/* The key file: --key-file, else the database path with ".key". */
+static const char *
+key_path(const struct opts *o, char out[4096])
+{
+	if (o->key_file)
+		return o->key_file;
+	snprintf(out, 4096, "%s.key", o->db);
+	return out;
+}
+
+/*
+ * Creates the key file of a new database and records its check value,
+ * so that a later start with another key is refused.
+ */
+static int
+new_key(struct db *db, const struct opts *o)
+{
+	char path[4096], check[VAULT_CHECK_HEX];
+	const char *kp = key_path(o, path);
+	struct vault *v;
+
+	if (vault_create_keyfile(kp) < 0)
+		return fail("cannot create the key file %s", kp);
+	if ((v = vault_open(kp)) == NULL)
+		return fail("cannot open the key file %s", kp);
+	if (vault_check_token(v, check) < 0 ||
+	    db_meta_set(db, "vault_check", check) != DB_OK) {
+		vault_close(v);
+		return fail("cannot record the key check");
+	}
+	vault_close(v);
+	printf("key file: %s (keep it apart from copies of the database)\n",
+	    kp);
+	return 0;
+}
+
+/* Opens the key of an existing database and checks it belongs to it. */
+static struct vault *
+open_key(struct db *db, const struct opts *o)
+{
+	char path[4096], check[DB_META_MAX];
+	const char *kp = key_path(o, path);
+	struct vault *v;
+
+	if (db_meta_get(db, "vault_check", check) != DB_OK) {
+		fail("the database has no key check: was it made by `ctm init`?");
+		return NULL;
+	}
+	if ((v = vault_open(kp)) == NULL) {
+		fail("cannot use the key file %s (give it with --key-file)", kp);
+		return NULL;
+	}
+	if (vault_check_matches(v, check) != 0) {
+		vault_close(v);
+		fail("the key file %s does not belong to this database", kp);
+		return NULL;
+	}
+	return v;
+}
+
 static int
 cmd_init(const struct opts *o)
 {
@@ -374,6 +441,8 @@ cmd_init(const struct opts *o)
 	if (db == NULL)
 		return 1;
 	crypt_password(pw, sizeof(pw), 20);
+	if (new_key(db, o) != 0)
+		goto out;
 	if (add_office(db, "HQ", "Headquarters", o->country ? o->country : "CH",
 	    true) != 0)
 		goto out;
@@ -543,6 +612,7 @@ cmd_demo(const struct opts *o)
 	FILE *f;
 	size_t i;
 	int fd, rc = 1;
+	bool fresh;
 
 	if (o->db == NULL)
 		return fail("--db PATH is required");
@@ -553,8 +623,11 @@ cmd_demo(const struct opts *o)
 		snprintf(pwpath, sizeof(pwpath), "%s/demo-passwords.txt",
 		    dirname(dbcopy));
 	}
+	fresh = access(o->db, F_OK) != 0;
 	if ((db = open_db(o, true)) == NULL)
 		return 1;
+	if (fresh && new_key(db, o) != 0)
+		goto out;
 	for (i = 0; i < ARRAY_SIZE(offs); i++) {
 		if (db_office_by_code(db, offs[i].code, &of) == DB_OK)
 			continue;
@@ -637,10 +710,19 @@ cmd_serve(const struct opts *o)
 	app.cfg.conn_limit = 512;
 	app.cfg.per_ip_limit = 64;
 	app.cfg.conn_timeout = 30;
+	if (isocodes_load(NULL) < 0)
+		return fail("cannot read the ISO country and language lists "
+		    "(package iso-codes)");
 	if ((app.db = open_db(o, false)) == NULL)
 		return 1;
+	if ((app.vault = open_key(app.db, o)) == NULL) {
+		db_close(app.db);
+		return 1;
+	}
 	rc = http_serve(&app) == 0 ? 0 : 1;
+	vault_close(app.vault);
 	db_close(app.db);
+	isocodes_release();
 	i18n_release();
 	return rc;
 }

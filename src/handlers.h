@@ -16,6 +16,9 @@ int api_cases_create(struct req *r);
 int api_case_get(struct req *r);
 int api_case_patch(struct req *r);
 int api_audit(struct req *r);
+int api_case_file_get(struct req *r);
+int api_case_file_put(struct req *r);
+int api_case_screening_get(struct req *r);
 int api_health(struct req *r);
 
 /* page_*.c */

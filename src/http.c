@@ -553,8 +553,18 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		*con_cls = r;
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
-		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX)
+		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
+			/* Answer at once rather than read what will be thrown
+			 * away; libmicrohttpd then closes the connection. */
 			r->body_toobig = true;
+			r->now = (int64_t)time(NULL);
+			choose_language(r);
+			if (resp_error(r, 413, _("The request is too large."),
+			    NULL) < 0)
+				return MHD_NO;
+			i18n_use(LANG_EN);
+			return send_response(r);
+		}
 		return MHD_YES;
 	}
 	if (*upload_data_size != 0) {

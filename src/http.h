@@ -37,6 +37,7 @@ enum method {
 
 struct config {
 	const char *db_path;
+	const char *key_file;
 	const char *listen;		/* "ADDR:PORT" */
 	const char *tls_cert;
 	const char *tls_key;
@@ -51,8 +52,11 @@ struct config {
 	unsigned conn_timeout;
 };
 
+struct vault;
+
 struct app {
 	struct db *db;
+	struct vault *vault;		/* seals case files */
 	struct config cfg;
 	bool tls;
 };

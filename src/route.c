@@ -19,6 +19,9 @@ static const struct route routes[] = {
 	{ M_POST, "/api/v1/cases", api_cases_create, RF_AUTH },
 	{ RW, "/api/v1/cases/{id}", api_case_get, RF_AUTH },
 	{ M_PATCH, "/api/v1/cases/{id}", api_case_patch, RF_AUTH },
+	{ RW, "/api/v1/cases/{id}/file", api_case_file_get, RF_AUTH },
+	{ M_PUT, "/api/v1/cases/{id}/file", api_case_file_put, RF_AUTH },
+	{ RW, "/api/v1/cases/{id}/screening", api_case_screening_get, RF_AUTH },
 	{ RW, "/api/v1/audit", api_audit, RF_AUTH },
 
 	{ RW, "/", page_root, 0 },

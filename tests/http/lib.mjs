@@ -72,11 +72,16 @@ async function mustCtm(args, opts) {
   return r;
 }
 
-/* Live servers, killed if the test process exits without stop(). */
+/* Live servers and temp dirs, cleaned up if the test process exits
+ * without stop() (a failed before() hook, a cancelled run). */
 const live = new Set();
+const tmpDirs = new Set();
 process.on('exit', () => {
   for (const c of live) {
     try { c.kill('SIGKILL'); } catch { /* already gone */ }
+  }
+  if (!process.env.CTM_KEEP_TMP) {
+    for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
   }
 });
 
@@ -91,6 +96,7 @@ export async function startServer(opts = {}) {
     throw new Error(`ctm binary not found at ${CTM_BIN} (set CTM_BIN)`);
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctm-http-'));
+  tmpDirs.add(dir);
   const db = path.join(dir, 'ctm.db');
   const users = { ...USERS };
   const secrets = new Set();

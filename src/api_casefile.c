@@ -1,0 +1,120 @@
+/*
+ * api_casefile.c - the case file over the API: GET and PUT of the whole
+ * file, and the screening result.
+ */
+#include "compat.h"
+
+#include <string.h>
+
+#include "audit.h"
+#include "cases.h"
+#include "casefile.h"
+#include "handlers.h"
+#include "i18n.h"
+#include "log.h"
+
+/* Loads the case for r with the read rules of api_case_get. 1 when an
+ * answer was given already, 0 when c is loaded, -1 on failure. */
+static int
+load_case(struct req *r, struct case_row *c, enum perm need,
+    const char *denied)
+{
+	int rc;
+
+	if (!role_can(r->user.role, need)) {
+		if (audit(r, denied, r->id, NULL, NULL) < 0)
+			return -1;
+		resp_error(r, 403, need == PERM_CASE_READ ?
+		    _("You are not allowed to see cases.") :
+		    _("You are not allowed to change cases."), NULL);
+		return 1;
+	}
+	rc = cases_load(r, r->id, c, denied);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK) {
+		resp_error(r, 404, _("This case does not exist."), NULL);
+		return 1;
+	}
+	return 0;
+}
+
+int
+api_case_file_get(struct req *r)
+{
+	struct case_row c;
+	json_t *f;
+	int rc = load_case(r, &c, PERM_CASE_READ, "case.view.denied");
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (audit(r, "case.view", c.id, "file", NULL) < 0)
+		return -1;
+	f = casefile_load(r, &c);
+	if (f == NULL)
+		return -1;
+	return resp_json(r, 200, f);
+}
+
+int
+api_case_file_put(struct req *r)
+{
+	struct case_row c;
+	json_t *cur, *next, *errors = NULL, *v;
+	int rc = load_case(r, &c, PERM_CASE_UPDATE, "case.update.denied");
+	int version;
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	v = json_object_get(r->json, "version");
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > INT32_MAX)
+		return resp_error(r, 400, _("Give the version you read."),
+		    json_pack("{s:s}", "version", _("Give the version you read.")));
+	version = (int)json_integer_value(v);
+	if (version != c.version)
+		return resp_error(r, 409, _("Someone else changed this case in "
+		    "the meantime. Reload it and try again."), NULL);
+	cur = casefile_load(r, &c);
+	if (cur == NULL)
+		return -1;
+	next = casefile_check(r, &c, r->json, cur, &errors);
+	if (next == NULL) {
+		json_decref(cur);
+		if (errors == NULL)
+			return -1;
+		return resp_error(r, 400, _("The case file was not saved: some "
+		    "fields need correcting."), errors);
+	}
+	rc = casefile_save(r, &c, version, cur, next);
+	json_decref(cur);
+	json_decref(next);
+	if (rc == DB_CONFLICT)
+		return resp_error(r, 409, _("Someone else changed this case in "
+		    "the meantime. Reload it and try again."), NULL);
+	if (rc != DB_OK)
+		return -1;
+	if ((next = casefile_load(r, &c)) == NULL)
+		return -1;
+	return resp_json(r, 200, next);
+}
+
+int
+api_case_screening_get(struct req *r)
+{
+	struct case_row c;
+	json_t *f, *s;
+	int rc = load_case(r, &c, PERM_CASE_READ, "case.view.denied");
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (audit(r, "case.view", c.id, "screening", NULL) < 0)
+		return -1;
+	if ((f = casefile_load(r, &c)) == NULL)
+		return -1;
+	s = casefile_screening(r, f);
+	json_decref(f);
+	if (s == NULL)
+		return -1;
+	return resp_json(r, 200, s);
+}
