@@ -46,9 +46,12 @@ buf_grow(struct buf *b, size_t n)
 	if (need <= b->cap)
 		return 0;
 	ncap = b->cap ? b->cap : 256;
-	while (ncap < need)
+	while (ncap < need && ncap <= SIZE_MAX / 2)
 		ncap *= 2;
-	if (ncap > b->max + 1)
+	if (ncap < need)
+		ncap = need;
+	/* max + 1 would wrap for an unbounded buffer (max == SIZE_MAX). */
+	if (b->max < SIZE_MAX && ncap > b->max + 1)
 		ncap = b->max + 1;
 	np = realloc(b->p, ncap);
 	if (np == NULL)

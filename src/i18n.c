@@ -116,11 +116,55 @@ lang_from_code(const char *code)
  * language with the highest q (first one wins ties). Untrusted input:
  * bounded by the header length, no allocation.
  */
+/*
+ * A q-value as RFC 9110 writes it ("0", "0.5", "1.000"), parsed by hand:
+ * strtod() would follow the thread's locale, where "0.9" may read as 0.
+ * Returns -1 for anything else.
+ */
+static int
+qvalue(const char *p)
+{
+	int v, i;
+
+	if (*p == '1') {
+		for (p++, p += *p == '.'; *p == '0'; p++)
+			;
+		return *p == '\0' || *p == ',' || *p == ' ' || *p == '\t' ||
+		    *p == ';' ? 1000 : -1;
+	}
+	if (*p != '0')
+		return -1;
+	p++;
+	v = 0;
+	if (*p == '.') {
+		p++;
+		for (i = 0; i < 3 && *p >= '0' && *p <= '9'; i++, p++)
+			v = v * 10 + (*p - '0');
+		for (; i < 3; i++)
+			v *= 10;
+		/* Be lenient with digits past the third. */
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	return *p == '\0' || *p == ',' || *p == ' ' || *p == '\t' ||
+	    *p == ';' ? v : -1;
+}
+
+static bool
+ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * Parses "fr-CH, fr;q=0.9, en;q=0.8, *;q=0.5" and picks the supported
+ * language with the highest q (first one wins ties). Untrusted input:
+ * bounded by the header length, no allocation.
+ */
 enum lang
 lang_from_accept(const char *h)
 {
-	int best = LANG_EN;
-	double bestq = -1.0;
+	int best = LANG_EN, bestq = 0;
 	const char *p = h;
 
 	if (h == NULL)
@@ -128,12 +172,12 @@ lang_from_accept(const char *h)
 	while (*p) {
 		char tag[3] = { 0 };
 		size_t n = 0;
-		double q = 1.0;
+		int q = 1000;
 		int l;
 
-		while (*p == ' ' || *p == ',')
+		while (ows(*p) || *p == ',')
 			p++;
-		while (*p && *p != ',' && *p != ';' && *p != '-' && *p != ' ') {
+		while (*p && *p != ',' && *p != ';' && *p != '-' && !ows(*p)) {
 			if (n < 2)
 				tag[n] = *p;
 			n++;
@@ -141,17 +185,17 @@ lang_from_accept(const char *h)
 		}
 		while (*p && *p != ',' && *p != ';')
 			p++;
-		if (*p == ';') {
-			const char *qp = strstr(p, "q=");
-			const char *end = strchr(p, ',');
-
-			if (qp && (end == NULL || qp < end))
-				q = strtod(qp + 2, NULL);
-			while (*p && *p != ',')
+		while (*p == ';') {
+			p++;
+			while (ows(*p))
+				p++;
+			if ((p[0] == 'q' || p[0] == 'Q') && p[1] == '=')
+				q = qvalue(p + 2);
+			while (*p && *p != ',' && *p != ';')
 				p++;
 		}
 		l = n == 2 ? lang_from_code(tag) : -1;
-		if (l >= 0 && q > bestq && q > 0.0) {
+		if (l >= 0 && q > bestq) {
 			best = l;
 			bestq = q;
 		}

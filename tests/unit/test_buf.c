@@ -16,17 +16,6 @@
 
 #include "buf.h"
 
-/* Known-bug tests run only with CTM_TEST_KNOWN_BUGS=1 (see report). */
-static void
-known_bug(const char *what)
-{
-	const char *e = getenv("CTM_TEST_KNOWN_BUGS");
-
-	if (e == NULL || strcmp(e, "1") != 0) {
-		print_message("known bug, skipped: %s\n", what);
-		skip();
-	}
-}
 
 static void
 test_init_empty(void **state)
@@ -339,7 +328,6 @@ test_no_limit_max(void **state)
 	struct buf b = BUF_INIT(SIZE_MAX);
 
 	(void)state;
-	known_bug("buf_grow: max + 1 wraps to 0 when max == SIZE_MAX");
 	assert_int_equal(buf_addstr(&b, "abc"), 0);
 	assert_true(b.cap >= 4);
 	assert_string_equal(buf_cstr(&b), "abc");

@@ -1047,13 +1047,16 @@ test_audit(void **state)
 	assert_string_equal(s.first.detail, "{\"at\":140}");
 	assert_true(s.first.id > 0);
 
-	/* Prefix when the filter ends with '.', exact otherwise. */
+	/* An action matches itself and the actions below it; a filter
+	 * ending in '.' matches everything it starts. */
 	f.action = "case.";
 	assert_int_equal(audit_count(fx->db, &f, &s), 3);
 	assert_int_equal(s.at[0], 130);
 	f.action = "case.view";
 	assert_int_equal(audit_count(fx->db, &f, &s), 2);
 	f.action = "case";
+	assert_int_equal(audit_count(fx->db, &f, &s), 3);
+	f.action = "cas";
 	assert_int_equal(audit_count(fx->db, &f, &s), 0);
 	f.action = "login.";
 	assert_int_equal(audit_count(fx->db, &f, &s), 2);
@@ -1124,6 +1127,28 @@ test_audit(void **state)
 	/* Ids of nobody and no case are stored as NULL. */
 	assert_int_equal(raw_int_once(fx->path, "SELECT count(*) FROM audit "
 	    "WHERE user_id IS NULL AND case_id IS NULL"), 2);
+}
+
+/* "case.view" also finds "case.view.denied", never "case.viewer". */
+static void
+test_audit_action_hierarchy(void **state)
+{
+	struct fx *fx = *state;
+	struct audit_filter f = { 0 };
+	struct aseen s;
+
+	audit(fx->db, 100, 1, "alice", "case.view", 7);
+	audit(fx->db, 110, 1, "alice", "case.view.denied", 8);
+	audit(fx->db, 120, 1, "alice", "case.viewer", 7);
+	f.action = "case.view";
+	assert_int_equal(audit_count(fx->db, &f, &s), 2);
+	assert_int_equal(s.at[0], 110);
+	assert_int_equal(s.at[1], 100);
+	f.action = "case.view.";
+	assert_int_equal(audit_count(fx->db, &f, &s), 1);
+	assert_int_equal(s.at[0], 110);
+	f.action = "case.viewer";
+	assert_int_equal(audit_count(fx->db, &f, &s), 1);
 }
 
 static void
@@ -1297,6 +1322,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_case_update, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_audit_action_hierarchy,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_audit_append_only, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
