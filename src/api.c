@@ -178,15 +178,18 @@ list_cb(void *arg, const struct case_row *c)
 	return json_array_append_new(ctx->arr, case_json(c));
 }
 
-int
-api_cases_list(struct req *r)
+/*
+ * The list of cases for r's user: status (HTCDS code or NULL), q (case
+ * number prefix or name, or NULL), page and per_page already checked.
+ */
+static int
+cases_list(struct req *r, const char *st, const char *q, int64_t page,
+    int64_t per_page)
 {
 	struct case_filter f = { 0 };
 	struct list_ctx ctx;
-	const char *st = req_query(r, "status"), *q;
 	char *tokens = NULL;
-	int64_t total = 0, page, per_page;
-	bool bad = false;
+	int64_t total = 0;
 	int rc;
 
 	if (!role_can(r->user.role, PERM_CASE_READ))
@@ -199,11 +202,6 @@ api_cases_list(struct req *r)
 		if (f.status < 0)
 			return field_error(r, "status", _("Unknown case status."));
 	}
-	page = query_int(r, "page", 1, 1, 1000000, &bad);
-	per_page = query_int(r, "per_page", 50, 1, 500, &bad);
-	if (bad)
-		return resp_error(r, 400, _("Invalid page or page size."), NULL);
-	q = req_query(r, "q");
 	if (q && *q) {
 		if (strlen(q) > 200 || !utf8_valid(q, strlen(q)))
 			return field_error(r, "q", _("The search text is too long "
@@ -215,22 +213,82 @@ api_cases_list(struct req *r)
 	f.limit = per_page;
 	f.offset = (page - 1) * per_page;
 	ctx.arr = json_array();
-	if (ctx.arr == NULL)
+	if (ctx.arr == NULL) {
+		free(tokens);
 		return -1;
+	}
 	rc = db_case_list(r->app->db, &f, list_cb, &ctx, &total);
 	free(tokens);
 	if (rc != DB_OK) {
 		json_decref(ctx.arr);
 		return -1;
 	}
-	if (audit(r, "case.list", 0, NULL, json_pack("{s:I,s:I}", "page",
-	    (json_int_t)page, "count", (json_int_t)json_array_size(ctx.arr))) < 0) {
+	/* The search text may be a name: it is never audited. */
+	if (audit(r, "case.list", 0, NULL, json_pack("{s:I,s:I,s:b}", "page",
+	    (json_int_t)page, "count", (json_int_t)json_array_size(ctx.arr),
+	    "search", q && *q)) < 0) {
 		json_decref(ctx.arr);
 		return -1;
 	}
 	return resp_json(r, 200, json_pack("{s:o,s:I,s:I,s:I}", "cases", ctx.arr,
 	    "total", (json_int_t)total, "page", (json_int_t)page, "per_page",
 	    (json_int_t)per_page));
+}
+
+int
+api_cases_list(struct req *r)
+{
+	int64_t page, per_page;
+	bool bad = false;
+
+	page = query_int(r, "page", 1, 1, 1000000, &bad);
+	per_page = query_int(r, "per_page", 50, 1, 500, &bad);
+	if (bad)
+		return resp_error(r, 400, _("Invalid page or page size."), NULL);
+	return cases_list(r, req_query(r, "status"), req_query(r, "q"), page,
+	    per_page);
+}
+
+/* Reads an optional integer member in [min, max]; 1 after answering 400. */
+static int
+json_int_member(struct req *r, const char *key, int64_t def, int64_t min,
+    int64_t max, int64_t *out)
+{
+	json_t *v = json_object_get(r->json, key);
+
+	*out = def;
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < min ||
+	    json_integer_value(v) > max) {
+		field_error(r, key, _("Give a whole number in range."));
+		return 1;
+	}
+	*out = json_integer_value(v);
+	return 0;
+}
+
+/* POST /api/v1/cases/search: the list with the search text in the body,
+ * so that a name never travels in a URL. */
+int
+api_cases_search(struct req *r)
+{
+	static const char *const keys[] = { "q", "status", "page", "per_page",
+	    NULL };
+	int64_t page, per_page;
+	json_t *q, *st;
+
+	if (known_keys(r, keys))
+		return 0;
+	q = json_object_get(r->json, "q");
+	st = json_object_get(r->json, "status");
+	if ((q && !json_is_string(q)) || (st && !json_is_string(st)))
+		return resp_error(r, 400, _("Give the search as text."), NULL);
+	if (json_int_member(r, "page", 1, 1, 1000000, &page) ||
+	    json_int_member(r, "per_page", 50, 1, 500, &per_page))
+		return 0;
+	return cases_list(r, json_string_value(st), json_string_value(q), page,
+	    per_page);
 }
 
 /* Reads "assigned_to": a positive integer or null. 0 for null. */

@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "crypt.h"
 #include "db.h"
+#include "demo.h"
 #include "http.h"
 #include "i18n.h"
 #include "isocodes.h"
@@ -596,11 +597,17 @@ cmd_demo(const struct opts *o)
 		{ "programme", "programme-manager", "HQ" },
 		{ "researcher", "researcher", "HQ" },
 	};
-	static const struct { const char *office; enum case_status st; int assign; } cases[] = {
-		{ "BKK", CASE_ACTIVE, 1 }, { "BKK", CASE_ACTIVE, 1 },
-		{ "BKK", CASE_FOLLOWUP, 2 }, { "BKK", CASE_CLOSED, 0 },
-		{ "BOG", CASE_ACTIVE, 3 }, { "BOG", CASE_CLOSED_REFERRED, 4 },
+	static const struct {
+		const char *office;
+		enum case_status st;
+		int assign;	/* index in users[] (0: nobody) */
+		int file;	/* demo case file, -1: none */
+	} cases[] = {
+		{ "BKK", CASE_ACTIVE, 1, 0 }, { "BKK", CASE_ACTIVE, 1, 1 },
+		{ "BKK", CASE_FOLLOWUP, 2, -1 }, { "BKK", CASE_CLOSED, 0, -1 },
+		{ "BOG", CASE_ACTIVE, 3, 2 }, { "BOG", CASE_CLOSED_REFERRED, 4, -1 },
 	};
+	struct app app;
 	char pwpath[4096], dbcopy[4096], pws[ARRAY_SIZE(users)][24];
 	struct db *db;
 	struct office of;
@@ -614,6 +621,7 @@ cmd_demo(const struct opts *o)
 	int fd, rc = 1;
 	bool fresh;
 
+	memset(&app, 0, sizeof(app));
 	if (o->db == NULL)
 		return fail("--db PATH is required");
 	if (o->passwords_file)
@@ -652,12 +660,19 @@ cmd_demo(const struct opts *o)
 		uids[i] = u.id;
 	}
 	gmtime_r(&tt, &tm);
+	if (isocodes_load(NULL) < 0 || (app.vault = open_key(db, o)) == NULL)
+		goto out;
+	app.db = db;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		if (db_office_by_code(db, cases[i].office, &of) != DB_OK)
 			goto out;
 		if (db_case_create(db, of.id, tm.tm_year + 1900, cases[i].st,
 		    cases[i].assign ? uids[cases[i].assign] : 0, uids[0], now,
 		    &c) != DB_OK)
+			goto out;
+		if (cases[i].file >= 0 &&
+		    (db_user_get(db, uids[cases[i].assign], &u) != DB_OK ||
+		    demo_casefile(&app, &u, &c, (size_t)cases[i].file) < 0))
 			goto out;
 	}
 	fd = open(pwpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -673,6 +688,9 @@ cmd_demo(const struct opts *o)
 		    users[i].role, users[i].office);
 	fclose(f);
 	cli_audit(db, "admin.demo", "demo", NULL);
+	if (app.vault)
+		vault_close(app.vault);
+	app.vault = NULL;
 	printf("demo data in %s\n", o->db);
 	printf("demo users:");
 	for (i = 0; i < ARRAY_SIZE(users); i++)
@@ -681,6 +699,9 @@ cmd_demo(const struct opts *o)
 	rc = 0;
 out:
 	sodium_memzero(pws, sizeof(pws));
+	if (app.vault)
+		vault_close(app.vault);
+	isocodes_release();
 	db_close(db);
 	return rc;
 }

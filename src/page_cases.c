@@ -9,6 +9,7 @@
 
 #include "audit.h"
 #include "cases.h"
+#include "casefile.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
@@ -94,7 +95,8 @@ field_error(struct html *h, const char *id, const char *msg)
 /* The list with its filter, and the form to open a case. */
 static int
 cases_page(struct req *r, int status, const char *form_office,
-    int64_t form_assignee, const char *err_field, const char *err)
+    int64_t form_assignee, const char *err_field, const char *err,
+    const char *q)
 {
 	struct case_filter f = { 0 };
 	struct rows_ctx rows;
@@ -102,6 +104,7 @@ cases_page(struct req *r, int status, const char *form_office,
 	struct html h;
 	const char *st = req_query(r, "status");
 	const char *pg = req_query(r, "page");
+	char *tokens = NULL;
 	int64_t total = 0, page = 1;
 	int rc;
 
@@ -116,6 +119,14 @@ cases_page(struct req *r, int status, const char *form_office,
 	}
 	f.limit = PER_PAGE;
 	f.offset = (page - 1) * PER_PAGE;
+	if (q && (strlen(q) > 200 || !utf8_valid(q, strlen(q))))
+		q = NULL;
+	if (q && *q) {
+		/* By case number, or by name through the blind index. */
+		f.number_prefix = q;
+		tokens = casefile_search_tokens(r, q, &f.ntokens);
+		f.tokens_json = tokens;
+	}
 
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Cases"));
@@ -123,6 +134,14 @@ cases_page(struct req *r, int status, const char *form_office,
 	if (err && err_field == NULL)
 		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>", err);
 
+	/* A search may be a name: it is posted, never put in a URL. */
+	html_printf(&h, "<form method=\"post\" action=\"/cases/search\" "
+	    "class=\"filter\" role=\"search\">");
+	page_csrf(r, &h);
+	html_printf(&h, "<label for=\"q\">%s</label><input id=\"q\" "
+	    "name=\"q\" type=\"search\" maxlength=\"200\" value=\"%s\" "
+	    "placeholder=\"%s\"><button type=\"submit\">%s</button></form>",
+	    _("Search"), q ? q : "", _("Case number or name"), _("Search"));
 	html_printf(&h, "<form method=\"get\" action=\"/cases\" class=\"filter\">"
 	    "<label for=\"status\">%s</label><select id=\"status\" name=\"status\">",
 	    _("Status"));
@@ -136,7 +155,9 @@ cases_page(struct req *r, int status, const char *form_office,
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 	    _("Case number"), _("Office"), _("Status"), _("Assigned to"),
 	    _("Last change (UTC)"));
-	if (db_case_list(r->app->db, &f, case_row_cb, &rows, &total) != DB_OK) {
+	rc = db_case_list(r->app->db, &f, case_row_cb, &rows, &total);
+	free(tokens);
+	if (rc != DB_OK) {
 		html_release(&h);
 		return -1;
 	}
@@ -146,11 +167,11 @@ cases_page(struct req *r, int status, const char *form_office,
 	html_printf(&h, "</tbody></table></figure><p>%L %s</p>"
 	    "<nav class=\"pager\">", total, _("cases in all"));
 	if (page > 1)
-		html_printf(&h, "<a href=\"/cases?status=%U&amp;page=%L\">%s</a> ",
-		    st ? st : "", page - 1, _("Previous"));
+		html_printf(&h, "<a href=\"/cases?status=%U&amp;page=%L\">%s"
+		    "</a> ", st ? st : "", page - 1, _("Previous"));
 	if (page * PER_PAGE < total)
-		html_printf(&h, "<a href=\"/cases?status=%U&amp;page=%L\">%s</a>",
-		    st ? st : "", page + 1, _("Next"));
+		html_printf(&h, "<a href=\"/cases?status=%U&amp;page=%L\">%s"
+		    "</a>", st ? st : "", page + 1, _("Next"));
 	html_printf(&h, "</nav>");
 
 	if (role_can(r->user.role, PERM_CASE_CREATE)) {
@@ -209,7 +230,18 @@ page_cases(struct req *r)
 	if (!role_can(r->user.role, PERM_CASE_READ))
 		return resp_error(r, 403, _("You are not allowed to see cases."),
 		    NULL);
-	return cases_page(r, 200, NULL, 0, NULL, NULL);
+	return cases_page(r, 200, NULL, 0, NULL, NULL, NULL);
+}
+
+int
+page_cases_search(struct req *r)
+{
+	const char *q = req_form(r, "q");
+
+	if (!role_can(r->user.role, PERM_CASE_READ))
+		return resp_error(r, 403, _("You are not allowed to see cases."),
+		    NULL);
+	return cases_page(r, 200, NULL, 0, NULL, NULL, q ? q : "");
 }
 
 /* Parses an optional user id from a form; 0 for none, -1 when invalid. */
@@ -243,12 +275,12 @@ page_cases_create(struct req *r)
 	if (assignee < 0)
 		return cases_page(r, 400, office, 0, "assigned_to",
 		    _("Choose an active caseworker or office manager of the "
-		    "case's office."));
+		    "case's office."), NULL);
 	rc = cases_create(r, office, -1, assignee, &c, &msg, &field);
 	if (rc < 0)
 		return -1;
 	if (rc > 0)
-		return cases_page(r, 400, office, assignee, field, msg);
+		return cases_page(r, 400, office, assignee, field, msg, NULL);
 	snprintf(loc, sizeof(loc), "/cases/%lld", (long long)c.id);
 	return resp_redirect(r, loc);
 }
@@ -276,6 +308,8 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 	    _("Assigned to"), c->assigned_to ? c->assigned_username : "—",
 	    _("Opened (UTC)"), page_time(c->created_at, t1),
 	    _("Last change (UTC)"), page_time(c->updated_at, t2));
+	html_printf(&h, "<p><a role=\"button\" href=\"/cases/%L/file\">%s</a></p>",
+	    c->id, _("Open the case file"));
 
 	if (role_can(r->user.role, PERM_CASE_UPDATE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "

@@ -1,0 +1,18 @@
+/*
+ * demo.h - the demo case files of `ctm demo` (and so of `make run`).
+ */
+#ifndef CTM_DEMO_H
+#define CTM_DEMO_H
+
+#include "http.h"
+
+/* How many demo case files there are. */
+size_t demo_casefile_count(void);
+/*
+ * Writes demo case file i into case c through the same checks as the API
+ * (as user u). 0, or -1 with the reason logged.
+ */
+int demo_casefile(struct app *app, const struct user *u, struct case_row *c,
+    size_t i);
+
+#endif
