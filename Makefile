@@ -117,6 +117,7 @@ test: setup-check node_modules/.package-lock.json build/test/ctm $(MOS) $(UNIT_B
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory http
 	@$(MAKE) --no-print-directory e2e
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
 
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; \
@@ -136,7 +137,8 @@ e2e: build/test/ctm $(MOS) node_modules/.package-lock.json
 # committed corpus is never written. Logs and crash inputs go to
 # build/fuzz/; replay a crash with build/fuzz/fuzz_<name> <file>.
 FUZZ_CC      ?= clang
-FUZZ_RUNS    := accept:600000 utf8:1000000 html:250000 route:400000
+FUZZ_RUNS    := accept:600000 utf8:1000000 html:250000 route:400000 \
+                screening:100000 field:300000
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(foreach r,$(FUZZ_RUNS),$(firstword $(subst :, ,$(r))))
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined

@@ -556,3 +556,130 @@ export async function auditEntries(srv, adminSession, query = '') {
   assert.equal(out.length, total, 'audit: paging lost entries');
   return out;
 }
+
+/* ------------------------------------------------------------------ */
+/* Case file helpers (casefile*.test.mjs)                              */
+/* ------------------------------------------------------------------ */
+
+/* Today as the server sees it (UTC), "YYYY-MM-DD". */
+export function todayUtc() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/* GET /api/v1/cases/{id}/file; asserts 200 and returns the file. */
+export async function getFile(srv, session, id) {
+  const r = await srv.api('GET', `/api/v1/cases/${id}/file`, { session });
+  assert.equal(r.status, 200, `get file ${id}: ${r.status} ${r.text}`);
+  assert.equal(typeof r.json, 'object', `get file ${id}: not JSON: ${r.text}`);
+  return r.json;
+}
+
+/* PUT /api/v1/cases/{id}/file; returns the raw response. */
+export function putFile(srv, session, id, file) {
+  return srv.api('PUT', `/api/v1/cases/${id}/file`, { session, body: file });
+}
+
+/* PUT that must succeed; returns the saved file. */
+export async function saveFile(srv, session, id, file, msg = '') {
+  const r = await putFile(srv, session, id, file);
+  assert.equal(r.status, 200, `${msg} put file ${id}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/* GET /api/v1/cases/{id}/screening; asserts 200 and returns it. */
+export async function getScreening(srv, session, id) {
+  const r = await srv.api('GET', `/api/v1/cases/${id}/screening`, { session });
+  assert.equal(r.status, 200, `get screening ${id}: ${r.status} ${r.text}`);
+  return r.json;
+}
+
+/* Asserts a 400 whose "fields" names `path`; returns the fields object. */
+export function assertFieldError(res, path, msg = '') {
+  const body = assertApiError(res, 400, msg);
+  assert.equal(typeof body.fields, 'object', `${msg} 400 without "fields": ${res.text}`);
+  assert.ok(body.fields !== null && Object.hasOwn(body.fields, path),
+    `${msg} expected an error at "${path}", got ${JSON.stringify(body.fields)}`);
+  assert.equal(typeof body.fields[path], 'string');
+  assert.ok(body.fields[path].trim().length > 0, `${msg} empty message at ${path}`);
+  return body.fields;
+}
+
+/*
+ * A realistic case file filled in every section, on top of `file` (as
+ * GET returned it). The dates fit together: born April 1990, recruited
+ * in Colombia in June 2023 at 33, transit through Panama in July,
+ * exploited in Thailand from August 2023, identified in January 2024.
+ * who: {first, second, phone} to vary the person.
+ */
+export function realisticFile(file, who = {}) {
+  const first = who.first ?? 'José María';
+  const second = who.second ?? 'Pérez';
+  const phone = who.phone ?? '+573001234567';
+  return {
+    ...file,
+    prs_FirstName: first,
+    prs_SecondName: second,
+    prs_Birthdate: '1990-04',
+    prs_Gender: 'Masculine',
+    prs_MaritalStatus: 'Single',
+    prs_NumberOfChildren: '2',
+    prs_PrimaryLanguage: 'es',
+    prs_SecondaryLanguage: 'en',
+    prs_HighestLevelOfEducation: 'UpperSecondaryEducation',
+    prs_Citizenship: 'CO;VE',
+    prs_IdentityNumber: 'CC-1020304050',
+    prs_MobilePhone: phone,
+    prs_Email: 'jm.perez@example.org',
+    prs_MailingStreet: 'Calle 45 # 12-30',
+    prs_MailingCity: 'Cali',
+    prs_MailingCountry: 'CO',
+    vic_TraffickingStatus: 'ActualVictimOfTrafficking',
+    vic_TraffickingStatusDecisionMakingOrg: 'NGO',
+    vic_RelationshipToTrafficker: 'Acquainted',
+    vic_AgeWhenTrafficked: '33',
+    vic_MethodOfRecruitment: 'ThroughOnlineSocialNetworks',
+    vic_RecruitmentWebsitesAndApps: 'Facebook;WhatsApp',
+    vic_LocationOfRecruitment: 'Cali, Valle del Cauca',
+    vic_MethodsOfControl: 'DebtBondage;WithholdsDocuments;RestrictsMovement',
+    vic_TypeOfExploitation: 'ForcedLabour',
+    vic_ForcedLabourIndustry: 'A_AgricultureForestryAndFishing',
+    vic_ForcedLabourIndustryDivision: '03',
+    vic_LocationOfExploitation: 'Fishing boat out of Samut Sakhon',
+    idn_DateIdentified: '2024-01-15',
+    idn_HowIdentified: 'Police',
+    idn_ReferringOrganisation: 'Royal Thai Police',
+    events: [
+      { hte_Type: 'Recruitment', hte_Country: 'CO', hte_City: 'Cali', hte_Date: '2023-06',
+        hte_Description: 'Offered a job on a fishing boat through a Facebook group.' },
+      { hte_Type: 'Transit', hte_Country: 'PA', hte_City: 'Darién', hte_Date: '2023-07-02',
+        hte_EndDate: '2023-07-10', hte_MeansOfTransport: 'Bus;Boat', hte_BorderCrossing: 'Irregular',
+        hte_DocumentsUsed: 'Confiscated' },
+      { hte_Type: 'Exploitation', hte_Country: 'TH', hte_State: 'Samut Sakhon', hte_Date: '2023-08',
+        hte_EndDate: '2024-01-15', hte_DurationDays: '160' },
+    ],
+    perpetrators: [
+      { per_RoleInProcess: 'RecruiterOrIntermediary;Transporter', per_Gender: 'Masculine',
+        per_AgeBand: 'Age30To38', per_Citizenship: 'CO', per_RelationshipToVictim: 'Acquainted',
+        per_Notes: 'Known as "el Flaco".' },
+    ],
+    referrals: [
+      { ref_Direction: 'Incoming', ref_Organisation: 'Royal Thai Police', ref_Date: '2024-01-15',
+        ref_Reason: 'AdditionalServicesRequired', ref_Details: 'Rescued in a raid.' },
+    ],
+    comments: [{ com_CaseComment: 'First interview held with an interpreter.' }],
+    consents: [{
+      con_ConsentToInterview: 'Yes', con_InformedOfPurpose: 'Yes', con_InformedOfDataUse: 'Yes',
+      con_InformedOfResearchUse: 'Yes', con_InformedOfRightToRequestData: 'Yes',
+      con_InformedOfStoragePeriod: 'Yes', con_InformedOfWithdrawal: 'Yes',
+    }],
+    screening: {
+      act: ['Recruitment', 'Transportation'],
+      means: ['Deception', 'AbuseOfVulnerability'],
+      purpose: ['ForcedLabourOrServices'],
+      evidence: { Deception: 'He was promised a paid job as a cook.' },
+      age_at_act: 33,
+      consent: 'No',
+      decision: { final_status: 'ActualVictimOfTrafficking' },
+    },
+  };
+}
