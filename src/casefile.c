@@ -421,10 +421,24 @@ check_list(struct check *k, const struct list_def *l, json_t *in,
 	return out;
 }
 
+/* The victim section's age stands in when the interview has none, so
+ * the screening shown and the screening decided are the same. */
+static void
+age_fallback(struct screening_input *si, json_t *file)
+{
+	const char *age = str(file, "vic_AgeWhenTrafficked");
+
+	if (!si->age_known && *age && special_answer(age) < 0) {
+		si->age_known = true;
+		si->age_at_act = (int)strtol(age, NULL, 10);
+	}
+}
+
 /* The screening part: input, then an optional decision. */
 static json_t *
-check_screening(struct check *k, json_t *in, json_t *current)
+check_screening(struct check *k, json_t *in, json_t *current, json_t *file)
 {
+	struct screening_input eval;
 	struct screening_input si;
 	struct screening_result res;
 	struct screening_decision d;
@@ -448,7 +462,9 @@ check_screening(struct check *k, json_t *in, json_t *current)
 		fail_at(k, path, msg ? msg : _("Invalid screening."));
 		goto out;
 	}
-	if (screening_evaluate(&si, &res) < 0) {
+	eval = si;
+	age_fallback(&eval, file);
+	if (screening_evaluate(&eval, &res) < 0) {
 		fail_at(k, "screening", _("Invalid screening."));
 		goto out;
 	}
@@ -463,12 +479,15 @@ check_screening(struct check *k, json_t *in, json_t *current)
 	reason = json_string_value(json_object_get(dec, "reason"));
 	cur_dec = json_object_get(json_object_get(current, "screening"),
 	    "decision");
-	/* An unchanged decision keeps who took it and when. */
+	/* An unchanged decision on an unchanged proposal keeps who took it
+	 * and when; a new proposal needs the decision taken again. */
 	if (cur_dec && final &&
 	    strcmp(final, str(cur_dec, "final_status")) == 0 &&
 	    strcmp(reason ? reason : "", str(cur_dec, "reason")) == 0 &&
 	    strcmp(str(dec, "proposed_status"), str(cur_dec,
-	    "proposed_status")) == 0) {
+	    "proposed_status")) == 0 &&
+	    strcmp(str(cur_dec, "proposed_status"),
+	    screening_status_code(res.proposed)) == 0) {
 		json_object_set(out, "decision", cur_dec);
 		goto out;
 	}
@@ -515,34 +534,35 @@ check_across(struct check *k, json_t *f)
 			fail_at(k, "vic_ForcedLabourIndustryDivision",
 			    _("This division is not part of the industry chosen."));
 	}
-	/* The age when trafficked must fit the birthdate and the first
-	 * dated event, within the uncertainty of partial dates. */
+	/* No event before the birth; the age when trafficked must fit the
+	 * birthdate and the first dated event, within the uncertainty of
+	 * partial dates. */
+	json_array_foreach(events, i, e) {
+		char path[64];
+
+		if (!have_birth || !pdate(e, "hte_Date", &ev))
+			continue;
+		if (partial_date_last_day(&ev) < partial_date_first_day(&birth)) {
+			snprintf(path, sizeof(path), "events[%zu].hte_Date", i);
+			fail_at(k, path, _("This event lies before the birthdate."));
+		}
+	}
 	if (have_birth && *age && special_answer(age) < 0) {
 		long a = strtol(age, NULL, 10);
 
 		json_array_foreach(events, i, e) {
+			int64_t lo, hi;
+
 			if (!pdate(e, "hte_Date", &ev))
 				continue;
-			if (partial_date_last_day(&ev) <
-			    partial_date_first_day(&birth)) {
-				char path[64];
-
-				snprintf(path, sizeof(path), "events[%zu].hte_Date", i);
-				fail_at(k, path, _("This event lies before the "
-				    "birthdate."));
-				break;
-			}
-			{
-				int64_t lo = (partial_date_first_day(&ev) -
-				    partial_date_last_day(&birth)) / 366;
-				int64_t hi = (partial_date_last_day(&ev) -
-				    partial_date_first_day(&birth)) / 365 + 1;
-
-				if (a < lo || a > hi)
-					fail_at(k, "vic_AgeWhenTrafficked",
-					    _("This age does not fit the birthdate "
-					    "and the date of the first event."));
-			}
+			lo = (partial_date_first_day(&ev) -
+			    partial_date_last_day(&birth)) / 366;
+			hi = (partial_date_last_day(&ev) -
+			    partial_date_first_day(&birth)) / 365 + 1;
+			if (a < lo || a > hi)
+				fail_at(k, "vic_AgeWhenTrafficked",
+				    _("This age does not fit the birthdate and "
+				    "the date of the first event."));
 			break;
 		}
 	}
@@ -605,7 +625,7 @@ casefile_check(struct req *r, const struct case_row *c, json_t *doc,
 		json_object_set_new(out, lists[i].key, check_list(&k, &lists[i],
 		    json_object_get(doc, lists[i].key), current, out));
 	json_object_set_new(out, "screening", check_screening(&k,
-	    json_object_get(doc, "screening"), current));
+	    json_object_get(doc, "screening"), current, out));
 	check_across(&k, out);
 	if (json_object_size(k.errors) == 0) {
 		json_decref(k.errors);
@@ -803,7 +823,6 @@ casefile_screening(struct req *r, json_t *file)
 	struct screening_input si;
 	struct screening_result res;
 	json_t *s = json_object_get(file, "screening"), *copy, *out;
-	const char *age = str(file, "vic_AgeWhenTrafficked");
 
 	(void)r;
 	copy = json_deep_copy(s ? s : json_object());
@@ -813,11 +832,7 @@ casefile_screening(struct req *r, json_t *file)
 		return NULL;
 	}
 	json_decref(copy);
-	/* The victim section's age stands in when the interview has none. */
-	if (!si.age_known && *age && special_answer(age) < 0) {
-		si.age_known = true;
-		si.age_at_act = (int)strtol(age, NULL, 10);
-	}
+	age_fallback(&si, file);
 	if (screening_evaluate(&si, &res) < 0)
 		return NULL;
 	out = screening_to_json(&si, &res);

@@ -755,8 +755,13 @@ cli_main(int argc, char **argv)
 	struct opts o;
 	int skip = 1;
 
-	if (crypt_init(2) < 0)
-		return 1;
+	/* One argon2id hash (64 MiB) at a time per core. */
+	{
+		long nc = sysconf(_SC_NPROCESSORS_ONLN);
+
+		if (crypt_init(nc > 0 && nc < 64 ? (unsigned)nc : 2) < 0)
+			return 1;
+	}
 	if (argc < 2)
 		return usage(NULL, false);
 	cmd = argv[1];

@@ -35,6 +35,10 @@ int page_cases_create(struct req *r);
 int page_cases_search(struct req *r);
 int page_case(struct req *r);
 int page_case_update(struct req *r);
+/* page_casefile.c */
+int page_casefile(struct req *r);
+int page_casefile_section(struct req *r);
+int page_casefile_section_post(struct req *r);
 int page_account(struct req *r);
 int page_account_post(struct req *r);
 int page_admin_users(struct req *r);

@@ -147,7 +147,7 @@ describe('screening', () => {
 
   describe('decision', () => {
     let c;
-    const scr = { act: ['Recruitment'], means: ['AbduCtion'.replace('C', 'c')], purpose: ['RemovalOfOrgans'], age_at_act: 28 };
+    const scr = { act: ['Recruitment'], means: ['Abduction'], purpose: ['RemovalOfOrgans'], age_at_act: 28 };
 
     before(async () => { c = await caseWithScreening(scr); });
 
@@ -248,7 +248,7 @@ describe('screening', () => {
   describe('bad screening input: 400 at the screening path, nothing saved', () => {
     let c;
     before(async () => {
-      c = await caseWithScreening({ act: ['Recruitment'], means: ['Fraud'], purpose: ['ServiTude'.replace('T', 't')], age_at_act: 30 },
+      c = await caseWithScreening({ act: ['Recruitment'], means: ['Fraud'], purpose: ['Servitude'], age_at_act: 30 },
         { vic_AgeWhenTrafficked: '30' });
     });
     for (const [name, mutate, path] of [
