@@ -89,7 +89,7 @@ build/test/unit/%: tests/unit/%.c $(TEST_LIB_OBJS) $(HDRS)
 
 # --- languages ---
 po/ctm.pot: $(SRCS) $(HDRS)
-	xgettext --from-code=UTF-8 -k_ -kN_ -LC --package-name=ctm \
+	xgettext --from-code=UTF-8 -k_ -kN_ -kP_:1,2 -LC --package-name=ctm \
 		--no-location --sort-output -o $@ $(SRCS) $(HDRS)
 po: po/ctm.pot
 	for l in $(LANGS); do msgmerge --quiet --update --no-fuzzy-matching \

@@ -16,6 +16,7 @@
 
 #define _(s) dgettext("ctm", s)
 #define N_(s) s
+#define P_(s, p, n) dngettext("ctm", s, p, (unsigned long)(n))
 
 enum lang {
 	LANG_EN,

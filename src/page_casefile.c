@@ -571,14 +571,16 @@ show_list(struct view *v, enum section sec, json_t *arr, bool actions)
 		if (sec == SEC_EVENT) {
 			if (i > 0)
 				html_printf(h, "<button type=\"submit\" name=\"action\" "
-				    "value=\"up\" class=\"secondary outline\">%s"
-				    "<span class=\"visually-hidden\"> #%z</span>"
-				    "</button>", _("Move up"), i + 1);
+				    "value=\"up\" class=\"secondary outline\" "
+				    "title=\"%s\"><span aria-hidden=\"true\">↑</span>"
+				    "<span class=\"visually-hidden\">%s #%z</span>"
+				    "</button>", _("Move up"), _("Move up"), i + 1);
 			if (i + 1 < n)
 				html_printf(h, "<button type=\"submit\" name=\"action\" "
-				    "value=\"down\" class=\"secondary outline\">%s"
-				    "<span class=\"visually-hidden\"> #%z</span>"
-				    "</button>", _("Move down"), i + 1);
+				    "value=\"down\" class=\"secondary outline\" "
+				    "title=\"%s\"><span aria-hidden=\"true\">↓</span>"
+				    "<span class=\"visually-hidden\">%s #%z</span>"
+				    "</button>", _("Move down"), _("Move down"), i + 1);
 		}
 		html_printf(h, "<button type=\"submit\" name=\"action\" "
 		    "value=\"remove\" class=\"secondary\">%s<span "
@@ -705,8 +707,9 @@ field_input(struct view *v, const struct field_def *f, const char *value,
 		sa = value;
 		shown = "";
 	}
-	html_printf(h, "<div class=\"field\">");
-	if (multi_value(f) && f->type == FT_CODES) {
+	html_printf(h, "<div class=\"field%R\">", multi_value(f) ||
+	    f->type == FT_LONGTEXT ? " wide" : "");
+	if (f->type == FT_CODES) {
 		const struct code_def *codes = codelist_codes(f->list, &n);
 
 		html_printf(h, "<fieldset id=\"%s\" class=\"checks\"", id);
@@ -864,6 +867,7 @@ section_inputs(struct view *v, enum section sec, json_t *obj,
 {
 	int i;
 
+	html_printf(&v->h, "<div class=\"form-grid\">");
 	for (i = 0; i < F__MAX; i++) {
 		const struct field_def *f = field_get((enum field_id)i);
 		char path[160];
@@ -875,6 +879,7 @@ section_inputs(struct view *v, enum section sec, json_t *obj,
 		    json_string_value(json_object_get(v->errors, path))) < 0)
 			return -1;
 	}
+	html_printf(&v->h, "</div>");
 	return 0;
 }
 
@@ -1514,7 +1519,9 @@ screening_form(struct view *v, json_t *s)
 	    _("Consent is irrelevant where any of the means was used, and for "
 	    "a child."));
 	field_error(h, "consent", err);
-	html_printf(h, "</div><button type=\"submit\">%s</button></form>",
+	html_printf(h, "</div><p><small>%s</small></p><button type=\"submit\">"
+	    "%s</button></form>", _("When the interview changes the proposed "
+	    "status, the decision has to be taken again."),
 	    _("Save the interview"));
 }
 
@@ -1844,11 +1851,17 @@ page_casefile_section_post(struct req *r)
 			    reason ? reason : "", "proposed_status",
 			    str(scr, "proposed_status")));
 			json_decref(scr);
-		} else {
-			s = screening_from_form(r);
-			/* The decision stays until it is taken again. */
-			if (s && old_dec)
+		} else if ((s = screening_from_form(r)) != NULL && old_dec) {
+			/* The decision stays while the proposal it was taken on
+			 * stands; a new proposal needs a new decision. */
+			json_t *scr;
+
+			json_object_set(doc, "screening", s);
+			scr = casefile_screening(r, doc);
+			if (scr && strcmp(str(scr, "proposed_status"),
+			    str(old_dec, "proposed_status")) == 0)
 				json_object_set(s, "decision", old_dec);
+			json_decref(scr);
 		}
 		if (s == NULL)
 			goto fail;

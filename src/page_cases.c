@@ -165,7 +165,8 @@ cases_page(struct req *r, int status, const char *form_office,
 		html_printf(&h, "<tr><td colspan=\"5\">%s</td></tr>",
 		    _("No cases."));
 	html_printf(&h, "</tbody></table></figure><p>%L %s</p>"
-	    "<nav class=\"pager\">", total, _("cases in all"));
+	    "<nav class=\"pager\">", total,
+	    P_("case in all", "cases in all", total));
 	if (page > 1)
 		html_printf(&h, "<a href=\"/cases?status=%U&amp;page=%L\">%s"
 		    "</a> ", st ? st : "", page - 1, _("Previous"));

@@ -49,15 +49,15 @@ static const struct item_def means[] = {
 	    N_("Abuse of a position of vulnerability")),
 	[SCR_MEANS_GIVING_OR_RECEIVING_PAYMENTS] =
 	    ITEM("GivingOrReceivingPayments",
-	    N_("Giving or receiving payments or benefits to a person "
-	    "having control over another person")),
+	    N_("Giving or receiving payments or benefits to achieve the "
+	    "consent of a person having control over another person")),
 };
 _Static_assert(ARRAY_SIZE(means) == SCR_MEANS__MAX, "means table");
 
 static const struct item_def purposes[] = {
 	[SCR_PURPOSE_SEXUAL_EXPLOITATION] = ITEM("SexualExploitation",
-	    N_("Prostitution of others or other forms of sexual "
-	    "exploitation")),
+	    N_("Exploitation of the prostitution of others or other forms "
+	    "of sexual exploitation")),
 	[SCR_PURPOSE_FORCED_LABOUR_OR_SERVICES] =
 	    ITEM("ForcedLabourOrServices", N_("Forced labour or services")),
 	[SCR_PURPOSE_SLAVERY_OR_SIMILAR_PRACTICES] =
