@@ -60,6 +60,10 @@ build/embed: tools/embed.c | build/.setup-ok
 	@mkdir -p build
 	$(CC) -std=c17 -O2 $(WARN) -o $@ $< $$(pkg-config --cflags --libs libsodium)
 
+# The npm files come with `npm ci`: when one is missing, install first.
+NPM_ASSETS := $(filter node_modules/%,$(ASSET_DEPS))
+$(NPM_ASSETS): | node_modules/.package-lock.json
+
 build/gen/assets.c: build/embed $(ASSET_DEPS) Makefile
 	@mkdir -p build/gen
 	build/embed $@ $(ASSET_FILES)

@@ -256,12 +256,15 @@ user_field(const struct field_def *f)
 
 /*
  * The value the form gives for field f: several values joined by ';',
- * or the special answer of the companion select. Sets *both when a value
- * and a special answer were given (then the value is returned). NULL
- * when out of memory. Untrusted; the caller validates.
+ * or the special answer of the companion select. saved is the value
+ * saved so far: a special answer still selected from it gives way to a
+ * value typed now. Sets *both when a value and a newly chosen special
+ * answer were given (then the value is returned). NULL when out of
+ * memory. Untrusted; the caller validates.
  */
 static const char *
-form_value(struct req *r, const struct field_def *f, bool *both)
+form_value(struct req *r, const struct field_def *f, const char *saved,
+    bool *both)
 {
 	const char *v, *sa;
 	char sname[128];
@@ -304,7 +307,7 @@ form_value(struct req *r, const struct field_def *f, bool *both)
 	if (sa == NULL || special_answer(sa) < 0)
 		return v;
 	if (*v) {
-		*both = true;
+		*both = strcmp(sa, saved) != 0;
 		return v;
 	}
 	return sa;
@@ -312,8 +315,9 @@ form_value(struct req *r, const struct field_def *f, bool *both)
 
 /*
  * Sets the fields of section sec in obj from the form (absent when
- * empty); problems the form alone shows go to errors under prefix +
- * field name. 0, or -1 when out of memory.
+ * empty); what obj holds before is taken as saved. Problems the form
+ * alone shows go to errors under prefix + field name. 0, or -1 when out
+ * of memory.
  */
 static int
 fill_from_form(struct req *r, enum section sec, json_t *obj, json_t *errors,
@@ -328,7 +332,7 @@ fill_from_form(struct req *r, enum section sec, json_t *obj, json_t *errors,
 
 		if (f->section != sec || f->flags & FF_SYSTEM)
 			continue;
-		if ((v = form_value(r, f, &both)) == NULL)
+		if ((v = form_value(r, f, str(obj, f->name), &both)) == NULL)
 			return -1;
 		if (both) {
 			char path[160];
@@ -696,7 +700,9 @@ field_input(struct view *v, const struct field_def *f, const char *value,
 	const bool special = field_allows_special(f);
 	const bool required = f->flags & FF_REQUIRED;
 	const char *shown = value, *sa = "";
-	const char *req = required ? " required" : "";
+	/* Not for the browser to insist on when "or:" may answer instead. */
+	const char *req = required && (single_select(f) || !special) ?
+	    " required" : "";
 	char id[96];
 	size_t i, n;
 
@@ -1845,7 +1851,7 @@ page_casefile_section_post(struct req *r)
 
 			if (scr == NULL)
 				goto fail;
-			s = json_deep_copy(old ? old : json_object());
+			s = old ? json_deep_copy(old) : json_object();
 			json_object_set_new(s, "decision", json_pack("{s:s,s:s,s:s}",
 			    "final_status", fs ? fs : "", "reason",
 			    reason ? reason : "", "proposed_status",
