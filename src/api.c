@@ -82,10 +82,10 @@ api_health(struct req *r)
 static json_t *
 user_json(const struct user *u)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)u->id,
+	return json_pack("{s:I,s:s,s:s,s:s,s:o}", "id", (json_int_t)u->id,
 	    "username", u->username, "role", role_name(u->role),
-	    "office", u->office_code,
-	    "lang", u->lang >= 0 ? lang_code((enum lang)u->lang) : "");
+	    "office", u->office_code, "lang", u->lang >= 0 ?
+	    json_string(lang_code((enum lang)u->lang)) : json_null());
 }
 
 int

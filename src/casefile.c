@@ -406,13 +406,16 @@ check_list(struct check *k, const struct list_def *l, json_t *in,
 		}
 		json_array_append_new(out, o);
 	}
-	/* Consent records are never removed. */
-	if (l->sec == SEC_CONSENT) {
+	/* Comments and consent records are never removed. */
+	if (append_only) {
 		json_array_foreach(cur, i, e)
-			if (find_by_id(out, "con_id", json_integer_value(
-			    json_object_get(e, "con_id"))) == NULL) {
-				fail_at(k, l->key, _("A consent record cannot be "
-				    "removed; record a withdrawal instead."));
+			if (find_by_id(out, l->id_key, json_integer_value(
+			    json_object_get(e, l->id_key))) == NULL) {
+				fail_at(k, l->key, l->sec == SEC_COMMENT ?
+				    _("A saved comment cannot be removed; add a new "
+				    "one that corrects it.") :
+				    _("A consent record cannot be removed; record a "
+				    "withdrawal instead."));
 				break;
 			}
 	}
@@ -421,16 +424,48 @@ check_list(struct check *k, const struct list_def *l, json_t *in,
 	return out;
 }
 
-/* The victim section's age stands in when the interview has none, so
- * the screening shown and the screening decided are the same. */
+/*
+ * When the interview gives no age at the time of the act, the victim
+ * section's age stands in, else the age that the birthdate and the first
+ * dated event allow, when partial dates leave no doubt on which side of
+ * 18 it falls. The screening shown and the screening decided use the
+ * same rule.
+ */
 static void
 age_fallback(struct screening_input *si, json_t *file)
 {
 	const char *age = str(file, "vic_AgeWhenTrafficked");
+	struct partial_date birth, ev;
+	json_t *e;
+	size_t i;
 
-	if (!si->age_known && *age && special_answer(age) < 0) {
+	if (si->age_known)
+		return;
+	if (*age && special_answer(age) < 0) {
 		si->age_known = true;
 		si->age_at_act = (int)strtol(age, NULL, 10);
+		return;
+	}
+	if (!pdate(file, "prs_Birthdate", &birth))
+		return;
+	json_array_foreach(json_object_get(file, "events"), i, e) {
+		int64_t lo, hi;
+
+		if (!pdate(e, "hte_Date", &ev))
+			continue;
+		/* Whole years between the latest possible birth and the
+		 * earliest possible event, and the other way round. */
+		lo = (partial_date_first_day(&ev) - partial_date_last_day(&birth))
+		    * 100 / 36525;
+		hi = (partial_date_last_day(&ev) - partial_date_first_day(&birth))
+		    * 100 / 36525;
+		if (lo < 0 || hi > SCREENING_AGE_MAX)
+			return;
+		if (hi < 18 || lo >= 18) {
+			si->age_known = true;
+			si->age_at_act = (int)lo;
+		}
+		return;
 	}
 }
 

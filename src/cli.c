@@ -274,9 +274,17 @@ valid_code(const char *s)
 	return true;
 }
 
+/* An ISO 3166-1 alpha-2 code (iso-codes), or two capitals when the
+ * list cannot be read. */
 static bool
 valid_country(const char *s)
 {
+	static int loaded;
+
+	if (loaded == 0)
+		loaded = isocodes_load(NULL) == 0 ? 1 : -1;
+	if (loaded > 0)
+		return country_valid(s);
 	return strlen(s) == 2 && isupper((unsigned char)s[0]) &&
 	    isupper((unsigned char)s[1]);
 }

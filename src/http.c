@@ -345,6 +345,20 @@ form_iter(void *cls, enum MHD_ValueKind kind, const char *key,
 	return MHD_YES;
 }
 
+/* Whether the Content-Type ct is type, with or without parameters. */
+static bool
+media_type_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+
+	if (ct == NULL || strncasecmp(ct, type, n) != 0)
+		return false;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
 /* 0 when the body parsed (or there was none), else an error response. */
 static int
 parse_body(struct req *r)
@@ -362,7 +376,7 @@ parse_body(struct req *r)
 			r->json = json_object();
 			return r->json ? 0 : -1;
 		}
-		if (ct == NULL || strncmp(ct, "application/json", 16) != 0)
+		if (!media_type_is(ct, "application/json"))
 			return resp_error(r, 415,
 			    _("The request body must be JSON."), NULL), 1;
 		r->json = json_loadb(r->body.p, r->body.len,
@@ -375,7 +389,7 @@ parse_body(struct req *r)
 			    _("The request body must be a JSON object."), NULL), 1;
 		return 0;
 	}
-	if (ct == NULL || strncmp(ct, "application/x-www-form-urlencoded", 33))
+	if (!media_type_is(ct, "application/x-www-form-urlencoded"))
 		return resp_error(r, 415, _("Unsupported form encoding."), NULL), 1;
 	{
 		struct MHD_PostProcessor *pp = MHD_create_post_processor(
@@ -535,6 +549,86 @@ dispatch(struct req *r)
 	return rt->fn(r);
 }
 
+/*
+ * The request line's URI before libmicrohttpd decodes it: an encoded NUL
+ * would cut the path short and an encoded slash would change its
+ * segments, so a request using either is refused (kept per request in
+ * the con_cls slot until on_request makes the struct req).
+ */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	const char *q = strchr(uri, '?'), *p;
+	size_t n = q ? (size_t)(q - uri) : strlen(uri);
+
+	(void)cls;
+	(void)c;
+	for (p = uri; p + 2 < uri + n; p++)
+		if (p[0] == '%' && ((p[1] == '0' && p[2] == '0') ||
+		    (p[1] == '2' && (p[2] == 'f' || p[2] == 'F')) ||
+		    (p[1] == '5' && (p[2] == 'c' || p[2] == 'C'))))
+			return (void *)&on_uri;
+	return NULL;
+}
+
+struct hdr_count {
+	int content_length;
+	int transfer_encoding;
+	int host;
+	bool bad_value;
+};
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct hdr_count *hc = cls;
+	const char *p;
+
+	(void)kind;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0)
+		hc->content_length++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0)
+		hc->transfer_encoding++;
+	else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0)
+		hc->host++;
+	for (p = value ? value : ""; *p; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t')
+			hc->bad_value = true;
+	return MHD_YES;
+}
+
+/*
+ * Refuses what a proxy in front of ctm might read differently and so
+ * use to smuggle a second request: two Content-Lengths, Content-Length
+ * with Transfer-Encoding, control characters in a value, no Host in
+ * HTTP/1.1.
+ */
+static bool
+headers_ambiguous(struct MHD_Connection *c, const char *version)
+{
+	struct hdr_count hc = { 0 };
+
+	MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &hc);
+	return hc.content_length > 1 || hc.transfer_encoding > 1 ||
+	    (hc.content_length && hc.transfer_encoding) || hc.bad_value ||
+	    hc.host > 1 ||
+	    (hc.host == 0 && strcmp(version, MHD_HTTP_VERSION_1_1) == 0);
+}
+
+/* Answers at once, on the first call, and lets libmicrohttpd close. */
+static enum MHD_Result
+refuse_now(struct req *r, int status, const char *msg)
+{
+	r->now = (int64_t)time(NULL);
+	choose_language(r);
+	if (resp_error(r, status, msg, NULL) < 0)
+		return MHD_NO;
+	i18n_use(LANG_EN);
+	resp_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
+	return send_response(r);
+}
+
 static enum MHD_Result
 on_request(void *cls, struct MHD_Connection *c, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -543,27 +637,25 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	struct app *app = cls;
 	struct req *r = *con_cls;
 
-	(void)version;
-	if (r == NULL) {
+	if (r == NULL || *con_cls == (void *)&on_uri) {
 		const char *cl;
+		bool bad_uri = *con_cls == (void *)&on_uri;
 
 		r = req_new(app, c, url, method);
 		if (r == NULL)
 			return MHD_NO;
 		*con_cls = r;
+		if (bad_uri)
+			return refuse_now(r, 400, _("The address is not valid."));
+		if (headers_ambiguous(c, version))
+			return refuse_now(r, 400, _("The request is malformed."));
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
 			/* Answer at once rather than read what will be thrown
 			 * away; libmicrohttpd then closes the connection. */
 			r->body_toobig = true;
-			r->now = (int64_t)time(NULL);
-			choose_language(r);
-			if (resp_error(r, 413, _("The request is too large."),
-			    NULL) < 0)
-				return MHD_NO;
-			i18n_use(LANG_EN);
-			return send_response(r);
+			return refuse_now(r, 413, _("The request is too large."));
 		}
 		return MHD_YES;
 	}
@@ -593,7 +685,8 @@ on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	(void)cls; (void)c; (void)toe;
-	req_free(*con_cls);
+	if (*con_cls != (void *)&on_uri)
+		req_free(*con_cls);
 	*con_cls = NULL;
 }
 
@@ -718,6 +811,7 @@ http_serve(struct app *app)
 	    MHD_OPTION_PER_IP_CONNECTION_LIMIT, app->cfg.per_ip_limit,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_URI_LOG_CALLBACK, on_uri, NULL,
 	    cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, cert,
 	    MHD_OPTION_HTTPS_MEM_KEY, key,
 	    MHD_OPTION_END);

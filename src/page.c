@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "page.h"
+#include "route.h"
 
 const char *
 page_time(int64_t t, char out[32])
@@ -101,8 +102,10 @@ page_begin(struct req *r, struct html *h, const char *title)
 	html_printf(h, "<li><form method=\"post\" action=\"/lang\" class=\"lang inline\""
 	    " aria-label=\"%s\">", _("Language"));
 	page_csrf(r, h);
+	/* Back to this page after switching, if it can be fetched again. */
 	html_printf(h, "<input type=\"hidden\" name=\"next\" value=\"%s\">",
-	    r->path);
+	    (r->method & (M_GET | M_HEAD)) ||
+	    (route_methods(r->path) & M_GET) ? r->path : "/");
 	for (l = 0; l < LANG__MAX; l++) {
 		if ((enum lang)l == r->lang)
 			html_printf(h, "<button type=\"submit\" name=\"lang\" value=\"%s\""

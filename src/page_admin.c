@@ -21,6 +21,7 @@
 #include "crypt.h"
 #include "handlers.h"
 #include "i18n.h"
+#include "isocodes.h"
 #include "log.h"
 #include "page.h"
 
@@ -844,8 +845,7 @@ page_admin_offices_post(struct req *r)
 		if ((unsigned char)f.name[i] < 0x20 || f.name[i] == 0x7f)
 			f.err[OF_NAME] = _("The name contains invalid "
 			    "characters.");
-	if (strlen(f.country) != 2 || !is_upper(f.country[0]) ||
-	    !is_upper(f.country[1]))
+	if (!country_valid(f.country))
 		f.err[OF_COUNTRY] = _("Give the two-letter country code, "
 		    "e.g. TH.");
 	if (f.err[OF_CODE] == NULL) {
