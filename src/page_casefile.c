@@ -7,7 +7,9 @@
  *                                         case: one form for the section
  *   GET/POST /cases/{id}/file/{list}      events, perpetrators, referrals,
  *                                         comments, consents: the entries,
- *                                         add, remove (and move events)
+ *                                         add, remove (and move events);
+ *                                         comments and consents are only
+ *                                         ever added
  *   GET/POST /cases/{id}/file/screening   the screening interview and the
  *                                         decision on the proposed status
  *
@@ -16,7 +18,12 @@
  * code. A POST takes the saved file, replaces what the form covers and
  * hands the result to casefile_check() and casefile_save(), as the API
  * does: nothing is saved unless the whole file is valid, and a form read
- * at an older version is refused. Form values are untrusted and reach the
+ * at an older version is refused. Every form says which inputs it has
+ * with a hidden "fields" marker per input: a POST replaces only what it
+ * covers (a marker, or a value sent under the input's name), so an
+ * unchecked checkbox group means "none" while a field the POST does not
+ * mention keeps its saved value. Values that are not among the choices
+ * offered are refused with a message, never dropped. Form values are untrusted and reach the
  * page only through html_printf(). Every page that shows case data is
  * audited as a read before it is sent, and not sent if that fails.
  */
@@ -40,6 +47,9 @@
 /* Most values of one repeated form field that are read (checkboxes,
  * multiple selects); the catalogue's length limits refuse long lists. */
 #define FORM_VALUES_MAX 300
+
+/* The name of the hidden inputs that list the inputs of a form. */
+#define FORM_MARKER "fields"
 
 /* The lists of the file: the section and its key in the JSON. */
 static const struct {
@@ -193,6 +203,25 @@ form_values(struct req *r, const char *name, const char **out, size_t max)
 	return n < max ? n : max;
 }
 
+/*
+ * Whether the form covers input name: a FORM_MARKER input names it, or a
+ * value was sent under that name. Only then may the POST replace what is
+ * saved for it; a browser leaves out an unchecked checkbox group, the
+ * marker still says it was on the form.
+ */
+static bool
+form_covers(struct req *r, const char *name)
+{
+	struct form_field *f;
+
+	for (f = r->form; f; f = f->next)
+		if (strcmp(f->name, name) == 0 ||
+		    (strcmp(f->name, FORM_MARKER) == 0 &&
+		    strcmp(f->value, name) == 0))
+			return true;
+	return false;
+}
+
 static bool
 is_space(char ch)
 {
@@ -315,8 +344,10 @@ form_value(struct req *r, const struct field_def *f, const char *saved,
 
 /*
  * Sets the fields of section sec in obj from the form (absent when
- * empty); what obj holds before is taken as saved. Problems the form
- * alone shows go to errors under prefix + field name. 0, or -1 when out
+ * empty), each field only when the form covers it (form_covers): what
+ * obj holds before is taken as saved and stays for the others. Problems
+ * the form alone shows go to errors under prefix + field name; the
+ * values themselves are checked by casefile_check(). 0, or -1 when out
  * of memory.
  */
 static int
@@ -327,20 +358,29 @@ fill_from_form(struct req *r, enum section sec, json_t *obj, json_t *errors,
 
 	for (i = 0; i < F__MAX; i++) {
 		const struct field_def *f = field_get((enum field_id)i);
-		const char *v;
+		const char *v, *sa;
+		char path[160], sname[128];
 		bool both;
 
 		if (f->section != sec || f->flags & FF_SYSTEM)
 			continue;
+		snprintf(sname, sizeof(sname), "%s.special", f->name);
+		if (!form_covers(r, f->name) && !form_covers(r, sname))
+			continue;
+		snprintf(path, sizeof(path), "%s%s", prefix, f->name);
+		/* An "or:" answer that is none of the ones offered. */
+		sa = req_form(r, sname);
+		if (sa && *sa && (single_select(f) ||
+		    !field_allows_special(f) || special_answer(sa) < 0)) {
+			json_object_set_new(errors, path, json_string(
+			    _("Choose a value from the list.")));
+			continue;
+		}
 		if ((v = form_value(r, f, str(obj, f->name), &both)) == NULL)
 			return -1;
-		if (both) {
-			char path[160];
-
-			snprintf(path, sizeof(path), "%s%s", prefix, f->name);
+		if (both)
 			json_object_set_new(errors, path, json_string(_("Give "
 			    "either a value or another answer, not both.")));
-		}
 		if (*v)
 			json_object_set_new(obj, f->name, json_string(v));
 		else
@@ -515,7 +555,7 @@ show_section(struct view *v, enum section sec, json_t *file)
 }
 
 /* The entries of a list as a table, with the buttons that change them
- * when actions. */
+ * when actions (never for comments and consents: they are only added). */
 static void
 show_list(struct view *v, enum section sec, json_t *arr, bool actions)
 {
@@ -525,6 +565,8 @@ show_list(struct view *v, enum section sec, json_t *arr, bool actions)
 	bool col[F__MAX];
 	int j;
 
+	if (sec == SEC_COMMENT || sec == SEC_CONSENT)
+		actions = false;
 	if (n == 0) {
 		html_printf(h, "<p class=\"muted\">%s</p>", _("Nothing recorded "
 		    "yet."));
@@ -866,13 +908,22 @@ field_input(struct view *v, const struct field_def *f, const char *value,
 	return 0;
 }
 
-/* The inputs of every field of sec, from obj; errors by prefix + name. */
+/* The inputs of every field of sec, from obj; errors by prefix + name.
+ * Each input comes with its FORM_MARKER, so that the POST knows an input
+ * the browser did not send (an unchecked checkbox group) was there. */
 static int
 section_inputs(struct view *v, enum section sec, json_t *obj,
     const char *prefix)
 {
 	int i;
 
+	for (i = 0; i < F__MAX; i++) {
+		const struct field_def *f = field_get((enum field_id)i);
+
+		if (f->section == sec && !(f->flags & FF_SYSTEM))
+			html_printf(&v->h, "<input type=\"hidden\" name=\"%s\" "
+			    "value=\"%s\">", FORM_MARKER, f->name);
+	}
 	html_printf(&v->h, "<div class=\"form-grid\">");
 	for (i = 0; i < F__MAX; i++) {
 		const struct field_def *f = field_get((enum field_id)i);
@@ -1404,8 +1455,12 @@ list_page(struct view *v, int status)
 		html_printf(&v->h, "<p>%s</p>", _("The events in the order they "
 		    "happened: recruitment, transit, exploitation. Their "
 		    "countries make the route."));
-	/* Consent records are never removed, so they have no buttons. */
-	show_list(v, v->t.sec, arr, edit && v->t.sec != SEC_CONSENT);
+	/* Comments and consent records are never changed or removed, so
+	 * they have no buttons. */
+	show_list(v, v->t.sec, arr, edit);
+	if (v->t.sec == SEC_COMMENT)
+		html_printf(&v->h, "<p>%s</p>", _("Saved comments cannot be "
+		    "changed or removed. To correct a comment, add a new one."));
 	if (!edit)
 		return view_send(v, status, v->t.name);
 	html_printf(&v->h, "<section class=\"add\"><h2>%s</h2>",
@@ -1753,6 +1808,11 @@ apply_list_action(struct req *r, const struct target *t, json_t *doc,
 		if (t->sec == SEC_CONSENT) {
 			*msg = _("A consent record cannot be removed; record a "
 			    "withdrawal instead.");
+			return 1;
+		}
+		if (t->sec == SEC_COMMENT) {
+			*msg = _("Saved comments cannot be changed or removed. "
+			    "To correct a comment, add a new one.");
 			return 1;
 		}
 		return json_array_remove(arr, (size_t)i) < 0 ? -1 : 0;
