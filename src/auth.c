@@ -234,6 +234,44 @@ auth_login(struct req *r, const char *username, const char *password,
 	return AUTH_OK;
 }
 
+bool
+auth_user_locked(struct req *r)
+{
+	struct user u;
+
+	if (throttle_locked("u:", r->user.username, r->now))
+		return true;
+	/* Fresh from storage: r->user was read before this request's
+	 * failures were counted. */
+	return db_user_get(r->app->db, r->user.id, &u) == DB_OK &&
+	    u.locked_until > r->now;
+}
+
+int
+auth_password_failed(struct req *r)
+{
+	const struct config *cfg = &r->app->cfg;
+	char obj[40];
+	int rc = DB_OK;
+	bool locked;
+
+	throttle_fail("u:", r->user.username, r->now, cfg->login_max_failures,
+	    cfg->lockout_seconds);
+	if (db_user_login_failed(r->app->db, r->user.id, r->now,
+	    cfg->login_max_failures, cfg->lockout_seconds) != DB_OK)
+		return -1;
+	locked = auth_user_locked(r);
+	/* The sessions go first, whatever becomes of the audit (which
+	 * needs only r->user). */
+	if (locked)
+		rc = db_session_delete_user(r->app->db, r->user.id);
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)r->user.id);
+	if (audit(r, "account.password.failed", 0, obj, json_pack("{s:b}",
+	    "locked", locked)) < 0 || rc != DB_OK)
+		return -1;
+	return locked ? 1 : 0;
+}
+
 int
 auth_session(struct req *r, const char *token)
 {

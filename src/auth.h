@@ -32,6 +32,21 @@ enum auth_result auth_login(struct req *r, const char *username,
     const char *password, struct user *u, char token[CRYPT_TOKEN_HEX],
     char csrf[CRYPT_TOKEN_HEX]);
 
+/*
+ * Counts a wrong current password given on a password change by r's
+ * session user as a failed login of that user: the same per-username
+ * throttle and stored failure count as auth_login (so guesses through a
+ * stolen session and through the login form add up), audited as
+ * account.password.failed. When this locks the user, every session of
+ * the user ends, r's included, so that a stolen session cannot go on
+ * guessing; the caller then treats r as logged out. Returns 1 when the
+ * user is now locked, 0 when not, -1 on failure.
+ */
+int auth_password_failed(struct req *r);
+/* Whether r's session user may not log in now: too many failed logins or
+ * password changes (the throttle or the stored lock). */
+bool auth_user_locked(struct req *r);
+
 /* Looks up the session of token; fills r->user, r->sess, r->authed.
  * Expired sessions are deleted. Returns 0 when authenticated. */
 int auth_session(struct req *r, const char *token);

@@ -102,12 +102,27 @@ page_account(struct req *r)
 }
 
 /*
+ * Ends r's session in the browser and sends it to the login page: after
+ * the user's sessions were deleted.
+ */
+static int
+to_login(struct req *r)
+{
+	r->authed = false;
+	resp_cookie(r, "ctm_session", "", 0, true);
+	return resp_redirect(r, "/login");
+}
+
+/*
  * Changes the user's own password. The current password must be given;
- * a wrong one is only reported (not counted as a failed login). On
+ * a wrong one counts as a failed login of the user (auth_password_failed),
+ * so that a stolen session cannot guess it faster than the login form
+ * allows: while the user is locked no password is tried, and the failure
+ * that locks the user ends every session of the user, this one too. On
  * success every session of the user ends, the current one included:
  * db.h has no way to delete all sessions but one, and logging in again
- * with the new password costs little. The browser is sent to /login with
- * its session cookie cleared.
+ * with the new password costs little. Either way the browser is sent to
+ * /login with its session cookie cleared.
  */
 int
 page_account_post(struct req *r)
@@ -133,7 +148,18 @@ page_account_post(struct req *r)
 		err[AF_CURRENT] = _("Give your current password.");
 		return account_page(r, 400, err);
 	}
-	if (crypt_pw_verify(u.pwhash, cur) != 0) {
+	if (auth_user_locked(r)) {
+		err[AF_CURRENT] = _("Too many failed attempts. Try again in a "
+		    "few minutes.");
+		return account_page(r, 429, err);
+	}
+	if (strlen(cur) > AUTH_PASSWORD_MAX ||
+	    crypt_pw_verify(u.pwhash, cur) != 0) {
+		rc = auth_password_failed(r);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return to_login(r);
 		err[AF_CURRENT] = _("The current password is wrong.");
 		return account_page(r, 400, err);
 	}
@@ -164,7 +190,5 @@ page_account_post(struct req *r)
 		db_rollback(r->app->db);
 		return -1;
 	}
-	r->authed = false;
-	resp_cookie(r, "ctm_session", "", 0, true);
-	return resp_redirect(r, "/login");
+	return to_login(r);
 }

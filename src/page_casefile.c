@@ -23,9 +23,10 @@
  * covers (a marker, or a value sent under the input's name), so an
  * unchecked checkbox group means "none" while a field the POST does not
  * mention keeps its saved value. Values that are not among the choices
- * offered are refused with a message, never dropped. Form values are untrusted and reach the
- * page only through html_printf(). Every page that shows case data is
- * audited as a read before it is sent, and not sent if that fails.
+ * offered are refused with a message, never dropped. Form values are
+ * untrusted and reach the page only through html_printf(). Every page
+ * that shows case data is audited as a read before it is sent, and not
+ * sent if that fails.
  */
 #include "compat.h"
 
@@ -1504,6 +1505,18 @@ screening_form(struct view *v, json_t *s)
 	int e, i;
 
 	form_begin(v);
+	/* What the form has, for the POST to replace (see form_covers). */
+	for (e = 0; e < SCR_EL__MAX; e++) {
+		html_printf(h, "<input type=\"hidden\" name=\"%s\" value=\"%s\">",
+		    FORM_MARKER, screening_element_code((enum screening_element)e));
+		for (i = 0; i < item_count((enum screening_element)e); i++)
+			html_printf(h, "<input type=\"hidden\" name=\"%s\" "
+			    "value=\"evidence.%s\">", FORM_MARKER,
+			    item_code((enum screening_element)e, i));
+	}
+	html_printf(h, "<input type=\"hidden\" name=\"%s\" value=\"age_at_act\">"
+	    "<input type=\"hidden\" name=\"%s\" value=\"consent\">",
+	    FORM_MARKER, FORM_MARKER);
 	for (e = 0; e < SCR_EL__MAX; e++) {
 		const char *ecode = screening_element_code((enum screening_element)e);
 		char id[32], path[64];
@@ -1705,11 +1718,18 @@ page_casefile_section(struct req *r)
 
 /* --- saving --- */
 
-/* The screening object from the interview form (new ref), or NULL. */
+/*
+ * The screening object from the interview form (new ref), or NULL when
+ * out of memory: the saved interview old (may be NULL; its decision is
+ * left out) with what the form covers (form_covers) replaced. A posted
+ * item that is none of its element's items goes to errors under
+ * "screening.<element>", so that it is refused rather than dropped.
+ */
 static json_t *
-screening_from_form(struct req *r)
+screening_from_form(struct req *r, json_t *old, json_t *errors)
 {
 	json_t *o = json_object(), *ev = json_object();
+	json_t *old_ev = json_object_get(old, "evidence"), *x;
 	const char *s;
 	int e, i;
 
@@ -1718,12 +1738,32 @@ screening_from_form(struct req *r)
 	for (e = 0; e < SCR_EL__MAX; e++) {
 		const char *ecode = screening_element_code((enum screening_element)e);
 		const char *vals[FORM_VALUES_MAX];
-		size_t n = form_values(r, ecode, vals, ARRAY_SIZE(vals)), k;
-		json_t *arr = json_array();
+		size_t n = 0, k;
+		json_t *arr;
 
-		if (arr == NULL)
+		if (!form_covers(r, ecode)) {
+			x = json_object_get(old, ecode);
+			arr = json_is_array(x) ? json_deep_copy(x) : json_array();
+		} else {
+			arr = json_array();
+			n = form_values(r, ecode, vals, ARRAY_SIZE(vals));
+		}
+		if (arr == NULL || json_object_set_new(o, ecode, arr) < 0)
 			goto fail;
-		json_object_set_new(o, ecode, arr);
+		for (k = 0; k < n; k++) {
+			for (i = 0; i < item_count((enum screening_element)e); i++)
+				if (strcmp(vals[k], item_code((enum screening_element)e,
+				    i)) == 0)
+					break;
+			if (*vals[k] && i == item_count((enum screening_element)e)) {
+				char path[64];
+
+				snprintf(path, sizeof(path), "screening.%s", ecode);
+				json_object_set_new(errors, path, json_string(
+				    _("Choose values from the list.")));
+				break;
+			}
+		}
 		for (i = 0; i < item_count((enum screening_element)e); i++) {
 			const char *code = item_code((enum screening_element)e, i);
 			char name[96];
@@ -1734,6 +1774,11 @@ screening_from_form(struct req *r)
 					break;
 				}
 			snprintf(name, sizeof(name), "evidence.%s", code);
+			if (!form_covers(r, name)) {
+				if (json_is_string(x = json_object_get(old_ev, code)))
+					json_object_set(ev, code, x);
+				continue;
+			}
 			if ((s = trim(r, req_form(r, name))) == NULL)
 				goto fail;
 			if (*s)
@@ -1742,9 +1787,13 @@ screening_from_form(struct req *r)
 	}
 	json_object_set_new(o, "evidence", ev);
 	ev = NULL;
-	if ((s = trim(r, req_form(r, "age_at_act"))) == NULL)
+	if (!form_covers(r, "age_at_act")) {
+		x = json_object_get(old, "age_at_act");
+		json_object_set_new(o, "age_at_act", x ? json_deep_copy(x) :
+		    json_null());
+	} else if ((s = trim(r, req_form(r, "age_at_act"))) == NULL)
 		goto fail;
-	if (*s == '\0')
+	else if (*s == '\0')
 		json_object_set_new(o, "age_at_act", json_null());
 	else {
 		char *end;
@@ -1757,7 +1806,11 @@ screening_from_form(struct req *r)
 		else
 			json_object_set_new(o, "age_at_act", json_string(s));
 	}
-	s = req_form(r, "consent");
+	if (!form_covers(r, "consent") &&
+	    json_is_string(x = json_object_get(old, "consent")))
+		s = json_string_value(x);
+	else
+		s = req_form(r, "consent");
 	json_object_set_new(o, "consent", json_string(s && *s ? s :
 	    screening_consent_code(SCR_CONSENT_NOT_ASKED)));
 	return o;
@@ -1917,7 +1970,8 @@ page_casefile_section_post(struct req *r)
 			    reason ? reason : "", "proposed_status",
 			    str(scr, "proposed_status")));
 			json_decref(scr);
-		} else if ((s = screening_from_form(r)) != NULL && old_dec) {
+		} else if ((s = screening_from_form(r, old, mine)) != NULL &&
+		    old_dec) {
 			/* The decision stays while the proposal it was taken on
 			 * stands; a new proposal needs a new decision. */
 			json_t *scr;

@@ -16,6 +16,8 @@
 #include "page.h"
 
 #define PER_PAGE 50
+/* Longest search text, in characters (the input's maxlength). */
+#define SEARCH_MAX 200
 
 struct rows_ctx {
 	struct html *h;
@@ -92,7 +94,45 @@ field_error(struct html *h, const char *id, const char *msg)
 		    id, msg);
 }
 
-/* The list with its filter, and the form to open a case. */
+/*
+ * A page of a search: the search is posted, never put in a URL (it may
+ * be a name), so each page is a small form that posts q again. q is
+ * untrusted and only escaped here.
+ */
+static void
+search_page_button(struct req *r, struct html *h, const char *q,
+    int64_t page, const char *label)
+{
+	html_printf(h, "<form method=\"post\" action=\"/cases/search\" "
+	    "class=\"inline\">");
+	page_csrf(r, h);
+	html_printf(h, "<input type=\"hidden\" name=\"q\" value=\"%s\">"
+	    "<input type=\"hidden\" name=\"page\" value=\"%L\"><button "
+	    "type=\"submit\" class=\"secondary outline\">%s</button></form> ",
+	    q, page, label);
+}
+
+/* The page number in s (untrusted); 1 when missing or malformed. */
+static int64_t
+page_number(const char *s)
+{
+	char *end;
+	long long page;
+
+	if (s == NULL || *s == '\0')
+		return 1;
+	page = strtoll(s, &end, 10);
+	if (*end || page < 1 || page > 1000000)
+		return 1;
+	return page;
+}
+
+/*
+ * The list with its filter, and the form to open a case. q is the search
+ * (NULL when none), already checked to be valid UTF-8 of at most
+ * SEARCH_MAX characters; with err_field "q" the search was refused and
+ * no case is listed.
+ */
 static int
 cases_page(struct req *r, int status, const char *form_office,
     int64_t form_assignee, const char *err_field, const char *err,
@@ -103,24 +143,16 @@ cases_page(struct req *r, int status, const char *form_office,
 	struct opt_ctx opt;
 	struct html h;
 	const char *st = req_query(r, "status");
-	const char *pg = req_query(r, "page");
+	const bool bad_q = err_field && strcmp(err_field, "q") == 0;
 	char *tokens = NULL;
-	int64_t total = 0, page = 1;
+	int64_t total = 0, page;
 	int rc;
 
 	f.office_id = cases_office_scope(r);
 	f.status = st && *st ? case_status_from_code(st) : -1;
-	if (pg && *pg) {
-		char *end;
-
-		page = strtoll(pg, &end, 10);
-		if (*end || page < 1 || page > 1000000)
-			page = 1;
-	}
+	page = page_number(q ? req_form(r, "page") : req_query(r, "page"));
 	f.limit = PER_PAGE;
 	f.offset = (page - 1) * PER_PAGE;
-	if (q && (strlen(q) > 200 || !utf8_valid(q, strlen(q))))
-		q = NULL;
 	if (q && *q) {
 		/* By case number, or by name through the blind index. */
 		f.number_prefix = q;
@@ -139,9 +171,13 @@ cases_page(struct req *r, int status, const char *form_office,
 	    "class=\"filter\" role=\"search\">");
 	page_csrf(r, &h);
 	html_printf(&h, "<label for=\"q\">%s</label><input id=\"q\" "
-	    "name=\"q\" type=\"search\" maxlength=\"200\" value=\"%s\" "
-	    "placeholder=\"%s\"><button type=\"submit\">%s</button></form>",
-	    _("Search"), q ? q : "", _("Case number or name"), _("Search"));
+	    "name=\"q\" type=\"search\" maxlength=\"%d\" value=\"%s\" "
+	    "placeholder=\"%s\"%R><button type=\"submit\">%s</button>",
+	    _("Search"), SEARCH_MAX, q ? q : "", _("Case number or name"),
+	    bad_q ? " aria-invalid=\"true\" aria-describedby=\"q-error\"" : "",
+	    _("Search"));
+	field_error(&h, "q", bad_q ? err : NULL);
+	html_printf(&h, "</form>");
 	html_printf(&h, "<form method=\"get\" action=\"/cases\" class=\"filter\">"
 	    "<label for=\"status\">%s</label><select id=\"status\" name=\"status\">",
 	    _("Status"));
@@ -151,6 +187,10 @@ cases_page(struct req *r, int status, const char *form_office,
 
 	rows.h = &h;
 	rows.n = 0;
+	if (bad_q) {
+		free(tokens);
+		goto create;
+	}
 	html_printf(&h, "<figure><table class=\"striped\"><thead><tr><th>%s</th>"
 	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 	    _("Case number"), _("Office"), _("Status"), _("Assigned to"),
@@ -167,13 +207,22 @@ cases_page(struct req *r, int status, const char *form_office,
 	html_printf(&h, "</tbody></table></figure><p>%L %s</p>"
 	    "<nav class=\"pager\">", total,
 	    P_("case in all", "cases in all", total));
-	if (page > 1)
-		html_printf(&h, "<a href=\"/cases?status=%U&amp;page=%L\">%s"
-		    "</a> ", st ? st : "", page - 1, _("Previous"));
-	if (page * PER_PAGE < total)
-		html_printf(&h, "<a href=\"/cases?status=%U&amp;page=%L\">%s"
-		    "</a>", st ? st : "", page + 1, _("Next"));
+	if (q) {
+		if (page > 1)
+			search_page_button(r, &h, q, page - 1, _("Previous"));
+		if (page * PER_PAGE < total)
+			search_page_button(r, &h, q, page + 1, _("Next"));
+	} else {
+		if (page > 1)
+			html_printf(&h, "<a href=\"/cases?status=%U&amp;page=%L\">"
+			    "%s</a> ", st ? st : "", page - 1, _("Previous"));
+		if (page * PER_PAGE < total)
+			html_printf(&h, "<a href=\"/cases?status=%U&amp;page=%L\">"
+			    "%s</a>", st ? st : "", page + 1, _("Next"));
+	}
 	html_printf(&h, "</nav>");
+
+create:
 
 	if (role_can(r->user.role, PERM_CASE_CREATE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
@@ -215,8 +264,8 @@ cases_page(struct req *r, int status, const char *form_office,
 		    "</article>", _("Open case"));
 	}
 	page_end(r, &h);
-	if (audit(r, "case.list", 0, NULL, json_pack("{s:I,s:i}", "page",
-	    (json_int_t)page, "count", rows.n)) < 0) {
+	if (!bad_q && audit(r, "case.list", 0, NULL, json_pack("{s:I,s:i}",
+	    "page", (json_int_t)page, "count", rows.n)) < 0) {
 		html_release(&h);
 		return -1;
 	}
@@ -234,6 +283,20 @@ page_cases(struct req *r)
 	return cases_page(r, 200, NULL, 0, NULL, NULL, NULL);
 }
 
+/* The number of characters of s, valid UTF-8. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
+/* POST /cases/search: q (untrusted) as a case number or a name, page. A
+ * search that cannot be run is refused, never widened to every case. */
 int
 page_cases_search(struct req *r)
 {
@@ -242,7 +305,12 @@ page_cases_search(struct req *r)
 	if (!role_can(r->user.role, PERM_CASE_READ))
 		return resp_error(r, 403, _("You are not allowed to see cases."),
 		    NULL);
-	return cases_page(r, 200, NULL, 0, NULL, NULL, q ? q : "");
+	if (q == NULL)
+		q = "";
+	if (!utf8_valid(q, strlen(q)) || utf8_chars(q) > SEARCH_MAX)
+		return cases_page(r, 400, NULL, 0, "q", _("The search text is "
+		    "too long or not valid."), "");
+	return cases_page(r, 200, NULL, 0, NULL, NULL, q);
 }
 
 /* Parses an optional user id from a form; 0 for none, -1 when invalid. */
