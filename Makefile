@@ -35,7 +35,8 @@ ASSET_FILES := \
 	echarts.min.js=node_modules/echarts/dist/echarts.min.js \
 	ctm.css=assets/ctm.css \
 	ctm.js=assets/ctm.js \
-	favicon.svg=assets/favicon.svg
+	favicon.svg=assets/favicon.svg \
+	charts.js=assets/charts.js
 ASSET_DEPS := $(foreach a,$(ASSET_FILES),$(word 2,$(subst =, ,$(a))))
 
 LANGS := fr es

@@ -14,9 +14,9 @@
  * records of their own, linked to the cases they appear in.
  *
  * Comments and consents are append-only: an entry once saved cannot be
- * changed, and the system sets their date and author. A comment can be
- * removed (the audit keeps that it was); a consent record cannot (a
- * withdrawal is a new record). A file is saved whole or not at all.
+ * changed or removed (a correction is a new comment, a withdrawal of
+ * consent a new record), and the system sets their date and author. A
+ * file is saved whole or not at all.
  */
 #ifndef CTM_CASEFILE_H
 #define CTM_CASEFILE_H

@@ -237,4 +237,58 @@ typedef int (*db_audit_cb)(void *arg, const struct audit_entry *e);
 int db_audit_list(struct db *db, const struct audit_filter *f,
     db_audit_cb cb, void *arg, int64_t *total);
 
+/*
+ * --- research datasets ---
+ *
+ * Named datasets imported from anonymised research files (CTDC's), kept
+ * apart from the caseload: they hold no personal data. A dataset is
+ * stored column by column in the storage form of dataset.h, with the
+ * hashes of the files imported into it, so that a file imported twice is
+ * noticed. Names are 1 to 63 characters of [A-Za-z0-9_.-].
+ */
+#define DB_DATASET_NAME_MAX 64
+#define DB_DATASET_LAYOUT_MAX 32
+#define DB_DATASET_HASH_MAX 129	/* hex of up to 64 bytes, NUL */
+
+struct dataset;
+
+struct dataset_info {
+	int64_t id;
+	char name[DB_DATASET_NAME_MAX];
+	char layout[DB_DATASET_LAYOUT_MAX];	/* e.g. "vp-synthetic-2022" */
+	char source_hash[DB_DATASET_HASH_MAX];	/* of the last file */
+	int64_t rows;
+	int64_t imported_at;			/* unix seconds */
+	int64_t imports;			/* files imported into it */
+};
+
+/* Whether name is a valid dataset name. */
+bool db_dataset_name_ok(const char *name);
+/* DB_NOTFOUND when there is no dataset of that name. */
+int db_dataset_get(struct db *db, const char *name, struct dataset_info *d);
+/*
+ * The dataset named name, read in one snapshot: *out is the caller's
+ * (dataset_free()); NULL with DB_NOTFOUND or DB_ERROR.
+ */
+int db_dataset_load(struct db *db, const char *name, struct dataset **out);
+/*
+ * Stores ds as the whole content of dataset name (created if absent,
+ * replaced otherwise) and records source_hash (NULL: none) as imported
+ * into it. Earlier imports stay recorded unless layout differs from the
+ * stored one, which starts the dataset afresh. DB_CONFLICT, with nothing
+ * changed, when source_hash was imported into it already. Runs in its
+ * own transaction unless one is open.
+ */
+int db_dataset_save(struct db *db, const char *name, const char *layout,
+    const char *source_hash, const struct dataset *ds, int64_t now);
+/* DB_OK when the file of hash source_hash was imported into dataset
+ * name, DB_NOTFOUND when it was not (or there is no such dataset). */
+int db_dataset_imported(struct db *db, const char *name,
+    const char *source_hash);
+typedef int (*db_dataset_cb)(void *arg, const struct dataset_info *d);
+/* Calls cb for each dataset by name; a non-zero return from cb stops. */
+int db_dataset_list(struct db *db, db_dataset_cb cb, void *arg);
+/* Removes a dataset and its import records; DB_NOTFOUND if absent. */
+int db_dataset_delete(struct db *db, const char *name);
+
 #endif

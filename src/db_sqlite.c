@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,6 +39,8 @@
 
 #include <sqlite3.h>
 
+#include "buf.h"
+#include "dataset.h"
 #include "db.h"
 #include "i18n.h"
 #include "log.h"
@@ -106,6 +109,19 @@ enum stmt {
 	STMT_AUDIT_ADD,
 	STMT_AUDIT_LIST,
 	STMT_AUDIT_COUNT,
+	/* research datasets */
+	STMT_DATASET_READ_BEGIN,
+	STMT_DATASET_GET,
+	STMT_DATASET_LIST,
+	STMT_DATASET_IMPORTS_RESET,
+	STMT_DATASET_UPSERT,
+	STMT_DATASET_COLUMNS_CLEAR,
+	STMT_DATASET_COLUMN_ADD,
+	STMT_DATASET_IMPORT_ADD,
+	STMT_DATASET_IMPORTED,
+	STMT_DATASET_VARS,
+	STMT_DATASET_COLUMNS,
+	STMT_DATASET_DELETE,
 	STMT__MAX
 };
 
@@ -161,6 +177,11 @@ enum stmt {
 	"ELSE substr(action, 1, length(?3) + 1) = ?3 || '.' END) " \
 	"AND (?5 = 0 OR at >= ?5) " \
 	"AND (?6 = 0 OR at <= ?6) "
+
+#define DATASET_COLS \
+	"d.id, d.name, d.layout, d.source_hash, d.rows, d.imported_at, " \
+	"(SELECT count(*) FROM dataset_imports i WHERE i.dataset_id = d.id) " \
+	"FROM datasets d "
 
 static const char *const sql[] = {
 	[STMT_PRAGMA_WAL] = "PRAGMA journal_mode=WAL",
@@ -285,6 +306,37 @@ static const char *const sql[] = {
 	    "SELECT " AUDIT_COLS AUDIT_WHERE
 	    "ORDER BY at DESC, id DESC LIMIT ?7 OFFSET ?8",
 	[STMT_AUDIT_COUNT] = "SELECT count(*) FROM audit " AUDIT_WHERE,
+	/* A read snapshot (deferred: takes no write lock). */
+	[STMT_DATASET_READ_BEGIN] = "BEGIN",
+	[STMT_DATASET_GET] = "SELECT " DATASET_COLS "WHERE d.name = ?1",
+	[STMT_DATASET_LIST] = "SELECT " DATASET_COLS "ORDER BY d.name",
+	[STMT_DATASET_IMPORTS_RESET] =
+	    "DELETE FROM dataset_imports WHERE dataset_id IN "
+	    "(SELECT id FROM datasets WHERE name = ?1 AND layout <> ?2)",
+	[STMT_DATASET_UPSERT] =
+	    "INSERT INTO datasets (name, layout, source_hash, rows, "
+	    "imported_at) VALUES (?1, ?2, ?3, ?4, ?5) "
+	    "ON CONFLICT (name) DO UPDATE SET layout = excluded.layout, "
+	    "source_hash = excluded.source_hash, rows = excluded.rows, "
+	    "imported_at = excluded.imported_at RETURNING id",
+	[STMT_DATASET_COLUMNS_CLEAR] =
+	    "DELETE FROM dataset_columns WHERE dataset_id = ?1",
+	[STMT_DATASET_COLUMN_ADD] =
+	    "INSERT INTO dataset_columns (dataset_id, var, position, dict, "
+	    "codes) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[STMT_DATASET_IMPORT_ADD] =
+	    "INSERT INTO dataset_imports (dataset_id, source_hash, rows, "
+	    "imported_at) VALUES (?1, ?2, ?3, ?4)",
+	[STMT_DATASET_IMPORTED] =
+	    "SELECT 1 FROM dataset_imports i JOIN datasets d "
+	    "ON d.id = i.dataset_id WHERE d.name = ?1 AND i.source_hash = ?2",
+	[STMT_DATASET_VARS] =
+	    "SELECT var FROM dataset_columns WHERE dataset_id = ?1 "
+	    "ORDER BY position",
+	[STMT_DATASET_COLUMNS] =
+	    "SELECT position, var, dict, codes FROM dataset_columns "
+	    "WHERE dataset_id = ?1 ORDER BY position",
+	[STMT_DATASET_DELETE] = "DELETE FROM datasets WHERE name = ?1",
 };
 _Static_assert(ARRAY_SIZE(sql) == STMT__MAX, "one SQL text per statement");
 
@@ -403,6 +455,37 @@ static const struct migration {
 	"  PRIMARY KEY (case_id, perpetrator_id)"
 	");"
 	"CREATE INDEX case_perpetrators_perp ON case_perpetrators(perpetrator_id);"
+	},
+	/* Research datasets (anonymised, no personal data), apart from the
+	 * caseload: one row per variable holding its dictionary (JSON) and
+	 * its codes (little-endian uint32 per row); the hashes of the files
+	 * imported, so that a file is never imported twice. */
+	{ 3,
+	"CREATE TABLE datasets ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 63)"
+	"    CHECK (name NOT GLOB '*[^A-Za-z0-9_.-]*'),"
+	"  layout TEXT NOT NULL CHECK (length(layout) BETWEEN 1 AND 31),"
+	"  source_hash TEXT NOT NULL DEFAULT '',"
+	"  rows INTEGER NOT NULL CHECK (rows >= 0),"
+	"  imported_at INTEGER NOT NULL"
+	");"
+	"CREATE TABLE dataset_columns ("
+	"  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,"
+	"  var TEXT NOT NULL,"
+	"  position INTEGER NOT NULL CHECK (position >= 0),"
+	"  dict TEXT NOT NULL,"
+	"  codes BLOB,"
+	"  PRIMARY KEY (dataset_id, position),"
+	"  UNIQUE (dataset_id, var)"
+	");"
+	"CREATE TABLE dataset_imports ("
+	"  dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,"
+	"  source_hash TEXT NOT NULL CHECK (length(source_hash) > 0),"
+	"  rows INTEGER NOT NULL,"
+	"  imported_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (dataset_id, source_hash)"
+	");"
 	},
 };
 
@@ -2086,4 +2169,405 @@ db_case_perps_set(struct db *db, int64_t case_id, const int64_t *ids,
 			return rc;
 	}
 	return DB_OK;
+}
+
+/* --- research datasets --- */
+
+/* The most a column's dictionary may take as JSON. */
+#define DATASET_DICT_MAX ((size_t)256 << 20)
+
+bool
+db_dataset_name_ok(const char *name)
+{
+	size_t i, n;
+
+	if (name == NULL || (n = strnlen(name, DB_DATASET_NAME_MAX)) == 0 ||
+	    n >= DB_DATASET_NAME_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)name[i];
+
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '_' || ch == '.' ||
+		    ch == '-'))
+			return false;
+	}
+	return true;
+}
+
+static void
+dataset_info_row(sqlite3_stmt *st, struct dataset_info *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(st, 0);
+	col_text(st, 1, d->name, sizeof(d->name));
+	col_text(st, 2, d->layout, sizeof(d->layout));
+	col_text(st, 3, d->source_hash, sizeof(d->source_hash));
+	d->rows = sqlite3_column_int64(st, 4);
+	d->imported_at = sqlite3_column_int64(st, 5);
+	d->imports = sqlite3_column_int64(st, 6);
+}
+
+int
+db_dataset_get(struct db *db, const char *name, struct dataset_info *d)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!db_dataset_name_ok(name))
+		return DB_NOTFOUND;
+	if ((st = stmt_get(db, STMT_DATASET_GET, &c)) == NULL)
+		return DB_ERROR;
+	if (bind_text(st, 1, name))
+		return bind_failed(c, STMT_DATASET_GET);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		dataset_info_row(st, d);
+		rc = DB_OK;
+	} else if (rc == SQLITE_DONE) {
+		rc = DB_NOTFOUND;
+	} else {
+		rc = step_error(c, STMT_DATASET_GET, rc);
+	}
+	done(st);
+	return rc;
+}
+
+int
+db_dataset_list(struct db *db, db_dataset_cb cb, void *arg)
+{
+	struct conn *c;
+	sqlite3_stmt *st = stmt_get(db, STMT_DATASET_LIST, &c);
+	struct dataset_info d;
+	int rc, r = DB_OK;
+
+	if (st == NULL)
+		return DB_ERROR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		dataset_info_row(st, &d);
+		if (cb(arg, &d) != 0)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		r = step_error(c, STMT_DATASET_LIST, rc);
+	done(st);
+	return r;
+}
+
+int
+db_dataset_imported(struct db *db, const char *name, const char *source_hash)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!db_dataset_name_ok(name) || source_hash == NULL)
+		return DB_NOTFOUND;
+	if ((st = stmt_get(db, STMT_DATASET_IMPORTED, &c)) == NULL)
+		return DB_ERROR;
+	if (bind_text(st, 1, name) | bind_text(st, 2, source_hash))
+		return bind_failed(c, STMT_DATASET_IMPORTED);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = DB_OK;
+	else if (rc == SQLITE_DONE)
+		rc = DB_NOTFOUND;
+	else
+		rc = step_error(c, STMT_DATASET_IMPORTED, rc);
+	done(st);
+	return rc;
+}
+
+/* Reads the variable names of dataset id into *names (malloc'd array of
+ * malloc'd strings, *n of them). */
+static int
+dataset_vars(struct conn *c, int64_t id, char ***names, size_t *n)
+{
+	sqlite3_stmt *st;
+	char **v = NULL, **nv;
+	size_t cnt = 0;
+	int rc, r = DB_ERROR;
+
+	*names = NULL;
+	*n = 0;
+	if ((st = prep(c, STMT_DATASET_VARS)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id))
+		return bind_failed(c, STMT_DATASET_VARS);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *s = sqlite3_column_text(st, 0);
+
+		if (cnt >= DATASET_VARS_MAX) {
+			error("db: dataset %" PRId64 " has too many columns", id);
+			goto out;
+		}
+		nv = realloc(v, (cnt + 1) * sizeof(*v));
+		if (nv == NULL || s == NULL ||
+		    (nv[cnt] = strdup((const char *)s)) == NULL) {
+			if (nv)
+				v = nv;
+			error("db: out of memory");
+			goto out;
+		}
+		v = nv;
+		cnt++;
+	}
+	if (rc != SQLITE_DONE) {
+		step_error(c, STMT_DATASET_VARS, rc);
+		goto out;
+	}
+	*names = v;
+	*n = cnt;
+	v = NULL;
+	cnt = 0;
+	r = DB_OK;
+out:
+	done(st);
+	while (cnt > 0)
+		free(v[--cnt]);
+	free(v);
+	return r;
+}
+
+int
+db_dataset_load(struct db *db, const char *name, struct dataset **out)
+{
+	struct conn *c = conn_get(db);
+	struct dataset_info info;
+	struct dataset *ds = NULL;
+	sqlite3_stmt *st;
+	char **names = NULL;
+	size_t nvars = 0, i = 0;
+	bool own;
+	int rc;
+
+	*out = NULL;
+	if (c == NULL)
+		return DB_ERROR;
+	own = sqlite3_get_autocommit(c->h) != 0;
+	if (own && run_plain(c, STMT_DATASET_READ_BEGIN) != DB_OK)
+		return DB_ERROR;
+	if ((rc = db_dataset_get(db, name, &info)) != DB_OK)
+		goto out;
+	if ((rc = dataset_vars(c, info.id, &names, &nvars)) != DB_OK)
+		goto out;
+	rc = DB_ERROR;
+	if (info.rows < 0 || (uint64_t)info.rows > SIZE_MAX / 4) {
+		error("db: dataset %" PRId64 " has a bad row count", info.id);
+		goto out;
+	}
+	ds = dataset_load_begin(nvars, (const char *const *)names,
+	    (size_t)info.rows);
+	if (ds == NULL) {
+		error("db: cannot build dataset %" PRId64, info.id);
+		goto out;
+	}
+	if ((st = prep(c, STMT_DATASET_COLUMNS)) == NULL)
+		goto out;
+	if (sqlite3_bind_int64(st, 1, info.id)) {
+		bind_failed(c, STMT_DATASET_COLUMNS);
+		goto out;
+	}
+	for (i = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; i++) {
+		const unsigned char *var = sqlite3_column_text(st, 1);
+		const unsigned char *dict = sqlite3_column_text(st, 2);
+		const void *codes = sqlite3_column_blob(st, 3);
+		int len = sqlite3_column_bytes(st, 3);
+
+		if (i >= nvars || sqlite3_column_int64(st, 0) < 0 ||
+		    var == NULL || strcmp((const char *)var, names[i]) != 0 ||
+		    dict == NULL || len < 0 ||
+		    dataset_column_load(ds, i, (const char *)dict, codes,
+		    (size_t)len) != 0) {
+			error("db: dataset %" PRId64 " column %zu is damaged",
+			    info.id, i);
+			done(st);
+			rc = DB_ERROR;
+			goto out;
+		}
+	}
+	if (rc != SQLITE_DONE) {
+		step_error(c, STMT_DATASET_COLUMNS, rc);
+		done(st);
+		rc = DB_ERROR;
+		goto out;
+	}
+	done(st);
+	if (i != nvars) {
+		error("db: dataset %" PRId64 " lost columns", info.id);
+		rc = DB_ERROR;
+		goto out;
+	}
+	*out = ds;
+	ds = NULL;
+	rc = DB_OK;
+out:
+	if (own && !sqlite3_get_autocommit(c->h))
+		run_plain(c, rc == DB_ERROR ? STMT_ROLLBACK : STMT_COMMIT);
+	dataset_free(ds);
+	while (nvars > 0)
+		free(names[--nvars]);
+	free(names);
+	return rc;
+}
+
+/* Stores column var of ds as row position var of dataset id. */
+static int
+dataset_column_put(struct conn *c, int64_t id, const struct dataset *ds,
+    size_t var)
+{
+	struct buf dict, codes;
+	sqlite3_stmt *st;
+	size_t nrows = dataset_nrows(ds);
+	int rc = DB_ERROR;
+
+	buf_init(&dict, DATASET_DICT_MAX);
+	buf_init(&codes, nrows <= (SIZE_MAX - 16) / 4 ? nrows * 4 + 16 : 0);
+	if (dataset_column_save(ds, var, &dict, &codes) != 0) {
+		error("db: cannot store dataset column %zu", var);
+		goto out;
+	}
+	if (codes.len > INT_MAX || dict.len > INT_MAX) {
+		error("db: dataset column %zu is too large", var);
+		goto out;
+	}
+	if ((st = prep(c, STMT_DATASET_COLUMN_ADD)) == NULL)
+		goto out;
+	if (sqlite3_bind_int64(st, 1, id) |
+	    bind_text(st, 2, dataset_var_name(ds, var)) |
+	    sqlite3_bind_int64(st, 3, (int64_t)var) |
+	    sqlite3_bind_text(st, 4, buf_cstr(&dict), (int)dict.len,
+	    SQLITE_STATIC) |
+	    sqlite3_bind_blob(st, 5, codes.len ? codes.p : "", (int)codes.len,
+	    SQLITE_STATIC)) {
+		rc = bind_failed(c, STMT_DATASET_COLUMN_ADD);
+		goto out;
+	}
+	rc = run(c, STMT_DATASET_COLUMN_ADD);
+out:
+	buf_release(&dict);
+	buf_release(&codes);
+	return rc;
+}
+
+int
+db_dataset_save(struct db *db, const char *name, const char *layout,
+    const char *source_hash, const struct dataset *ds, int64_t now)
+{
+	struct conn *c = conn_get(db);
+	sqlite3_stmt *st;
+	int64_t id = 0;
+	size_t var, nvars;
+	bool own;
+	int rc, n;
+
+	if (c == NULL)
+		return DB_ERROR;
+	if (!db_dataset_name_ok(name))
+		return error("db: bad dataset name");
+	if (!fits(layout, DB_DATASET_LAYOUT_MAX) || *layout == '\0')
+		return error("db: bad dataset layout");
+	if (source_hash && (!fits(source_hash, DB_DATASET_HASH_MAX) ||
+	    *source_hash == '\0'))
+		return error("db: bad dataset source hash");
+	if (ds == NULL || (nvars = dataset_nvars(ds)) == 0 ||
+	    nvars > DATASET_VARS_MAX)
+		return error("db: no dataset to save");
+	own = sqlite3_get_autocommit(c->h) != 0;
+	if (own && run_plain(c, STMT_BEGIN) != DB_OK)
+		return DB_ERROR;
+
+	rc = DB_ERROR;
+	if ((st = prep(c, STMT_DATASET_IMPORTS_RESET)) == NULL)
+		goto out;
+	if (bind_text(st, 1, name) | bind_text(st, 2, layout)) {
+		bind_failed(c, STMT_DATASET_IMPORTS_RESET);
+		goto out;
+	}
+	if ((rc = run(c, STMT_DATASET_IMPORTS_RESET)) != DB_OK)
+		goto out;
+
+	rc = DB_ERROR;
+	if ((st = prep(c, STMT_DATASET_UPSERT)) == NULL)
+		goto out;
+	if (bind_text(st, 1, name) | bind_text(st, 2, layout) |
+	    bind_text(st, 3, source_hash ? source_hash : "") |
+	    sqlite3_bind_int64(st, 4, (int64_t)dataset_nrows(ds)) |
+	    sqlite3_bind_int64(st, 5, now)) {
+		bind_failed(c, STMT_DATASET_UPSERT);
+		goto out;
+	}
+	n = sqlite3_step(st);
+	if (n == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		n = sqlite3_step(st);
+	}
+	if (n != SQLITE_DONE)
+		rc = step_error(c, STMT_DATASET_UPSERT, n);
+	done(st);
+	if (n != SQLITE_DONE || id <= 0) {
+		rc = DB_ERROR;
+		goto out;
+	}
+
+	if ((st = prep(c, STMT_DATASET_COLUMNS_CLEAR)) == NULL)
+		goto out;
+	if (sqlite3_bind_int64(st, 1, id)) {
+		bind_failed(c, STMT_DATASET_COLUMNS_CLEAR);
+		goto out;
+	}
+	if ((rc = run(c, STMT_DATASET_COLUMNS_CLEAR)) != DB_OK)
+		goto out;
+	for (var = 0; var < nvars; var++)
+		if ((rc = dataset_column_put(c, id, ds, var)) != DB_OK)
+			goto out;
+
+	if (source_hash) {
+		rc = DB_ERROR;
+		if ((st = prep(c, STMT_DATASET_IMPORT_ADD)) == NULL)
+			goto out;
+		if (sqlite3_bind_int64(st, 1, id) |
+		    bind_text(st, 2, source_hash) |
+		    sqlite3_bind_int64(st, 3, (int64_t)dataset_nrows(ds)) |
+		    sqlite3_bind_int64(st, 4, now)) {
+			bind_failed(c, STMT_DATASET_IMPORT_ADD);
+			goto out;
+		}
+		/* DB_CONFLICT: this file is in the dataset already. */
+		if ((rc = run(c, STMT_DATASET_IMPORT_ADD)) != DB_OK)
+			goto out;
+	}
+	rc = DB_OK;
+out:
+	if (own) {
+		if (rc == DB_OK) {
+			if (run_plain(c, STMT_COMMIT) != DB_OK) {
+				rc = DB_ERROR;
+				if (!sqlite3_get_autocommit(c->h))
+					run_plain(c, STMT_ROLLBACK);
+			}
+		} else if (!sqlite3_get_autocommit(c->h)) {
+			run_plain(c, STMT_ROLLBACK);
+		}
+	}
+	return rc;
+}
+
+int
+db_dataset_delete(struct db *db, const char *name)
+{
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (!db_dataset_name_ok(name))
+		return DB_NOTFOUND;
+	if ((st = stmt_get(db, STMT_DATASET_DELETE, &c)) == NULL)
+		return DB_ERROR;
+	if (bind_text(st, 1, name))
+		return bind_failed(c, STMT_DATASET_DELETE);
+	if ((rc = run(c, STMT_DATASET_DELETE)) != DB_OK)
+		return rc;
+	return sqlite3_changes(c->h) > 0 ? DB_OK : DB_NOTFOUND;
 }

@@ -94,6 +94,37 @@ req_query(struct req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+struct query_all {
+	const char *name;
+	const char **out;
+	size_t max, n;
+};
+
+static enum MHD_Result
+query_all_cb(void *cls, enum MHD_ValueKind kind, const char *key,
+    const char *value)
+{
+	struct query_all *q = cls;
+
+	(void)kind;
+	if (strcmp(key, q->name) == 0) {
+		if (q->n < q->max)
+			q->out[q->n] = value ? value : "";
+		q->n++;
+	}
+	return MHD_YES;
+}
+
+size_t
+req_query_all(struct req *r, const char *name, const char **out, size_t max)
+{
+	struct query_all q = { name, out, max, 0 };
+
+	MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_all_cb,
+	    &q);
+	return q.n;
+}
+
 const char *
 req_header(struct req *r, const char *name)
 {

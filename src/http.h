@@ -113,6 +113,10 @@ int http_serve(struct app *app);
 
 /* --- request helpers (untrusted values; NULL when absent) --- */
 const char *req_query(struct req *r, const char *name);
+/* Every value of a repeated query argument, in order, into out[max];
+ * returns how many there were (which may exceed max). */
+size_t req_query_all(struct req *r, const char *name, const char **out,
+    size_t max);
 const char *req_header(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
 const char *req_form(struct req *r, const char *name);

@@ -24,10 +24,15 @@
 #include "dataset.h"
 
 #define STATS_WHERE_MAX 8
+/* Largest k accepted, and most cells (categories of by[0] times those of
+ * by[1], missing included) a table may count. */
+#define STATS_K_MAX 1000
+#define STATS_CELLS_MAX (1u << 22)
 
 struct stats_where {
 	const char *var;
-	const char *value;	/* "" or "missing": the missing rows */
+	const char *value;	/* "" or "missing": the missing rows; with
+				   per_member, a member matches too */
 };
 
 struct stats_query {
@@ -66,6 +71,11 @@ struct stats_table {
 	int64_t valid;			/* rows where by[0] is not missing */
 	bool two_way;
 	int k;
+	/* Added: total and valid are suppressed too when showing them would
+	 * let a suppressed cell be recovered (or when they are under k). */
+	enum stats_supp total_supp;
+	enum stats_supp valid_supp;
+	bool per_member;
 };
 
 /*
@@ -76,11 +86,55 @@ struct stats_table *stats_compute(const struct dataset *ds,
     const struct stats_query *q, const char **err);
 void stats_table_free(struct stats_table *t);
 
-/* The table as JSON: {"by", "total", "valid", "k", "rows": [{"value",
- * "count", "percent", "valid_percent", "suppressed"}...]} for one way; with
- * "columns" and per-row "cells" for two way. Suppressed counts are null. */
+/*
+ * Percents as the CTDC tables (TabStat) show them: part / whole * 100
+ * rounded to two decimals, half away from zero, computed exactly on
+ * integers. Returns hundredths (4524 for 45.24), -1 when whole <= 0.
+ */
+int64_t stats_percent100(int64_t part, int64_t whole);
+
+/*
+ * The table as JSON: {"by", "per_member", "total", "valid",
+ * "valid_percent_of_total", "k", "rows": [{"value", "count", "percent",
+ * "valid_percent", "cum_percent", "suppressed"}...]} for one way (the
+ * missing row last, "value" null, valid and cum percent null); with
+ * "columns" [{"value", "count", "percent", "suppressed"}] (the column
+ * totals) and per-row "cells" [{"count", "percent", "valid_percent",
+ * "suppressed"}] for two way, where a row's "count" is its total, its
+ * "valid_percent" of "valid", and a cell's "valid_percent" is of the
+ * row's total without its missing column. Percents are numbers with two
+ * decimals (stats_percent100() / 100). Every figure that is suppressed,
+ * or would give a suppressed one away, is null; "suppressed" is true for
+ * suppressed counts and never says why (saying "complementary" would
+ * tell that the count is k or more). NULL when memory runs out.
+ */
 json_t *stats_table_json(const struct stats_table *t,
     const struct stats_query *q);
+
+/*
+ * The table as CSV (RFC 4180, CRLF), appended to out, in long form with
+ * a first column "kind": for one way
+ *   kind,<by0>,count,percent,valid_percent,cum_percent,suppressed
+ * with kinds value, missing, valid_total, total; for two way
+ *   kind,<by0>,<by1>,count,percent,valid_percent,suppressed
+ * with kinds cell, row_total, column_total, total. A missing value is an
+ * empty cell (as in CTDC files), "suppressed" is 1 or empty, a
+ * suppressed count is empty. Cells starting with = + - @ (or a tab or
+ * CR) get a leading ' so that no spreadsheet runs them. -1 when out is
+ * full.
+ */
+int stats_table_csv(const struct stats_table *t,
+    const struct stats_query *q, struct buf *out);
+
+/*
+ * The table as plain text for a terminal, appended to out: one way as
+ * value, count, percent, valid percent, cumulative percent with the
+ * valid total, missing and total lines; two way as a grid of counts with
+ * row and column totals. Suppressed counts read "x". Labels are
+ * translated. -1 when out is full.
+ */
+int stats_table_text(const struct stats_table *t,
+    const struct stats_query *q, struct buf *out);
 
 /* Counts per year of year_var (rows) for each value of by (columns):
  * stats_compute with by = {year_var, by}. */

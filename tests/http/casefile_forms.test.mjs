@@ -37,7 +37,7 @@ const SRC = path.resolve(here, '../../src');
  * DeclinedToAnswer"); FF_SYSTEM and FF_NOSPECIAL fields have none. */
 const SPECIAL = ['Unknown', 'NotAsked', 'DeclinedToAnswer'];
 /* The inputs a case-file form has besides its fields. */
-const FORM_INPUTS = new Set(['csrf', 'version', 'action', 'index']);
+const FORM_INPUTS = new Set(['csrf', 'version', 'action', 'index', 'fields']);
 
 /* Section -> the page it is edited on. */
 const PAGES = {
@@ -367,9 +367,10 @@ describe('case file forms follow the catalogue', () => {
           assert.deepEqual(rows, Array.from({ length: n }, (_, i) => i + 1), `${key}: one row per entry`);
           const removes = (byName.get('action') ?? []).filter((c) => c.attrs.value === 'remove');
           /* Consent records are never removed. */
-          assert.equal(removes.length, page === 'consents' ? 0 : n, `${key}: remove buttons`);
+          const appendOnly = page === 'consents' || page === 'comments';
+          assert.equal(removes.length, appendOnly ? 0 : n, `${key}: remove buttons`);
           const indexes = (byName.get('index') ?? []).map((c) => c.attrs.value);
-          assert.deepEqual(indexes, page === 'consents' ? [] : Array.from({ length: n }, (_, i) => String(i)),
+          assert.deepEqual(indexes, appendOnly ? [] : Array.from({ length: n }, (_, i) => String(i)),
             `${key}: index inputs`);
         });
       }
@@ -382,7 +383,7 @@ describe('case file forms follow the catalogue', () => {
       const controls = controlsOf(html);
       const catalogue = new Set(FIELDS.map((f) => f.name));
       const names = new Set(controls.map((c) => c.attrs.name).filter((n) => typeof n === 'string'));
-      const fixed = new Set(['csrf', 'version', 'act', 'means', 'purpose', 'age_at_act', 'consent',
+      const fixed = new Set(['csrf', 'version', 'fields', 'act', 'means', 'purpose', 'age_at_act', 'consent',
         'decide', 'final_status', 'reason']);
       const items = controls.filter((c) => ['act', 'means', 'purpose'].includes(c.attrs.name));
       assert.ok(items.length >= 5 + 8 + 6, `${items.length} act/means/purpose checkboxes`);
