@@ -4,7 +4,7 @@
 #   make test   build under ASan+UBSan and run every test
 #   make        release build in build/ctm
 
-PKGS      := libmicrohttpd jansson sqlite3 libsodium
+PKGS      := libmicrohttpd jansson sqlite3 libsodium xlsxwriter
 CC        ?= gcc
 WARN      := -Wall -Wextra -Wformat-security -Wstrict-prototypes \
              -Wold-style-definition -Wpointer-arith -Wvla -Wwrite-strings
@@ -13,7 +13,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 BASE_CFLAGS = -std=c17 $(WARN) -Isrc -Ibuild/gen $(PKG_CFLAGS) \
              -DCTM_LOCALEDIR='"$(LOCALEDIR)"'
-LIBS      = $(PKG_LIBS) -lpthread -lm
+LIBS      = $(PKG_LIBS) -lcsv -lpthread -lm
 
 REL_CFLAGS  := -O2 -g -D_FORTIFY_SOURCE=2 -fstack-protector-strong
 TEST_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \

@@ -21,9 +21,11 @@ int api_case_file_get(struct req *r);
 int api_case_file_put(struct req *r);
 int api_case_screening_get(struct req *r);
 int api_health(struct req *r);
+int api_stats(struct req *r);
 
 /* page_*.c */
 int page_root(struct req *r);
+int page_stats(struct req *r);
 int page_asset(struct req *r);
 int page_favicon(struct req *r);
 int page_login(struct req *r);

@@ -674,6 +674,7 @@ struct parse {
 	bool fatal;		/* stop: nothing more can be read */
 
 	/* header */
+	bool header_seen;	/* the header row has been read */
 	char **hdr;
 	size_t nhdr;
 	const struct layout *lay;
@@ -690,11 +691,21 @@ struct parse {
 	char conv[IMPORT_CELL_MAX + 1];
 };
 
+/* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t
+utf8_seq(const char *s, size_t n)
+{
+	unsigned char c = (unsigned char)s[0];
+	size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+
+	return len && len <= n && utf8_ok(s, len) ? len : 0;
+}
+
 /* Appends v (n bytes, untrusted) to the report, quoted and escaped. */
 static void
 report_value(struct buf *b, const char *v, size_t n)
 {
-	size_t i, shown = n > REPORT_VALUE_MAX ? REPORT_VALUE_MAX : n;
+	size_t i, k, shown = n > REPORT_VALUE_MAX ? REPORT_VALUE_MAX : n;
 
 	/* Do not cut a UTF-8 sequence in two. */
 	while (shown > 0 && shown < n &&
@@ -708,11 +719,12 @@ report_value(struct buf *b, const char *v, size_t n)
 			buf_printf(b, "\\%c", c);
 		else if (c < 0x20 || c == 0x7F)
 			buf_printf(b, "\\x%02X", c);
-		else if (c >= 0x80 && !utf8_ok(v + i, 1) && !(i + 1 < shown &&
-		    utf8_ok(v + i, (c >= 0xF0) ? 4 : (c >= 0xE0) ? 3 : 2)))
+		else if (c < 0x80)
+			buf_addch(b, (char)c);
+		else if ((k = utf8_seq(v + i, shown - i)) == 0)
 			buf_printf(b, "\\x%02X", c);
 		else
-			buf_addch(b, (char)c);
+			buf_add(b, v + i, k), i += k - 1;
 	}
 	if (shown < n)
 		buf_addstr(b, "\xE2\x80\xA6");	/* … */
@@ -738,7 +750,7 @@ problem(struct parse *p, size_t col, const char *v, size_t vn,
 	buf_printf(p->report, "row %zu", p->row);
 	if (col > 0) {
 		buf_printf(p->report, ", column %zu", col);
-		if (col <= p->nhdr && p->row > 1)
+		if (col <= p->nhdr && p->header_seen)
 			buf_printf(p->report, " (%s)", p->hdr[col - 1]);
 	}
 	if (v) {
@@ -833,7 +845,8 @@ check_value(struct parse *p, size_t col, const struct col *c, const char *v,
     size_t n, char *out)
 {
 	unsigned quirks = p->lay->quirks;
-	const char *code;
+	const char *code, *bad = v;
+	size_t badn = n;
 	char date[16];
 
 	switch (c->kind) {
@@ -902,9 +915,16 @@ check_value(struct parse *p, size_t col, const struct col *c, const char *v,
 			size_t mn = (size_t)(me - m);
 
 			strip(&m, &mn);
-			if (mn == 0 || (code = code_find(c->codes, m, mn)) ==
-			    NULL)
+			if (mn == 0) {
+				problem(p, col, v, n, "an empty member "
+				    "between ';'");
+				return false;
+			}
+			if ((code = code_find(c->codes, m, mn)) == NULL) {
+				bad = m;
+				badn = mn;
 				break;
+			}
 			for (i = 0; i < nseen; i++)
 				if (seen[i] == code) {
 					problem(p, col, v, n, "\"%s\" is "
@@ -936,9 +956,13 @@ check_value(struct parse *p, size_t col, const struct col *c, const char *v,
 			buf_printf(&list, "%s%s", i ? ", " : "", c->codes[i]);
 		if (excel_date(v, date, sizeof(date)))
 			problem(p, col, v, n, "looks like a date stored as a "
-			    "spreadsheet serial number (%s); expected %s%s",
-			    date, c->kind == COL_MULTI ? "one or more of " :
-			    "one of ", buf_cstr(&list));
+			    "spreadsheet serial number (%s); expected one "
+			    "of %s", date, buf_cstr(&list));
+		else if (c->kind == COL_MULTI && badn != n)
+			problem(p, col, v, n, "unknown code \"%.*s\"; "
+			    "expected one or more of %s, joined with ';'",
+			    (int)(badn < REPORT_VALUE_MAX ? badn :
+			    REPORT_VALUE_MAX), bad, buf_cstr(&list));
 		else
 			problem(p, col, v, n, "unknown code; expected %s%s%s",
 			    c->kind == COL_MULTI ? "one or more of " :
@@ -965,8 +989,8 @@ header_cell(struct parse *p, const char *s, size_t n)
 
 	if (p->nhdr >= HEADER_COLS_MAX) {
 		if (p->nhdr == HEADER_COLS_MAX)
-			file_problem(p, "row 1: more than %d columns: this is "
-			    "no CTDC layout", HEADER_COLS_MAX);
+			file_problem(p, "row %zu: more than %d columns: this "
+			    "is no CTDC layout", p->row, HEADER_COLS_MAX);
 		return;
 	}
 	if (p->latin1 && latin1_convert(p, s, n, &n))
@@ -990,42 +1014,46 @@ name_is(const char *h, const struct col *c)
 	    (c->alias && strcasecmp(h, c->alias) == 0);
 }
 
+/* The slot of header name h in layout l: its kept column (0..ncols-1)
+ * or ncols + its dropped column; -1 when l has no such column. */
+static int
+layout_slot(const struct layout *l, const char *h)
+{
+	size_t j;
+
+	for (j = 0; j < l->ncols; j++)
+		if (name_is(h, &l->cols[j]))
+			return (int)j;
+	for (j = 0; j < l->ndropped; j++)
+		if (strcasecmp(h, l->dropped[j]) == 0)
+			return (int)(l->ncols + j);
+	return -1;
+}
+
 /*
- * How well the header fits layout l: fills map (when not NULL) and
- * returns the number of its columns found; *extra counts header columns
- * it does not have (or has twice).
+ * How well the header fits layout l: fills map (when not NULL: kept
+ * variable, or -1) and returns the number of its columns found; *extra
+ * counts header columns it does not have, or has twice.
  */
 static size_t
 layout_fit(const struct parse *p, const struct layout *l, int *map,
     size_t *extra)
 {
 	bool got[DATASET_VARS_MAX + 16] = { false };
-	size_t i, j, found = 0;
+	size_t i, found = 0;
+	int slot;
 
 	*extra = 0;
 	for (i = 0; i < p->nhdr; i++) {
-		int m = -2;
-
-		for (j = 0; j < l->ncols && m == -2; j++)
-			if (name_is(p->hdr[i], &l->cols[j]))
-				m = (int)j;
-		for (j = 0; j < l->ndropped && m == -2; j++)
-			if (strcasecmp(p->hdr[i], l->dropped[j]) == 0)
-				m = -1 - (int)(j + 1);	/* -2 - j, below */
-		if (m == -2) {
+		slot = layout_slot(l, p->hdr[i]);
+		if (slot < 0 || got[slot]) {
 			(*extra)++;
 			continue;
 		}
-		/* Kept columns 0..ncols-1, dropped ones after them. */
-		j = m >= 0 ? (size_t)m : l->ncols + (size_t)(-m - 2);
-		if (got[j]) {
-			(*extra)++;
-			continue;
-		}
-		got[j] = true;
+		got[slot] = true;
 		found++;
 		if (map)
-			map[i] = m >= 0 ? m : -1;
+			map[i] = (size_t)slot < l->ncols ? slot : -1;
 	}
 	return found;
 }
@@ -1037,8 +1065,8 @@ explain_layouts(struct parse *p)
 	struct buf *b = p->report;
 	size_t l, i, j, best = 0, best_found = 0, extra;
 
-	buf_printf(b, "row 1: the header matches no CTDC layout that ctm "
-	    "reads. Its %zu columns: ", p->nhdr);
+	buf_printf(b, "row %zu: the header matches no CTDC layout that ctm "
+	    "reads. Its %zu columns: ", p->row, p->nhdr);
 	for (i = 0; i < p->nhdr; i++) {
 		if (i)
 			buf_addstr(b, ", ");
@@ -1070,10 +1098,7 @@ explain_layouts(struct parse *p)
 			bool have = false;
 
 			for (j = 0; j < p->nhdr && !have; j++)
-				have = i < ly->ncols ?
-				    name_is(p->hdr[j], &ly->cols[i]) :
-				    strcasecmp(p->hdr[j],
-				    ly->dropped[i - ly->ncols]) == 0;
+				have = layout_slot(ly, p->hdr[j]) == (int)i;
 			if (!have)
 				buf_printf(b, "%s %s", nmiss++ ? "," : "",
 				    i < ly->ncols ? ly->cols[i].name :
@@ -1084,14 +1109,7 @@ explain_layouts(struct parse *p)
 		buf_addstr(b, ". Not in it:");
 		nmiss = 0;
 		for (j = 0; j < p->nhdr; j++) {
-			bool have = false;
-
-			for (i = 0; i < ly->ncols && !have; i++)
-				have = name_is(p->hdr[j], &ly->cols[i]);
-			for (i = 0; i < ly->ndropped && !have; i++)
-				have = strcasecmp(p->hdr[j], ly->dropped[i])
-				    == 0;
-			if (!have) {
+			if (layout_slot(ly, p->hdr[j]) < 0) {
 				buf_addstr(b, nmiss++ ? ", " : " ");
 				report_value(b, p->hdr[j], strlen(p->hdr[j]));
 			}
@@ -1151,7 +1169,7 @@ on_field(void *s, size_t n, void *arg)
 	if (p->fatal)
 		return;
 	col = ++p->field;
-	if (p->row == 1) {
+	if (!p->header_seen) {
 		header_cell(p, v, n);
 		return;
 	}
@@ -1233,7 +1251,8 @@ on_row(int term, void *arg)
 		return;
 	}
 	p->after_cr = cr;
-	if (p->row == 1) {
+	if (!p->header_seen) {
+		p->header_seen = true;
 		header_done(p);
 	} else {
 		p->res->rows_read++;
@@ -1344,7 +1363,8 @@ feeder_release(struct feeder *f)
 	free(f->p.colmap);
 	free(f->p.cells);
 	free(f->p.vals);
-	dataset_free(f->p.ds);
+	if (f->p.ds)
+		dataset_free(f->p.ds);
 	f->p.ds = NULL;
 }
 
@@ -1574,6 +1594,7 @@ store(struct db *db, const struct import_opts *o, struct dataset *ds,
 		res->status = IMPORT_ALREADY;
 		res->appended = false;
 		db_rollback(db);
+		if (old)
 		dataset_free(old);
 		return 0;
 	}
@@ -1582,11 +1603,13 @@ store(struct db *db, const struct import_opts *o, struct dataset *ds,
 	res->dataset_rows = dataset_nrows(save);
 	res->rows_imported = dataset_nrows(ds);
 	res->status = IMPORT_DONE;
-	dataset_free(old);
+	if (old)
+		dataset_free(old);
 	return 0;
 fail:
 	db_rollback(db);
-	dataset_free(old);
+	if (old)
+		dataset_free(old);
 	res->appended = false;
 	if (res->status != IMPORT_REFUSED)
 		res->status = IMPORT_FAILED;

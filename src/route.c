@@ -24,8 +24,10 @@ static const struct route routes[] = {
 	{ M_PUT, "/api/v1/cases/{id}/file", api_case_file_put, RF_AUTH },
 	{ RW, "/api/v1/cases/{id}/screening", api_case_screening_get, RF_AUTH },
 	{ RW, "/api/v1/audit", api_audit, RF_AUTH },
+	{ RW, "/api/v1/stats", api_stats, RF_AUTH },
 
 	{ RW, "/", page_root, 0 },
+	{ RW, "/stats", page_stats, RF_AUTH },
 	{ RW, "/assets/*", page_asset, 0 },
 	{ RW, "/favicon.ico", page_favicon, 0 },
 	{ RW, "/login", page_login, 0 },
