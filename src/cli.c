@@ -29,6 +29,7 @@
 #include "demo.h"
 #include "http.h"
 #include "i18n.h"
+#include "import_ctdc.h"
 #include "isocodes.h"
 #include "log.h"
 #include "vault.h"
@@ -99,6 +100,8 @@ static const char usage_main[] =
 "  demo    --db PATH [--passwords-file F]   demo offices, accounts and cases\n"
 "  serve   --db PATH [--key-file F] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
 "          [--session-idle SECONDS] [--session-max SECONDS]\n"
+"  import  ctdc --db PATH --dataset NAME [--skip-invalid] FILE\n"
+"          a CTDC research file (CSV) into a dataset\n"
 "\n"
 "roles: admin, caseworker, office-manager, programme-manager, researcher\n"
 "`ctm COMMAND --help` describes one command; `ctm --version` prints the version.\n";
@@ -129,6 +132,18 @@ static const struct {
 	  "                 [--session-idle SECONDS] [--session-max SECONDS]\n\n"
 	  "Serves the web interface and the API (default 127.0.0.1:8080).\n"
 	  "Prints 'listening on URL' when ready; SIGTERM or SIGINT stop it cleanly.\n" },
+	{ "import", "usage: ctm import ctdc --db PATH --dataset NAME [--skip-invalid] FILE\n\n"
+	  "Reads a Counter Trafficking Data Collaborative (CTDC) file in one of its\n"
+	  "layouts (recognised from the header): the Victim-Perpetrator synthetic\n"
+	  "dataset 2022, the global k-anonymised dataset, the global synthetic dataset\n"
+	  "2024, or the 2020 extract dados_app.csv. The rows go into research dataset\n"
+	  "NAME (1 to 63 of A-Z a-z 0-9 _ . -), kept apart from the caseload; a\n"
+	  "dataset that exists gets the rows added, if its layout is the same. A file\n"
+	  "imported into the dataset before is not imported again.\n\n"
+	  "Each problem is reported as `row R, column C (name): value \"...\": reason`\n"
+	  "(the first 50, then their count). With a problem nothing is imported,\n"
+	  "unless --skip-invalid, which imports the valid rows and lists the others.\n"
+	  "Files over 2 GiB are refused unread.\n" },
 };
 
 static int
@@ -756,6 +771,117 @@ cmd_serve(const struct opts *o)
 	return rc;
 }
 
+/*
+ * ctm import ctdc ... : argv[0] is "import". Its options are its own,
+ * since it takes the file as an argument.
+ */
+static int
+cmd_import(int argc, char **argv)
+{
+	static const struct option iopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "dataset", required_argument, NULL, 'n' },
+		{ "skip-invalid", no_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct buf report = BUF_INIT(1 << 20);
+	struct import_opts io;
+	struct import_result res;
+	struct opts o;
+	struct db *db;
+	const char *file;
+	char detail[256];
+	int c, rc = 1;
+
+	if (argc < 2 || argv[1][0] == '-')
+		return usage("import", argc >= 2 &&
+		    (strcmp(argv[1], "--help") == 0 ||
+		    strcmp(argv[1], "-h") == 0));
+	if (strcmp(argv[1], "ctdc") != 0) {
+		fail("cannot import %s: the formats are: ctdc", argv[1]);
+		return 2;
+	}
+	memset(&o, 0, sizeof(o));
+	memset(&io, 0, sizeof(io));
+	argc--;
+	argv++;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", iopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o.db = optarg; break;
+		case 'n': io.dataset = optarg; break;
+		case 's': io.skip_invalid = true; break;
+		case 'h': return usage("import", true);
+		default:
+			fail("unknown or incomplete option %s",
+			    argv[optind - 1]);
+			return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		fail(optind >= argc ? "which file? (ctm import ctdc ... FILE)" :
+		    "one file at a time");
+		return 2;
+	}
+	file = argv[optind];
+	if (io.dataset == NULL) {
+		fail("--dataset NAME is required");
+		return 2;
+	}
+	if (!db_dataset_name_ok(io.dataset)) {
+		fail("a dataset name is 1 to 63 letters, digits, '_', '.' "
+		    "or '-'");
+		return 2;
+	}
+	if ((db = open_db(&o, false)) == NULL)
+		return 1;
+	io.progress = isatty(STDERR_FILENO) != 0;
+	import_ctdc_file(db, file, &io, &report, &res);
+	if (res.latin1)
+		fprintf(stderr, "ctm: %s is not UTF-8: it was read as Latin-1 "
+		    "(ISO 8859-1) and converted\n", file);
+	if (report.len > 0) {
+		fprintf(stderr, "%s:\n", file);
+		fputs(buf_cstr(&report), stderr);
+	}
+	switch (res.status) {
+	case IMPORT_DONE:
+		printf("imported %zu rows into dataset %s (%s)%s; it has %zu "
+		    "rows\n", res.rows_imported, io.dataset,
+		    ctdc_layout_title((enum ctdc_layout)res.layout),
+		    res.appended ? ", added to those it had" : "",
+		    res.dataset_rows);
+		snprintf(detail, sizeof(detail), "{\"layout\":\"%s\","
+		    "\"rows\":%zu,\"skipped\":%zu,\"blake2b\":\"%s\"}",
+		    ctdc_layout_name((enum ctdc_layout)res.layout),
+		    res.rows_imported, res.rows_invalid, res.hash);
+		{
+			char obj[DB_DATASET_NAME_MAX + 16];
+
+			snprintf(obj, sizeof(obj), "dataset:%s", io.dataset);
+			cli_audit(db, "dataset.import", obj, detail);
+		}
+		rc = 0;
+		break;
+	case IMPORT_ALREADY:
+		printf("%s was already imported into dataset %s: nothing "
+		    "changed\n", file, io.dataset);
+		rc = 0;
+		break;
+	case IMPORT_REFUSED:
+		fail("%s: not imported; the database is unchanged", file);
+		break;
+	case IMPORT_FAILED:
+		fail("%s: the import failed; the database is unchanged", file);
+		break;
+	}
+	buf_release(&report);
+	db_close(db);
+	return rc;
+}
+
 int
 cli_main(int argc, char **argv)
 {
@@ -780,6 +906,8 @@ cli_main(int argc, char **argv)
 		printf("ctm %s\n", CTM_VERSION);
 		return 0;
 	}
+	if (strcmp(cmd, "import") == 0)
+		return cmd_import(argc - 1, argv + 1);
 	if (strcmp(cmd, "office") == 0 || strcmp(cmd, "user") == 0) {
 		if (argc < 3 || argv[2][0] == '-')
 			return usage(cmd, argc >= 3 && strcmp(argv[2], "--help") == 0);

@@ -220,7 +220,7 @@ dataset_new(size_t nvars, const char *const *names)
 	struct dataset *ds;
 	size_t v, w;
 
-	if (nvars == 0 || nvars > DATASET_VARS_MAX || names == NULL)
+	if (nvars > DATASET_VARS_MAX || (names == NULL && nvars > 0))
 		return NULL;
 	for (v = 0; v < nvars; v++) {
 		size_t n = names[v] ? strlen(names[v]) : 0;

@@ -29,9 +29,10 @@
 
 struct dataset;
 
-/* A new empty dataset with nvars variables named names[i] (copied).
- * NULL when nvars is 0 or over DATASET_VARS_MAX, a name is empty, not
- * UTF-8 or repeated, or memory runs out. */
+/* A new empty dataset with nvars variables named names[i] (copied);
+ * nvars may be 0 (names NULL). NULL when nvars is over
+ * DATASET_VARS_MAX, a name is empty, not UTF-8 or repeated, or memory
+ * runs out. */
 struct dataset *dataset_new(size_t nvars, const char *const *names);
 void dataset_free(struct dataset *ds);
 

@@ -301,6 +301,7 @@ _Static_assert(ARRAY_SIZE(synth_cols) == 27, "the 2024 layout has 27");
 _Static_assert(ARRAY_SIZE(extract_cols) + ARRAY_SIZE(extract_dropped) == 15,
     "dados_app.csv has 15 columns");
 _Static_assert(ARRAY_SIZE(kanon_cols) <= DATASET_VARS_MAX, "vars fit");
+_Static_assert(IMPORT_CELL_MAX <= DATASET_VALUE_MAX, "a cell fits a value");
 
 /* Variable names per layout, built from the tables once. */
 static const char *layout_names[CTDC_LAYOUT__MAX][DATASET_VARS_MAX];
@@ -1063,7 +1064,7 @@ static void
 explain_layouts(struct parse *p)
 {
 	struct buf *b = p->report;
-	size_t l, i, j, best = 0, best_found = 0, extra;
+	size_t l, i, j, best = 0, best_found = 0, best_extra = 0, extra;
 
 	buf_printf(b, "row %zu: the header matches no CTDC layout that ctm "
 	    "reads. Its %zu columns: ", p->row, p->nhdr);
@@ -1079,7 +1080,7 @@ explain_layouts(struct parse *p)
 		size_t found = layout_fit(p, ly, NULL, &extra);
 
 		if (found > best_found)
-			best = l, best_found = found;
+			best = l, best_found = found, best_extra = extra;
 		buf_printf(b, "  %s: %s, %zu columns:\n    ", ly->name,
 		    ly->title, ly->ncols + ly->ndropped);
 		for (i = 0; i < ly->ncols; i++)
@@ -1115,7 +1116,8 @@ explain_layouts(struct parse *p)
 			}
 		}
 		if (nmiss == 0)
-			buf_addstr(b, " none (a column twice?)");
+			buf_addstr(b, best_extra ? " none, but a column is "
+			    "there twice" : " none");
 		buf_addstr(b, ".\n");
 	}
 }
@@ -1265,8 +1267,11 @@ on_row(int term, void *arg)
 		} else {
 			p->res->rows_valid++;
 			if (dataset_add_row(p->ds, p->vals) != 0)
-				file_problem(p, "row %zu: cannot be added "
-				    "(out of memory?)", p->row);
+				file_problem(p, "row %zu: cannot be added: the "
+				    "dataset is full (%u rows, %u distinct "
+				    "values or %u MiB of values per column) or "
+				    "memory ran out", p->row, DATASET_ROWS_MAX,
+				    DATASET_CODES_MAX, DATASET_DICT_BYTES_MAX >> 20);
 		}
 	}
 	p->row++;

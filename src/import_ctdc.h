@@ -50,7 +50,7 @@ size_t ctdc_layout_vars(enum ctdc_layout l, const char *const **names);
 
 #define IMPORT_MAX_BYTES ((uint64_t)2 << 30)	/* 2 GiB */
 #define IMPORT_PROBLEMS_LISTED 50
-#define IMPORT_CELL_MAX 2048	/* bytes in one cell, once converted */
+#define IMPORT_CELL_MAX 1024	/* bytes of a cell, converted: DATASET_VALUE_MAX */
 
 struct import_opts {
 	const char *dataset;	/* name of the dataset to create or extend */

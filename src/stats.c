@@ -62,6 +62,7 @@ struct piece {
 	const char *p;
 	size_t len;
 	uint32_t code;
+	uint32_t cat;
 };
 
 static int
@@ -165,7 +166,7 @@ catmap_init(struct catmap *m, const struct dataset *ds, size_t var,
 				goto out;
 			m->ncat++;
 		}
-		pc[i].len = m->ncat - 1;	/* reused: category number */
+		pc[i].cat = m->ncat - 1;
 		cnt[pc[i].code]++;
 	}
 	/* A value without a member maps to missing. */
@@ -182,7 +183,7 @@ catmap_init(struct catmap *m, const struct dataset *ds, size_t var,
 		c = pc[i].code;
 		if (c == 0)
 			continue;
-		m->list[m->start[c] + pos[c]++] = (uint32_t)pc[i].len;
+		m->list[m->start[c] + pos[c]++] = pc[i].cat;
 	}
 	/* Codes left without an entry point at calloc's 0: missing. */
 	rc = 0;
@@ -605,7 +606,7 @@ suppress_one_way(struct stats_table *t)
 	struct stats_cell none = { 0, STATS_SHOWN };
 	struct stats_cell *miss;
 	struct cand *g2, g1[3];
-	size_t nvalid, i;
+	size_t nvalid, n1, i;
 	bool changed;
 
 	/* The missing row is always last in a one-way table. */
@@ -630,15 +631,18 @@ suppress_one_way(struct stats_table *t)
 		g2[i] = (struct cand){ &t->cells[i],
 		    cls_of(&t->cells[i], PICK_CELL) };
 	g2[nvalid] = (struct cand){ &valid, cls_of(&valid, PICK_TOTAL) };
-	g1[0] = (struct cand){ &valid, cls_of(&valid, PICK_TOTAL) };
-	g1[1] = (struct cand){ miss, cls_of(miss, PICK_CELL) };
-	g1[2] = (struct cand){ &total, PICK_GRAND };
+	/* With no valid row, valid is 0 for all to see: not a candidate. */
+	n1 = 0;
+	if (nvalid > 0)
+		g1[n1++] = (struct cand){ &valid, cls_of(&valid, PICK_TOTAL) };
+	g1[n1++] = (struct cand){ miss, cls_of(miss, PICK_CELL) };
+	g1[n1++] = (struct cand){ &total, PICK_GRAND };
 	do {
 		changed = false;
-		if (nsupp(g2, nvalid + 1) == 1)
+		if (nvalid > 0 && nsupp(g2, nvalid + 1) == 1)
 			changed |= pick(g2, nvalid + 1);
-		if (nsupp(g1, 3) == 1)
-			changed |= pick(g1, 3);
+		if (nsupp(g1, n1) == 1)
+			changed |= pick(g1, n1);
 	} while (changed);
 	free(g2);
 	t->valid_supp = valid.supp;
@@ -674,25 +678,85 @@ grid_cand(struct grid *g, size_t i, size_t j)
 	return (struct cand){ G(g, i, j), cls_of(G(g, i, j), k) };
 }
 
+/* Suppressed entries in row line i, in column line j. */
+static size_t
+row_nsupp(struct grid *g, size_t i)
+{
+	size_t j, n = 0;
+
+	for (j = 0; j <= g->C; j++)
+		n += G(g, i, j)->supp != STATS_SHOWN;
+	return n;
+}
+
+static size_t
+col_nsupp(struct grid *g, size_t j)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i <= g->R; i++)
+		n += G(g, i, j)->supp != STATS_SHOWN;
+	return n;
+}
+
+/*
+ * Hides a second entry in line (row i when is_row, else column i), which
+ * has exactly one. The smallest, but first among the entries whose other
+ * line has a single hidden entry too: one hidden entry then serves two
+ * lines, and the pattern closes into a rectangle instead of a long
+ * chain (fewer and smaller hidden counts in the end).
+ */
+static bool
+grid_pick(struct grid *g, size_t line, bool is_row, size_t *rs, size_t *cs)
+{
+	struct cand best = { NULL, PICK_CELL };
+	bool best_needy = false;
+	size_t n = is_row ? g->C : g->R, x, bi = 0, bj = 0;
+
+	for (x = 0; x <= n; x++) {
+		size_t i = is_row ? line : x, j = is_row ? x : line;
+		struct cand c = grid_cand(g, i, j);
+		bool needy = is_row ? cs[j] == 1 : rs[i] == 1;
+
+		if (c.c->supp != STATS_SHOWN)
+			continue;
+		if (best.c != NULL && c.cls == best.cls &&
+		    needy != best_needy) {
+			if (!needy)
+				continue;
+		} else if (!better(&c, &best)) {
+			continue;
+		}
+		best = c;
+		best_needy = needy;
+		bi = i;
+		bj = j;
+	}
+	if (best.c == NULL)
+		return false;
+	best.c->supp = STATS_COMPLEMENTARY;
+	rs[bi]++;
+	cs[bj]++;
+	return true;
+}
+
 /* Gives every line with one suppressed entry a second; true if any. */
 static bool
-grid_lines(struct grid *g, struct cand *buf)
+grid_lines(struct grid *g, size_t *rs, size_t *cs)
 {
 	bool changed = false;
 	size_t i, j;
 
-	for (i = 0; i <= g->R; i++) {
-		for (j = 0; j <= g->C; j++)
-			buf[j] = grid_cand(g, i, j);
-		if (nsupp(buf, g->C + 1) == 1)
-			changed |= pick(buf, g->C + 1);
-	}
-	for (j = 0; j <= g->C; j++) {
-		for (i = 0; i <= g->R; i++)
-			buf[i] = grid_cand(g, i, j);
-		if (nsupp(buf, g->R + 1) == 1)
-			changed |= pick(buf, g->R + 1);
-	}
+	for (i = 0; i <= g->R; i++)
+		rs[i] = row_nsupp(g, i);
+	for (j = 0; j <= g->C; j++)
+		cs[j] = col_nsupp(g, j);
+	for (i = 0; i <= g->R; i++)
+		if (rs[i] == 1)
+			changed |= grid_pick(g, i, true, rs, cs);
+	for (j = 0; j <= g->C; j++)
+		if (cs[j] == 1)
+			changed |= grid_pick(g, j, false, rs, cs);
 	return changed;
 }
 
@@ -906,7 +970,7 @@ static int
 suppress_two_way(struct stats_table *t)
 {
 	struct grid g;
-	struct cand *buf = NULL;
+	size_t *rs = NULL, *cs = NULL;
 	struct stats_cell valid = { t->valid, STATS_SHOWN };
 	struct stats_cell *miss = NULL;
 	size_t i, j;
@@ -917,8 +981,9 @@ suppress_two_way(struct stats_table *t)
 	g.C = t->ncols;
 	g.grand = (struct stats_cell){ t->total, STATS_SHOWN };
 	g.e = calloc((g.R + 1) * (g.C + 1), sizeof(*g.e));
-	buf = calloc((g.R > g.C ? g.R : g.C) + 1, sizeof(*buf));
-	if (g.e == NULL || buf == NULL)
+	rs = calloc(g.R + 1, sizeof(*rs));
+	cs = calloc(g.C + 1, sizeof(*cs));
+	if (g.e == NULL || rs == NULL || cs == NULL)
 		goto out;
 	for (i = 0; i < g.R; i++) {
 		for (j = 0; j < g.C; j++)
@@ -945,15 +1010,16 @@ suppress_two_way(struct stats_table *t)
 			miss->supp = STATS_COMPLEMENTARY;
 			changed = true;
 		}
-		changed |= grid_lines(&g, buf);
+		changed |= grid_lines(&g, rs, cs);
 		if (!changed) {
 			if ((b = grid_bridges(&g)) < 0)
 				goto out;
 			changed = b > 0;
 		}
 	} while (changed);
-	/* valid = total - missing row: hidden when either is. */
-	if (valid.supp == STATS_SHOWN &&
+	/* valid = total - missing row: hidden when either is (unless there
+	 * is no valid row, and valid is 0 for all to see). */
+	if (valid.supp == STATS_SHOWN && !(miss && g.R == 1) &&
 	    (g.grand.supp != STATS_SHOWN ||
 	    (miss && miss->supp != STATS_SHOWN)))
 		valid.supp = STATS_COMPLEMENTARY;
@@ -962,7 +1028,8 @@ suppress_two_way(struct stats_table *t)
 	rc = 0;
 out:
 	free(g.e);
-	free(buf);
+	free(rs);
+	free(cs);
 	return rc;
 }
 
@@ -1346,6 +1413,15 @@ fmt_pct(char *s, size_t n, int64_t h)
 		    (long long)(h % 100));
 }
 
+/* Ends a line of the text table, without trailing blanks. */
+static int
+endline(struct buf *b)
+{
+	while (b->len > 0 && b->p[b->len - 1] == ' ')
+		b->p[--b->len] = '\0';
+	return buf_addch(b, '\n');
+}
+
 static int
 rule(struct buf *b, size_t w0, size_t rest)
 {
@@ -1360,93 +1436,94 @@ rule(struct buf *b, size_t w0, size_t rest)
 	return rc | buf_addch(b, '\n');
 }
 
+/* One line of the one-way text table: label, then nf right-aligned
+ * fields. */
+static int
+text_line(struct buf *out, const char *label, size_t w0, char f[][32],
+    size_t nf, const size_t *w)
+{
+	int rc = pad(out, label, w0, false);
+	size_t c;
+
+	rc |= buf_addstr(out, " |");
+	for (c = 0; c < nf; c++) {
+		rc |= buf_addch(out, ' ');
+		rc |= pad(out, f[c], w[c], true);
+	}
+	return rc | endline(out);
+}
+
+/*
+ * As TabStat lays a table out: the values with count, percent, valid
+ * percent and cumulative percent; then the valid total, the missing
+ * line and the total.
+ */
 static int
 text_one_way(const struct stats_table *t, struct buf *out, const char *by)
 {
 	const char *hd[4] = { _("Count"), _("Percent"), _("Valid"),
 	    _("Cum.") };
+	const char *lab[3] = { _("Valid"), _("Missing"), _("Total") };
 	bool tshown = t->total_supp == STATS_SHOWN;
 	bool vshown = t->valid_supp == STATS_SHOWN;
 	struct stats_cell tc = { t->total, t->total_supp };
 	struct stats_cell vc = { t->valid, t->valid_supp };
-	size_t w0 = width(by), w[4], i, n, c;
+	const struct stats_cell *miss = &t->cells[t->nrows - 1];
+	size_t w0 = width(by), w[4], i, n = 0, c;
 	char f[4][32];
 	int64_t *cum;
 	int rc = 0;
 
-	if ((cum = calloc(t->nrows + 1, sizeof(*cum))) == NULL)
+	if (NEVER(t->nrows == 0 || t->row_values[t->nrows - 1] != NULL))
+		return -1;
+	if ((cum = calloc(t->nrows, sizeof(*cum))) == NULL)
 		return -1;
 	cum_percents(t, cum);
-	for (c = 0; c < 4; c++)
+	for (c = 0; c < 4; c++) {
 		w[c] = width(hd[c]) > 9 ? width(hd[c]) : 9;
-	for (i = 0; i < t->nrows; i++)
-		if (t->row_values[i] && width(t->row_values[i]) > w0)
-			w0 = width(t->row_values[i]);
-	if (width(_("Missing")) > w0)
-		w0 = width(_("Missing"));
-	if (width(_("Total")) > w0)
-		w0 = width(_("Total"));
-	rc |= pad(out, by, w0, false);
-	rc |= buf_addstr(out, " |");
-	for (c = 0, n = 0; c < 4; c++) {
-		rc |= buf_addch(out, ' ');
-		rc |= pad(out, hd[c], w[c], true);
 		n += w[c] + 1;
 	}
-	rc |= buf_addch(out, '\n');
+	for (i = 0; i + 1 < t->nrows; i++)
+		if (width(t->row_values[i]) > w0)
+			w0 = width(t->row_values[i]);
+	for (c = 0; c < 3; c++)
+		if (width(lab[c]) > w0)
+			w0 = width(lab[c]);
+	rc |= pad(out, by, w0, false);
+	rc |= buf_addstr(out, " |");
+	for (c = 0; c < 4; c++) {
+		rc |= buf_addch(out, ' ');
+		rc |= pad(out, hd[c], w[c], true);
+	}
+	rc |= endline(out);
 	rc |= rule(out, w0, n);
-	for (i = 0; i <= t->nrows + 1; i++) {
-		const struct stats_cell *cell;
-		const char *label;
-		int64_t vp = -1;
+	for (i = 0; i + 1 < t->nrows; i++) {
+		const struct stats_cell *cell = &t->cells[i];
 
-		if (i < t->nrows) {
-			cell = &t->cells[i];
-			label = t->row_values[i] ? t->row_values[i] :
-			    _("Missing");
-			if (t->row_values[i] && shown(cell) && vshown)
-				vp = stats_percent100(cell->count, t->valid);
-			fmt_pct(f[3], sizeof(f[3]), cum[i]);
-			if (t->row_values[i] == NULL)
-				rc |= rule(out, w0, n);
-		} else if (i == t->nrows) {
-			/* Inserted before the missing row instead. */
-			continue;
-		} else {
-			cell = &tc;
-			label = _("Total");
-			f[3][0] = '\0';
-			rc |= rule(out, w0, n);
-		}
 		fmt_count(f[0], sizeof(f[0]), cell);
 		fmt_pct(f[1], sizeof(f[1]), shown(cell) && tshown ?
 		    stats_percent100(cell->count, t->total) : -1);
-		fmt_pct(f[2], sizeof(f[2]), vp);
-		if (i < t->nrows && t->row_values[i] == NULL) {
-			/* The valid total line first, as TabStat has it. */
-			char g[3][32];
-
-			fmt_count(g[0], sizeof(g[0]), &vc);
-			fmt_pct(g[1], sizeof(g[1]), vshown && tshown ?
-			    stats_percent100(t->valid, t->total) : -1);
-			fmt_pct(g[2], sizeof(g[2]), vshown && t->valid > 0 ?
-			    10000 : -1);
-			rc |= pad(out, _("Valid"), w0, false);
-			rc |= buf_addstr(out, " |");
-			for (c = 0; c < 3; c++) {
-				rc |= buf_addch(out, ' ');
-				rc |= pad(out, g[c], w[c], true);
-			}
-			rc |= buf_addch(out, '\n');
-		}
-		rc |= pad(out, label, w0, false);
-		rc |= buf_addstr(out, " |");
-		for (c = 0; c < 4; c++) {
-			rc |= buf_addch(out, ' ');
-			rc |= pad(out, f[c], w[c], true);
-		}
-		rc |= buf_addch(out, '\n');
+		fmt_pct(f[2], sizeof(f[2]), shown(cell) && vshown ?
+		    stats_percent100(cell->count, t->valid) : -1);
+		fmt_pct(f[3], sizeof(f[3]), cum[i]);
+		rc |= text_line(out, t->row_values[i], w0, f, 4, w);
 	}
+	rc |= rule(out, w0, n);
+	fmt_count(f[0], sizeof(f[0]), &vc);
+	fmt_pct(f[1], sizeof(f[1]), vshown && tshown ?
+	    stats_percent100(t->valid, t->total) : -1);
+	fmt_pct(f[2], sizeof(f[2]), vshown ?
+	    stats_percent100(t->valid, t->valid) : -1);
+	rc |= text_line(out, lab[0], w0, f, 3, w);
+	fmt_count(f[0], sizeof(f[0]), miss);
+	fmt_pct(f[1], sizeof(f[1]), shown(miss) && tshown ?
+	    stats_percent100(miss->count, t->total) : -1);
+	rc |= text_line(out, lab[1], w0, f, 2, w);
+	rc |= rule(out, w0, n);
+	fmt_count(f[0], sizeof(f[0]), &tc);
+	fmt_pct(f[1], sizeof(f[1]), tshown ?
+	    stats_percent100(t->total, t->total) : -1);
+	rc |= text_line(out, lab[2], w0, f, 2, w);
 	free(cum);
 	return rc;
 }
@@ -1494,7 +1571,7 @@ text_two_way(const struct stats_table *t, struct buf *out,
 		rc |= pad(out, j == t->ncols ? _("Total") : t->col_values[j] ?
 		    t->col_values[j] : _("Missing"), w[j], true);
 	}
-	rc |= buf_addch(out, '\n');
+	rc |= endline(out);
 	rc |= rule(out, w0, n);
 	for (i = 0; i <= t->nrows; i++) {
 		if (i == t->nrows)
@@ -1514,7 +1591,7 @@ text_two_way(const struct stats_table *t, struct buf *out,
 			rc |= buf_addch(out, ' ');
 			rc |= pad(out, f, w[j], true);
 		}
-		rc |= buf_addch(out, '\n');
+		rc |= endline(out);
 	}
 	buf_release(&head);
 	free(w);

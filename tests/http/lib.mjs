@@ -118,6 +118,8 @@ export async function startServer(opts = {}) {
       '--office', u.office, '--password-stdin'], { input: u.password + '\n' });
   }
   for (const u of Object.values(users)) secrets.add(u.password);
+  /* A test's own preparation (say, importing a dataset) before serving. */
+  if (opts.setup) await opts.setup(db, mustCtm);
 
   const args = ['serve', '--db', db, '--listen', '127.0.0.1:0'];
   if (opts.sessionIdle != null) args.push('--session-idle', String(opts.sessionIdle));

@@ -106,7 +106,14 @@ test_bad_names(void **state)
 	assert_null(dataset_new(2, empty));
 	assert_null(dataset_new(2, nul));
 	assert_null(dataset_new(1, latin1));
-	assert_null(dataset_new(0, dup));
+	/* No variable at all is a valid (empty) dataset. */
+	ds = dataset_new(0, NULL);
+	assert_non_null(ds);
+	assert_int_equal(dataset_nvars(ds), 0);
+	assert_int_equal(dataset_var_index(ds, "a"), -1);
+	assert_int_equal(dataset_add_row(ds, dup), 0);
+	assert_int_equal(dataset_nrows(ds), 1);
+	dataset_free(ds);
 	for (i = 0; i <= DATASET_VARS_MAX; i++) {
 		snprintf(buf[i], sizeof(buf[i]), "v%zu", i);
 		many[i] = buf[i];
