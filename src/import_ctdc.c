@@ -822,7 +822,7 @@ is_missing(const char *v, size_t n)
 static void
 year_problem(struct parse *p, size_t col, const char *v)
 {
-	char date[16];
+	char date[32];
 
 	if (excel_date(v, date, sizeof(date)))
 		problem(p, col, v, strlen(v), "looks like a date stored as a "
@@ -848,7 +848,7 @@ check_value(struct parse *p, size_t col, const struct col *c, const char *v,
 	unsigned quirks = p->lay->quirks;
 	const char *code, *bad = v;
 	size_t badn = n;
-	char date[16];
+	char date[32];
 
 	switch (c->kind) {
 	case COL_YEAR: {
@@ -1298,6 +1298,7 @@ feeder_init(struct feeder *f, const struct import_opts *o, struct buf *report,
 		return error("import: cannot start the CSV parser");
 	f->csv_ok = true;
 	csv_set_realloc_func(&f->csv, csv_realloc_capped);
+	csv_set_blk_size(&f->csv, 4096);
 	f->p.o = o;
 	f->p.report = report;
 	f->p.res = res;
@@ -1409,10 +1410,16 @@ conclude(struct feeder *f, const struct import_opts *o, struct buf *report,
 		buf_printf(report, "nothing imported: no valid row\n");
 		return false;
 	}
-	if (res->rows_invalid > 0)
+	return true;
+}
+
+/* After rows were imported without the invalid ones. */
+static void
+report_skipped(struct buf *report, const struct import_result *res)
+{
+	if (res->status == IMPORT_DONE && res->rows_invalid > 0)
 		buf_printf(report, "skipped %zu invalid rows of %zu "
 		    "(--skip-invalid)\n", res->rows_invalid, res->rows_read);
-	return true;
 }
 
 int
@@ -1446,6 +1453,7 @@ import_ctdc_parse(const void *data, size_t len, const struct import_opts *o,
 		res->status = IMPORT_DONE;
 		res->rows_imported = res->rows_valid;
 		res->dataset_rows = res->rows_valid;
+		report_skipped(report, res);
 		r = 0;
 	}
 	feeder_release(&f);
@@ -1733,6 +1741,7 @@ import_ctdc_file(struct db *db, const char *path, const struct import_opts *o,
 	if (!conclude(&f, o, report, res))
 		goto out;
 	r = store(db, o, f.p.ds, f.p.lay->name, report, res);
+	report_skipped(report, res);
 	goto out;
 
 io_error:

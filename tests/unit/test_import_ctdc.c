@@ -610,7 +610,7 @@ test_formula_cells(void **state)
 	struct dataset *ds;
 
 	ds = parse_s(VP_HEADER
-	    "2019,=HYPERLINK(\"http://x\"),Adult,,,,,,,,,,,,,\n"
+	    "2019,\"=HYPERLINK(\"\"http://x\"\")\",Adult,,,,,,,,,,,,,\n"
 	    "2019,+Female,Adult,,,,,,,,,,,,,\n"
 	    "2019,Female,Adult,-1,,,,,,,,,,,,\n"
 	    "2019,@SUM(A1),Adult,,,,,,,,,,,,,\n"
@@ -722,7 +722,7 @@ test_csv_syntax(void **state)
 	struct fx *fx = *state;
 	struct import_result res;
 	struct dataset *ds;
-	struct buf big = BUF_INIT(1 << 20);
+	struct buf big = BUF_INIT(4 << 20);
 
 	/* Blank lines are rows of the file: they count. */
 	ds = parse_s(VP_HEADER "\n" VP_ROW1 "\n\n2019,Femme,,,,,,,,,,,,,,\n",
