@@ -33,6 +33,8 @@
 #include "isocodes.h"
 #include "log.h"
 #include "vault.h"
+#include "stats.h"
+#include "research.h"
 
 #ifndef CTM_LOCALEDIR
 #define CTM_LOCALEDIR "/usr/share/locale"
@@ -102,6 +104,8 @@ static const char usage_main[] =
 "          [--session-idle SECONDS] [--session-max SECONDS]\n"
 "  import  ctdc --db PATH --dataset NAME [--skip-invalid] FILE\n"
 "          a CTDC research file (CSV) into a dataset\n"
+"  stats   --db PATH [--dataset NAME] --by VAR [--by VAR2] [--where VAR=VALUE]\n"
+"          [--k N] [--format table|csv|json]   frequency tables\n"
 "\n"
 "roles: admin, caseworker, office-manager, programme-manager, researcher\n"
 "`ctm COMMAND --help` describes one command; `ctm --version` prints the version.\n";
@@ -132,6 +136,13 @@ static const struct {
 	  "                 [--session-idle SECONDS] [--session-max SECONDS]\n\n"
 	  "Serves the web interface and the API (default 127.0.0.1:8080).\n"
 	  "Prints 'listening on URL' when ready; SIGTERM or SIGINT stop it cleanly.\n" },
+	{ "stats", "usage: ctm stats --db PATH [--dataset NAME] --by VAR [--by VAR2]\n"
+	  "                 [--where VAR=VALUE ...] [--per-member] [--k N]\n"
+	  "                 [--format table|csv|json] [--key-file F]\n\n"
+	  "Frequency tables over the caseload (default) or an imported dataset:\n"
+	  "count, percent of all and percent of valid answers, missing shown on\n"
+	  "its own. --k N suppresses cells under N, with complementary\n"
+	  "suppression, for publication.\n" },
 	{ "import", "usage: ctm import ctdc --db PATH --dataset NAME [--skip-invalid] FILE\n\n"
 	  "Reads a Counter Trafficking Data Collaborative (CTDC) file in one of its\n"
 	  "layouts (recognised from the header): the Victim-Perpetrator synthetic\n"
@@ -772,6 +783,146 @@ cmd_serve(const struct opts *o)
 }
 
 /*
+ * ctm stats --db PATH [--dataset NAME] --by VAR [--by VAR2]
+ *     [--where VAR=VALUE ...] [--per-member] [--k N]
+ *     [--format table|csv|json]
+ * The caseload (the default dataset) is read with the key, as the
+ * operator of the server; --k suppresses small cells for publication.
+ */
+static int
+cmd_stats(int argc, char **argv)
+{
+	static const struct option sopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "dataset", required_argument, NULL, 'n' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "where", required_argument, NULL, 'w' },
+		{ "per-member", no_argument, NULL, 'm' },
+		{ "k", required_argument, NULL, 'k' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "key-file", required_argument, NULL, 'K' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct stats_query q;
+	struct stats_table *t = NULL;
+	struct dataset *ds = NULL;
+	struct buf out = BUF_INIT(256 * 1024 * 1024);
+	struct opts o;
+	struct app app;
+	const char *dataset = "caseload", *format = "table", *err = NULL;
+	size_t nby = 0;
+	int c, rc = 1;
+	char *end;
+	long k;
+
+	memset(&q, 0, sizeof(q));
+	memset(&o, 0, sizeof(o));
+	memset(&app, 0, sizeof(app));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "", sopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o.db = optarg; break;
+		case 'n': dataset = optarg; break;
+		case 'K': o.key_file = optarg; break;
+		case 'b':
+			if (nby == 2)
+				return fail("at most two --by"), 2;
+			q.by[nby++] = optarg;
+			break;
+		case 'w': {
+			char *eq = strchr(optarg, '=');
+
+			if (eq == NULL || eq == optarg ||
+			    q.nwhere == STATS_WHERE_MAX)
+				return fail("--where wants VAR=VALUE (at most %d)",
+				    STATS_WHERE_MAX), 2;
+			*eq = '\0';
+			q.where[q.nwhere].var = optarg;
+			q.where[q.nwhere++].value = eq + 1;
+			break;
+		}
+		case 'm': q.per_member = true; break;
+		case 'k':
+			k = strtol(optarg, &end, 10);
+			if (*end || k < 0 || k > 1000)
+				return fail("--k wants a number from 0 to 1000"), 2;
+			q.k = (int)k;
+			break;
+		case 'f': format = optarg; break;
+		case 'h': return usage("stats", true);
+		default:
+			return fail("unknown or incomplete option %s",
+			    argv[optind - 1]), 2;
+		}
+	}
+	if (optind != argc)
+		return fail("unexpected argument: %s", argv[optind]), 2;
+	if (nby == 0)
+		return fail("--by VAR is required"), 2;
+	if (strcmp(format, "table") && strcmp(format, "csv") &&
+	    strcmp(format, "json"))
+		return fail("--format is table, csv or json"), 2;
+	if ((app.db = open_db(&o, false)) == NULL)
+		return 1;
+	if (strcmp(dataset, "caseload") == 0) {
+		struct req r;
+
+		if (isocodes_load(NULL) < 0 ||
+		    (app.vault = open_key(app.db, &o)) == NULL)
+			goto out;
+		memset(&r, 0, sizeof(r));
+		r.app = &app;
+		r.now = (int64_t)time(NULL);
+		r.authed = true;
+		r.user.role = ROLE_ADMIN;
+		snprintf(r.ip, sizeof(r.ip), "local");
+		ds = research_caseload(&r, 0, false);
+	} else {
+		int drc = db_dataset_load(app.db, dataset, &ds);
+
+		if (drc == DB_NOTFOUND) {
+			fail("no dataset %s (see `ctm import ctdc`)", dataset);
+			goto out;
+		}
+	}
+	if (ds == NULL)
+		goto out;
+	t = stats_compute(ds, &q, &err);
+	if (t == NULL) {
+		fail("%s", err ? err : "invalid query");
+		goto out;
+	}
+	if (strcmp(format, "json") == 0) {
+		json_t *j = stats_table_json(t, &q);
+		char *s = j ? json_dumps(j, JSON_INDENT(2) | JSON_ESCAPE_SLASH) :
+		    NULL;
+
+		json_decref(j);
+		if (s == NULL)
+			goto out;
+		puts(s);
+		free(s);
+	} else {
+		if ((strcmp(format, "csv") == 0 ? stats_table_csv(t, &q, &out) :
+		    stats_table_text(t, &q, &out)) < 0)
+			goto out;
+		fwrite(buf_cstr(&out), 1, out.len, stdout);
+	}
+	cli_audit(app.db, "stats.query", dataset, NULL);
+	rc = 0;
+out:
+	buf_release(&out);
+	stats_table_free(t);
+	dataset_free(ds);
+	if (app.vault)
+		vault_close(app.vault);
+	db_close(app.db);
+	return rc;
+}
+
+/*
  * ctm import ctdc ... : argv[0] is "import". Its options are its own,
  * since it takes the file as an argument.
  */
@@ -908,6 +1059,8 @@ cli_main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import(argc - 1, argv + 1);
+	if (strcmp(cmd, "stats") == 0)
+		return cmd_stats(argc - 1, argv + 1);
 	if (strcmp(cmd, "office") == 0 || strcmp(cmd, "user") == 0) {
 		if (argc < 3 || argv[2][0] == '-')
 			return usage(cmd, argc >= 3 && strcmp(argv[2], "--help") == 0);
