@@ -85,6 +85,9 @@ page_begin(struct req *r, struct html *h, const char *title)
 		if (role_can(r->user.role, PERM_CASE_READ))
 			html_printf(h, "<li><a href=\"/cases\">%s</a></li>",
 			    _("Cases"));
+		if (role_can(r->user.role, PERM_STATS_READ))
+			html_printf(h, "<li><a href=\"/stats\">%s</a></li>",
+			    _("Statistics"));
 		if (role_can(r->user.role, PERM_ADMIN_USERS))
 			html_printf(h, "<li><a href=\"/admin/users\">%s</a></li>"
 			    "<li><a href=\"/admin/offices\">%s</a></li>",
@@ -193,6 +196,8 @@ page_root(struct req *r)
 		return resp_redirect(r, "/login");
 	if (role_can(r->user.role, PERM_CASE_READ))
 		return resp_redirect(r, "/cases");
+	if (role_can(r->user.role, PERM_STATS_READ))
+		return resp_redirect(r, "/stats");
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Start"));
 	html_printf(&h, "<h1>%s</h1><p>%s</p>", _("Welcome"),
