@@ -181,7 +181,9 @@ resp_json(struct req *r, int status, json_t *body)
 {
 	char *s;
 
-	s = json_dumps(body, JSON_COMPACT | JSON_ESCAPE_SLASH);
+	/* 15 digits: 45.24 prints as 45.24, not 45.240000000000002. */
+	s = json_dumps(body, JSON_COMPACT | JSON_ESCAPE_SLASH |
+	    JSON_REAL_PRECISION(15));
 	json_decref(body);
 	if (s == NULL)
 		return -1;

@@ -130,16 +130,21 @@ cell(struct html *h, const struct stats_cell *c)
 		    _("Suppressed so that a small cell cannot be worked out"));
 }
 
+/* A percent with two decimals as the CTDC tables show it; nothing when
+ * the cell or the whole it is a part of is suppressed. */
 static void
-pct(struct html *h, const struct stats_cell *c, int64_t of)
+pct(struct html *h, const struct stats_cell *c, int64_t of, bool of_supp)
 {
 	char s[32];
+	int64_t p;
 
-	if (c->supp != STATS_SHOWN || of <= 0) {
+	if (c->supp != STATS_SHOWN || of_supp ||
+	    (p = stats_percent100(c->count, of)) < 0) {
 		html_printf(h, "<td class=\"num\">—</td>");
 		return;
 	}
-	snprintf(s, sizeof(s), "%.1f", 100.0 * (double)c->count / (double)of);
+	snprintf(s, sizeof(s), "%lld.%02lld", (long long)(p / 100),
+	    (long long)(p % 100));
 	html_printf(h, "<td class=\"num\">%s</td>", s);
 }
 
@@ -211,9 +216,9 @@ table(struct html *h, const struct stats_table *t, const struct stats_query *q)
 		if (t->two_way) {
 			cell(h, &t->row_totals[i]);
 		} else {
-			pct(h, &t->cells[i], t->total);
+			pct(h, &t->cells[i], t->total, t->total_supp);
 			if (t->row_values[i])
-				pct(h, &t->cells[i], t->valid);
+				pct(h, &t->cells[i], t->valid, t->valid_supp);
 			else
 				html_printf(h, "<td class=\"num\">—</td>");
 		}
@@ -223,8 +228,12 @@ table(struct html *h, const struct stats_table *t, const struct stats_query *q)
 	if (t->two_way)
 		for (j = 0; j < t->ncols; j++)
 			cell(h, &t->col_totals[j]);
-	html_printf(h, "<td class=\"num\">%L</td>%R</tr></tfoot></table></figure>",
-	    t->total, t->two_way ? "" : "<td></td><td></td>");
+	if (t->total_supp)
+		html_printf(h, "<td class=\"num suppressed\">—</td>");
+	else
+		html_printf(h, "<td class=\"num\">%L</td>", t->total);
+	html_printf(h, "%R</tr></tfoot></table></figure>",
+	    t->two_way ? "" : "<td></td><td></td>");
 }
 
 int

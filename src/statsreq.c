@@ -188,8 +188,14 @@ stats_xlsx(const struct stats_table *t, const struct stats_query *q,
 	}
 	worksheet_write_string(ws, (lxw_row_t)(t->nrows + 3), 0, _("Total"),
 	    NULL);
-	worksheet_write_number(ws, (lxw_row_t)(t->nrows + 3),
-	    (lxw_col_t)(t->two_way ? t->ncols + 1 : 1), (double)t->total, NULL);
+	if (t->total_supp)
+		worksheet_write_string(ws, (lxw_row_t)(t->nrows + 3),
+		    (lxw_col_t)(t->two_way ? t->ncols + 1 : 1), _("suppressed"),
+		    NULL);
+	else
+		worksheet_write_number(ws, (lxw_row_t)(t->nrows + 3),
+		    (lxw_col_t)(t->two_way ? t->ncols + 1 : 1), (double)t->total,
+		    NULL);
 	if (workbook_close(wb) != LXW_NO_ERROR)
 		goto out;
 	f = fopen(path, "rb");
