@@ -13,38 +13,13 @@
 #include "i18n.h"
 #include "log.h"
 
-/* Loads the case for r with the read rules of api_case_get. 1 when an
- * answer was given already, 0 when c is loaded, -1 on failure. */
-static int
-load_case(struct req *r, struct case_row *c, enum perm need,
-    const char *denied)
-{
-	int rc;
-
-	if (!role_can(r->user.role, need)) {
-		if (audit(r, denied, r->id, NULL, NULL) < 0)
-			return -1;
-		resp_error(r, 403, need == PERM_CASE_READ ?
-		    _("You are not allowed to see cases.") :
-		    _("You are not allowed to change cases."), NULL);
-		return 1;
-	}
-	rc = cases_load(r, r->id, c, denied);
-	if (rc == DB_ERROR)
-		return -1;
-	if (rc != DB_OK) {
-		resp_error(r, 404, _("This case does not exist."), NULL);
-		return 1;
-	}
-	return 0;
-}
 
 int
 api_case_file_get(struct req *r)
 {
 	struct case_row c;
 	json_t *f;
-	int rc = load_case(r, &c, PERM_CASE_READ, "case.view.denied");
+	int rc = cases_open(r, &c, PERM_CASE_READ, "case.view.denied", 403);
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
@@ -61,7 +36,7 @@ api_case_file_put(struct req *r)
 {
 	struct case_row c;
 	json_t *cur, *next, *errors = NULL, *v;
-	int rc = load_case(r, &c, PERM_CASE_UPDATE, "case.update.denied");
+	int rc = cases_open(r, &c, PERM_CASE_UPDATE, "case.update.denied", 403);
 	int version;
 
 	if (rc != 0)
@@ -104,7 +79,7 @@ api_case_screening_get(struct req *r)
 {
 	struct case_row c;
 	json_t *f, *s;
-	int rc = load_case(r, &c, PERM_CASE_READ, "case.view.denied");
+	int rc = cases_open(r, &c, PERM_CASE_READ, "case.view.denied", 403);
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;

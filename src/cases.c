@@ -64,6 +64,31 @@ cases_visible(const struct req *r, const struct case_row *c)
 	}
 }
 
+int
+cases_open(struct req *r, struct case_row *c, enum perm need,
+    const char *denied, int forbidden_status)
+{
+	int rc;
+
+	if (!role_can(r->user.role, need)) {
+		if (audit(r, denied, r->id, NULL, NULL) < 0)
+			return -1;
+		if (forbidden_status == 404)
+			return resp_error(r, 404, _("This case does not exist."),
+			    NULL) < 0 ? -1 : 1;
+		return resp_error(r, forbidden_status, need == PERM_CASE_READ ?
+		    _("You are not allowed to see cases.") :
+		    _("You are not allowed to change cases."), NULL) < 0 ? -1 : 1;
+	}
+	rc = cases_load(r, r->id, c, denied);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return resp_error(r, 404, _("This case does not exist."),
+		    NULL) < 0 ? -1 : 1;
+	return 0;
+}
+
 int64_t
 cases_office_scope(const struct req *r)
 {

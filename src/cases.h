@@ -25,6 +25,15 @@ bool cases_visible(const struct req *r, const struct case_row *c);
  */
 int cases_load(struct req *r, int64_t id, struct case_row *c,
     const char *denied_action);
+/*
+ * Opens case r->id for a handler that needs permission need: answers
+ * itself when it may not (forbidden_status: 403 for the API, 404 for
+ * pages, where a lack of the right looks like a missing case) or when the
+ * case is missing or out of scope (404, the attempt audited as denied).
+ * Returns 0 when c is loaded, 1 when an answer was given, -1 on failure.
+ */
+int cases_open(struct req *r, struct case_row *c, enum perm need,
+    const char *denied, int forbidden_status);
 /* Office filter for lists: 0 for all, the user's office, or -1 for none. */
 int64_t cases_office_scope(const struct req *r);
 

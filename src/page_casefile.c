@@ -154,29 +154,6 @@ target_of(const char *path, struct target *t)
 	return true;
 }
 
-/* Loads the case for r as page_case does: 1 when an answer was given
- * already (404, out of scope looks like missing), 0 when c is loaded, -1
- * on failure. */
-static int
-load_case(struct req *r, struct case_row *c, enum perm need,
-    const char *denied)
-{
-	int rc;
-
-	if (!role_can(r->user.role, need)) {
-		if (audit(r, denied, r->id, NULL, NULL) < 0)
-			return -1;
-		return resp_error(r, 404, _("This case does not exist."),
-		    NULL) < 0 ? -1 : 1;
-	}
-	rc = cases_load(r, r->id, c, denied);
-	if (rc == DB_ERROR)
-		return -1;
-	if (rc != DB_OK)
-		return resp_error(r, 404, _("This case does not exist."),
-		    NULL) < 0 ? -1 : 1;
-	return 0;
-}
 
 /* --- reading forms --- */
 
@@ -1407,7 +1384,7 @@ page_casefile(struct req *r)
 	struct case_row c;
 	struct view v;
 	json_t *file;
-	int rc = load_case(r, &c, PERM_CASE_READ, "case.view.denied");
+	int rc = cases_open(r, &c, PERM_CASE_READ, "case.view.denied", 404);
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
@@ -1703,7 +1680,7 @@ page_casefile_section(struct req *r)
 
 	if (!target_of(r->path, &t))
 		return resp_error(r, 404, _("This page does not exist."), NULL);
-	rc = load_case(r, &c, PERM_CASE_READ, "case.view.denied");
+	rc = cases_open(r, &c, PERM_CASE_READ, "case.view.denied", 404);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	if ((file = casefile_load(r, &c)) == NULL)
@@ -1925,7 +1902,7 @@ page_casefile_section_post(struct req *r)
 
 	if (!target_of(r->path, &t))
 		return resp_error(r, 404, _("This page does not exist."), NULL);
-	rc = load_case(r, &c, PERM_CASE_UPDATE, "case.update.denied");
+	rc = cases_open(r, &c, PERM_CASE_UPDATE, "case.update.denied", 404);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	version = form_version(r);
