@@ -269,7 +269,7 @@ open_db(const struct opts *o, bool create)
 }
 
 /* Audits an action taken on the command line. */
-static void
+void
 cli_audit(struct db *db, const char *action, const char *object,
     const char *detail)
 {
@@ -1083,4 +1083,51 @@ cli_main(int argc, char **argv)
 		return cmd_serve(&o);
 	fail("unknown command %s", cmd);
 	return usage(NULL, false);
+}
+
+int
+cli_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("ctm: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int
+cli_open(struct app *app, const char *db, const char *key_file)
+{
+	struct opts o;
+
+	memset(app, 0, sizeof(*app));
+	memset(&o, 0, sizeof(o));
+	o.db = db;
+	o.key_file = key_file;
+	if (isocodes_load(NULL) < 0)
+		return fail("cannot read the ISO country and language lists "
+		    "(package iso-codes)");
+	if ((app->db = open_db(&o, false)) == NULL)
+		return 1;
+	if ((app->vault = open_key(app->db, &o)) == NULL) {
+		db_close(app->db);
+		app->db = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+void
+cli_close(struct app *app)
+{
+	if (app->vault)
+		vault_close(app->vault);
+	if (app->db)
+		db_close(app->db);
+	app->vault = NULL;
+	app->db = NULL;
+	isocodes_release();
 }
