@@ -148,6 +148,65 @@ pct(struct html *h, const struct stats_cell *c, int64_t of, bool of_supp)
 	html_printf(h, "<td class=\"num\">%s</td>", s);
 }
 
+/* Whether by0 -> by1 is an origin -> exploitation flow. */
+static bool
+is_flow(const struct stats_query *q)
+{
+	static const char *const from[] = { "citizenship", "UN_COO_Region" };
+	static const char *const to[] = { "CountryOfExploitation",
+	    "UN_COE_Region" };
+	size_t i, j;
+
+	if (q->by[1] == NULL)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(from); i++)
+		for (j = 0; j < ARRAY_SIZE(to); j++)
+			if (strcmp(q->by[0], from[i]) == 0 &&
+			    strcmp(q->by[1], to[j]) == 0)
+				return true;
+	return false;
+}
+
+/* Origin -> exploitation as a Sankey diagram: shown cells only, missing
+ * left out; destination names marked so both sides can share a name. */
+static json_t *
+flow_json(const struct stats_table *t, const struct stats_query *q)
+{
+	json_t *d = json_object(), *nodes = json_array(), *links = json_array();
+	size_t i, j;
+
+	for (i = 0; i < t->nrows; i++)
+		if (t->row_values[i])
+			json_array_append_new(nodes, json_pack("{s:s}", "name",
+			    value_label(q->by[0], t->row_values[i])));
+	for (j = 0; j < t->ncols; j++)
+		if (t->col_values[j]) {
+			char name[256];
+
+			snprintf(name, sizeof(name), "→ %s",
+			    value_label(q->by[1], t->col_values[j]));
+			json_array_append_new(nodes, json_pack("{s:s}", "name", name));
+		}
+	for (i = 0; i < t->nrows; i++)
+		for (j = 0; j < t->ncols; j++) {
+			const struct stats_cell *c = &t->cells[i * t->ncols + j];
+			char to[256];
+
+			if (!t->row_values[i] || !t->col_values[j] ||
+			    c->supp != STATS_SHOWN || c->count == 0)
+				continue;
+			snprintf(to, sizeof(to), "→ %s",
+			    value_label(q->by[1], t->col_values[j]));
+			json_array_append_new(links, json_pack("{s:s,s:s,s:I}",
+			    "source", value_label(q->by[0], t->row_values[i]),
+			    "target", to, "value", (json_int_t)c->count));
+		}
+	json_object_set_new(d, "kind", json_string("sankey"));
+	json_object_set_new(d, "nodes", nodes);
+	json_object_set_new(d, "links", links);
+	return d;
+}
+
 /* The chart's data as a JSON text safe inside a script data block. */
 static char *
 chart_json(const struct stats_table *t, const struct stats_query *q)
@@ -180,6 +239,10 @@ chart_json(const struct stats_table *t, const struct stats_query *q)
 	    t->two_way ? "stacked" : "bar"));
 	json_object_set_new(d, "categories", cats);
 	json_object_set_new(d, "series", series);
+	if (is_flow(q)) {
+		json_decref(d);
+		d = flow_json(t, q);
+	}
 	s = json_dumps(d, JSON_COMPACT | JSON_ESCAPE_SLASH);
 	json_decref(d);
 	/* No "<" at all inside a script element. */
