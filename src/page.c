@@ -298,3 +298,22 @@ page_lang(struct req *r)
 	    true);
 	return resp_redirect(r, next);
 }
+
+void
+page_field(struct html *h, const char *id, const char *name, const char *type,
+    const char *label, const char *value, const char *err,
+    const char *extra_attrs)
+{
+	html_printf(h, "<label for=\"%s\">%s</label><input id=\"%s\" "
+	    "name=\"%s\" type=\"%s\" %R", id, label, id, name, type,
+	    extra_attrs);
+	if (value)
+		html_printf(h, " value=\"%s\"", value);
+	if (err)
+		html_printf(h, " aria-invalid=\"true\" "
+		    "aria-describedby=\"%s-error\">"
+		    "<small class=\"error\" id=\"%s-error\">%s</small>", id, id,
+		    err);
+	else
+		html_printf(h, ">");
+}

@@ -18,5 +18,16 @@ void page_csrf(struct req *r, struct html *h);
 int page_error(struct req *r, int status, const char *msg);
 /* Formats unix seconds as "YYYY-MM-DD HH:MM" UTC into out. */
 const char *page_time(int64_t t, char out[32]);
+/*
+ * A labelled <input> and, when err is set, its error message, tied to
+ * it by aria-invalid and aria-describedby (the message's id is
+ * "ID-error"). id, name and type are literals of the caller; extra_attrs
+ * is trusted markup written as is, from string literals only, never
+ * from data. label, value and err are escaped; value NULL writes no
+ * value attribute (as for passwords).
+ */
+void page_field(struct html *h, const char *id, const char *name,
+    const char *type, const char *label, const char *value, const char *err,
+    const char *extra_attrs);
 
 #endif

@@ -26,25 +26,6 @@ enum account_field {
 	AF__MAX
 };
 
-/*
- * A labelled password input. id and attrs are literals of this file
- * (attrs is written as markup); err is escaped. The value is never
- * filled back.
- */
-static void
-pw_field(struct html *h, const char *id, const char *label, const char *err,
-    const char *attrs)
-{
-	html_printf(h, "<label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" "
-	    "type=\"password\" required %R", id, label, id, id, attrs);
-	if (err)
-		html_printf(h, " aria-invalid=\"true\" "
-		    "aria-describedby=\"%s-error\">"
-		    "<small class=\"error\" id=\"%s-error\">%s</small>", id, id, err);
-	else
-		html_printf(h, ">");
-}
-
 /* The account page; err (AF__MAX messages, or NULL) marks the form. */
 static int
 account_page(struct req *r, int status, const char *const *err)
@@ -81,12 +62,15 @@ account_page(struct req *r, int status, const char *const *err)
 	    _("After the change all your sessions end, this one too: you log "
 	    "in again with the new password."));
 	page_csrf(r, &h);
-	pw_field(&h, "current", _("Current password"), err[AF_CURRENT],
-	    "autocomplete=\"current-password\"");
-	pw_field(&h, "password", _("New password"), err[AF_NEW],
-	    "minlength=\"10\" maxlength=\"256\" autocomplete=\"new-password\"");
-	pw_field(&h, "confirm", _("Repeat the new password"), err[AF_CONFIRM],
+	page_field(&h, "current", "current", "password", _("Current password"),
+	    NULL, err[AF_CURRENT],
+	    "required autocomplete=\"current-password\"");
+	page_field(&h, "password", "password", "password", _("New password"),
+	    NULL, err[AF_NEW], "required minlength=\"10\" maxlength=\"256\" "
 	    "autocomplete=\"new-password\"");
+	page_field(&h, "confirm", "confirm", "password",
+	    _("Repeat the new password"), NULL, err[AF_CONFIRM],
+	    "required autocomplete=\"new-password\"");
 	html_printf(&h, "<button type=\"submit\">%s</button></form></section>",
 	    _("Change my password"));
 	page_end(r, &h);

@@ -120,24 +120,6 @@ error_msg(struct html *h, const char *id, const char *err)
 		    id, err);
 }
 
-/*
- * A labelled input. id, name, type and attrs are literals of this file
- * (attrs is written as markup); value (NULL: no value attribute, as for
- * passwords) and err are escaped.
- */
-static void
-field(struct html *h, const char *id, const char *name, const char *type,
-    const char *label, const char *value, const char *err, const char *attrs)
-{
-	html_printf(h, "<label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" "
-	    "type=\"%s\" %R", id, label, id, name, type, attrs);
-	if (value)
-		html_printf(h, " value=\"%s\"", value);
-	invalid_attrs(h, id, err);
-	html_printf(h, ">");
-	error_msg(h, id, err);
-}
-
 /* The summary above a form that failed. */
 static void
 form_errors(struct html *h, const char *const *err, size_t n, const char *msg)
@@ -299,17 +281,20 @@ users_page(struct req *r, int status, const struct user_form *f)
 	    _("The user was not added. Correct the fields marked below."));
 	html_printf(&h, "<form method=\"post\" action=\"/admin/users\">");
 	page_csrf(r, &h);
-	field(&h, "username", "username", "text", _("Username"), f->username,
-	    f->err[UF_USERNAME], "required minlength=\"3\" maxlength=\"63\" "
+	page_field(&h, "username", "username", "text", _("Username"),
+	    f->username, f->err[UF_USERNAME], "required minlength=\"3\" "
+	    "maxlength=\"63\" "
 	    "pattern=\"[A-Za-z0-9._\\-]{3,63}\" autocomplete=\"off\"");
 	role_select(&h, "role", f->role, f->err[UF_ROLE]);
 	if (office_select(r, &h, "office", f->office, f->err[UF_OFFICE]) < 0)
 		goto out;
-	field(&h, "password", "password", "password", _("Initial password"),
-	    NULL, f->err[UF_PASSWORD], "required minlength=\"10\" "
-	    "maxlength=\"256\" autocomplete=\"new-password\"");
-	field(&h, "confirm", "confirm", "password", _("Repeat the password"),
-	    NULL, f->err[UF_CONFIRM], "required autocomplete=\"new-password\"");
+	page_field(&h, "password", "password", "password",
+	    _("Initial password"), NULL, f->err[UF_PASSWORD],
+	    "required minlength=\"10\" maxlength=\"256\" "
+	    "autocomplete=\"new-password\"");
+	page_field(&h, "confirm", "confirm", "password",
+	    _("Repeat the password"), NULL, f->err[UF_CONFIRM],
+	    "required autocomplete=\"new-password\"");
 	html_printf(&h, "<button type=\"submit\">%s</button></form></section>",
 	    _("Add user"));
 	page_end(r, &h);
@@ -542,11 +527,12 @@ user_page(struct req *r, int status, const struct user *u,
 	page_csrf(r, &h);
 	html_printf(&h, "<input type=\"hidden\" name=\"action\" "
 	    "value=\"password\">");
-	field(&h, "password", "password", "password", _("New password"), NULL,
-	    f->err[DF_PASSWORD], "required minlength=\"10\" maxlength=\"256\" "
-	    "autocomplete=\"new-password\"");
-	field(&h, "confirm", "confirm", "password", _("Repeat the password"),
-	    NULL, f->err[DF_CONFIRM], "required autocomplete=\"new-password\"");
+	page_field(&h, "password", "password", "password", _("New password"),
+	    NULL, f->err[DF_PASSWORD], "required minlength=\"10\" "
+	    "maxlength=\"256\" autocomplete=\"new-password\"");
+	page_field(&h, "confirm", "confirm", "password",
+	    _("Repeat the password"), NULL, f->err[DF_CONFIRM],
+	    "required autocomplete=\"new-password\"");
 	html_printf(&h, "<button type=\"submit\">%s</button></form></section>",
 	    _("Reset the password"));
 	page_end(r, &h);
@@ -768,13 +754,13 @@ offices_page(struct req *r, int status, const struct office_form *f)
 	    _("The office was not added. Correct the fields marked below."));
 	html_printf(&h, "<form method=\"post\" action=\"/admin/offices\">");
 	page_csrf(r, &h);
-	field(&h, "code", "code", "text", _("Code (2 to 10 letters A–Z or "
-	    "digits)"), f->code, f->err[OF_CODE], "required minlength=\"2\" "
+	page_field(&h, "code", "code", "text", _("Code (2 to 10 letters A–Z "
+	    "or digits)"), f->code, f->err[OF_CODE], "required minlength=\"2\" "
 	    "maxlength=\"10\" autocomplete=\"off\"");
-	field(&h, "name", "name", "text", _("Name"), f->name, f->err[OF_NAME],
-	    "required maxlength=\"127\" autocomplete=\"off\"");
-	field(&h, "country", "country", "text", _("Country (two-letter ISO "
-	    "code, e.g. TH)"), f->country, f->err[OF_COUNTRY], "required "
+	page_field(&h, "name", "name", "text", _("Name"), f->name,
+	    f->err[OF_NAME], "required maxlength=\"127\" autocomplete=\"off\"");
+	page_field(&h, "country", "country", "text", _("Country (two-letter "
+	    "ISO code, e.g. TH)"), f->country, f->err[OF_COUNTRY], "required "
 	    "minlength=\"2\" maxlength=\"2\" autocomplete=\"off\"");
 	html_printf(&h, "<label for=\"hq\"><input id=\"hq\" name=\"hq\" "
 	    "type=\"checkbox\" value=\"1\"%R> %s</label>",
@@ -1062,21 +1048,21 @@ page_admin_audit(struct req *r)
 	page_begin(r, &h, _("Audit trail"));
 	html_printf(&h, "<h1>%s</h1><form method=\"get\" action=\"/admin/audit\" "
 	    "role=\"search\"><fieldset class=\"grid\"><div>", _("Audit trail"));
-	field(&h, "user", "user", "text", _("User"), q.user, q.err[AF_USER],
-	    "maxlength=\"63\" autocomplete=\"off\"");
+	page_field(&h, "user", "user", "text", _("User"), q.user,
+	    q.err[AF_USER], "maxlength=\"63\" autocomplete=\"off\"");
 	html_printf(&h, "</div><div>");
-	field(&h, "case", "case", "text", _("Case id"), q.casestr,
+	page_field(&h, "case", "case", "text", _("Case id"), q.casestr,
 	    q.err[AF_CASE], "inputmode=\"numeric\" pattern=\"[0-9]*\" "
 	    "autocomplete=\"off\"");
 	html_printf(&h, "</div><div>");
-	field(&h, "action", "action", "text",
+	page_field(&h, "action", "action", "text",
 	    _("Action, or its beginning such as case."),
 	    q.action, q.err[AF_ACTION], "maxlength=\"47\" autocomplete=\"off\"");
 	html_printf(&h, "</div></fieldset><fieldset class=\"grid\"><div>");
-	field(&h, "from", "from", "date", _("From (UTC)"), q.from,
+	page_field(&h, "from", "from", "date", _("From (UTC)"), q.from,
 	    q.err[AF_FROM], "");
 	html_printf(&h, "</div><div>");
-	field(&h, "to", "to", "date", _("To (UTC, inclusive)"), q.to,
+	page_field(&h, "to", "to", "date", _("To (UTC, inclusive)"), q.to,
 	    q.err[AF_TO], "");
 	html_printf(&h, "</div></fieldset><button type=\"submit\">%s</button> "
 	    "<a href=\"/admin/audit\">%s</a></form>", _("Filter"),

@@ -15,43 +15,18 @@
  * expected 400 of the invalid form aside); every wait is bounded.
  *
  * Drives Debian's /usr/bin/chromium through npm playwright-core, with the
- * node built-in test runner, exactly as case_french.test.mjs does:
+ * node built-in test runner, through lib.mjs as case_french.test.mjs does:
  *
  *   CTM_BIN=/abs/path/to/ctm node --test tests/e2e/casefile_es.test.mjs
  *
  * The summary is saved to tests/e2e/artifacts/casefile-es.png, the page
  * with the error to casefile-es-error.png.
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFile } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { demoSession, norm, openCase, screenshot, submitAndWait } from './lib.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const ARTIFACTS = path.join(here, 'artifacts');
-const CTM_BIN = process.env.CTM_BIN
-  ? path.resolve(process.env.CTM_BIN)
-  : path.resolve(here, '../../build/test/ctm');
-const CHROMIUM = process.env.CTM_CHROMIUM ?? '/usr/bin/chromium';
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox', '--disable-gpu', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--disable-quic',
-];
-
-/* Upper bounds on every wait, so that the test can never hang. */
-const T_ACTION = 10_000;
-const T_NAV = 15_000;
-const T_SERVER = 20_000;
-const T_LAUNCH = 30_000;
 const T_TEST = 300_000;
-
-const CASE_NUMBER_RE = /^BKK-\d{4}-\d{6}$/;
 
 /* The person, as typed. */
 const FIRST = 'José María';
@@ -72,207 +47,6 @@ const ES = {
   route: ['Colombia', 'Panamá', 'Tailandia'],
 };
 
-/* Everything started here, torn down in after() even when a test fails. */
-const servers = new Set();
-const contexts = new Set();
-const tmpDirs = new Set();
-
-after(async () => {
-  for (const c of contexts) await c.close().catch(() => {});
-  contexts.clear();
-  const problems = [];
-  for (const s of servers) {
-    try { await s.stop(); } catch (e) { problems.push(e.message); }
-  }
-  servers.clear();
-  if (!process.env.CTM_KEEP_TMP) {
-    for (const d of tmpDirs) fs.rmSync(d, { recursive: true, force: true });
-  }
-  assert.deepEqual(problems, [], 'server shutdown');
-});
-
-/* Last resort if the runner is interrupted before after(). */
-process.on('exit', () => {
-  for (const s of servers) s.kill();
-});
-
-function tmpDir(prefix) {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  tmpDirs.add(d);
-  return d;
-}
-
-function runCtm(args, timeout = 60_000) {
-  return new Promise((resolve, reject) => {
-    execFile(CTM_BIN, args, { timeout, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`ctm ${args.join(' ')}: ${err.message}\n${stderr}`));
-      else resolve({ stdout, stderr });
-    });
-  });
-}
-
-/*
- * `ctm demo` into a fresh directory, then `ctm serve` on 127.0.0.1:0.
- * Resolves {base, passwords: Map(username -> password), stop(), kill()}.
- * stop() also asserts that no name or phone typed here reached the log.
- */
-async function startDemoServer() {
-  assert.ok(fs.existsSync(CTM_BIN), `ctm binary not found at ${CTM_BIN} (set CTM_BIN)`);
-  const dir = tmpDir('ctm-e2e-');
-  const db = path.join(dir, 'ctm.db');
-  const pwFile = path.join(dir, 'pw.txt');
-  await runCtm(['demo', '--db', db, '--passwords-file', pwFile]);
-
-  const passwords = new Map();
-  for (const line of fs.readFileSync(pwFile, 'utf8').split('\n')) {
-    if (line.startsWith('#') || !line.trim()) continue;
-    const [user, pw] = line.trim().split(/\s+/);
-    if (user && pw) passwords.set(user, pw);
-  }
-
-  const child = spawn(CTM_BIN, ['serve', '--db', db, '--listen', '127.0.0.1:0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let exited = null;
-  const exitPromise = new Promise((resolve) => {
-    child.on('exit', (code, signal) => { exited = { code, signal }; resolve(exited); });
-  });
-  child.stdout.setEncoding('utf8');
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d) => { stderr += d; });
-
-  const srv = {
-    passwords,
-    get stderr() { return stderr; },
-    kill() { if (!exited) child.kill('SIGKILL'); },
-    async stop() {
-      servers.delete(srv);
-      if (!exited) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exitPromise;
-        clearTimeout(t);
-      }
-      assert.deepEqual(exited, { code: 0, signal: null },
-        `ctm serve did not exit 0 on SIGTERM\n${stderr}`);
-      assert.doesNotMatch(stderr, /ERROR: (Address|Leak|Thread|Memory|Undefined)Sanitizer|runtime error:/,
-        `sanitizer report in server log:\n${stderr}`);
-      for (const pw of passwords.values()) {
-        assert.ok(!stderr.includes(pw), 'server log contains a password');
-      }
-      for (const s of [FIRST, SECOND, 'Pérez', PHONE, PHONE.slice(1), 'maria jose']) {
-        assert.ok(!stderr.includes(s), `server log contains personal data ("${s}")`);
-      }
-    },
-  };
-  servers.add(srv);
-
-  const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`ctm serve printed no "listening on" within ${T_SERVER} ms\n${stdout}\n${stderr}`));
-    }, T_SERVER);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
-    });
-    exitPromise.then((e) => {
-      clearTimeout(timer);
-      reject(new Error(`ctm serve exited early (${e.code ?? e.signal})\n${stdout}\n${stderr}`));
-    });
-  });
-  srv.base = `http://127.0.0.1:${port}`;
-  return srv;
-}
-
-/* A fresh headless chromium profile, English by default. */
-async function launch() {
-  assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} not found (apt-get install chromium)`);
-  const ctx = await chromium.launchPersistentContext(tmpDir('ctm-e2e-chromium-'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    javaScriptEnabled: true,
-    locale: 'en-US',
-    extraHTTPHeaders: { 'Accept-Language': 'en-US,en;q=0.9' },
-    viewport: { width: 1280, height: 900 },
-    timeout: T_LAUNCH,
-  });
-  contexts.add(ctx);
-  ctx.setDefaultTimeout(T_ACTION);
-  ctx.setDefaultNavigationTimeout(T_NAV);
-  return ctx;
-}
-
-/*
- * Collects everything that must not happen: console errors (CSP
- * violations included), uncaught exceptions, failed requests, error
- * statuses from the server. w.expect(method, pathname, status) allows
- * one such answer, once (the invalid form); its console echo ("Failed to
- * load resource ... status of 400") is allowed with it.
- */
-function watch(page, base) {
-  const problems = [];
-  const expected = [];
-  let echoes = 0;
-  page.on('console', (m) => {
-    const where = m.location()?.url ? ` (${m.location().url})` : '';
-    if (m.type() === 'error') {
-      if (echoes > 0 && /status of 400/.test(m.text())) { echoes--; return; }
-      problems.push(`console error: ${m.text()}${where}`);
-    } else if (/Content[- ]Security[- ]Policy/i.test(m.text())) {
-      problems.push(`CSP: ${m.text()}`);
-    }
-  });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('requestfailed', (r) => {
-    problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText ?? ''}`);
-  });
-  page.on('response', (r) => {
-    if (r.status() < 400 || !r.url().startsWith(base)) return;
-    const p = new URL(r.url()).pathname;
-    const i = expected.findIndex((e) => e.method === r.request().method() && e.path === p
-      && e.status === r.status());
-    if (i >= 0) { expected.splice(i, 1); echoes++; return; }
-    problems.push(`HTTP ${r.status()} for ${r.request().method()} ${p}`);
-  });
-  return {
-    problems,
-    expect(method, p, status) { expected.push({ method, path: p, status }); },
-    get pending() { return expected.length; },
-  };
-}
-
-/*
- * Runs a navigation-causing action and waits for the page it leads to.
- * On a timeout or a wrong landing, says where the browser ended up and
- * what the page says (its error list first).
- */
-async function submitAndWait(page, w, what, action, urlPredicate) {
-  let err = null;
-  try {
-    await Promise.all([
-      page.waitForEvent('framenavigated', { predicate: (f) => f === page.mainFrame(), timeout: T_NAV }),
-      action(),
-    ]);
-    await page.waitForLoadState('load', { timeout: T_NAV });
-    if (!urlPredicate(new URL(page.url()))) err = 'landed on the wrong page';
-  } catch (e) {
-    err = e.message.split('\n')[0];
-  }
-  if (err) {
-    const errs = await page.locator('main .errors, main .flash').allInnerTexts().catch(() => []);
-    const text = await page.locator('main').innerText({ timeout: 2_000 }).catch(() => '?');
-    throw new Error(`${what}: ${err}\n  now at ${page.url()}\n`
-      + `  errors shown: ${JSON.stringify(errs)}\n`
-      + `  page says: ${text.replace(/\s+/g, ' ').slice(0, 400)}\n  problems: ${JSON.stringify(w.problems)}`);
-  }
-}
-
-const norm = (s) => (s ?? '').replace(/\s+/g, ' ').trim();
-
 /* The <dd> text after the <dt> labelled `label` inside `scope`. */
 async function ddOf(scope, label) {
   const pairs = await scope.locator('dl.fields').first().evaluate((dl) => {
@@ -289,24 +63,9 @@ async function ddOf(scope, label) {
 }
 
 test('a whole case file filled in Spanish through the forms', { timeout: T_TEST }, async () => {
-  const srv = await startDemoServer();
-  const password = srv.passwords.get('caseworker');
-  assert.ok(password, `no "caseworker" line in the demo passwords file: ${[...srv.passwords.keys()]}`);
-
-  const ctx = await launch();
-  const page = ctx.pages()[0] ?? await ctx.newPage();
-  const w = watch(page, srv.base);
-  let failed = null;
-  try {
-    /* Log in. */
-    const resp = await page.goto(`${srv.base}/login`, { waitUntil: 'load' });
-    assert.equal(resp.status(), 200, 'GET /login');
-    await page.fill('#username', 'caseworker');
-    await page.fill('#password', password);
-    await submitAndWait(page, w, 'log in',
-      () => page.locator('form[action="/login"] button[type="submit"]').click(),
-      (u) => u.pathname === '/cases');
-
+  /* What is typed about the person: none of it may reach the server log. */
+  const personalData = [FIRST, SECOND, 'Pérez', PHONE, PHONE.slice(1), 'maria jose'];
+  await demoSession({ javaScriptEnabled: true, personalData }, async ({ srv, page, w }) => {
     /* Spanish first. */
     const es = page.locator('header form[action="/lang"] button[name="lang"][value="es"]');
     assert.equal(norm(await es.textContent()), 'Español');
@@ -315,17 +74,8 @@ test('a whole case file filled in Spanish through the forms', { timeout: T_TEST 
     assert.equal(norm(await page.locator('main h1').first().textContent()), 'Casos');
 
     /* Open a new case, assigned to the caseworker themself. */
-    const newForm = page.locator('form[action="/cases"][method="post"]').filter({ has: page.locator('#assigned_to') });
-    const options = await page.locator('#assigned_to option').evaluateAll((os) => os.map((o) => ({ value: o.value, text: o.textContent })));
-    const mine = options.find((o) => o.value && /^caseworker\b/.test(o.text.trim()));
-    assert.ok(mine, `the caseworker is not among the assignees: ${JSON.stringify(options)}`);
-    await page.selectOption('#assigned_to', mine.value);
-    await submitAndWait(page, w, 'open a case', () => newForm.locator('button[type="submit"]').click(),
-      (u) => /^\/cases\/\d+$/.test(u.pathname));
-    const casePath = new URL(page.url()).pathname;
+    const { casePath, number } = await openCase(page, w);
     const filePath = `${casePath}/file`;
-    const number = norm(await page.locator('main h1').first().textContent());
-    assert.match(number, CASE_NUMBER_RE, 'case page h1 is the case number');
 
     /* The case page links to its file. */
     const open = page.locator(`main a[href="${filePath}"]`);
@@ -547,8 +297,7 @@ test('a whole case file filled in Spanish through the forms', { timeout: T_TEST 
       () => page.locator(`main form[action="${filePath}/person"] button[type="submit"]`).click(),
       (u) => u.pathname === `${filePath}/person`);
     assert.equal(w.pending, 0, 'the invalid form was answered 400');
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'casefile-es-error.png'), fullPage: true, timeout: T_ACTION });
+    await screenshot(page, 'casefile-es-error.png');
     assert.equal(await page.locator('html').getAttribute('lang'), 'es', 'the error page is Spanish');
     const bField = page.locator('main div.field').filter({ has: page.locator('#f-prs_Birthdate') });
     const bErr = bField.locator('#f-prs_Birthdate-error');
@@ -568,7 +317,7 @@ test('a whole case file filled in Spanish through the forms', { timeout: T_TEST 
     /* --- The summary. */
     await submitAndWait(page, w, 'back to the summary', () => page.goto(`${srv.base}${filePath}`),
       (u) => u.pathname === filePath);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'casefile-es.png'), fullPage: true, timeout: T_ACTION });
+    await screenshot(page, 'casefile-es.png');
     assert.equal(await page.locator('html').getAttribute('lang'), 'es', 'html lang of the summary');
 
     const person = page.locator('#sec-person');
@@ -619,15 +368,5 @@ test('a whole case file filled in Spanish through the forms', { timeout: T_TEST 
     const found = (await page.locator('main table tbody a').allTextContents()).map(norm);
     assert.deepEqual(found, [number], `"maria jose" finds exactly the new case: ${JSON.stringify(found)}`);
     assert.ok(!page.url().includes('maria'), 'the name is not in the URL');
-
-    assert.deepEqual(w.problems, [], 'console errors, CSP violations, page errors or failed requests');
-  } catch (e) {
-    failed = e;
-    throw e;
-  } finally {
-    contexts.delete(ctx);
-    await ctx.close().catch(() => {});
-    if (failed) await srv.stop().catch(() => {});
-    else await srv.stop();
-  }
+  });
 });
