@@ -33,6 +33,8 @@
 #include "isocodes.h"
 #include "log.h"
 #include "vault.h"
+#include "htcds.h"
+#include "export_ctdc.h"
 #include "stats.h"
 #include "research.h"
 
@@ -104,6 +106,10 @@ static const char usage_main[] =
 "          [--session-idle SECONDS] [--session-max SECONDS]\n"
 "  import  ctdc --db PATH --dataset NAME [--skip-invalid] FILE\n"
 "          a CTDC research file (CSV) into a dataset\n"
+"  import  htcds --db PATH --office CODE [--skip-invalid] FILE.json|FILE.csv\n"
+"  export  htcds --db PATH [--office CODE] [--format json|csv] --output FILE\n"
+"  export  ctdc --db PATH [--k N] [--output FILE]\n"
+"          the consenting caseload, k-anonymised, in CTDC's layout\n"
 "  stats   --db PATH [--dataset NAME] --by VAR [--by VAR2] [--where VAR=VALUE]\n"
 "          [--k N] [--format table|csv|json]   frequency tables\n"
 "\n"
@@ -1057,8 +1063,17 @@ cli_main(int argc, char **argv)
 		printf("ctm %s\n", CTM_VERSION);
 		return 0;
 	}
+	if (argc >= 3 && strcmp(argv[2], "htcds") == 0) {
+		if (strcmp(cmd, "import") == 0)
+			return cli_import_htcds(argc - 1, argv + 1);
+		if (strcmp(cmd, "export") == 0)
+			return cli_export_htcds(argc - 1, argv + 1);
+	}
 	if (strcmp(cmd, "import") == 0)
 		return cmd_import(argc - 1, argv + 1);
+	if (strcmp(cmd, "export") == 0 && argc >= 3 &&
+	    strcmp(argv[2], "ctdc") == 0)
+		return cli_export_ctdc(argc - 1, argv + 1);
 	if (strcmp(cmd, "stats") == 0)
 		return cmd_stats(argc - 1, argv + 1);
 	if (strcmp(cmd, "office") == 0 || strcmp(cmd, "user") == 0) {
