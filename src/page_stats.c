@@ -268,7 +268,10 @@ table(struct html *h, const struct stats_table *t, const struct stats_query *q)
 		html_printf(h, "<th scope=\"col\" class=\"num\">%s</th>"
 		    "<th scope=\"col\" class=\"num\">%s</th>"
 		    "<th scope=\"col\" class=\"num\">%s</th>", _("Count"),
-		    _("% of all"), _("% of valid answers"));
+		    /* xgettext:no-c-format */
+		    _("% of all"),
+		    /* xgettext:no-c-format */
+		    _("% of valid answers"));
 	}
 	html_printf(h, "</tr></thead><tbody>");
 	for (i = 0; i < t->nrows; i++) {
