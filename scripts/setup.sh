@@ -23,10 +23,10 @@ APT_PKGS=(
 	liboath-dev libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev
 	gettext iso-codes libcmocka-dev
 	chromium clang wrk locales
-	curl ca-certificates fonts-dejavu-core
+	curl ca-certificates fonts-dejavu-core unzip
 )
-PC_MODULES=(libmicrohttpd jansson sqlite3 libsodium liboath cmocka)
-COMMANDS=(msgfmt xgettext node npm)
+PC_MODULES=(libmicrohttpd jansson sqlite3 libsodium liboath cmocka xlsxwriter libzip expat)
+COMMANDS=(msgfmt xgettext node npm unzip clang)
 CHROMIUM=/usr/bin/chromium
 LOCALES=(fr_FR.UTF-8 es_ES.UTF-8)
 # playwright-core needs node >= 20 and the Makefile uses

@@ -21,17 +21,20 @@
 #include "cli.h"
 #include "db.h"
 #include "htcds.h"
+#include "htcds_toolkit.h"
 #include "log.h"
 
 #define HTCDS_FILE_MAX (256u << 20)	/* bytes read from an import file */
 #define HTCDS_CASES_MAX 100000		/* cases in one import */
 #define HTCDS_REPORT_MAX 50		/* problems listed, then counted */
 
-enum htcds_format { FMT_JSON, FMT_CSV, FMT__MAX };
+enum htcds_format { FMT_JSON, FMT_CSV, FMT_TOOLKIT_CSV, FMT_XLSX, FMT__MAX };
 
 static const char *const format_names[FMT__MAX] = {
 	[FMT_JSON] = "json",
 	[FMT_CSV] = "csv",
+	[FMT_TOOLKIT_CSV] = "toolkit-csv",
+	[FMT_XLSX] = "xlsx",
 };
 
 static int
@@ -264,7 +267,7 @@ cli_export_htcds(int argc, char **argv)
 
 	if (argc < 2 || strcmp(argv[1], "htcds") != 0)
 		return cli_fail("usage: ctm export htcds --db PATH [--office CODE] "
-		    "--format json|csv --output FILE"), 2;
+		    "--format json|csv|toolkit-csv|xlsx --output FILE"), 2;
 	argc--;
 	argv++;
 	optind = 1;
@@ -276,12 +279,13 @@ cli_export_htcds(int argc, char **argv)
 		case 'o': office = optarg; break;
 		case 'f':
 			if ((fmt = format_by_name(optarg)) < 0)
-				return cli_fail("--format: json or csv"), 2;
+				return cli_fail("--format: json, csv, toolkit-csv "
+				    "or xlsx"), 2;
 			break;
 		case 'O': out = optarg; break;
 		case 'h':
 			printf("usage: ctm export htcds --db PATH [--office CODE] "
-			    "--format json|csv --output FILE\n\n"
+			    "--format json|csv|toolkit-csv|xlsx\n\t--output FILE\n\n"
 			    "Writes the case files (of one office, or all) in an "
 			    "HTCDS exchange file,\nreadable only by you: it holds "
 			    "personal data.\n");
@@ -314,7 +318,13 @@ cli_export_htcds(int argc, char **argv)
 		if (json_dumpf(files, f, JSON_INDENT(1) | JSON_ESCAPE_SLASH |
 		    JSON_SORT_KEYS) < 0 || fputc('\n', f) == EOF)
 			goto werr;
-	} else if (write_csv(f, files) < 0)
+	} else if (fmt == FMT_CSV) {
+		if (write_csv(f, files) < 0)
+			goto werr;
+	} else if (fmt == FMT_TOOLKIT_CSV) {
+		if (toolkit_write_csv(f, files) < 0)
+			goto werr;
+	} else if (toolkit_write_xlsx(f, files) < 0)
 		goto werr;
 	if (fclose(f) != 0) {
 		f = NULL;
@@ -710,7 +720,7 @@ cli_import_htcds(int argc, char **argv)
 			printf("usage: ctm import htcds --db PATH --office CODE "
 			    "[--skip-invalid] FILE\n\n"
 			    "Creates one case in the office per case file of FILE "
-			    "(HTCDS JSON, or CSV).\nEvery case is checked first: "
+			    "(HTCDS JSON, CSV,\nor the HTCDS toolkit's case sheet as .xlsx or CSV).\nEvery case is checked first: "
 			    "with a problem nothing is imported, unless\n"
 			    "--skip-invalid. A file imported before is not "
 			    "imported again.\n");
@@ -741,7 +751,12 @@ cli_import_htcds(int argc, char **argv)
 	}
 	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
 		skip = 3;
-	if (ends_with(io.file, ".csv"))
+	if (ends_with(io.file, ".xlsx") || toolkit_is_zip(data, len))
+		docs = toolkit_read_xlsx(io.file, data, len);
+	else if (ends_with(io.file, ".csv") && toolkit_csv_header(data + skip,
+	    len - skip))
+		docs = toolkit_read_csv(io.file, data + skip, len - skip);
+	else if (ends_with(io.file, ".csv"))
 		docs = parse_csv(io.file, data + skip, len - skip);
 	else
 		docs = parse_json(io.file, data + skip, len - skip);

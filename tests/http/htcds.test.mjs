@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { runCtm } from './lib.mjs';
 
 function tmpdir() {
@@ -230,5 +231,202 @@ test('csv round trip, a second import does nothing, bad rows change nothing', as
   x = await runCtm(['import', 'htcds', '--db', b.db, '--office', 'BOG', bad]);
   assert.notEqual(x.code, 0);
   assert.match(x.stderr, /no_such_field: not a field/);
+  assert.equal(await countCases(b.db), n);
+});
+
+/* --- the HTCDS toolkit's case sheet (Toolkit/Excel/) as .xlsx and CSV --- */
+
+const TOOLKIT_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname),
+  '../../../shared/data/htcds/Toolkit/Excel');
+const TOOLKIT_MULTI = path.join(TOOLKIT_DIR, 'HTCDS Excel Spreadsheet v2.0.xlsx');
+const TOOLKIT_SINGLE = path.join(TOOLKIT_DIR,
+  'HTCDS Excel Spreadsheet single select with validation v2.0.xlsx');
+
+/* A part of a zip archive, by the system's unzip (python is not for
+ * tests); null when the archive has no such part. */
+function unzipPart(file, part) {
+  const r = spawnSync('unzip', ['-p', file, part], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  return r.status === 0 ? r.stdout : null;
+}
+
+function xmlText(s) {
+  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+}
+
+/* The sheet names and the first sheet's rows (arrays of cell text by
+ * column, '' when empty) of a workbook: enough of SpreadsheetML for the
+ * toolkit and for what libxlsxwriter writes. */
+function readXlsx(file) {
+  const wb = unzipPart(file, 'xl/workbook.xml');
+  assert.ok(wb, `${file} has no xl/workbook.xml`);
+  const sheets = [...wb.matchAll(/<sheet [^>]*name="([^"]*)"/g)].map((m) => xmlText(m[1]));
+  const sst = (unzipPart(file, 'xl/sharedStrings.xml') ?? '');
+  const strings = [...sst.matchAll(/<si>([\s\S]*?)<\/si>/g)].map((m) =>
+    xmlText([...m[1].matchAll(/<t[^>]*>([\s\S]*?)<\/t>/g)].map((t) => t[1]).join('')));
+  const xml = unzipPart(file, 'xl/worksheets/sheet1.xml');
+  const rows = [];
+  for (const rm of xml.matchAll(/<row [^>]*r="(\d+)"[^>]*>([\s\S]*?)<\/row>/g)) {
+    const row = [];
+    for (const cm of rm[2].matchAll(/<c r="([A-Z]+)\d+"([^>]*?)(?:\/>|>([\s\S]*?)<\/c>)/g)) {
+      let col = 0;
+      for (const ch of cm[1]) col = col * 26 + ch.charCodeAt(0) - 64;
+      const v = /<v>([\s\S]*?)<\/v>/.exec(cm[3] ?? '');
+      const t = /<t[^>]*>([\s\S]*?)<\/t>/.exec(cm[3] ?? '');
+      let text = '';
+      if (/t="s"/.test(cm[2]) && v) text = strings[Number(v[1])];
+      else if (v) text = xmlText(v[1]);
+      else if (t) text = xmlText(t[1]);
+      while (row.length < col - 1) row.push('');
+      row[col - 1] = text;
+    }
+    rows[Number(rm[1]) - 1] = row;
+  }
+  return { sheets, rows: Array.from(rows, (r) => r ?? []) };
+}
+
+/* What the toolkit's sheet carries of a case file, to compare a round
+ * trip: the mapped scalar fields and the first referral each way. */
+const TOOLKIT_FIELDS = ['prs_Salutation', 'prs_FirstName', 'prs_SecondName', 'prs_Birthdate',
+  'prs_Gender', 'prs_Citizenship', 'prs_Email', 'prs_HomePhone', 'prs_MobilePhone',
+  'prs_MailingStreet', 'prs_MailingCity', 'prs_MailingState', 'prs_MailingPostalCode',
+  'prs_MailingCountry', 'vic_TraffickingStatus', 'vic_TraffickingStatusDecisionMakingOrg',
+  'vic_MethodOfRecruitment', 'vic_LocationOfRecruitment', 'vic_MethodsOfControl',
+  'vic_TypeOfExploitation', 'vic_ForcedLabourIndustry', 'vic_TypeOfSexExploitation',
+  'vic_LocationOfExploitation', 'cas_Status', 'cas_ReasonForCaseClosure'];
+const REF_FIELDS = ['ref_Organisation', 'ref_Date', 'ref_Reason', 'ref_Details', 'ref_PrimaryCaseWorker'];
+
+function toolkitView(f) {
+  const v = {};
+  for (const k of TOOLKIT_FIELDS) if (f[k]) v[k] = f[k];
+  for (const dir of ['Incoming', 'Outgoing']) {
+    const r = (f.referrals ?? []).find((x) => x.ref_Direction === dir);
+    if (!r) continue;
+    for (const k of REF_FIELDS) if (r[k]) v[`${dir}.${k}`] = r[k];
+  }
+  return v;
+}
+
+function headerRows(rows) {
+  /* Column A numbers the rows and has no header. */
+  return rows.slice(0, 2).map((r) => r.slice(1, 39).map((c) => c ?? ''));
+}
+
+test('toolkit xlsx: the toolkit\'s sheet and header rows, a round trip into another office', async () => {
+  assert.ok(fs.existsSync('/usr/bin/unzip'), 'the tests read workbooks with unzip');
+  const a = await demoDb();
+  const out = path.join(a.dir, 'cases.xlsx');
+  const r = await ok(['export', 'htcds', '--db', a.db, '--format', 'xlsx', '--output', out]);
+  assert.match(r.stderr, /personal data of 6 cases/);
+  assert.equal(fs.statSync(out).mode & 0o777, 0o600);
+  assert.equal(fs.readFileSync(out).subarray(0, 4).toString('latin1'), 'PK\x03\x04');
+
+  const mine = readXlsx(out);
+  const single = readXlsx(TOOLKIT_SINGLE);
+  const multi = readXlsx(TOOLKIT_MULTI);
+  assert.deepEqual(mine.sheets, ['Case Sheet']);
+  assert.equal(single.sheets[0], 'Case Sheet');
+  assert.deepEqual(headerRows(mine.rows), headerRows(single.rows));
+  assert.deepEqual(headerRows(mine.rows), headerRows(multi.rows));
+  assert.equal(headerRows(mine.rows)[1].length, 38);
+  assert.equal(mine.rows.length, 2 + 6);
+  /* Codes are written as the toolkit's labels. */
+  const labels = mine.rows[1];
+  const rows = mine.rows.slice(2);
+  const aung = rows.find((row) => row[labels.indexOf('First Name')] === 'Aung');
+  assert.ok(aung);
+  assert.match(aung[labels.indexOf('Gender')], /^[A-Z][a-z]/);
+
+  const b = await demoDb();
+  const bog = await countCases(b.db, 'BOG');
+  const imp = await ok(['import', 'htcds', '--db', b.db, '--office', 'BOG', out]);
+  assert.match(imp.stdout, /imported 6 cases into office BOG/);
+  const again = await ok(['import', 'htcds', '--db', b.db, '--office', 'BOG', out]);
+  assert.match(again.stdout, /already imported/);
+  const src = (await exportJson(a.db, path.join(a.dir, 'a.json'))).files;
+  const got = (await exportJson(b.db, path.join(b.dir, 'b.json'), 'BOG')).files.slice(bog);
+  assert.equal(got.length, 6);
+  assert.deepEqual(got.map(toolkitView), src.map(toolkitView));
+  assert.ok(got.every((f) => f.office === 'BOG'));
+});
+
+test('toolkit csv: the same two header rows, a round trip', async () => {
+  const a = await demoDb();
+  const out = path.join(a.dir, 'cases.csv');
+  await ok(['export', 'htcds', '--db', a.db, '--format', 'toolkit-csv', '--output', out]);
+  const rows = parseCsv(fs.readFileSync(out, 'utf8'));
+  const single = readXlsx(TOOLKIT_SINGLE);
+  assert.deepEqual(headerRows(rows), headerRows(single.rows));
+  assert.equal(rows.length, 2 + 6);
+  const b = await demoDb();
+  const bog = await countCases(b.db, 'BOG');
+  await ok(['import', 'htcds', '--db', b.db, '--office', 'BOG', out]);
+  const src = (await exportJson(a.db, path.join(a.dir, 'a.json'))).files;
+  const got = (await exportJson(b.db, path.join(b.dir, 'b.json'), 'BOG')).files.slice(bog);
+  assert.deepEqual(got.map(toolkitView), src.map(toolkitView));
+
+  /* A toolkit sheet filled in by hand: labels as the drop-downs give
+   * them, several values in one cell; a bad value is reported by case
+   * and field, never quoted, and nothing is imported. */
+  const hand = [rows[0], rows[1], Array(39).fill('')];
+  const L = (label) => rows[1].indexOf(label);
+  hand[2][L('First Name')] = 'Nang';
+  hand[2][L('Status')] = 'Follow up';
+  hand[2][L('Methods of Control')] = 'Physical threats; Threats of law enforcement';
+  hand[2][L('Reason for Outgoing Referral')] = 'Migration Or Change Of Location';
+  hand[2][L('Referred Organisation')] = 'Shelter';
+  const csv = (rs) => rs.map((row) => row.map((c) => `"${c.replace(/"/g, '""')}"`).join(',')).join('\r\n') + '\r\n';
+  const f = path.join(b.dir, 'hand.csv');
+  fs.writeFileSync(f, csv(hand));
+  const n = await countCases(b.db, 'BOG');
+  await ok(['import', 'htcds', '--db', b.db, '--office', 'BOG', f]);
+  const last = (await exportJson(b.db, path.join(b.dir, 'c.json'), 'BOG')).files.at(-1);
+  assert.equal(await countCases(b.db, 'BOG'), n + 1);
+  assert.equal(last.prs_FirstName, 'Nang');
+  assert.equal(last.cas_Status, 'FollowUp');
+  assert.equal(last.vic_MethodsOfControl.split(';').length, 2);
+  assert.deepEqual(last.referrals.map((x) => [x.ref_Direction, x.ref_Reason]),
+    [['Outgoing', 'MigrationOrChangeOfLocation']]);
+  hand[2][L('First Name')] = 'Sai';
+  hand[2][L('Gender')] = 'Martian';
+  fs.writeFileSync(f, csv(hand));
+  const x = await runCtm(['import', 'htcds', '--db', b.db, '--office', 'BOG', f]);
+  assert.notEqual(x.code, 0);
+  assert.match(x.stderr, /case 1, field prs_Gender: /);
+  assert.doesNotMatch(x.stderr, /Martian|Sai/);
+  assert.equal(await countCases(b.db, 'BOG'), n + 1);
+});
+
+test('the real toolkit workbooks: empty templates, no case, nothing changed', async () => {
+  const b = await demoDb();
+  const n = await countCases(b.db);
+  for (const file of [TOOLKIT_MULTI, TOOLKIT_SINGLE]) {
+    const x = await runCtm(['import', 'htcds', '--db', b.db, '--office', 'BOG', file]);
+    assert.equal(x.code, 1, x.stderr);
+    assert.match(x.stderr, /no case to import; the database is unchanged/);
+    assert.doesNotMatch(x.stderr, /AddressSanitizer|runtime error/);
+  }
+  assert.equal(await countCases(b.db), n);
+});
+
+test('an .xlsx that is not a workbook: a clear message, nothing changed', async () => {
+  const b = await demoDb();
+  const n = await countCases(b.db);
+  const f = path.join(b.dir, 'not.xlsx');
+  fs.writeFileSync(f, 'prs_FirstName\nAung\n');
+  let x = await runCtm(['import', 'htcds', '--db', b.db, '--office', 'BOG', f]);
+  assert.equal(x.code, 1);
+  assert.match(x.stderr, /not\.xlsx: not an \.xlsx workbook \(not a zip archive\)/);
+  assert.doesNotMatch(x.stderr, /Aung/);
+  /* A zip without a sheet. */
+  const z = path.join(b.dir, 'empty.xlsx');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ctm-zip-'));
+  fs.writeFileSync(path.join(dir, 'readme.txt'), 'x');
+  const zr = spawnSync('zip', ['-q', '-j', z, path.join(dir, 'readme.txt')]);
+  if (zr.status === 0) {
+    x = await runCtm(['import', 'htcds', '--db', b.db, '--office', 'BOG', z]);
+    assert.equal(x.code, 1);
+    assert.match(x.stderr, /empty\.xlsx: not an \.xlsx workbook \(no xl\/workbook\.xml\)/);
+  }
   assert.equal(await countCases(b.db), n);
 });
