@@ -236,8 +236,9 @@ test('csv round trip, a second import does nothing, bad rows change nothing', as
 
 /* --- the HTCDS toolkit's case sheet (Toolkit/Excel/) as .xlsx and CSV --- */
 
+/* Copies of ../shared/data/htcds/Toolkit/Excel/ (see tests/data/htcds/). */
 const TOOLKIT_DIR = path.resolve(path.dirname(new URL(import.meta.url).pathname),
-  '../../../shared/data/htcds/Toolkit/Excel');
+  '../data/htcds');
 const TOOLKIT_MULTI = path.join(TOOLKIT_DIR, 'HTCDS Excel Spreadsheet v2.0.xlsx');
 const TOOLKIT_SINGLE = path.join(TOOLKIT_DIR,
   'HTCDS Excel Spreadsheet single select with validation v2.0.xlsx');
