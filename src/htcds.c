@@ -188,6 +188,13 @@ scalar_field(const struct field_def *fd)
 static const char *const csv_extra[] = { "cas_Status", "case_number",
     "office" };
 
+/* Then the parts of the case file that are not scalars: each column
+ * holds that part as compact JSON text (an array, the screening an
+ * object), so that ctm's CSV carries the whole case file. */
+static const char *const csv_json[] = { "events", "perpetrators",
+    "referrals", "comments", "consents", "screening" };
+#define CSV_JSON_SCREENING 5	/* csv_json[5] is an object */
+
 static bool
 csv_has_field(const char *name)
 {
@@ -220,6 +227,9 @@ write_csv(FILE *f, json_t *files)
 		if (!csv_has_field(csv_extra[k]) &&
 		    csv_cell(f, csv_extra[k], first) < 0)
 			return -1;
+	for (k = 0; k < ARRAY_SIZE(csv_json); k++)
+		if (csv_cell(f, csv_json[k], false) < 0)
+			return -1;
 	if (fputs("\r\n", f) == EOF)
 		return -1;
 	json_array_foreach(files, i, file) {
@@ -239,6 +249,23 @@ write_csv(FILE *f, json_t *files)
 			    csv_cell(f, json_string_value(json_object_get(file,
 			    csv_extra[k])), first) < 0)
 				return -1;
+		for (k = 0; k < ARRAY_SIZE(csv_json); k++) {
+			json_t *part = json_object_get(file, csv_json[k]);
+			char *text = NULL;
+			int st;
+
+			if (part != NULL && (text = json_dumps(part,
+			    JSON_COMPACT | JSON_SORT_KEYS | JSON_ESCAPE_SLASH |
+			    JSON_ENCODE_ANY)) == NULL)
+				return -1;
+			st = csv_cell(f, text, false);
+			if (text) {
+				sodium_memzero(text, strlen(text));
+				free(text);
+			}
+			if (st < 0)
+				return -1;
+		}
 		if (fputs("\r\n", f) == EOF)
 			return -1;
 	}
@@ -776,14 +803,51 @@ out_nodb:
 
 /* --- CSV import --- */
 
+#define CSV_COL_JSON (-3)
+
 struct csv_read {
 	const char *file;
 	json_t *docs;		/* the rows as case files */
 	json_t *row;		/* the row being read */
-	int *cols;		/* per column: field id, -1 skipped, -2 cas_Status */
+	int *cols;		/* per column: field id, -1 skipped, -2 cas_Status,
+				 * CSV_COL_JSON - k csv_json[k] */
 	size_t ncols, col, nrows;
 	bool header_done, bad;
 };
+
+/* The index in csv_json of a column name, or -1. */
+static int
+csv_json_col(const char *name)
+{
+	size_t k;
+
+	for (k = 0; k < ARRAY_SIZE(csv_json); k++)
+		if (strcmp(name, csv_json[k]) == 0)
+			return (int)k;
+	return -1;
+}
+
+/* A cell of a JSON column (untrusted text) into the row being read.
+ * The parser's message is not shown: it can quote the cell. */
+static void
+csv_json_cell(struct csv_read *cr, int k, const char *v)
+{
+	json_error_t e;
+	json_t *part = json_loads(v, JSON_REJECT_DUPLICATES |
+	    JSON_DECODE_ANY, &e);
+
+	if (part == NULL || (k == CSV_JSON_SCREENING ? !json_is_object(part) :
+	    !json_is_array(part))) {
+		cli_fail("%s: row %zu (case %zu), column %s: not a JSON %s",
+		    cr->file, cr->nrows + 2, cr->nrows + 1, csv_json[k],
+		    k == CSV_JSON_SCREENING ? "object" : "array");
+		json_decref(part);
+		cr->bad = true;
+		return;
+	}
+	if (json_object_set_new(cr->row, csv_json[k], part) < 0)
+		cr->bad = true;
+}
 
 static void
 csv_field_cb(void *s, size_t len, void *arg)
@@ -816,6 +880,8 @@ csv_field_cb(void *s, size_t len, void *arg)
 		else if (strcmp(v, "case_number") == 0 ||
 		    strcmp(v, "office") == 0)
 			cols[cr->ncols] = -1;
+		else if ((f = csv_json_col(v)) >= 0)
+			cols[cr->ncols] = CSV_COL_JSON - f;
 		else {
 			cli_fail("%s: column %zu, %s: not a field of the case "
 			    "file", cr->file, cr->ncols + 1, showable_path(v) ?
@@ -845,6 +911,11 @@ csv_field_cb(void *s, size_t len, void *arg)
 	if (v[0] == '\'' && (v[1] == '=' || v[1] == '+' || v[1] == '-' ||
 	    v[1] == '@'))
 		v++;
+	if (v[0] != '\0' && cr->cols[cr->col] <= CSV_COL_JSON) {
+		csv_json_cell(cr, CSV_COL_JSON - cr->cols[cr->col], v);
+		cr->col++;
+		return;
+	}
 	if (v[0] != '\0' && cr->cols[cr->col] != -1)
 		json_object_set_new(cr->row, cr->cols[cr->col] == -2 ?
 		    "cas_Status" : field_get((enum field_id)cr->cols[cr->col])->name,

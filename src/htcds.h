@@ -3,9 +3,14 @@
  * `ctm import htcds` (issue 4, item 3).
  *
  * The JSON format is an array of case files exactly as casefile_load()
- * gives them (casefile.h). The CSV format has one row per case: the
- * scalar catalogue fields (HTCDS names) in catalogue order, then
- * case_number and office; the lists are not part of it.
+ * gives them (casefile.h). The CSV format (--format csv) has one row
+ * per case: the scalar catalogue fields (HTCDS names) in catalogue
+ * order, then case_number and office, then the columns events,
+ * perpetrators, referrals, comments, consents and screening, each
+ * holding that part of the case file as compact JSON text (CSV-quoted).
+ * JSON, ctm's CSV and the .xlsx workbook carry the whole case file; the
+ * toolkit CSV (--format toolkit-csv) carries only the toolkit's columns
+ * (htcds_toolkit.h).
  *
  * An import checks every case first and writes nothing unless all pass
  * (or --skip-invalid); problems are reported as "case N, field PATH:

@@ -408,6 +408,170 @@ out:
 	return rc;
 }
 
+/*
+ * The sheets after the case sheet, which make the workbook carry the
+ * whole case file. The case sheet has no case number, so "Cases" gives
+ * one per case, row for row in the case sheet's order, with the scalar
+ * fields the toolkit has no column for; the other sheets key their rows
+ * by that number (a key inside the file only). Values are ctm's own
+ * (codes, not labels), header row = HTCDS field names.
+ */
+enum xs_kind { XS_CASES, XS_LIST, XS_SCREENING };
+
+static const struct xsheet {
+	const char *sheet;
+	enum xs_kind kind;
+	enum section sec;	/* XS_LIST */
+	const char *key;	/* in the case file; XS_LIST, XS_SCREENING */
+} xsheets[] = {
+	{ "Cases", XS_CASES, SEC__MAX, NULL },
+	{ "Events", XS_LIST, SEC_EVENT, "events" },
+	{ "Perpetrators", XS_LIST, SEC_PERPETRATOR, "perpetrators" },
+	{ "Referrals", XS_LIST, SEC_REFERRAL, "referrals" },
+	{ "Comments", XS_LIST, SEC_COMMENT, "comments" },
+	{ "Consents", XS_LIST, SEC_CONSENT, "consents" },
+	{ "Screening", XS_SCREENING, SEC__MAX, "screening" },
+};
+
+#define XS_KEY "case_number"
+
+/* Whether the case sheet has a column for scalar field fid. */
+static bool
+tk_has_field(enum field_id fid)
+{
+	size_t k;
+
+	for (k = 0; k < TK_NCOLS; k++)
+		if (tk_cols[k].kind == TK_FIELD && tk_cols[k].fid == fid)
+			return true;
+	return false;
+}
+
+/* Whether field fid is a column of extra sheet xs. */
+static bool
+xs_field(const struct xsheet *xs, enum field_id fid)
+{
+	enum section sec = field_get(fid)->section;
+
+	switch (xs->kind) {
+	case XS_CASES:
+		return (sec == SEC_PERSON || sec == SEC_VICTIM ||
+		    sec == SEC_IDENT || sec == SEC_CASE) && !tk_has_field(fid);
+	case XS_LIST:
+		return sec == xs->sec;
+	case XS_SCREENING:
+		break;
+	}
+	return false;
+}
+
+/* A string cell, left empty for NULL or ""; -1 when the cell cannot
+ * hold it (a cell holds at most 32767 characters). */
+static int
+xs_write(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s)
+{
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	if (worksheet_write_string(ws, row, col, s, NULL) != LXW_NO_ERROR)
+		return error("htcds: a value too long for a workbook cell");
+	return 0;
+}
+
+/* A value of a case file as cell text: a string as it is, anything
+ * else as JSON. 0 or -1 (out of memory, too long). */
+static int
+xs_value(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, json_t *v)
+{
+	char *text;
+	int rc;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (json_is_string(v))
+		return xs_write(ws, row, col, json_string_value(v));
+	if ((text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS |
+	    JSON_ESCAPE_SLASH | JSON_ENCODE_ANY)) == NULL)
+		return -1;
+	rc = xs_write(ws, row, col, text);
+	sodium_memzero(text, strlen(text));
+	free(text);
+	return rc;
+}
+
+/* Adds the sheets of xsheets to wb for files. 0 or -1. */
+static int
+xs_write_sheets(lxw_workbook *wb, lxw_format *bold, json_t *files)
+{
+	size_t k, i, j;
+	json_t *file, *e;
+	char num[24];
+
+	for (k = 0; k < ARRAY_SIZE(xsheets); k++) {
+		const struct xsheet *xs = &xsheets[k];
+		lxw_worksheet *ws = workbook_add_worksheet(wb, xs->sheet);
+		lxw_row_t row = 1;
+		lxw_col_t col = 1;
+		int f;
+
+		if (ws == NULL)
+			return -1;
+		worksheet_write_string(ws, 0, 0, XS_KEY, bold);
+		if (xs->kind == XS_SCREENING)
+			worksheet_write_string(ws, 0, col, xs->key, bold);
+		for (f = 0; f < F__MAX; f++)
+			if (xs_field(xs, (enum field_id)f))
+				worksheet_write_string(ws, 0, col++,
+				    field_get((enum field_id)f)->name, bold);
+		worksheet_freeze_panes(ws, 1, 0);
+		json_array_foreach(files, i, file) {
+			const char *cn = json_string_value(json_object_get(file,
+			    XS_KEY));
+			json_t *l = NULL, *one[1] = { file };
+			size_t n = 1;
+
+			if (cn == NULL) {
+				snprintf(num, sizeof(num), "%zu", i + 1);
+				cn = num;
+			}
+			switch (xs->kind) {
+			case XS_CASES:
+				one[0] = file;
+				n = 1;
+				break;
+			case XS_SCREENING:
+				if (json_object_size(json_object_get(file,
+				    xs->key)) == 0)
+					continue;
+				if (xs_write(ws, row, 0, cn) < 0 ||
+				    xs_value(ws, row, 1, json_object_get(file,
+				    xs->key)) < 0)
+					return -1;
+				row++;
+				continue;
+			case XS_LIST:
+				l = json_object_get(file, xs->key);
+				n = json_array_size(l);
+				break;
+			}
+			for (j = 0; j < n; j++) {
+				e = l ? json_array_get(l, j) : one[0];
+				if (xs_write(ws, row, 0, cn) < 0)
+					return -1;
+				col = 1;
+				for (f = 0; f < F__MAX; f++) {
+					if (!xs_field(xs, (enum field_id)f))
+						continue;
+					if (xs_value(ws, row, col++, json_object_get(e,
+					    field_get((enum field_id)f)->name)) < 0)
+						return -1;
+				}
+				row++;
+			}
+		}
+	}
+	return 0;
+}
+
 /* libxlsxwriter writes only to a path: a private temporary file (mode
  * 0600 from mkstemp), copied to f and removed. Strings it writes are
  * never formulas, so nothing needs neutralising. */
@@ -460,6 +624,10 @@ toolkit_write_xlsx(FILE *f, json_t *files)
 				worksheet_write_string(ws, row, (lxw_col_t)(k + 1),
 				    buf_cstr(&b), NULL);
 		}
+	}
+	if (xs_write_sheets(wb, bold, files) < 0) {
+		workbook_close(wb);
+		goto out;
 	}
 	if (workbook_close(wb) != LXW_NO_ERROR)
 		goto out;
@@ -913,6 +1081,8 @@ struct xread {
 	char sheet_rid[64];
 	char target[256];
 	bool date1904;
+	json_t *sheets;		/* sheet name -> relationship id */
+	json_t *rels;		/* relationship id -> target */
 	/* sharedStrings.xml */
 	json_t *strings;
 	/* the sheet */
@@ -955,10 +1125,16 @@ wb_start(void *u, const XML_Char *name, const XML_Char **atts)
 	struct xread *x = u;
 	const char *n = local(name), *v;
 
-	if (strcmp(n, "sheet") == 0 && x->sheet_rid[0] == '\0' &&
-	    (v = attr(atts, "id")) != NULL)
-		snprintf(x->sheet_rid, sizeof(x->sheet_rid), "%s", v);
-	else if (strcmp(n, "workbookPr") == 0 && (v = attr(atts,
+	if (strcmp(n, "sheet") == 0 && (v = attr(atts, "id")) != NULL) {
+		const char *name = attr(atts, "name");
+
+		if (x->sheet_rid[0] == '\0')
+			snprintf(x->sheet_rid, sizeof(x->sheet_rid), "%s", v);
+		if (name && json_object_size(x->sheets) < TK_COLS_MAX &&
+		    json_object_get(x->sheets, name) == NULL &&
+		    json_object_set_new(x->sheets, name, json_string(v)) < 0)
+			x->oom = true;
+	} else if (strcmp(n, "workbookPr") == 0 && (v = attr(atts,
 	    "date1904")) != NULL)
 		x->date1904 = strcmp(v, "1") == 0 || strcmp(v, "true") == 0;
 }
@@ -969,9 +1145,14 @@ rels_start(void *u, const XML_Char *name, const XML_Char **atts)
 	struct xread *x = u;
 	const char *id = attr(atts, "Id"), *t = attr(atts, "Target");
 
-	if (strcmp(local(name), "Relationship") == 0 && id && t &&
-	    strcmp(id, x->sheet_rid) == 0)
+	if (strcmp(local(name), "Relationship") != 0 || id == NULL ||
+	    t == NULL)
+		return;
+	if (strcmp(id, x->sheet_rid) == 0)
 		snprintf(x->target, sizeof(x->target), "%s", t);
+	if (json_object_size(x->rels) < TK_COLS_MAX &&
+	    json_object_set_new(x->rels, id, json_string(t)) < 0)
+		x->oom = true;
 }
 
 static void XMLCALL
@@ -1146,6 +1327,245 @@ xml_parse(struct xread *x, const char *file, const char *part,
 	return rc;
 }
 
+/*
+ * The grid of the sheet called name into x->grid (owned by x): 0, 1
+ * when the workbook has no such sheet, -1 after reporting.
+ */
+static int
+sheet_grid(struct xread *x, zip_t *za, const char *file, const char *name)
+{
+	const char *t = json_string_value(json_object_get(x->rels,
+	    json_string_value(json_object_get(x->sheets, name))));
+	char path[512];
+	char *part;
+	size_t plen = 0;
+	bool missing;
+	int rc;
+
+	if (json_object_get(x->sheets, name) == NULL)
+		return 1;
+	if (t == NULL || strstr(t, "..") != NULL) {
+		cli_fail("%s: the workbook's sheet %s cannot be found", file,
+		    name);
+		return -1;
+	}
+	snprintf(path, sizeof(path), t[0] == '/' ? "%s" : "xl/%s",
+	    t[0] == '/' ? t + 1 : t);
+	if ((part = zip_part(za, path, &plen, &missing)) == NULL) {
+		cli_fail("%s: the workbook's sheet %s cannot be read", file,
+		    name);
+		return -1;
+	}
+	json_decref(x->grid);
+	x->row = x->col = 0;
+	x->bad_ref = false;
+	if ((x->grid = json_array()) == NULL) {
+		wipe_free(part, plen);
+		cli_fail("out of memory");
+		return -1;
+	}
+	rc = xml_parse(x, file, name, part, plen, sheet_start, sheet_end);
+	wipe_free(part, plen);
+	if (rc == 0 && x->bad_ref) {
+		cli_fail("%s: the sheet %s has a malformed cell", file, name);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* The text of a key cell (a case number), in tmp when a number; NULL
+ * when empty. */
+static const char *
+key_text(json_t *cell, char *tmp, size_t n)
+{
+	if (json_is_string(cell))
+		return json_string_value(cell);
+	if (!json_is_real(cell))
+		return NULL;
+	snprintf(tmp, n, "%.15g", json_real_value(cell));
+	return tmp;
+}
+
+/*
+ * Reads the sheets of xsheets present in the workbook (untrusted) and
+ * puts what they hold into docs, the case files of the case sheet in
+ * its order. 0, or -1 after reporting (sheet, row and column, never a
+ * value).
+ */
+static int
+xs_read(struct xread *x, zip_t *za, const char *file, json_t *docs)
+{
+	json_t *keys = json_object(), *doc;
+	size_t k, r, c, i, ncases = 0;
+	int rc = -1;
+	char tmp[64], cn[8];
+
+	if (keys == NULL) {
+		cli_fail("out of memory");
+		return -1;
+	}
+	for (k = 0; k < ARRAY_SIZE(xsheets); k++) {
+		const struct xsheet *xs = &xsheets[k];
+		json_t *head, *row;
+		int map[TK_COLS_MAX], st;
+
+		if ((st = sheet_grid(x, za, file, xs->sheet)) < 0)
+			goto out;
+		if (st > 0)
+			continue;
+		/* The header: case_number, then the sheet's fields. */
+		head = json_array_get(x->grid, 0);
+		if (strcmp(head_text(head, 0), XS_KEY) != 0) {
+			cli_fail("%s: sheet %s: column A of the header row is not "
+			    XS_KEY, file, xs->sheet);
+			goto out;
+		}
+		for (c = 0; c < TK_COLS_MAX; c++)
+			map[c] = -1;
+		for (c = 1; c < json_array_size(head) && c < TK_COLS_MAX; c++) {
+			const char *h = head_text(head, c);
+			int f = field_by_name(h);
+
+			if (h[0] == '\0')
+				continue;
+			if (xs->kind == XS_SCREENING && strcmp(h, xs->key) == 0)
+				f = F__MAX;
+			else if (f < 0 || !xs_field(xs, (enum field_id)f)) {
+				col_name(c, cn, sizeof(cn));
+				cli_fail("%s: sheet %s, column %s: not a field of "
+				    "that sheet", file, xs->sheet, cn);
+				goto out;
+			}
+			for (i = 1; i < c; i++)
+				if (map[i] == f) {
+					col_name(c, cn, sizeof(cn));
+					cli_fail("%s: sheet %s, column %s: a repeated "
+					    "column", file, xs->sheet, cn);
+					goto out;
+				}
+			map[c] = f;
+		}
+		/* The sheet's referrals replace those of the case sheet; a
+		 * case without a row in Screening has an empty screening. */
+		if (xs->kind == XS_LIST && xs->sec == SEC_REFERRAL)
+			json_array_foreach(docs, i, doc)
+				json_object_set_new(doc, xs->key, json_array());
+		if (xs->kind == XS_SCREENING)
+			json_array_foreach(docs, i, doc)
+				json_object_set_new(doc, xs->key, json_object());
+		for (r = 1; r < json_array_size(x->grid); r++) {
+			const char *key;
+			json_t *entry, *idx;
+
+			row = json_array_get(x->grid, r);
+			key = key_text(json_array_get(row, 0), tmp, sizeof(tmp));
+			if (key == NULL) {
+				for (c = 1; c < json_array_size(row); c++)
+					if (!json_is_null(json_array_get(row, c)))
+						break;
+				if (c == json_array_size(row))
+					continue;	/* an empty row */
+				cli_fail("%s: sheet %s, row %zu: no case number",
+				    file, xs->sheet, r + 1);
+				goto out;
+			}
+			if (xs->kind == XS_CASES) {
+				if (json_object_get(keys, key) != NULL) {
+					cli_fail("%s: sheet %s, row %zu: a repeated "
+					    "case number", file, xs->sheet, r + 1);
+					goto out;
+				}
+				if (ncases >= json_array_size(docs)) {
+					cli_fail("%s: sheet %s has more cases than "
+					    "the sheet %s", file, xs->sheet,
+					    TOOLKIT_SHEET_NAME);
+					goto out;
+				}
+				if (json_object_set_new(keys, key,
+				    json_integer((json_int_t)ncases)) < 0)
+					goto oom;
+				idx = json_object_get(keys, key);
+				ncases++;
+			} else if ((idx = json_object_get(keys, key)) == NULL) {
+				cli_fail("%s: sheet %s, row %zu: a case number not "
+				    "in the sheet %s", file, xs->sheet, r + 1,
+				    xsheets[0].sheet);
+				goto out;
+			}
+			doc = json_array_get(docs, (size_t)json_integer_value(idx));
+			entry = xs->kind == XS_LIST ? json_object() :
+			    json_incref(doc);
+			if (entry == NULL)
+				goto oom;
+			for (c = 1; c < json_array_size(row) && c < TK_COLS_MAX;
+			    c++) {
+				json_t *cell = json_array_get(row, c), *v;
+				const char *text;
+
+				if (map[c] < 0)
+					continue;
+				if (map[c] == F__MAX) {
+					json_error_t e;
+
+					text = key_text(cell, tmp, sizeof(tmp));
+					v = text ? json_loads(text,
+					    JSON_REJECT_DUPLICATES, &e) : NULL;
+					if (text && !json_is_object(v)) {
+						json_decref(v);
+						json_decref(entry);
+						col_name(c, cn, sizeof(cn));
+						cli_fail("%s: sheet %s, row %zu, column "
+						    "%s: not a JSON object", file,
+						    xs->sheet, r + 1, cn);
+						goto out;
+					}
+					if (v && json_object_set_new(entry, xs->key,
+					    v) < 0) {
+						json_decref(entry);
+						goto oom;
+					}
+					continue;
+				}
+				text = cell_text(cell, field_get((enum field_id)
+				    map[c]), x->date1904, tmp, sizeof(tmp));
+				if (text && text[0] != '\0' &&
+				    json_object_set_new(entry, field_get(
+				    (enum field_id)map[c])->name,
+				    json_string(text)) < 0) {
+					json_decref(entry);
+					goto oom;
+				}
+			}
+			if (xs->kind == XS_LIST) {
+				json_t *l = json_object_get(doc, xs->key);
+
+				if (!json_is_array(l)) {
+					l = json_array();
+					if (json_object_set_new(doc, xs->key, l) < 0) {
+						json_decref(entry);
+						goto oom;
+					}
+				}
+				if (json_array_append_new(l, entry) < 0)
+					goto oom;
+			} else
+				json_decref(entry);
+		}
+		if (xs->kind == XS_CASES && ncases != json_array_size(docs)) {
+			cli_fail("%s: sheet %s has fewer cases than the sheet %s",
+			    file, xs->sheet, TOOLKIT_SHEET_NAME);
+			goto out;
+		}
+	}
+	rc = 0;
+	goto out;
+oom:
+	cli_fail("out of memory");
+out:
+	json_decref(keys);
+	return rc;
+}
+
 json_t *
 toolkit_read_xlsx(const char *file, const char *data, size_t len)
 {
@@ -1160,6 +1580,11 @@ toolkit_read_xlsx(const char *file, const char *data, size_t len)
 
 	memset(&x, 0, sizeof(x));
 	buf_init(&x.text, TK_CELL_MAX);
+	if ((x.sheets = json_object()) == NULL ||
+	    (x.rels = json_object()) == NULL) {
+		cli_fail("out of memory");
+		goto out;
+	}
 	zip_error_init(&ze);
 	if (!toolkit_is_zip(data, len) ||
 	    (src = zip_source_buffer_create(data, len, 0, &ze)) == NULL ||
@@ -1238,6 +1663,10 @@ toolkit_read_xlsx(const char *file, const char *data, size_t len)
 		goto out;
 	}
 	docs = grid_docs(file, x.grid, x.date1904);
+	if (docs && xs_read(&x, za, file, docs) < 0) {
+		json_decref(docs);
+		docs = NULL;
+	}
 out:
 	wipe_free(part, plen);
 	if (za)
@@ -1247,5 +1676,7 @@ out:
 	buf_release(&x.text);
 	json_decref(x.strings);
 	json_decref(x.grid);
+	json_decref(x.sheets);
+	json_decref(x.rels);
 	return docs;
 }

@@ -24,6 +24,18 @@
  * is recorded in ctm with its date and recorder). Only the first
  * incoming and the first outgoing referral fit a row.
  *
+ * The .xlsx workbook ctm writes carries the whole case file: after the
+ * case sheet (the toolkit's, unchanged) come the sheets "Cases" (the
+ * case_number of each case sheet row, in the same order, and the scalar
+ * fields the case sheet has no column for), "Events", "Perpetrators",
+ * "Referrals", "Comments", "Consents" (case_number, then the catalogue
+ * fields of that list, one row per entry in order) and "Screening"
+ * (case_number and the screening as JSON text). Values there are ctm's
+ * own codes. On import these sheets are read when present; their rows
+ * go to the case of that number in "Cases" (a key inside the file only)
+ * and the Referrals sheet replaces the case sheet's referrals. The
+ * toolkit CSV carries the toolkit's columns only.
+ *
  * Nothing here writes to the database: readers return case files for
  * the import path of htcds.c, which checks them all first.
  */
@@ -54,7 +66,8 @@ bool toolkit_is_zip(const char *data, size_t len);
 bool toolkit_csv_header(const char *data, size_t len);
 
 /*
- * The case rows of a toolkit .xlsx workbook (its first sheet) or CSV as
+ * The case rows of a toolkit .xlsx workbook (its first sheet, with the
+ * sheets above when present) or CSV as
  * case files (new ref, an array, possibly empty); NULL after reporting
  * why on stderr. file names the file in messages; data is untrusted and
  * no cell value is ever quoted.
