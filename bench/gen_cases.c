@@ -269,11 +269,7 @@ main(int argc, char **argv)
 		cli_fail("no user admin in %s", db);
 		goto out;
 	}
-	memset(&r, 0, sizeof(r));
-	r.app = &app;
-	r.authed = true;
-	r.user = u;
-	snprintf(r.ip, sizeof(r.ip), "local");
+	cli_req(&r, &app, &u);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < n; i++) {
 		r.now = (int64_t)time(NULL);

@@ -878,12 +878,7 @@ cmd_stats(int argc, char **argv)
 		if (isocodes_load(NULL) < 0 ||
 		    (app.vault = open_key(app.db, &o)) == NULL)
 			goto out;
-		memset(&r, 0, sizeof(r));
-		r.app = &app;
-		r.now = (int64_t)time(NULL);
-		r.authed = true;
-		r.user.role = ROLE_ADMIN;
-		snprintf(r.ip, sizeof(r.ip), "local");
+		cli_req(&r, &app, NULL);
 		ds = research_caseload(&r, 0, false);
 	} else {
 		int drc = db_dataset_load(app.db, dataset, &ds);
@@ -1145,4 +1140,23 @@ cli_close(struct app *app)
 	app->vault = NULL;
 	app->db = NULL;
 	isocodes_release();
+}
+
+void
+cli_req(struct req *r, struct app *app, const struct user *u)
+{
+	const char *who = getenv("USER");
+
+	memset(r, 0, sizeof(*r));
+	r->app = app;
+	r->now = (int64_t)time(NULL);
+	r->authed = true;
+	if (u) {
+		r->user = *u;
+	} else {
+		r->user.role = ROLE_ADMIN;
+		snprintf(r->user.username, sizeof(r->user.username), "cli:%s",
+		    who ? who : "?");
+	}
+	snprintf(r->ip, sizeof(r->ip), "local");
 }

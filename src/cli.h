@@ -22,6 +22,14 @@ int cli_main(int argc, char **argv);
  * cli_audit() records an action of the command line in the audit trail.
  */
 int cli_fail(const char *fmt, ...) ATTR_PRINTF(1, 2);
+/*
+ * A request as the command line makes it, to go through the same checks
+ * as the web: nobody logged in, acting with user u (NULL: an operator
+ * with an administrator's scope), the audit naming the shell user.
+ */
+struct req;
+struct user;
+void cli_req(struct req *r, struct app *app, const struct user *u);
 int cli_open(struct app *app, const char *db, const char *key_file);
 void cli_close(struct app *app);
 void cli_audit(struct db *db, const char *action, const char *object,

@@ -5,6 +5,8 @@
  */
 #include "compat.h"
 
+#include "cli.h"
+
 #include <string.h>
 
 #include "casefile.h"
@@ -79,12 +81,7 @@ demo_casefile(struct app *app, const struct user *u, struct case_row *c,
 
 	if (i >= ARRAY_SIZE(files))
 		return -1;
-	memset(&r, 0, sizeof(r));
-	r.app = app;
-	r.now = (int64_t)time(NULL);
-	r.authed = true;
-	r.user = *u;
-	snprintf(r.ip, sizeof(r.ip), "local");
+	cli_req(&r, app, u);
 	doc = json_loads(files[i], 0, NULL);
 	if (doc == NULL)
 		return error("demo case file %zu is not JSON", i);

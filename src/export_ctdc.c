@@ -1090,12 +1090,7 @@ cli_export_ctdc(int argc, char **argv)
 	if (cli_open(&app, db, key_file) != 0)
 		goto out;
 	opened = true;
-	memset(&r, 0, sizeof(r));
-	r.app = &app;
-	r.now = (int64_t)time(NULL);
-	r.authed = true;
-	r.user.role = ROLE_ADMIN;
-	snprintf(r.ip, sizeof(r.ip), "local");
+	cli_req(&r, &app, NULL);
 	if ((ds = research_caseload(&r, 0, true)) == NULL) {
 		cli_fail("cannot read the caseload");
 		goto out;

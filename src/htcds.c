@@ -48,22 +48,6 @@ format_by_name(const char *s)
 	return -1;
 }
 
-/* A request as the command line makes it (the demo.c pattern): nobody
- * logged in through the web, the audit names the shell user. */
-static void
-cli_req(struct req *r, struct app *app)
-{
-	const char *who = getenv("USER");
-
-	memset(r, 0, sizeof(*r));
-	r->app = app;
-	r->now = (int64_t)time(NULL);
-	r->authed = true;
-	r->user.role = ROLE_ADMIN;
-	snprintf(r->user.username, sizeof(r->user.username), "cli:%s",
-	    who ? who : "?");
-	snprintf(r->ip, sizeof(r->ip), "local");
-}
 
 /* --- export --- */
 
@@ -117,7 +101,7 @@ load_cases(struct app *app, int64_t office_id)
 		goto out;
 	if (cr.n > 0)
 		qsort(cr.v, cr.n, sizeof(*cr.v), by_id);
-	cli_req(&r, app);
+	cli_req(&r, app, NULL);
 	if ((out = json_array()) == NULL)
 		goto out;
 	for (i = 0; i < cr.n; i++) {
@@ -571,7 +555,7 @@ import_docs(struct app *app, const struct import_opts *io, json_t *docs,
 	int rc = 1;
 	char detail[160];
 
-	cli_req(&r, app);
+	cli_req(&r, app, NULL);
 	if (db_office_by_code(app->db, io->office, &of) != DB_OK)
 		return cli_fail("no office %s", io->office);
 	r.user.office_id = of.id;
