@@ -407,7 +407,9 @@ api_case_patch(struct req *r)
 	if ((v = json_object_get(r->json, "assigned_to")) != NULL) {
 		if (get_assignee(r, v, &assignee))
 			return 0;
-		p = cases_assignee_problem(r, c.office_id, assignee);
+		/* Keeping the current assignee is always allowed. */
+		p = assignee == c.assigned_to ? NULL :
+		    cases_assignee_problem(r, c.office_id, assignee);
 		if (p)
 			return field_error(r, "assigned_to", p);
 	}

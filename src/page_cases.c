@@ -52,8 +52,11 @@ assignee_opt_cb(void *arg, const struct user *u)
 {
 	struct opt_ctx *ctx = arg;
 
-	if (u->disabled || (ctx->office_id && u->office_id != ctx->office_id) ||
-	    (u->role != ROLE_CASEWORKER && u->role != ROLE_OFFICE_MANAGER))
+	/* The current assignee stays listed (and selected) even when no
+	 * longer eligible, so that saving a status leaves them assigned. */
+	if (u->id != ctx->selected && (u->disabled ||
+	    (ctx->office_id && u->office_id != ctx->office_id) ||
+	    (u->role != ROLE_CASEWORKER && u->role != ROLE_OFFICE_MANAGER)))
 		return 0;
 	html_printf(ctx->h, "<option value=\"%L\"%R>%s (%s, %s)</option>", u->id,
 	    u->id == ctx->selected ? " selected" : "", u->username,
@@ -459,7 +462,7 @@ page_case_update(struct req *r)
 		return case_page(r, 400, &c, NULL, _("Unknown case status."));
 	assignee = form_id(req_form(r, "assigned_to"));
 	p = assignee < 0 ? _("Choose an active caseworker or office manager "
-	    "of the case's office.") :
+	    "of the case's office.") : assignee == c.assigned_to ? NULL :
 	    cases_assignee_problem(r, c.office_id, assignee);
 	if (p)
 		return case_page(r, 400, &c, "assigned_to", p);
