@@ -453,12 +453,7 @@ age_fallback(struct screening_input *si, json_t *file)
 
 		if (!pdate(e, "hte_Date", &ev))
 			continue;
-		/* Whole years between the latest possible birth and the
-		 * earliest possible event, and the other way round. */
-		lo = (partial_date_first_day(&ev) - partial_date_last_day(&birth))
-		    * 100 / 36525;
-		hi = (partial_date_last_day(&ev) - partial_date_first_day(&birth))
-		    * 100 / 36525;
+		partial_date_years(&birth, &ev, &lo, &hi);
 		if (lo < 0 || hi > SCREENING_AGE_MAX)
 			return;
 		if (hi < 18 || lo >= 18) {

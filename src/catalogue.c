@@ -641,3 +641,13 @@ isic_division_section(const char *division)
 			return c[i].code;
 	return NULL;
 }
+
+void
+partial_date_years(const struct partial_date *from,
+    const struct partial_date *to, int64_t *lo, int64_t *hi)
+{
+	*lo = (partial_date_first_day(to) - partial_date_last_day(from)) * 100 /
+	    36525;
+	*hi = (partial_date_last_day(to) - partial_date_first_day(from)) * 100 /
+	    36525;
+}

@@ -188,6 +188,14 @@ int64_t partial_date_first_day(const struct partial_date *d);
 int64_t partial_date_last_day(const struct partial_date *d);
 
 /*
+ * The whole years from `from` to `to` as the partial dates allow them: at
+ * least *lo, at most *hi (a year is 365.25 days; a day or so near a
+ * birthday can fall either way).
+ */
+void partial_date_years(const struct partial_date *from,
+    const struct partial_date *to, int64_t *lo, int64_t *hi);
+
+/*
  * The ISIC section code (of CL_ISIC_SECTION) that an ISIC division code
  * (of CL_ISIC_DIVISION) belongs to, for the check that
  * vic_ForcedLabourIndustryDivision lies within vic_ForcedLabourIndustry;

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "csvout.h"
 #include "buf.h"
 #include "cli.h"
 #include "export_ctdc.h"
@@ -879,27 +880,6 @@ out:
 /* CSV                                                                 */
 
 #define MISSING "-99"
-
-/* A CSV field: quoted when needed, formula starts neutralised. */
-static int
-csv_field(struct buf *b, const char *s)
-{
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	int rc = 0;
-
-	if (quote)
-		rc |= buf_addch(b, '"');
-	if (*s && strchr("=+-@\t\r", *s))
-		rc |= buf_addch(b, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			rc |= buf_addch(b, '"');
-		rc |= buf_addch(b, *s);
-	}
-	if (quote)
-		rc |= buf_addch(b, '"');
-	return rc;
-}
 
 int
 export_ctdc_csv(const struct dataset *ds, FILE *f)

@@ -15,6 +15,7 @@
 #include <csv.h>
 #include <sodium.h>
 
+#include "csvout.h"
 #include "buf.h"
 #include "casefile.h"
 #include "catalogue.h"
@@ -138,29 +139,6 @@ open_private(const char *path)
 	return f;
 }
 
-/* A CSV cell; a cell a spreadsheet would take for a formula gets a
- * leading apostrophe. */
-static int
-csv_cell(FILE *f, const char *s, bool first)
-{
-	if (!first && fputc(',', f) == EOF)
-		return -1;
-	if (s == NULL)
-		s = "";
-	if (fputc('"', f) == EOF)
-		return -1;
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
-		if (fputc('\'', f) == EOF)
-			return -1;
-	for (; *s; s++) {
-		if (*s == '"' && fputc('"', f) == EOF)
-			return -1;
-		if (fputc(*s, f) == EOF)
-			return -1;
-	}
-	return fputc('"', f) == EOF ? -1 : 0;
-}
-
 static bool
 scalar_field(const struct field_def *fd)
 {
@@ -203,16 +181,16 @@ write_csv(FILE *f, json_t *files)
 
 		if (!scalar_field(fd))
 			continue;
-		if (csv_cell(f, fd->name, first) < 0)
+		if (csv_field_file(f, fd->name, first) < 0)
 			return -1;
 		first = false;
 	}
 	for (k = 0; k < ARRAY_SIZE(csv_extra); k++)
 		if (!csv_has_field(csv_extra[k]) &&
-		    csv_cell(f, csv_extra[k], first) < 0)
+		    csv_field_file(f, csv_extra[k], first) < 0)
 			return -1;
 	for (k = 0; k < ARRAY_SIZE(csv_json); k++)
-		if (csv_cell(f, csv_json[k], false) < 0)
+		if (csv_field_file(f, csv_json[k], false) < 0)
 			return -1;
 	if (fputs("\r\n", f) == EOF)
 		return -1;
@@ -223,14 +201,14 @@ write_csv(FILE *f, json_t *files)
 
 			if (!scalar_field(fd))
 				continue;
-			if (csv_cell(f, json_string_value(json_object_get(file,
+			if (csv_field_file(f, json_string_value(json_object_get(file,
 			    fd->name)), first) < 0)
 				return -1;
 			first = false;
 		}
 		for (k = 0; k < ARRAY_SIZE(csv_extra); k++)
 			if (!csv_has_field(csv_extra[k]) &&
-			    csv_cell(f, json_string_value(json_object_get(file,
+			    csv_field_file(f, json_string_value(json_object_get(file,
 			    csv_extra[k])), first) < 0)
 				return -1;
 		for (k = 0; k < ARRAY_SIZE(csv_json); k++) {
@@ -242,7 +220,7 @@ write_csv(FILE *f, json_t *files)
 			    JSON_COMPACT | JSON_SORT_KEYS | JSON_ESCAPE_SLASH |
 			    JSON_ENCODE_ANY)) == NULL)
 				return -1;
-			st = csv_cell(f, text, false);
+			st = csv_field_file(f, text, false);
 			if (text) {
 				sodium_memzero(text, strlen(text));
 				free(text);
@@ -892,9 +870,7 @@ csv_field_cb(void *s, size_t len, void *arg)
 		return;
 	}
 	/* The neutralisation of the export is undone. */
-	if (v[0] == '\'' && (v[1] == '=' || v[1] == '+' || v[1] == '-' ||
-	    v[1] == '@'))
-		v++;
+	v = csv_unneutralise(v);
 	if (v[0] != '\0' && cr->cols[cr->col] <= CSV_COL_JSON) {
 		csv_json_cell(cr, CSV_COL_JSON - cr->cols[cr->col], v);
 		cr->col++;

@@ -18,6 +18,7 @@
 #include <xlsxwriter.h>
 #include <zip.h>
 
+#include "csvout.h"
 #include "buf.h"
 #include "catalogue.h"
 #include "cli.h"
@@ -349,27 +350,6 @@ cell_out(struct buf *b, json_t *file, size_t k)
 
 /* --- writers --- */
 
-/* A CSV cell; one a spreadsheet would take for a formula gets a leading
- * apostrophe (undone on import). */
-static int
-csv_cell(FILE *f, const char *s, bool first)
-{
-	if (!first && fputc(',', f) == EOF)
-		return -1;
-	if (fputc('"', f) == EOF)
-		return -1;
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@')
-		if (fputc('\'', f) == EOF)
-			return -1;
-	for (; *s; s++) {
-		if (*s == '"' && fputc('"', f) == EOF)
-			return -1;
-		if (fputc(*s, f) == EOF)
-			return -1;
-	}
-	return fputc('"', f) == EOF ? -1 : 0;
-}
-
 int
 toolkit_write_csv(FILE *f, json_t *files)
 {
@@ -379,25 +359,25 @@ toolkit_write_csv(FILE *f, json_t *files)
 	char num[24];
 	int rc = -1;
 
-	if (csv_cell(f, "", true) < 0)
+	if (csv_field_file(f, "", true) < 0)
 		goto out;
 	for (k = 0; k < TK_NCOLS; k++)
-		if (csv_cell(f, tk_cols[k].name, false) < 0)
+		if (csv_field_file(f, tk_cols[k].name, false) < 0)
 			goto out;
-	if (fputs("\r\n", f) == EOF || csv_cell(f, "", true) < 0)
+	if (fputs("\r\n", f) == EOF || csv_field_file(f, "", true) < 0)
 		goto out;
 	for (k = 0; k < TK_NCOLS; k++)
-		if (csv_cell(f, tk_cols[k].label, false) < 0)
+		if (csv_field_file(f, tk_cols[k].label, false) < 0)
 			goto out;
 	if (fputs("\r\n", f) == EOF)
 		goto out;
 	json_array_foreach(files, i, file) {
 		snprintf(num, sizeof(num), "%zu", i + 1);
-		if (csv_cell(f, num, true) < 0)
+		if (csv_field_file(f, num, true) < 0)
 			goto out;
 		for (k = 0; k < TK_NCOLS; k++)
 			if (cell_out(&b, file, k) < 0 ||
-			    csv_cell(f, b.len ? buf_cstr(&b) : "", false) < 0)
+			    csv_field_file(f, b.len ? buf_cstr(&b) : "", false) < 0)
 				goto out;
 		if (fputs("\r\n", f) == EOF)
 			goto out;
@@ -942,9 +922,7 @@ tcsv_field(void *s, size_t len, void *arg)
 	(void)len;
 	if (g->bad)
 		return;
-	if (v[0] == '\'' && (v[1] == '=' || v[1] == '+' || v[1] == '-' ||
-	    v[1] == '@'))
-		v++;
+	v = csv_unneutralise(v);
 	if (g->col < TK_COLS_MAX && v[0] != '\0' &&
 	    grid_set(g->grid, g->row, g->col, json_string(v)) < 0)
 		g->bad = true;

@@ -118,10 +118,7 @@ years_between(const char *from, const char *to)
 
 	if (partial_date_parse(from, &a) < 0 || partial_date_parse(to, &b) < 0)
 		return -1;
-	lo = (partial_date_first_day(&b) - partial_date_last_day(&a)) * 100 /
-	    36525;
-	hi = (partial_date_last_day(&b) - partial_date_first_day(&a)) * 100 /
-	    36525;
+	partial_date_years(&a, &b, &lo, &hi);
 	return lo == hi && lo >= 0 ? (int)lo : -1;
 }
 

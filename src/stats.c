@@ -26,6 +26,7 @@
 
 #include <jansson.h>
 
+#include "csvout.h"
 #include "buf.h"
 #include "dataset.h"
 #include "i18n.h"
@@ -1212,32 +1213,6 @@ fail:
 	free(cum);
 	json_decref(o);
 	return NULL;
-}
-
-/* A CSV field: quoted when needed, formula starts neutralised. */
-static int
-csv_field(struct buf *b, const char *s)
-{
-	bool quote, neutral;
-	const char *p;
-	int rc = 0;
-
-	if (s == NULL || *s == '\0')
-		return 0;
-	neutral = strchr("=+-@\t\r", *s) != NULL;
-	quote = strpbrk(s, ",\"\r\n") != NULL;
-	if (quote)
-		rc |= buf_addch(b, '"');
-	if (neutral)
-		rc |= buf_addch(b, '\'');
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			rc |= buf_addch(b, '"');
-		rc |= buf_addch(b, *p);
-	}
-	if (quote)
-		rc |= buf_addch(b, '"');
-	return rc;
 }
 
 /* ",count" or "," for a hidden one. */
