@@ -43,14 +43,6 @@ scalar_section(enum section s)
 	    s == SEC_CASE;
 }
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
 static void
 iso_day(int64_t t, char out[16])
 {
@@ -59,6 +51,14 @@ iso_day(int64_t t, char out[16])
 
 	gmtime_r(&tt, &tm);
 	strftime(out, 16, "%Y-%m-%d", &tm);
+}
+
+const char *
+casefile_str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
 }
 
 /* --- sealing --- */
@@ -255,7 +255,7 @@ unknown_keys(struct check *k, json_t *obj, const enum section *secs,
 static bool
 pdate(json_t *o, const char *key, struct partial_date *d)
 {
-	const char *s = str(o, key);
+	const char *s = casefile_str(o, key);
 
 	return *s && special_answer(s) < 0 && partial_date_parse(s, d) == 0;
 }
@@ -265,7 +265,7 @@ static void
 check_event(struct check *k, json_t *ev, const char *prefix,
     struct partial_date *prev, bool *have_prev)
 {
-	const char *type = str(ev, "hte_Type");
+	const char *type = casefile_str(ev, "hte_Type");
 	struct partial_date d, e;
 	char path[160];
 	static const char *const transit_only[] = {
@@ -274,11 +274,11 @@ check_event(struct check *k, json_t *ev, const char *prefix,
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(transit_only); i++)
-		if (*str(ev, transit_only[i]) && strcmp(type, "Transit") != 0) {
+		if (*casefile_str(ev, transit_only[i]) && strcmp(type, "Transit") != 0) {
 			snprintf(path, sizeof(path), "%s%s", prefix, transit_only[i]);
 			fail_at(k, path, _("Only a transit has this."));
 		}
-	if (*str(ev, "hte_DurationDays") && strcmp(type, "Exploitation") != 0) {
+	if (*casefile_str(ev, "hte_DurationDays") && strcmp(type, "Exploitation") != 0) {
 		snprintf(path, sizeof(path), "%shte_DurationDays", prefix);
 		fail_at(k, path, _("Only an exploitation has a duration."));
 	}
@@ -434,7 +434,7 @@ check_list(struct check *k, const struct list_def *l, json_t *in,
 static void
 age_fallback(struct screening_input *si, json_t *file)
 {
-	const char *age = str(file, "vic_AgeWhenTrafficked");
+	const char *age = casefile_str(file, "vic_AgeWhenTrafficked");
 	struct partial_date birth, ev;
 	json_t *e;
 	size_t i;
@@ -512,11 +512,11 @@ check_screening(struct check *k, json_t *in, json_t *current, json_t *file)
 	/* An unchanged decision on an unchanged proposal keeps who took it
 	 * and when; a new proposal needs the decision taken again. */
 	if (cur_dec && final &&
-	    strcmp(final, str(cur_dec, "final_status")) == 0 &&
-	    strcmp(reason ? reason : "", str(cur_dec, "reason")) == 0 &&
-	    strcmp(str(dec, "proposed_status"), str(cur_dec,
+	    strcmp(final, casefile_str(cur_dec, "final_status")) == 0 &&
+	    strcmp(reason ? reason : "", casefile_str(cur_dec, "reason")) == 0 &&
+	    strcmp(casefile_str(dec, "proposed_status"), casefile_str(cur_dec,
 	    "proposed_status")) == 0 &&
-	    strcmp(str(cur_dec, "proposed_status"),
+	    strcmp(casefile_str(cur_dec, "proposed_status"),
 	    screening_status_code(res.proposed)) == 0) {
 		json_object_set(out, "decision", cur_dec);
 		goto out;
@@ -542,9 +542,9 @@ check_across(struct check *k, json_t *f)
 {
 	struct partial_date birth, ident, reg, ev;
 	bool have_birth = pdate(f, "prs_Birthdate", &birth);
-	const char *age = str(f, "vic_AgeWhenTrafficked");
-	const char *sec = str(f, "vic_ForcedLabourIndustry");
-	const char *div = str(f, "vic_ForcedLabourIndustryDivision");
+	const char *age = casefile_str(f, "vic_AgeWhenTrafficked");
+	const char *sec = casefile_str(f, "vic_ForcedLabourIndustry");
+	const char *div = casefile_str(f, "vic_ForcedLabourIndustryDivision");
 	json_t *events = json_object_get(f, "events"), *e;
 	size_t i;
 
@@ -738,8 +738,8 @@ save_names(struct req *r, const struct case_row *c, json_t *f)
 	const char *ptrs[64];
 	size_t n = 0, i;
 
-	snprintf(name, sizeof(name), "%s %s %s", str(f, "prs_FirstName"),
-	    str(f, "prs_MiddleName"), str(f, "prs_SecondName"));
+	snprintf(name, sizeof(name), "%s %s %s", casefile_str(f, "prs_FirstName"),
+	    casefile_str(f, "prs_MiddleName"), casefile_str(f, "prs_SecondName"));
 	if (vault_name_tokens(r->app->vault, name, tokens, ARRAY_SIZE(tokens),
 	    &n) < 0)
 		return -1;
@@ -816,7 +816,7 @@ casefile_save(struct req *r, struct case_row *c, int expected_version,
 		rc = expected_version == c->version ? DB_OK : DB_CONFLICT;
 		goto out;
 	}
-	st = case_status_from_code(str(b, "cas_Status"));
+	st = case_status_from_code(casefile_str(b, "cas_Status"));
 	doc = json_deep_copy(b);
 	json_object_del(doc, "cas_Status");
 	json_object_del(doc, "perpetrators");
@@ -878,10 +878,10 @@ casefile_route(json_t *file)
 	size_t i;
 
 	json_array_foreach(json_object_get(file, "events"), i, e) {
-		const char *country = str(e, "hte_Country");
+		const char *country = casefile_str(e, "hte_Country");
 
 		json_array_append_new(out, json_pack("{s:s,s:s}", "type",
-		    str(e, "hte_Type"), "country", country));
+		    casefile_str(e, "hte_Type"), "country", country));
 	}
 	return out;
 }

@@ -25,6 +25,10 @@
 
 #define CASEFILE_LIST_MAX 200	/* entries per list */
 
+/* The text value of key in a case-file object: "" when absent or not a
+ * string (owned by o). */
+const char *casefile_str(json_t *o, const char *key);
+
 /* The case file of c as API JSON (new reference), NULL on failure. */
 json_t *casefile_load(struct req *r, const struct case_row *c);
 

@@ -97,14 +97,6 @@ struct view {
 };
 
 static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
-static const char *
 list_key(enum section sec)
 {
 	size_t i;
@@ -354,7 +346,7 @@ fill_from_form(struct req *r, enum section sec, json_t *obj, json_t *errors,
 			    _("Choose a value from the list.")));
 			continue;
 		}
-		if ((v = form_value(r, f, str(obj, f->name), &both)) == NULL)
+		if ((v = form_value(r, f, casefile_str(obj, f->name), &both)) == NULL)
 			return -1;
 		if (both)
 			json_object_set_new(errors, path, json_string(_("Give "
@@ -526,7 +518,7 @@ show_section(struct view *v, enum section sec, json_t *file)
 		if (f->section != sec)
 			continue;
 		html_printf(&v->h, "<dt>%s</dt><dd>", _(f->label));
-		show_value(v, f, str(file, f->name), false);
+		show_value(v, f, casefile_str(file, f->name), false);
 		html_printf(&v->h, "</dd>");
 	}
 	html_printf(&v->h, "</dl>");
@@ -558,7 +550,7 @@ show_list(struct view *v, enum section sec, json_t *arr, bool actions)
 		if (f->section != sec)
 			continue;
 		json_array_foreach(arr, i, e)
-			if (*str(e, f->name))
+			if (*casefile_str(e, f->name))
 				col[j] = true;
 	}
 	html_printf(h, "<div class=\"table-wrap\"><table class=\"striped "
@@ -579,7 +571,7 @@ show_list(struct view *v, enum section sec, json_t *arr, bool actions)
 			if (!col[j])
 				continue;
 			html_printf(h, "<td>");
-			show_value(v, f, str(e, f->name), true);
+			show_value(v, f, casefile_str(e, f->name), true);
 			html_printf(h, "</td>");
 		}
 		if (!actions) {
@@ -910,7 +902,7 @@ section_inputs(struct view *v, enum section sec, json_t *obj,
 		if (f->section != sec || f->flags & FF_SYSTEM)
 			continue;
 		snprintf(path, sizeof(path), "%s%s", prefix, f->name);
-		if (field_input(v, f, str(obj, f->name),
+		if (field_input(v, f, casefile_str(obj, f->name),
 		    json_string_value(json_object_get(v->errors, path))) < 0)
 			return -1;
 	}
@@ -1207,7 +1199,7 @@ show_screening(struct view *v, json_t *scr)
 	struct html *h = &v->h;
 	json_t *missing = json_object_get(scr, "missing");
 	json_t *dec = json_object_get(scr, "decision"), *reason;
-	const char *proposed = str(scr, "proposed_status");
+	const char *proposed = casefile_str(scr, "proposed_status");
 	bool meets = json_is_true(json_object_get(scr, "meets_definition"));
 	int e, i;
 	size_t k;
@@ -1269,7 +1261,7 @@ show_screening(struct view *v, json_t *scr)
 		bool found = db_user_get(v->r->app->db, by, &u) == DB_OK;
 
 		html_printf(h, "<p>%s <strong>%s</strong> — %s %s, %s (UTC)</p>",
-		    _("Decision:"), status_label(str(dec, "final_status")),
+		    _("Decision:"), status_label(casefile_str(dec, "final_status")),
 		    _("recorded by"), found ? u.username : "?",
 		    page_time(json_integer_value(json_object_get(dec,
 		    "decided_at")), t));
@@ -1277,8 +1269,8 @@ show_screening(struct view *v, json_t *scr)
 	if (json_is_true(json_object_get(dec, "overridden")))
 		html_printf(h, "<p>%s <span class=\"longtext\">%s</span></p>",
 		    _("The decision overrides the proposal. Reason:"),
-		    str(dec, "reason"));
-	if (*proposed && strcmp(str(dec, "proposed_status"), proposed) != 0)
+		    casefile_str(dec, "reason"));
+	if (*proposed && strcmp(casefile_str(dec, "proposed_status"), proposed) != 0)
 		html_printf(h, "<p class=\"flash warn\">%s</p>",
 		    _("The interview has changed since the decision was taken, "
 		    "and so has the proposal. Confirm or change the decision."));
@@ -1300,15 +1292,15 @@ show_route(struct view *v)
 	}
 	html_printf(h, "<ol class=\"route\" aria-label=\"%s\">", _("Route"));
 	json_array_foreach(route, i, e) {
-		const char *c = str(e, "country"), *name = NULL;
-		const char *type = code_label(CL_EVENT_TYPE, str(e, "type"));
+		const char *c = casefile_str(e, "country"), *name = NULL;
+		const char *type = code_label(CL_EVENT_TYPE, casefile_str(e, "type"));
 
 		if (*c == '\0')
 			name = _("Country not recorded");
 		else if ((name = special_answer_label(c)) == NULL)
 			name = country_name(c);
 		html_printf(h, "<li><strong>%s</strong> <small>(%s)</small></li>",
-		    name ? name : c, type ? type : str(e, "type"));
+		    name ? name : c, type ? type : casefile_str(e, "type"));
 	}
 	html_printf(h, "</ol>");
 	json_decref(route);
@@ -1476,7 +1468,7 @@ screening_form(struct view *v, json_t *s)
 {
 	struct html *h = &v->h;
 	json_t *age = json_object_get(s, "age_at_act");
-	const char *consent = str(s, "consent");
+	const char *consent = casefile_str(s, "consent");
 	const char *err;
 	char agebuf[32] = "";
 	int e, i;
@@ -1524,7 +1516,7 @@ screening_form(struct view *v, json_t *s)
 			    "placeholder=\"%s\"", code, ecode, code,
 			    screening_has(s, ecode, code) ? " checked" : "", label,
 			    eid, _("What supports it:"), label, eid, code,
-			    str(json_object_get(s, "evidence"), code),
+			    casefile_str(json_object_get(s, "evidence"), code),
 			    SCREENING_ANSWER_MAX, e == SCR_EL_PURPOSE &&
 			    i == SCR_PURPOSE_OTHER ?
 			    _("Describe the exploitation") : _("What supports it"));
@@ -1585,10 +1577,10 @@ decision_form(struct view *v, json_t *scr)
 	json_t *typed = v->decide && v->typed ?
 	    json_object_get(v->typed, "decision") : NULL;
 	json_t *d = typed ? typed : saved;
-	const char *proposed = str(scr, "proposed_status");
+	const char *proposed = casefile_str(scr, "proposed_status");
 	/* The proposal, unless a decision on this same proposal exists. */
-	const char *sel = typed || (saved && strcmp(str(saved,
-	    "proposed_status"), proposed) == 0) ? str(d, "final_status") :
+	const char *sel = typed || (saved && strcmp(casefile_str(saved,
+	    "proposed_status"), proposed) == 0) ? casefile_str(d, "final_status") :
 	    proposed;
 	const char *err = json_string_value(json_object_get(v->errors,
 	    "screening.decision"));
@@ -1614,7 +1606,7 @@ decision_form(struct view *v, json_t *scr)
 	    "aria-describedby=\"reason-hint%R\">%s</textarea><small "
 	    "id=\"reason-hint\">%s</small></fieldset>", _("Reason"),
 	    SCREENING_REASON_MAX, err ? " decision-error" : "",
-	    d ? str(d, "reason") : "", _("Required when the final status is "
+	    d ? casefile_str(d, "reason") : "", _("Required when the final status is "
 	    "not the proposed one."));
 	field_error(h, "decision", err);
 	html_printf(h, "<button type=\"submit\">%s</button></form></section>",
@@ -1945,7 +1937,7 @@ page_casefile_section_post(struct req *r)
 			json_object_set_new(s, "decision", json_pack("{s:s,s:s,s:s}",
 			    "final_status", fs ? fs : "", "reason",
 			    reason ? reason : "", "proposed_status",
-			    str(scr, "proposed_status")));
+			    casefile_str(scr, "proposed_status")));
 			json_decref(scr);
 		} else if ((s = screening_from_form(r, old, mine)) != NULL &&
 		    old_dec) {
@@ -1955,8 +1947,8 @@ page_casefile_section_post(struct req *r)
 
 			json_object_set(doc, "screening", s);
 			scr = casefile_screening(r, doc);
-			if (scr && strcmp(str(scr, "proposed_status"),
-			    str(old_dec, "proposed_status")) == 0)
+			if (scr && strcmp(casefile_str(scr, "proposed_status"),
+			    casefile_str(old_dec, "proposed_status")) == 0)
 				json_object_set(s, "decision", old_dec);
 			json_decref(scr);
 		}

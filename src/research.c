@@ -55,14 +55,6 @@ const char *const research_vars[RV__MAX + 1] = {
 	[RV__MAX] = NULL,
 };
 
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
-
 /* Whether the ';'-joined list has member m. */
 static bool
 has_member(const char *list, const char *m)
@@ -150,8 +142,8 @@ research_consent(json_t *file)
 	if (n == 0)
 		return false;
 	last = json_array_get(c, n - 1);
-	return strcmp(str(last, "con_ConsentToInterview"), "Yes") == 0 &&
-	    strcmp(str(last, "con_InformedOfResearchUse"), "Yes") == 0;
+	return strcmp(casefile_str(last, "con_ConsentToInterview"), "Yes") == 0 &&
+	    strcmp(casefile_str(last, "con_InformedOfResearchUse"), "Yes") == 0;
 }
 
 static void
@@ -173,13 +165,13 @@ project(json_t *f, const char *v[RV__MAX], char year[8])
 		{ RV_CONTROL_MOVEMENT, "RestrictsMovement" },
 		{ RV_CONTROL_DOCUMENTS, "WithholdsDocuments" },
 	};
-	const char *reg = str(f, "idn_RegistrationDate");
-	const char *birth = str(f, "prs_Birthdate");
-	const char *types = str(f, "vic_TypeOfExploitation");
-	const char *ctl = str(f, "vic_MethodsOfControl");
-	const char *rel = str(f, "vic_RelationshipToTrafficker");
-	const char *cit = str(f, "prs_Citizenship");
-	const char *agew = str(f, "vic_AgeWhenTrafficked");
+	const char *reg = casefile_str(f, "idn_RegistrationDate");
+	const char *birth = casefile_str(f, "prs_Birthdate");
+	const char *types = casefile_str(f, "vic_TypeOfExploitation");
+	const char *ctl = casefile_str(f, "vic_MethodsOfControl");
+	const char *rel = casefile_str(f, "vic_RelationshipToTrafficker");
+	const char *cit = casefile_str(f, "prs_Citizenship");
+	const char *agew = casefile_str(f, "vic_AgeWhenTrafficked");
 	json_t *e;
 	size_t i;
 	int age;
@@ -189,7 +181,7 @@ project(json_t *f, const char *v[RV__MAX], char year[8])
 		snprintf(year, 8, "%.4s", reg);
 		v[RV_YEAR] = year;
 	}
-	v[RV_GENDER] = ctdc_gender(str(f, "prs_Gender"));
+	v[RV_GENDER] = ctdc_gender(casefile_str(f, "prs_Gender"));
 	age = *birth && *reg && special_answer(birth) < 0 ?
 	    years_between(birth, reg) : -1;
 	v[RV_AGE_BROAD] = age_band(age);
@@ -200,9 +192,9 @@ project(json_t *f, const char *v[RV__MAX], char year[8])
 	if (*cit && special_answer(cit) < 0)
 		v[RV_CITIZENSHIP] = cit;
 	json_array_foreach(json_object_get(f, "events"), i, e) {
-		const char *c = str(e, "hte_Country");
+		const char *c = casefile_str(e, "hte_Country");
 
-		if (strcmp(str(e, "hte_Type"), "Exploitation") == 0 && *c &&
+		if (strcmp(casefile_str(e, "hte_Type"), "Exploitation") == 0 && *c &&
 		    special_answer(c) < 0) {
 			v[RV_COUNTRY_EXPLOITATION] = c;
 			break;
