@@ -195,7 +195,7 @@ cases_list(struct req *r, const char *st, const char *q, int64_t page,
 	if (!role_can(r->user.role, PERM_CASE_READ))
 		return resp_error(r, 403, _("You are not allowed to see cases."),
 		    NULL);
-	f.office_id = cases_office_scope(r);
+	cases_filter_scope(r, &f);
 	f.status = -1;
 	if (st && *st) {
 		f.status = case_status_from_code(st);

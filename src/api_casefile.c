@@ -19,7 +19,7 @@ api_case_file_get(struct req *r)
 {
 	struct case_row c;
 	json_t *f;
-	int rc = cases_open(r, &c, PERM_CASE_READ, "case.view.denied", 403);
+	int rc = cases_open(r, &c, PERM_CASEFILE_READ, "case.view.denied", 403);
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
@@ -79,7 +79,7 @@ api_case_screening_get(struct req *r)
 {
 	struct case_row c;
 	json_t *f, *s;
-	int rc = cases_open(r, &c, PERM_CASE_READ, "case.view.denied", 403);
+	int rc = cases_open(r, &c, PERM_CASEFILE_READ, "case.view.denied", 403);
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;

@@ -48,10 +48,23 @@ case_status_from_code(const char *s)
 	return -1;
 }
 
+/* A high-risk case exists only for its assignee and its office's
+ * managers. */
+static bool
+high_risk_ok(const struct req *r, const struct case_row *c)
+{
+	if (!c->high_risk)
+		return true;
+	if (c->assigned_to != 0 && c->assigned_to == r->user.id)
+		return true;
+	return role_can(r->user.role, PERM_HIGH_RISK_OFFICE) &&
+	    c->office_id == r->user.office_id;
+}
+
 bool
 cases_visible(const struct req *r, const struct case_row *c)
 {
-	if (!r->authed)
+	if (!r->authed || !high_risk_ok(r, c))
 		return false;
 	switch (role_scope(r->user.role)) {
 	case SCOPE_ALL:
@@ -64,22 +77,67 @@ cases_visible(const struct req *r, const struct case_row *c)
 	}
 }
 
+bool
+cases_history_visible(struct req *r, const struct case_row *c)
+{
+	if (!r->authed || !high_risk_ok(r, c) ||
+	    role_scope(r->user.role) != SCOPE_OFFICE ||
+	    !role_can(r->user.role, PERM_CASEFILE_READ))
+		return false;
+	return db_case_history_office(r->app->db, c->id,
+	    r->user.office_id) == DB_OK;
+}
+
+static int
+refuse(struct req *r, enum perm need, const char *denied,
+    int forbidden_status)
+{
+	if (audit(r, denied, r->id, NULL, NULL) < 0)
+		return -1;
+	if (forbidden_status == 404)
+		return resp_error(r, 404, _("This case does not exist."),
+		    NULL) < 0 ? -1 : 1;
+	return resp_error(r, forbidden_status, need == PERM_CASE_READ ||
+	    need == PERM_CASEFILE_READ ?
+	    _("You are not allowed to see cases.") :
+	    _("You are not allowed to change cases."), NULL) < 0 ? -1 : 1;
+}
+
+int
+cases_open_history(struct req *r, struct case_row *c, enum perm need,
+    const char *denied, int forbidden_status, bool *history)
+{
+	int rc;
+
+	*history = false;
+	if (!role_can(r->user.role, need))
+		return refuse(r, need, denied, forbidden_status);
+	rc = db_case_get(r->app->db, r->id, c);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc == DB_OK && !cases_visible(r, c)) {
+		if (cases_history_visible(r, c)) {
+			*history = true;
+			return 0;
+		}
+		if (audit(r, denied, r->id, NULL, NULL) < 0)
+			return -1;
+		rc = DB_NOTFOUND;
+	}
+	if (rc != DB_OK)
+		return resp_error(r, 404, _("This case does not exist."),
+		    NULL) < 0 ? -1 : 1;
+	return 0;
+}
+
 int
 cases_open(struct req *r, struct case_row *c, enum perm need,
     const char *denied, int forbidden_status)
 {
 	int rc;
 
-	if (!role_can(r->user.role, need)) {
-		if (audit(r, denied, r->id, NULL, NULL) < 0)
-			return -1;
-		if (forbidden_status == 404)
-			return resp_error(r, 404, _("This case does not exist."),
-			    NULL) < 0 ? -1 : 1;
-		return resp_error(r, forbidden_status, need == PERM_CASE_READ ?
-		    _("You are not allowed to see cases.") :
-		    _("You are not allowed to change cases."), NULL) < 0 ? -1 : 1;
-	}
+	if (!role_can(r->user.role, need))
+		return refuse(r, need, denied, forbidden_status);
 	rc = cases_load(r, r->id, c, denied);
 	if (rc == DB_ERROR)
 		return -1;
@@ -87,6 +145,22 @@ cases_open(struct req *r, struct case_row *c, enum perm need,
 		return resp_error(r, 404, _("This case does not exist."),
 		    NULL) < 0 ? -1 : 1;
 	return 0;
+}
+
+bool
+cases_health_ok(const struct req *r)
+{
+	return r->authed && (role_can(r->user.role, PERM_HEALTH) ||
+	    r->user.health_access);
+}
+
+void
+cases_filter_scope(const struct req *r, struct case_filter *f)
+{
+	f->office_id = cases_office_scope(r);
+	f->viewer = r->user.id;
+	f->hr_office = role_can(r->user.role, PERM_HIGH_RISK_OFFICE) ?
+	    r->user.office_id : 0;
 }
 
 int64_t
@@ -134,7 +208,7 @@ iso_time(int64_t t)
 json_t *
 case_json(const struct case_row *c)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:i}",
+	return json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:i,s:b}",
 	    "id", (json_int_t)c->id,
 	    "case_number", c->number,
 	    "office", c->office_code,
@@ -145,7 +219,8 @@ case_json(const struct case_row *c)
 	    json_string(c->assigned_username) : json_null(),
 	    "created_at", iso_time(c->created_at),
 	    "updated_at", iso_time(c->updated_at),
-	    "version", c->version);
+	    "version", c->version,
+	    "high_risk", c->high_risk);
 }
 
 const char *

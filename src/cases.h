@@ -34,6 +34,20 @@ int cases_load(struct req *r, int64_t id, struct case_row *c,
  */
 int cases_open(struct req *r, struct case_row *c, enum perm need,
     const char *denied, int forbidden_status);
+/*
+ * Like cases_open(), but also lets in an office that handed the case
+ * over (history access: its summary and timeline, not its file or
+ * records), setting *history then.
+ */
+int cases_open_history(struct req *r, struct case_row *c, enum perm need,
+    const char *denied, int forbidden_status, bool *history);
+/* Whether r's office handed case c over and keeps history access. */
+bool cases_history_visible(struct req *r, const struct case_row *c);
+/* Whether r's user may read health records (medical officers, and
+ * whoever an admin granted them), for cases r may otherwise see. */
+bool cases_health_ok(const struct req *r);
+/* Scopes a case list to what r's user may see (office, high-risk). */
+void cases_filter_scope(const struct req *r, struct case_filter *f);
 /* Office filter for lists: 0 for all, the user's office, or -1 for none. */
 int64_t cases_office_scope(const struct req *r);
 

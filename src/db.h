@@ -79,6 +79,7 @@ struct user {
 	int failed_logins;
 	int64_t locked_until;		/* unix seconds, 0 when not locked */
 	int64_t created_at;
+	bool health_access;		/* granted health records by an admin */
 };
 
 int db_user_add(struct db *db, struct user *u);		/* sets u->id */
@@ -91,6 +92,7 @@ int db_user_set_disabled(struct db *db, int64_t id, bool disabled);
 int db_user_set_lang(struct db *db, int64_t id, int lang);
 int db_user_set_role(struct db *db, int64_t id, enum role role,
     int64_t office_id);
+int db_user_set_health_access(struct db *db, int64_t id, bool on);
 /* Counts a failed login; when the count reaches max_failures, locks the
  * account until now + lock_seconds and resets the count. */
 int db_user_login_failed(struct db *db, int64_t id, int64_t now,
@@ -138,6 +140,7 @@ struct case_row {
 	int64_t created_at;
 	int64_t updated_at;
 	int version;
+	bool high_risk;		/* seen only by its assignee and managers */
 };
 
 /* Creates a case in office_id numbered CODE-YEAR-NNNNNN with the next
@@ -163,6 +166,10 @@ struct case_filter {
 	int ntokens;
 	int64_t limit;
 	int64_t offset;
+	/* High-risk cases: 0 shows them all; a user id shows only those
+	 * assigned to that user or in hr_office (0: none). */
+	int64_t viewer;
+	int64_t hr_office;
 };
 typedef int (*db_case_cb)(void *arg, const struct case_row *c);
 /* Newest first; *total receives the number of matching rows. */
@@ -172,6 +179,51 @@ int db_case_list(struct db *db, const struct case_filter *f, db_case_cb cb,
  * (DB_CONFLICT otherwise) and bumps the version. */
 int db_case_update(struct db *db, int64_t id, int expected_version,
     enum case_status status, int64_t assigned_to, int64_t now);
+
+/* Marks a case high-risk or not (no version bump: the risk record
+ * that decides it carries its own). */
+int db_case_set_high_risk(struct db *db, int64_t id, bool on);
+
+/*
+ * Hands case id over to office to_office (assignee to, 0: nobody) and
+ * records from_office as keeping history access to it, in one
+ * transaction unless one is open; bumps the version.
+ */
+int db_case_move(struct db *db, int64_t id, int64_t from_office,
+    int64_t to_office, int64_t assigned_to, int64_t now);
+/* DB_OK when office_id keeps history access to case id (it handed the
+ * case over), DB_NOTFOUND when not. */
+int db_case_history_office(struct db *db, int64_t id, int64_t office_id);
+
+/*
+ * --- the timeline of a case: its steps, append-only ---
+ *
+ * kind names the step ("case.created", "shelter.admitted",
+ * "fund.approved", …); on_date the day it happened when that is not the
+ * day it was recorded (NULL: at); detail a JSON object of codes and
+ * amounts, never personal data. A restricted step (health) is shown only
+ * to those who may read health records.
+ */
+#define DB_EVENT_KIND_MAX 48
+struct case_event {
+	int64_t id;
+	int64_t case_id;
+	int64_t at;
+	char on_date[11];		/* YYYY-MM-DD or "" */
+	int64_t user_id;		/* 0: the system */
+	char username[DB_USERNAME_MAX];
+	int64_t office_id;
+	char office_code[DB_CODE_MAX];
+	char kind[DB_EVENT_KIND_MAX];
+	int64_t ref_id;			/* the record it concerns, 0: none */
+	bool restricted;
+	char detail[DB_DETAIL_MAX];
+};
+int db_event_add(struct db *db, const struct case_event *e);
+typedef int (*db_event_cb)(void *arg, const struct case_event *e);
+/* The steps of a case in the order they happened (on_date, else at). */
+int db_event_list(struct db *db, int64_t case_id, db_event_cb cb,
+    void *arg);
 
 /* --- settings kept in the database --- */
 #define DB_META_MAX 256

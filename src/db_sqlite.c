@@ -42,6 +42,7 @@
 #include "buf.h"
 #include "dataset.h"
 #include "db.h"
+#include "db_sqlite_int.h"
 #include "i18n.h"
 #include "log.h"
 #include "role.h"
@@ -130,7 +131,7 @@ enum stmt {
 #define USER_COLS \
 	"u.id, u.username, u.role, coalesce(u.office_id, 0), " \
 	"coalesce(o.code, ''), u.pwhash, u.disabled, u.lang, " \
-	"u.failed_logins, u.locked_until, u.created_at " \
+	"u.failed_logins, u.locked_until, u.created_at, u.health_access " \
 	"FROM users u LEFT JOIN offices o ON o.id = u.office_id "
 
 #define SESSION_COLS "token_hash, user_id, csrf, created_at, last_seen"
@@ -138,7 +139,8 @@ enum stmt {
 #define CASE_COLS \
 	"c.id, c.number, c.office_id, o.code, c.status, " \
 	"coalesce(c.assigned_to, 0), coalesce(u.username, ''), " \
-	"coalesce(c.created_by, 0), c.created_at, c.updated_at, c.version " \
+	"coalesce(c.created_by, 0), c.created_at, c.updated_at, c.version, " \
+	"c.high_risk " \
 	"FROM cases c JOIN offices o ON o.id = c.office_id " \
 	"LEFT JOIN users u ON u.id = c.assigned_to "
 
@@ -146,7 +148,9 @@ enum stmt {
  * ?1 office (0: any), ?2 status text (NULL: any), ?3 assignee (0: any),
  * ?6 case number prefix and ?7 JSON array of ?8 name tokens (both NULL:
  * no search). The prefix is compared as a substring, so wildcards in it
- * are plain characters.
+ * are plain characters. ?9 the viewer (0: no restriction) sees a
+ * high-risk case only when assigned to it or when it is in ?10, the
+ * office whose high-risk cases the viewer manages (0: none).
  */
 #define CASE_WHERE \
 	"WHERE (?1 = 0 OR c.office_id = ?1) " \
@@ -157,7 +161,9 @@ enum stmt {
 	"      upper(substr(c.number, 1, length(?6))) = upper(?6)) " \
 	"  OR (?7 IS NOT NULL AND ?8 > 0 AND (SELECT count(DISTINCT n.token) " \
 	"      FROM case_names n WHERE n.case_id = c.id AND n.token IN " \
-	"      (SELECT value FROM json_each(?7))) = ?8)) "
+	"      (SELECT value FROM json_each(?7))) = ?8)) " \
+	"AND (?9 = 0 OR c.high_risk = 0 OR c.assigned_to = ?9 " \
+	"  OR c.office_id = ?10) "
 
 #define AUDIT_COLS \
 	"id, at, coalesce(user_id, 0), username, ip, action, " \
@@ -347,6 +353,9 @@ _Static_assert(ARRAY_SIZE(sql) == STMT__MAX, "one SQL text per statement");
 static const struct migration {
 	int version;
 	const char *script;
+	/* Rebuilds tables others refer to: runs with foreign keys off and
+	 * checks them all before committing (SQLite's documented way). */
+	bool rebuild;
 } migrations[] = {
 	{ 1,
 	"CREATE TABLE offices ("
@@ -424,8 +433,8 @@ static const struct migration {
 	"END;"
 	"CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN"
 	"  SELECT RAISE(ABORT, 'audit is append-only');"
-	"END;"
-	},
+	"END;",
+	false },
 	/* The case file, sealed whole by the caller (nothing of it is in
 	 * clear here); the blind name index; perpetrators as persons of
 	 * their own, linked to cases; settings such as the key check. */
@@ -454,8 +463,8 @@ static const struct migration {
 	"  position INTEGER NOT NULL,"
 	"  PRIMARY KEY (case_id, perpetrator_id)"
 	");"
-	"CREATE INDEX case_perpetrators_perp ON case_perpetrators(perpetrator_id);"
-	},
+	"CREATE INDEX case_perpetrators_perp ON case_perpetrators(perpetrator_id);",
+	false },
 	/* Research datasets (anonymised, no personal data), apart from the
 	 * caseload: one row per variable holding its dictionary (JSON) and
 	 * its codes (little-endian uint32 per row); the hashes of the files
@@ -485,8 +494,127 @@ static const struct migration {
 	"  rows INTEGER NOT NULL,"
 	"  imported_at INTEGER NOT NULL,"
 	"  PRIMARY KEY (dataset_id, source_hash)"
+	");",
+	false },
+	/*
+	 * Protection, assistance and movements. Users are rebuilt for the
+	 * medical-officer role and the health grant. A high-risk case is
+	 * marked in clear so that lists can leave it out. case_offices keeps
+	 * the offices that handed a case over. case_events is the timeline:
+	 * steps without personal data, append-only. case_records holds the
+	 * sealed records of a case (services, health, risk, return, …) with
+	 * the few values that lists and counts need in clear.
+	 */
+	{ 4,
+	"CREATE TABLE users_new ("
+	"  id INTEGER PRIMARY KEY,"
+	"  username TEXT NOT NULL UNIQUE COLLATE NOCASE"
+	"    CHECK (length(CAST(username AS BLOB)) BETWEEN 1 AND 63),"
+	"  role TEXT NOT NULL CHECK (role IN ('admin', 'caseworker',"
+	"    'office-manager', 'programme-manager', 'researcher',"
+	"    'medical-officer')),"
+	"  office_id INTEGER REFERENCES offices(id),"
+	"  pwhash TEXT NOT NULL DEFAULT '',"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+	"  lang TEXT CHECK (lang IN ('en', 'fr', 'es')),"
+	"  failed_logins INTEGER NOT NULL DEFAULT 0,"
+	"  locked_until INTEGER NOT NULL DEFAULT 0,"
+	"  created_at INTEGER NOT NULL,"
+	"  health_access INTEGER NOT NULL DEFAULT 0"
+	"    CHECK (health_access IN (0, 1))"
 	");"
-	},
+	"INSERT INTO users_new (id, username, role, office_id, pwhash,"
+	"  disabled, lang, failed_logins, locked_until, created_at)"
+	"  SELECT id, username, role, office_id, pwhash, disabled, lang,"
+	"  failed_logins, locked_until, created_at FROM users;"
+	"DROP TABLE users;"
+	"ALTER TABLE users_new RENAME TO users;"
+	"CREATE INDEX users_office ON users(office_id);"
+	"ALTER TABLE cases ADD COLUMN high_risk INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (high_risk IN (0, 1));"
+	"CREATE TABLE case_offices ("
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  office_id INTEGER NOT NULL REFERENCES offices(id),"
+	"  since INTEGER NOT NULL,"
+	"  PRIMARY KEY (case_id, office_id)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE case_events ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  at INTEGER NOT NULL,"
+	"  on_date TEXT CHECK (on_date IS NULL OR on_date GLOB"
+	"    '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),"
+	"  user_id INTEGER REFERENCES users(id),"
+	"  office_id INTEGER REFERENCES offices(id),"
+	"  kind TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 47),"
+	"  ref_id INTEGER,"
+	"  restricted INTEGER NOT NULL DEFAULT 0 CHECK (restricted IN (0, 1)),"
+	"  detail TEXT NOT NULL DEFAULT '{}'"
+	");"
+	"CREATE INDEX case_events_case ON case_events(case_id, at);"
+	"CREATE TRIGGER case_events_no_update BEFORE UPDATE ON case_events"
+	"  BEGIN SELECT RAISE(ABORT, 'case events are append-only'); END;"
+	"CREATE TABLE organisations ("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),"
+	"  type TEXT NOT NULL,"
+	"  country TEXT CHECK (country IS NULL OR country GLOB '[A-Z][A-Z]'),"
+	"  city TEXT,"
+	"  phone TEXT,"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_at INTEGER NOT NULL,"
+	"  UNIQUE (name, country)"
+	");"
+	"CREATE TABLE shelters ("
+	"  id INTEGER PRIMARY KEY,"
+	"  office_id INTEGER NOT NULL REFERENCES offices(id),"
+	"  org_id INTEGER REFERENCES organisations(id),"
+	"  name TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),"
+	"  city TEXT,"
+	"  capacity INTEGER NOT NULL CHECK (capacity BETWEEN 0 AND 100000),"
+	"  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),"
+	"  created_at INTEGER NOT NULL,"
+	"  UNIQUE (office_id, name)"
+	");"
+	"CREATE TABLE case_records ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  kind TEXT NOT NULL CHECK (length(kind) BETWEEN 1 AND 31),"
+	"  office_id INTEGER NOT NULL REFERENCES offices(id),"
+	"  ref_id INTEGER,"
+	"  state TEXT NOT NULL DEFAULT '',"
+	"  d1 TEXT, d2 TEXT,"
+	"  amount INTEGER, currency TEXT,"
+	"  body BLOB NOT NULL,"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_by INTEGER REFERENCES users(id),"
+	"  updated_at INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE INDEX case_records_case ON case_records(case_id, kind);"
+	"CREATE INDEX case_records_ref ON case_records(kind, ref_id, d1);"
+	"CREATE INDEX case_records_due ON case_records(kind, state, d1);"
+	"CREATE TABLE case_transfers ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  from_office INTEGER NOT NULL REFERENCES offices(id),"
+	"  to_office INTEGER NOT NULL REFERENCES offices(id),"
+	"  state TEXT NOT NULL CHECK (state IN ('pending', 'accepted',"
+	"    'declined', 'cancelled')),"
+	"  note BLOB,"
+	"  requested_by INTEGER REFERENCES users(id),"
+	"  requested_at INTEGER NOT NULL,"
+	"  decided_by INTEGER REFERENCES users(id),"
+	"  decided_at INTEGER,"
+	"  CHECK (from_office <> to_office)"
+	");"
+	"CREATE INDEX case_transfers_case ON case_transfers(case_id);"
+	"CREATE INDEX case_transfers_to ON case_transfers(to_office, state);"
+	"CREATE UNIQUE INDEX case_transfers_one_pending ON"
+	"  case_transfers(case_id) WHERE state = 'pending';",
+	true },
 };
 
 /* HTCDS 2.0 case status values, as stored. */
@@ -501,6 +629,9 @@ struct conn {
 	struct db *db;
 	sqlite3 *h;
 	sqlite3_stmt *stmt[STMT__MAX];
+	/* The statements of the backend's other files (db_sqlite_int.h). */
+	sqlite3_stmt *xstmt[DBX_SLOTS];
+	const char *xsql[DBX_SLOTS];
 	struct conn *prev, *next;
 };
 
@@ -523,6 +654,8 @@ conn_free(struct conn *c)
 
 	for (i = 0; i < STMT__MAX; i++)
 		sqlite3_finalize(c->stmt[i]);
+	for (i = 0; i < DBX_SLOTS; i++)
+		sqlite3_finalize(c->xstmt[i]);
 	rc = sqlite3_close(c->h);
 	if (rc != SQLITE_OK)
 		error("db: closing a connection: %s", sqlite3_errstr(rc));
@@ -760,6 +893,34 @@ sql_offset(int64_t offset)
 /* --- open, close, migrations, transactions --- */
 
 static int
+fk_on(struct conn *c)
+{
+	if (sqlite3_exec(c->h, "PRAGMA foreign_keys = ON", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		return error("db: cannot enforce foreign keys");
+	return 0;
+}
+
+/* After a rebuild: every reference must still hold. */
+static int
+fk_check(struct conn *c)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(c->h, "PRAGMA foreign_key_check", -1, &st,
+	    NULL) != SQLITE_OK)
+		return error("db: %s", sqlite3_errmsg(c->h));
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return error("db: a migration broke a foreign key");
+	if (rc != SQLITE_DONE)
+		return error("db: foreign key check: %s", sqlite3_errstr(rc));
+	return 0;
+}
+
+static int
 migrate(struct conn *c)
 {
 	size_t i;
@@ -785,8 +946,12 @@ migrate(struct conn *c)
 		char *msg = NULL;
 		bool applied;
 
+		/* Foreign keys can only be switched outside a transaction. */
+		if (m->rebuild && sqlite3_exec(c->h, "PRAGMA foreign_keys = OFF",
+		    NULL, NULL, NULL) != SQLITE_OK)
+			return error("db: cannot suspend foreign keys");
 		if (run_plain(c, STMT_BEGIN) != DB_OK)
-			return -1;
+			goto fail;
 		/* Asked again inside the write lock: another process may
 		 * have migrated since we looked. */
 		if ((st = prep(c, STMT_MIGRATION_APPLIED)) == NULL)
@@ -805,6 +970,8 @@ migrate(struct conn *c)
 		if (applied) {
 			if (run_plain(c, STMT_COMMIT) != DB_OK)
 				goto fail;
+			if (fk_on(c) < 0)
+				return -1;
 			continue;
 		}
 		if (sqlite3_exec(c->h, m->script, NULL, NULL, &msg) !=
@@ -814,6 +981,8 @@ migrate(struct conn *c)
 			sqlite3_free(msg);
 			goto fail;
 		}
+		if (m->rebuild && fk_check(c) < 0)
+			goto fail;
 		if ((st = prep(c, STMT_MIGRATION_RECORD)) == NULL)
 			goto fail;
 		if (sqlite3_bind_int(st, 1, m->version) |
@@ -824,12 +993,15 @@ migrate(struct conn *c)
 		if (run(c, STMT_MIGRATION_RECORD) != DB_OK ||
 		    run_plain(c, STMT_COMMIT) != DB_OK)
 			goto fail;
+		if (fk_on(c) < 0)
+			return -1;
 		log_info("db: applied schema migration %d", m->version);
 	}
 	return 0;
 fail:
 	if (!sqlite3_get_autocommit(c->h))
 		run_plain(c, STMT_ROLLBACK);
+	fk_on(c);
 	return -1;
 }
 
@@ -1183,6 +1355,7 @@ user_row(sqlite3_stmt *st, struct user *u)
 	u->failed_logins = sqlite3_column_int(st, 8);
 	u->locked_until = sqlite3_column_int64(st, 9);
 	u->created_at = sqlite3_column_int64(st, 10);
+	u->health_access = sqlite3_column_int(st, 11) != 0;
 	return 0;
 }
 
@@ -1559,6 +1732,7 @@ case_row_read(sqlite3_stmt *st, struct case_row *c)
 	c->created_at = sqlite3_column_int64(st, 8);
 	c->updated_at = sqlite3_column_int64(st, 9);
 	c->version = sqlite3_column_int(st, 10);
+	c->high_risk = sqlite3_column_int(st, 11) != 0;
 	return 0;
 }
 
@@ -1682,7 +1856,9 @@ bind_case_filter(sqlite3_stmt *st, const struct case_filter *f)
 	    sqlite3_bind_int64(st, 3, f->assigned_to) |
 	    bind_text(st, 6, f->number_prefix) |
 	    bind_text(st, 7, f->tokens_json) |
-	    sqlite3_bind_int(st, 8, f->ntokens);
+	    sqlite3_bind_int(st, 8, f->ntokens) |
+	    sqlite3_bind_int64(st, 9, f->viewer) |
+	    sqlite3_bind_int64(st, 10, f->hr_office);
 }
 
 int
@@ -2570,4 +2746,143 @@ db_dataset_delete(struct db *db, const char *name)
 	if ((rc = run(c, STMT_DATASET_DELETE)) != DB_OK)
 		return rc;
 	return sqlite3_changes(c->h) > 0 ? DB_OK : DB_NOTFOUND;
+}
+
+/* --- for the backend's other files (db_sqlite_int.h) --- */
+
+sqlite3_stmt *
+dbx_stmt(struct db *db, int slot, const char *sql, struct conn **cp)
+{
+	struct conn *c = conn_get(db);
+	int rc;
+
+	*cp = c;
+	if (c == NULL)
+		return NULL;
+	if (NEVER(slot < 0 || slot >= DBX_SLOTS || sql == NULL)) {
+		error("db: no statement slot %d", slot);
+		return NULL;
+	}
+	if (c->xstmt[slot] == NULL) {
+		rc = sqlite3_prepare_v3(c->h, sql, -1,
+		    SQLITE_PREPARE_PERSISTENT, &c->xstmt[slot], NULL);
+		if (rc != SQLITE_OK) {
+			error("db: preparing statement x%d: %s", slot,
+			    sqlite3_errmsg(c->h));
+			sqlite3_finalize(c->xstmt[slot]);
+			c->xstmt[slot] = NULL;
+			return NULL;
+		}
+		c->xsql[slot] = sql;
+	} else if (NEVER(c->xsql[slot] != sql)) {
+		error("db: statement slot x%d used for two statements", slot);
+		return NULL;
+	} else if (sqlite3_stmt_busy(c->xstmt[slot])) {
+		error("db: statement x%d re-entered", slot);
+		return NULL;
+	}
+	return c->xstmt[slot];
+}
+
+void
+dbx_done(sqlite3_stmt *st)
+{
+	done(st);
+}
+
+int
+dbx_step_error(struct conn *c, int rc)
+{
+	if (rc == SQLITE_CONSTRAINT_UNIQUE ||
+	    rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+		return DB_CONFLICT;
+	return error("db: statement: %s", sqlite3_errmsg(c->h));
+}
+
+int
+dbx_run(struct conn *c, sqlite3_stmt *st)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
+	done(st);
+	return rc;
+}
+
+int
+dbx_bind_failed(struct conn *c, sqlite3_stmt *st)
+{
+	done(st);
+	return error("db: binding a statement: %s", sqlite3_errmsg(c->h));
+}
+
+int
+dbx_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	return bind_text(st, i, s);
+}
+
+int
+dbx_bind_id(sqlite3_stmt *st, int i, int64_t id)
+{
+	return bind_id(st, i, id);
+}
+
+void
+dbx_col_text(sqlite3_stmt *st, int col, char *dst, size_t size)
+{
+	col_text(st, col, dst, size);
+}
+
+int
+dbx_col_blob(sqlite3_stmt *st, int col, unsigned char **blob, size_t *len)
+{
+	return col_blob(st, col, blob, len);
+}
+
+int64_t
+dbx_changes(struct conn *c)
+{
+	return sqlite3_changes64(c->h);
+}
+
+int64_t
+dbx_last_id(struct conn *c)
+{
+	return sqlite3_last_insert_rowid(c->h);
+}
+
+bool
+dbx_in_tx(struct conn *c)
+{
+	return !sqlite3_get_autocommit(c->h);
+}
+
+int
+dbx_begin(struct conn *c, bool *own)
+{
+	*own = false;
+	if (!sqlite3_get_autocommit(c->h))
+		return DB_OK;
+	if (run_plain(c, STMT_BEGIN) != DB_OK)
+		return DB_ERROR;
+	*own = true;
+	return DB_OK;
+}
+
+int
+dbx_end(struct conn *c, bool own, int rc)
+{
+	if (!own)
+		return rc;
+	if (rc == DB_OK) {
+		if (run_plain(c, STMT_COMMIT) == DB_OK)
+			return DB_OK;
+		rc = DB_ERROR;
+	}
+	if (!sqlite3_get_autocommit(c->h))
+		run_plain(c, STMT_ROLLBACK);
+	return rc;
 }

@@ -1376,7 +1376,7 @@ page_casefile(struct req *r)
 	struct case_row c;
 	struct view v;
 	json_t *file;
-	int rc = cases_open(r, &c, PERM_CASE_READ, "case.view.denied", 404);
+	int rc = cases_open(r, &c, PERM_CASEFILE_READ, "case.view.denied", 404);
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
@@ -1672,7 +1672,7 @@ page_casefile_section(struct req *r)
 
 	if (!target_of(r->path, &t))
 		return resp_error(r, 404, _("This page does not exist."), NULL);
-	rc = cases_open(r, &c, PERM_CASE_READ, "case.view.denied", 404);
+	rc = cases_open(r, &c, PERM_CASEFILE_READ, "case.view.denied", 404);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	if ((file = casefile_load(r, &c)) == NULL)

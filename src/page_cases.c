@@ -151,7 +151,7 @@ cases_page(struct req *r, int status, const char *form_office,
 	int64_t total = 0, page;
 	int rc;
 
-	f.office_id = cases_office_scope(r);
+	cases_filter_scope(r, &f);
 	f.status = st && *st ? case_status_from_code(st) : -1;
 	page = page_number(q ? req_form(r, "page") : req_query(r, "page"));
 	f.limit = PER_PAGE;

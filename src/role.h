@@ -15,6 +15,7 @@ enum role {
 	ROLE_OFFICE_MANAGER,
 	ROLE_PROGRAMME_MANAGER,
 	ROLE_RESEARCHER,
+	ROLE_MEDICAL_OFFICER,
 	ROLE__MAX
 };
 
@@ -25,6 +26,16 @@ enum perm {
 	PERM_ADMIN_USERS,	/* manage accounts and offices */
 	PERM_AUDIT_READ,
 	PERM_STATS_READ,
+	PERM_CASEFILE_READ,	/* the case file itself (identity, process) */
+	PERM_HEALTH,		/* health records (or a grant, users.h) */
+	PERM_ASSIST,		/* record protection, assistance, return */
+	PERM_FUND_REQUEST,	/* ask headquarters' fund for a case */
+	PERM_FUND_DECIDE,	/* decide fund requests, disburse */
+	PERM_PROJECT_MANAGE,	/* projects, budgets, donors, rates */
+	PERM_TRANSFER_DECIDE,	/* accept or decline incoming cases */
+	PERM_REGISTRY,		/* organisations and shelters */
+	PERM_FUND_READ,		/* see the fund queue and projects */
+	PERM_HIGH_RISK_OFFICE,	/* see the office's high-risk cases */
 	PERM__MAX
 };
 

@@ -1,0 +1,64 @@
+/*
+ * db_sqlite_int.h - for the files of the SQLite backend other than
+ * db_sqlite.c (db_sqlite_*.c). Nothing outside those files includes it.
+ *
+ * A part file keeps its SQL in its own array and gives each statement a
+ * slot: its part's base (below) plus its index. dbx_stmt() prepares the
+ * statement on the calling thread's connection the first time and keeps
+ * it; the caller binds, steps, and resets it with dbx_done(). The schema
+ * of every part stays in db_sqlite.c's migrations, in version order.
+ */
+#ifndef CTM_DB_SQLITE_INT_H
+#define CTM_DB_SQLITE_INT_H
+
+#include "compat.h"
+
+#include <sqlite3.h>
+
+#include "db.h"
+
+#define DBX_SLOTS 320
+/* Bases of the parts' slot ranges; each part has 64 slots. */
+#define DBX_CASEREC 0		/* db_sqlite_caserec.c */
+#define DBX_FUND 64		/* db_sqlite_fund.c */
+#define DBX_OPS 128		/* db_sqlite_ops.c */
+#define DBX_MOVE 192		/* db_sqlite_move.c */
+#define DBX_ACCESS 256		/* db_sqlite_access.c */
+
+struct conn;
+
+/* Statement slot of the calling thread's connection, prepared from sql
+ * on first use; *cp receives the connection. NULL on failure (logged). */
+sqlite3_stmt *dbx_stmt(struct db *db, int slot, const char *sql,
+    struct conn **cp);
+/* Resets a statement and clears its bindings after use. */
+void dbx_done(sqlite3_stmt *st);
+/* A failed step: DB_CONFLICT for a unique key, else logged DB_ERROR. */
+int dbx_step_error(struct conn *c, int rc);
+/* Steps a bound statement to completion and resets it. */
+int dbx_run(struct conn *c, sqlite3_stmt *st);
+/* Logs a bind failure, resets st, returns DB_ERROR. */
+int dbx_bind_failed(struct conn *c, sqlite3_stmt *st);
+/* NULL s binds NULL. */
+int dbx_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* 0 binds NULL. */
+int dbx_bind_id(sqlite3_stmt *st, int i, int64_t id);
+/* Copies a text column into dst[size], truncating; NULL gives "". */
+void dbx_col_text(sqlite3_stmt *st, int col, char *dst, size_t size);
+/* Copies a blob column into malloc'd memory (*blob NULL when empty). */
+int dbx_col_blob(sqlite3_stmt *st, int col, unsigned char **blob,
+    size_t *len);
+/* Rows changed by the connection's last statement. */
+int64_t dbx_changes(struct conn *c);
+/* Rowid of the connection's last insert. */
+int64_t dbx_last_id(struct conn *c);
+/* Whether the connection is inside a transaction. */
+bool dbx_in_tx(struct conn *c);
+/* BEGIN IMMEDIATE on c unless a transaction is open; *own tells whether
+ * this call opened it (then dbx_end() commits or rolls it back). */
+int dbx_begin(struct conn *c, bool *own);
+/* Ends what dbx_begin() opened: commits when rc is DB_OK, else rolls
+ * back. Returns rc, or DB_ERROR when the commit fails. */
+int dbx_end(struct conn *c, bool own, int rc);
+
+#endif

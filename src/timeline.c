@@ -1,0 +1,324 @@
+/*
+ * timeline.c - the steps of a case (events.def), written by the modules
+ * that make them and read back in the order they happened.
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cases.h"
+#include "catalogue.h"
+#include "db.h"
+#include "i18n.h"
+#include "log.h"
+#include "page.h"
+#include "timeline.h"
+
+static const struct {
+	const char *kind;
+	const char *label;
+} kinds[] = {
+#define EVENT(k, l) { k, l },
+#include "events.def"
+#undef EVENT
+};
+
+/* The detail keys that are not code lists, with their labels. */
+static const struct {
+	const char *key;
+	const char *label;
+} plain_keys[] = {
+	{ "amount", N_("Amount") },
+	{ "currency", N_("Currency") },
+	{ "office", N_("Office") },
+	{ "from_office", N_("From office") },
+	{ "to_office", N_("To office") },
+	{ "date", N_("Date") },
+	{ "project", N_("Project") },
+	{ "count", N_("Count") },
+};
+
+bool
+timeline_kind_ok(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; kind && i < ARRAY_SIZE(kinds); i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return true;
+	return false;
+}
+
+const char *
+timeline_label(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; kind && i < ARRAY_SIZE(kinds); i++)
+		if (strcmp(kinds[i].kind, kind) == 0)
+			return _(kinds[i].label);
+	return kind ? kind : "";
+}
+
+static bool
+key_ok(const char *key)
+{
+	size_t i;
+
+	if (codelist_by_name(key) >= 0)
+		return true;
+	for (i = 0; i < ARRAY_SIZE(plain_keys); i++)
+		if (strcmp(plain_keys[i].key, key) == 0)
+			return true;
+	return false;
+}
+
+static bool
+date_ok(const char *d)
+{
+	struct tm tm;
+	char back[11];
+	int y, m, dd;
+
+	if (strlen(d) != 10 || sscanf(d, "%4d-%2d-%2d", &y, &m, &dd) != 3)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = dd;
+	tm.tm_hour = 12;
+	if (timegm(&tm) == (time_t)-1)
+		return false;
+	strftime(back, sizeof(back), "%Y-%m-%d", &tm);
+	return strcmp(back, d) == 0;
+}
+
+int
+timeline_add(struct req *r, int64_t case_id, const char *kind,
+    int64_t ref_id, const char *on_date, bool restricted, json_t *detail)
+{
+	struct case_event e;
+	const char *key;
+	json_t *v;
+	char *text;
+	int rc;
+
+	if (NEVER(!timeline_kind_ok(kind))) {
+		json_decref(detail);
+		return error("timeline: unknown kind %s", kind ? kind : "");
+	}
+	if (NEVER(on_date && *on_date && !date_ok(on_date))) {
+		json_decref(detail);
+		return error("timeline: bad date for %s", kind);
+	}
+	if (detail) {
+		json_object_foreach(detail, key, v)
+			if (NEVER(!key_ok(key))) {
+				json_decref(detail);
+				return error("timeline: detail key %s is not "
+				    "declared", key);
+			}
+	}
+	memset(&e, 0, sizeof(e));
+	e.case_id = case_id;
+	e.at = (int64_t)time(NULL);
+	if (on_date && *on_date)
+		snprintf(e.on_date, sizeof(e.on_date), "%s", on_date);
+	if (r && r->authed) {
+		e.user_id = r->user.id;
+		e.office_id = r->user.office_id;
+	}
+	snprintf(e.kind, sizeof(e.kind), "%s", kind);
+	e.ref_id = ref_id;
+	e.restricted = restricted;
+	if (detail) {
+		text = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+		json_decref(detail);
+		if (text == NULL)
+			return error("timeline: out of memory");
+		if (strlen(text) >= sizeof(e.detail)) {
+			free(text);
+			return error("timeline: detail of %s too long", kind);
+		}
+		snprintf(e.detail, sizeof(e.detail), "%s", text);
+		free(text);
+	}
+	rc = db_event_add(r->app->db, &e);
+	return rc == DB_OK ? 0 : -1;
+}
+
+static const char *
+plain_label(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(plain_keys); i++)
+		if (strcmp(plain_keys[i].key, key) == 0)
+			return _(plain_keys[i].label);
+	return key;
+}
+
+/* One value of the detail, as a reader should see it. */
+static void
+value_text(struct buf *b, const char *key, json_t *v)
+{
+	int cl = codelist_by_name(key);
+	size_t i;
+	json_t *x;
+
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, x) {
+			if (i)
+				buf_addstr(b, ", ");
+			value_text(b, key, x);
+		}
+		return;
+	}
+	if (json_is_integer(v)) {
+		buf_printf(b, "%lld", (long long)json_integer_value(v));
+		return;
+	}
+	if (!json_is_string(v))
+		return;
+	if (cl >= 0 && code_valid((enum codelist)cl, json_string_value(v)))
+		buf_addstr(b, code_label((enum codelist)cl,
+		    json_string_value(v)));
+	else
+		buf_addstr(b, json_string_value(v));
+}
+
+/* The detail as "label: value · …", amounts with their currency. */
+static void
+detail_text(struct buf *b, const char *detail)
+{
+	json_t *d = json_loads(detail, 0, NULL), *v;
+	const char *key;
+	bool first = true;
+
+	if (d == NULL)
+		return;
+	json_object_foreach(d, key, v) {
+		if (strcmp(key, "currency") == 0)
+			continue;
+		if (!first)
+			buf_addstr(b, " · ");
+		first = false;
+		if (strcmp(key, "amount") == 0) {
+			buf_printf(b, "%s: ", plain_label(key));
+			value_text(b, key, v);
+			if (json_is_string(json_object_get(d, "currency")))
+				buf_printf(b, " %s", json_string_value(
+				    json_object_get(d, "currency")));
+		} else if (codelist_by_name(key) >= 0) {
+			value_text(b, key, v);
+		} else {
+			buf_printf(b, "%s: ", plain_label(key));
+			value_text(b, key, v);
+		}
+	}
+	json_decref(d);
+}
+
+struct collect {
+	struct req *r;
+	bool health;
+	json_t *arr;
+	struct html *h;
+	int n;
+};
+
+static void
+when(const struct case_event *e, char *out, size_t size)
+{
+	struct tm tm;
+	time_t t = (time_t)e->at;
+
+	gmtime_r(&t, &tm);
+	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int
+json_cb(void *arg, const struct case_event *e)
+{
+	struct collect *c = arg;
+	char at[32];
+	json_t *o, *d;
+
+	if (e->restricted && !c->health)
+		return 0;
+	when(e, at, sizeof(at));
+	d = json_loads(e->detail, 0, NULL);
+	o = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}",
+	    "id", (json_int_t)e->id,
+	    "kind", e->kind,
+	    "label", timeline_label(e->kind),
+	    "recorded_at", at,
+	    "date", e->on_date[0] ? json_string(e->on_date) : json_null(),
+	    "by", e->user_id ? json_string(e->username) : json_null(),
+	    "office", e->office_code[0] ? json_string(e->office_code) :
+	    json_null(),
+	    "ref_id", e->ref_id ? json_integer(e->ref_id) : json_null(),
+	    "detail", d ? d : json_object());
+	if (o == NULL || json_array_append_new(c->arr, o) != 0)
+		return -1;
+	return 0;
+}
+
+json_t *
+timeline_json(struct req *r, int64_t case_id)
+{
+	struct collect c = { .r = r, .health = cases_health_ok(r) };
+
+	c.arr = json_array();
+	if (c.arr == NULL)
+		return NULL;
+	if (db_event_list(r->app->db, case_id, json_cb, &c) != DB_OK) {
+		json_decref(c.arr);
+		return NULL;
+	}
+	return c.arr;
+}
+
+static int
+html_cb(void *arg, const struct case_event *e)
+{
+	struct collect *c = arg;
+	char at[32];
+	struct buf b;
+
+	if (e->restricted && !c->health)
+		return 0;
+	page_time(e->at, at);
+	buf_init(&b, 4096);
+	detail_text(&b, e->detail);
+	html_printf(c->h, "<li><p><strong>%s</strong>", timeline_label(e->kind));
+	if (b.len)
+		html_printf(c->h, "<br><span>%s</span>", buf_cstr(&b));
+	html_printf(c->h, "</p><small>");
+	if (e->on_date[0])
+		html_printf(c->h, "%s · ", e->on_date);
+	html_printf(c->h, "%s %s · %s %s", _("recorded"), at, _("by"),
+	    e->user_id ? e->username : _("the system"));
+	if (e->office_code[0])
+		html_printf(c->h, " (%s)", e->office_code);
+	html_printf(c->h, "</small></li>");
+	buf_release(&b);
+	c->n++;
+	return 0;
+}
+
+int
+timeline_html(struct req *r, struct html *h, int64_t case_id)
+{
+	struct collect c = { .r = r, .health = cases_health_ok(r), .h = h };
+	int rc;
+
+	html_printf(h, "<ol class=\"timeline\">");
+	rc = db_event_list(r->app->db, case_id, html_cb, &c);
+	if (c.n == 0)
+		html_printf(h, "<li>%s</li>", _("Nothing recorded yet."));
+	html_printf(h, "</ol>");
+	return rc == DB_OK ? 0 : -1;
+}
