@@ -10,6 +10,7 @@
 #include "cases.h"
 #include "casefile.h"
 #include "handlers.h"
+#include "timeline.h"
 #include "i18n.h"
 #include "log.h"
 
@@ -92,4 +93,25 @@ api_case_screening_get(struct req *r)
 	if (s == NULL)
 		return -1;
 	return resp_json(r, 200, s);
+}
+
+int
+api_case_timeline(struct req *r)
+{
+	struct case_row c;
+	bool history;
+	json_t *t;
+	int rc = cases_open_history(r, &c, PERM_CASE_READ, "case.view.denied",
+	    403, &history);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (audit(r, history ? "case.history.view" : "case.view", c.id,
+	    "timeline", NULL) < 0)
+		return -1;
+	t = timeline_json(r, c.id);
+	if (t == NULL)
+		return -1;
+	return resp_json(r, 200, json_pack("{s:I,s:s,s:o}", "case_id",
+	    (json_int_t)c.id, "case_number", c.number, "steps", t));
 }

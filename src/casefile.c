@@ -18,6 +18,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "screening.h"
+#include "timeline.h"
 #include "vault.h"
 
 #define FILE_MAX (2 * 1024 * 1024)
@@ -681,6 +682,31 @@ same_value(json_t *a, json_t *b)
 	return json_equal(a, b);
 }
 
+/* The steps a save makes on the case's timeline: a screening decision
+ * confirmed or changed, a status changed through the file. */
+static int
+timeline_changes(struct req *r, const struct case_row *c, json_t *cur,
+    json_t *next)
+{
+	json_t *a = json_object_get(json_object_get(cur, "screening"),
+	    "decision");
+	json_t *b = json_object_get(json_object_get(next, "screening"),
+	    "decision");
+	const char *fin = casefile_str(b, "final_status");
+	const char *st = casefile_str(next, "cas_Status");
+
+	if (b && *fin && strcmp(fin, casefile_str(a, "final_status")) != 0 &&
+	    timeline_add(r, c->id, "case.screened", 0, NULL, false,
+	    json_pack("{s:s}", "trafficking_status", fin)) < 0)
+		return -1;
+	if (*st && strcmp(st, casefile_str(cur, "cas_Status")) != 0 &&
+	    json_object_get(cur, "cas_Status") &&
+	    timeline_add(r, c->id, "case.status", 0, NULL, false,
+	    json_pack("{s:s}", "case_status", st)) < 0)
+		return -1;
+	return 0;
+}
+
 /* One audit row per changed field; values only for coded fields that do
  * not identify anyone (free text may hold anything). */
 static int
@@ -727,7 +753,7 @@ audit_changes(struct req *r, const struct case_row *c, json_t *cur,
 	    audit(r, "case.file.update", c->id, NULL,
 	    json_pack("{s:s}", "field", "screening")) < 0)
 		return -1;
-	return 0;
+	return timeline_changes(r, c, cur, next);
 }
 
 /* The name tokens of the file, into db. */

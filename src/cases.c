@@ -8,6 +8,7 @@
 #include "cases.h"
 #include "i18n.h"
 #include "log.h"
+#include "timeline.h"
 
 static const char *const status_codes[CASE_STATUS__MAX] = {
 	[CASE_ACTIVE] = "Active",
@@ -277,15 +278,25 @@ cases_create(struct req *r, const char *office_code, int status,
 		return 1;
 	}
 	gmtime_r(&now, &tm);
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
 	if (db_case_create(r->app->db, office_id, tm.tm_year + 1900,
 	    (enum case_status)status, assigned_to, r->user.id, r->now,
 	    c) != DB_OK)
-		return -1;
+		goto fail;
 	if (audit(r, "case.create", c->id, NULL,
 	    json_pack("{s:s,s:s}", "case_number", c->number, "office",
-	    c->office_code)) < 0)
-		return -1;
+	    c->office_code)) < 0 ||
+	    timeline_add(r, c->id, "case.created", 0, NULL, false,
+	    json_pack("{s:s,s:s}", "office", c->office_code, "case_status",
+	    case_status_code(c->status))) < 0)
+		goto fail;
+	if (db_commit(r->app->db) != DB_OK)
+		goto fail;
 	return 0;
+fail:
+	db_rollback(r->app->db);
+	return -1;
 }
 
 static int
@@ -322,6 +333,13 @@ cases_update(struct req *r, struct case_row *c, int expected_version,
 	    audit_change(r, c->id, "assigned_to",
 	    before.assigned_to ? json_integer(before.assigned_to) : json_null(),
 	    assigned_to ? json_integer(assigned_to) : json_null()) < 0)
+		goto fail;
+	if (status != before.status && timeline_add(r, c->id, "case.status", 0,
+	    NULL, false, json_pack("{s:s}", "case_status",
+	    case_status_code(status))) < 0)
+		goto fail;
+	if (assigned_to != before.assigned_to && timeline_add(r, c->id,
+	    "case.assigned", 0, NULL, false, NULL) < 0)
 		goto fail;
 	if (db_commit(r->app->db) != DB_OK)
 		goto fail;

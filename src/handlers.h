@@ -20,6 +20,7 @@ int api_audit(struct req *r);
 int api_case_file_get(struct req *r);
 int api_case_file_put(struct req *r);
 int api_case_screening_get(struct req *r);
+int api_case_timeline(struct req *r);
 int api_health(struct req *r);
 int api_stats(struct req *r);
 

@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "page.h"
+#include "timeline.h"
 
 #define PER_PAGE 50
 /* Longest search text, in characters (the input's maxlength). */
@@ -357,9 +358,13 @@ page_cases_create(struct req *r)
 	return resp_redirect(r, loc);
 }
 
+/*
+ * The case page. With history, r's office handed the case over and sees
+ * only its summary and timeline.
+ */
 static int
 case_page(struct req *r, int status, struct case_row *c, const char *err_field,
-    const char *err)
+    const char *err, bool history)
 {
 	struct opt_ctx opt = { 0 };
 	struct html h;
@@ -380,8 +385,16 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 	    _("Assigned to"), c->assigned_to ? c->assigned_username : "—",
 	    _("Opened (UTC)"), page_time(c->created_at, t1),
 	    _("Last change (UTC)"), page_time(c->updated_at, t2));
-	html_printf(&h, "<p><a role=\"button\" href=\"/cases/%L/file\">%s</a></p>",
-	    c->id, _("Open the case file"));
+	if (history) {
+		html_printf(&h, "<p class=\"flash\">%s</p>", _("Your office "
+		    "handed this case over to another office. It keeps the "
+		    "case's history; the case file is with the office that "
+		    "has the case now."));
+		goto timeline;
+	}
+	if (role_can(r->user.role, PERM_CASEFILE_READ))
+		html_printf(&h, "<p><a role=\"button\" href=\"/cases/%L/file\">"
+		    "%s</a></p>", c->id, _("Open the case file"));
 
 	if (role_can(r->user.role, PERM_CASE_UPDATE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
@@ -409,6 +422,13 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 		html_printf(&h, "<button type=\"submit\">%s</button></form>"
 		    "</article>", _("Save"));
 	}
+timeline:
+	html_printf(&h, "<section id=\"timeline\"><h2>%s</h2>", _("Timeline"));
+	if (timeline_html(r, &h, c->id) < 0) {
+		html_release(&h);
+		return -1;
+	}
+	html_printf(&h, "</section>");
 	page_end(r, &h);
 	rc = resp_html(r, status, &h);
 	html_release(&h);
@@ -419,21 +439,17 @@ int
 page_case(struct req *r)
 {
 	struct case_row c;
+	bool history;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_CASE_READ)) {
-		if (audit(r, "case.view.denied", r->id, NULL, NULL) < 0)
-			return -1;
-		return resp_error(r, 404, _("This case does not exist."), NULL);
-	}
-	rc = cases_load(r, r->id, &c, "case.view.denied");
-	if (rc == DB_ERROR)
+	rc = cases_open_history(r, &c, PERM_CASE_READ, "case.view.denied", 404,
+	    &history);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (audit(r, history ? "case.history.view" : "case.view", c.id, NULL,
+	    NULL) < 0)
 		return -1;
-	if (rc != DB_OK)
-		return resp_error(r, 404, _("This case does not exist."), NULL);
-	if (audit(r, "case.view", c.id, NULL, NULL) < 0)
-		return -1;
-	return case_page(r, 200, &c, NULL, NULL);
+	return case_page(r, 200, &c, NULL, NULL, history);
 }
 
 int
@@ -459,13 +475,14 @@ page_case_update(struct req *r)
 		return resp_error(r, 404, _("This case does not exist."), NULL);
 	status = case_status_from_code(req_form(r, "status"));
 	if (status < 0)
-		return case_page(r, 400, &c, NULL, _("Unknown case status."));
+		return case_page(r, 400, &c, NULL, _("Unknown case status."),
+		    false);
 	assignee = form_id(req_form(r, "assigned_to"));
 	p = assignee < 0 ? _("Choose an active caseworker or office manager "
 	    "of the case's office.") : assignee == c.assigned_to ? NULL :
 	    cases_assignee_problem(r, c.office_id, assignee);
 	if (p)
-		return case_page(r, 400, &c, "assigned_to", p);
+		return case_page(r, 400, &c, "assigned_to", p, false);
 	if (vs && *vs) {
 		version = strtol(vs, &end, 10);
 		if (*end || version < 1 || version > INT32_MAX)
@@ -478,7 +495,7 @@ page_case_update(struct req *r)
 			return -1;
 		return case_page(r, 409, &c, NULL, _("Someone else changed this "
 		    "case in the meantime. Here it is as it is now; make your "
-		    "change again."));
+		    "change again."), false);
 	}
 	if (rc != DB_OK)
 		return -1;

@@ -23,6 +23,7 @@ static const struct route routes[] = {
 	{ RW, "/api/v1/cases/{id}/file", api_case_file_get, RF_AUTH },
 	{ M_PUT, "/api/v1/cases/{id}/file", api_case_file_put, RF_AUTH },
 	{ RW, "/api/v1/cases/{id}/screening", api_case_screening_get, RF_AUTH },
+	{ RW, "/api/v1/cases/{id}/timeline", api_case_timeline, RF_AUTH },
 	{ RW, "/api/v1/audit", api_audit, RF_AUTH },
 	{ RW, "/api/v1/stats", api_stats, RF_AUTH },
 
