@@ -1,11 +1,12 @@
 /*
- * charts.js - draws the statistics page's chart with Apache ECharts.
+ * charts.js - draws a page's charts with Apache ECharts.
  *
- * The page carries its data in <script type="application/json"
- * id="chart-data"> (never executed) and a table with the same figures, so
- * without JavaScript nothing is lost. Loaded only on that page, after
- * echarts.min.js, under CSP script-src 'self'.
- *   {"kind": "bar" | "stacked" | "line" | "sankey",
+ * Each chart is a hidden <div class="chart" data-src="ID"> whose data is
+ * in <script type="application/json" id="ID"> (never executed), beside a
+ * table with the same figures, so without JavaScript nothing is lost.
+ * Loaded only on pages with charts, after echarts.min.js, under CSP
+ * script-src 'self'.
+ *   {"kind": "bar" | "stacked" | "line" | "pie" | "sankey",
  *    "title": "...", "categories": [...],
  *    "series": [{"name": "...", "data": [numbers or null]}],
  *    "nodes": [...], "links": [{"source", "target", "value"}]}
@@ -13,10 +14,17 @@
 (function () {
 	'use strict';
 
-	function draw() {
-		var el = document.getElementById('chart');
-		var src = document.getElementById('chart-data');
-		if (!el || !src || typeof window.echarts === 'undefined')
+	function drawAll() {
+		if (typeof window.echarts === 'undefined')
+			return;
+		var els = document.querySelectorAll('div.chart[data-src]');
+		for (var i = 0; i < els.length; i++)
+			draw(els[i], document.getElementById(
+				els[i].getAttribute('data-src')));
+	}
+
+	function draw(el, src) {
+		if (!el || !src)
 			return;
 		var d;
 		try {
@@ -27,7 +35,16 @@
 		el.hidden = false;
 		var chart = window.echarts.init(el, null, { renderer: 'svg' });
 		var opt;
-		if (d.kind === 'sankey') {
+		if (d.kind === 'pie') {
+			opt = {
+				tooltip: { trigger: 'item' },
+				legend: { type: 'scroll', bottom: 0 },
+				series: [{ type: 'pie', radius: ['35%', '65%'],
+					data: d.categories.map(function (c, i) {
+						return { name: c, value: d.series[0].data[i] };
+					}) }]
+			};
+		} else if (d.kind === 'sankey') {
 			opt = {
 				tooltip: { trigger: 'item' },
 				series: [{ type: 'sankey', data: d.nodes, links: d.links,
@@ -55,7 +72,7 @@
 	}
 
 	if (document.readyState === 'loading')
-		document.addEventListener('DOMContentLoaded', draw);
+		document.addEventListener('DOMContentLoaded', drawAll);
 	else
-		draw();
+		drawAll();
 })();

@@ -27,6 +27,7 @@ int api_stats(struct req *r);
 /* page_*.c */
 int page_root(struct req *r);
 int page_stats(struct req *r);
+int page_dashboard(struct req *r);
 int page_asset(struct req *r);
 int page_favicon(struct req *r);
 int page_login(struct req *r);

@@ -194,8 +194,9 @@ page_root(struct req *r)
 
 	if (!r->authed)
 		return resp_redirect(r, "/login");
-	if (role_can(r->user.role, PERM_CASE_READ))
-		return resp_redirect(r, "/cases");
+	if (role_can(r->user.role, PERM_CASE_READ) ||
+	    role_can(r->user.role, PERM_FUND_READ))
+		return resp_redirect(r, "/dashboard");
 	if (role_can(r->user.role, PERM_STATS_READ))
 		return resp_redirect(r, "/stats");
 	html_init(&h, HTTP_PAGE_MAX);
@@ -316,4 +317,33 @@ page_field(struct html *h, const char *id, const char *name, const char *type,
 		    err);
 	else
 		html_printf(h, ">");
+}
+
+int
+page_chart(struct html *h, const char *id, const char *label, json_t *spec)
+{
+	char *s, *p;
+
+	if (spec == NULL)
+		return -1;
+	s = json_dumps(spec, JSON_COMPACT | JSON_ESCAPE_SLASH);
+	json_decref(spec);
+	if (s == NULL)
+		return -1;
+	/* No "<" at all inside a script element. */
+	for (p = s; *p; p++)
+		if (*p == '<')
+			*p = ' ';
+	html_printf(h, "<div class=\"chart\" data-src=\"%s\" hidden "
+	    "role=\"img\" aria-label=\"%s\"></div><script "
+	    "type=\"application/json\" id=\"%s\">%R</script>", id, label, id, s);
+	free(s);
+	return 0;
+}
+
+void
+page_chart_scripts(struct html *h)
+{
+	html_printf(h, "<script src=\"/assets/echarts.min.js\" defer></script>"
+	    "<script src=\"/assets/charts.js\" defer></script>");
 }

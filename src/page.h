@@ -14,6 +14,15 @@ void page_begin(struct req *r, struct html *h, const char *title);
 void page_end(struct req *r, struct html *h);
 /* Hidden CSRF field for forms of a logged-in user. */
 void page_csrf(struct req *r, struct html *h);
+/*
+ * A chart drawn by charts.js from spec (stolen; see charts.js for its
+ * form) under a table that carries the same figures: id names its data
+ * block, label describes it to screen readers. -1 when spec is NULL.
+ * page_chart_scripts() loads ECharts once, after the page's charts.
+ */
+int page_chart(struct html *h, const char *id, const char *label,
+    json_t *spec);
+void page_chart_scripts(struct html *h);
 /* A whole error page (used by resp_error for non-API routes). */
 int page_error(struct req *r, int status, const char *msg);
 /* Formats unix seconds as "YYYY-MM-DD HH:MM" UTC into out. */

@@ -207,13 +207,12 @@ flow_json(const struct stats_table *t, const struct stats_query *q)
 	return d;
 }
 
-/* The chart's data as a JSON text safe inside a script data block. */
-static char *
+/* The chart's data (page_chart()). */
+static json_t *
 chart_json(const struct stats_table *t, const struct stats_query *q)
 {
 	json_t *d = json_object(), *cats = json_array(), *series = json_array();
 	size_t i, j;
-	char *s, *p;
 	bool year = strstr(q->by[0], "year") || strstr(q->by[0], "Year");
 
 	for (i = 0; i < t->nrows; i++)
@@ -243,13 +242,7 @@ chart_json(const struct stats_table *t, const struct stats_query *q)
 		json_decref(d);
 		d = flow_json(t, q);
 	}
-	s = json_dumps(d, JSON_COMPACT | JSON_ESCAPE_SLASH);
-	json_decref(d);
-	/* No "<" at all inside a script element. */
-	for (p = s; p && *p; p++)
-		if (*p == '<')
-			*p = ' ';
-	return s;
+	return d;
 }
 
 static void
@@ -312,7 +305,6 @@ page_stats(struct req *r)
 	const char *by2;
 	const char *byv[2] = { NULL, NULL };
 	struct dataset *vars = NULL;
-	char *chart = NULL;
 	int rc;
 
 	memset(&sr, 0, sizeof(sr));
@@ -385,14 +377,9 @@ page_stats(struct req *r)
 			    "are the cells needed to keep them from being worked "
 			    "out; k ="), sr.q.k);
 		table(&h, sr.t, &sr.q);
-		chart = chart_json(sr.t, &sr.q);
-		if (chart)
-			html_printf(&h, "<div id=\"chart\" class=\"chart\" hidden "
-			    "role=\"img\" aria-label=\"%s\"></div>"
-			    "<script type=\"application/json\" id=\"chart-data\">%R"
-			    "</script><script src=\"/assets/echarts.min.js\" defer>"
-			    "</script><script src=\"/assets/charts.js\" defer>"
-			    "</script>", _("Chart of the table above"), chart);
+		if (page_chart(&h, "chart-data", _("Chart of the table above"),
+		    chart_json(sr.t, &sr.q)) == 0)
+			page_chart_scripts(&h);
 		html_printf(&h, "<p><a href=\"/api/v1/stats?dataset=%U&amp;by=%U"
 		    "&amp;by=%U&amp;per_member=%s&amp;format=csv\" download>%s</a>"
 		    " · <a href=\"/api/v1/stats?dataset=%U&amp;by=%U&amp;by=%U"
@@ -403,7 +390,7 @@ page_stats(struct req *r)
 		    sr.q.per_member ? "1" : "0", _("Download XLSX"));
 	}
 	page_end(r, &h);
-	free(chart);
+
 	if (sr.ds == NULL)
 		dataset_free(vars);
 	stats_request_release(&sr);
@@ -411,7 +398,7 @@ page_stats(struct req *r)
 	html_release(&h);
 	return rc;
 fail:
-	free(chart);
+
 	if (sr.ds == NULL)
 		dataset_free(vars);
 	stats_request_release(&sr);

@@ -29,6 +29,7 @@ static const struct route routes[] = {
 
 	{ RW, "/", page_root, 0 },
 	{ RW, "/stats", page_stats, RF_AUTH },
+	{ RW, "/dashboard", page_dashboard, RF_AUTH },
 	{ RW, "/assets/*", page_asset, 0 },
 	{ RW, "/favicon.ico", page_favicon, 0 },
 	{ RW, "/login", page_login, 0 },

@@ -284,6 +284,10 @@ export async function demoSession({ javaScriptEnabled = true, personalData = [] 
     await page.fill('#password', password);
     await submitAndWait(page, w, 'log in',
       () => page.locator('form[action="/login"] button[type="submit"]').click(),
+      (u) => u.pathname === '/dashboard');
+    /* The tests start from the case list. */
+    await submitAndWait(page, w, 'to the case list',
+      () => page.locator('header nav a[href="/cases"]').click(),
       (u) => u.pathname === '/cases');
 
     await body({ srv, ctx, page, w });
