@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "crypt.h"
 #include "db.h"
+#include "cases.h"
 #include "demo.h"
 #include "http.h"
 #include "i18n.h"
@@ -636,6 +637,7 @@ cmd_demo(const struct opts *o)
 		{ "manager.bog", "office-manager", "BOG" },
 		{ "programme", "programme-manager", "HQ" },
 		{ "researcher", "researcher", "HQ" },
+		{ "medical", "medical-officer", "BKK" },
 	};
 	static const struct {
 		const char *office;
@@ -704,12 +706,21 @@ cmd_demo(const struct opts *o)
 		goto out;
 	app.db = db;
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		if (db_office_by_code(db, cases[i].office, &of) != DB_OK)
+		struct req rq;
+		const char *msg, *field;
+
+		/* Registered by the office's manager, so that the case's
+		 * timeline starts as it would through the pages. */
+		if (db_user_by_name(db, strcmp(cases[i].office, "BKK") == 0 ?
+		    "manager" : "manager.bog", &u) != DB_OK)
 			goto out;
-		if (db_case_create(db, of.id, tm.tm_year + 1900, cases[i].st,
-		    cases[i].assign ? uids[cases[i].assign] : 0, uids[0], now,
-		    &c) != DB_OK)
+		cli_req(&rq, &app, &u);
+		if (cases_create(&rq, cases[i].office, cases[i].st,
+		    cases[i].assign ? uids[cases[i].assign] : 0, &c, &msg,
+		    &field) != 0) {
+			fail("demo: cannot create a case");
 			goto out;
+		}
 		if (cases[i].file >= 0 &&
 		    (db_user_get(db, uids[cases[i].assign], &u) != DB_OK ||
 		    demo_casefile(&app, &u, &c, (size_t)cases[i].file) < 0))
