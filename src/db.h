@@ -343,4 +343,186 @@ int db_dataset_list(struct db *db, db_dataset_cb cb, void *arg);
 /* Removes a dataset and its import records; DB_NOTFOUND if absent. */
 int db_dataset_delete(struct db *db, const char *name);
 
+/*
+ * --- fund ---
+ *
+ * Headquarters' Global Assistance Fund: projects with a budget line per
+ * currency, donors and the cases they assist; exchange rates against
+ * USD by date; fund requests for a case, their decisions and
+ * disbursements. Amounts are integer hundredths of the currency.
+ * Justifications, reasons and notes are sealed by the caller and stored
+ * as opaque bytes. The budget lines' CHECKs (committed <= budget,
+ * disbursed <= committed) hold in the schema itself, and every change of
+ * a line runs inside BEGIN IMMEDIATE.
+ */
+#define DB_FUND_LIMIT 3		/* a budget or commitment would be exceeded */
+#define DB_CURRENCY_SIZE 4	/* "USD" and NUL */
+#define DB_DATE_SIZE 11		/* "YYYY-MM-DD" and NUL */
+#define DB_PROJECT_NAME_MAX 304	/* 300 bytes and NUL */
+#define DB_PROJECT_TEXT_MAX 1024
+#define DB_FUND_STATE_SIZE 16
+
+struct project {
+	int64_t id;
+	char name[DB_PROJECT_NAME_MAX];
+	char region[DB_NAME_MAX];
+	char start[DB_DATE_SIZE];	/* "" when not set */
+	char end[DB_DATE_SIZE];
+	int64_t target;			/* beneficiaries, 0: none set */
+	char target_group[DB_PROJECT_TEXT_MAX];
+	char currency[DB_CURRENCY_SIZE];	/* of the main budget line */
+	int64_t created_at;
+	int64_t assisted;		/* cases assigned, filled by reads */
+};
+
+struct budget_line {
+	int64_t project_id;
+	char currency[DB_CURRENCY_SIZE];
+	int64_t budget, committed, disbursed;
+};
+
+struct donor {
+	int64_t id;
+	int64_t project_id;
+	char name[DB_PROJECT_NAME_MAX];
+	int64_t amount;
+	char currency[DB_CURRENCY_SIZE];
+};
+
+/* Adds project p (sets p->id) with its budget lines and donors, in one
+ * transaction unless one is open. DB_CONFLICT when the name is taken or
+ * two lines share a currency. */
+int db_project_add(struct db *db, struct project *p,
+    const struct budget_line *lines, size_t nlines,
+    const struct donor *donors, size_t ndonors, int64_t by, int64_t now);
+int db_project_get(struct db *db, int64_t id, struct project *p);
+int db_project_by_name(struct db *db, const char *name, struct project *p);
+typedef int (*db_project_cb)(void *arg, const struct project *p);
+/* By name; a non-zero return from cb stops. */
+int db_project_list(struct db *db, db_project_cb cb, void *arg);
+typedef int (*db_budget_cb)(void *arg, const struct budget_line *b);
+/* The lines of project_id (0: of every project, by project), by
+ * currency. */
+int db_project_budgets(struct db *db, int64_t project_id, db_budget_cb cb,
+    void *arg);
+/* DB_NOTFOUND when the project has no line in currency. */
+int db_project_budget(struct db *db, int64_t project_id,
+    const char *currency, struct budget_line *b);
+typedef int (*db_donor_cb)(void *arg, const struct donor *d);
+int db_project_donors(struct db *db, int64_t project_id, db_donor_cb cb,
+    void *arg);
+/* Assigns a case to a project: DB_OK, or DB_CONFLICT when it was
+ * already. */
+int db_project_case_add(struct db *db, int64_t project_id, int64_t case_id,
+    int64_t by, int64_t now);
+typedef int (*db_id_cb)(void *arg, int64_t id);
+/* The cases of a project, oldest assignment first. */
+int db_project_cases(struct db *db, int64_t project_id, db_id_cb cb,
+    void *arg);
+/* The projects of a case. */
+int db_case_projects(struct db *db, int64_t case_id, db_id_cb cb, void *arg);
+
+/* Units of currency per US dollar, in millionths, from valid_from on. */
+struct fund_rate {
+	char currency[DB_CURRENCY_SIZE];
+	char valid_from[DB_DATE_SIZE];
+	int64_t rate;
+};
+/* Adds the rate, replacing one of the same currency and date. */
+int db_rate_set(struct db *db, const struct fund_rate *rt, int64_t by,
+    int64_t now);
+typedef int (*db_rate_cb)(void *arg, const struct fund_rate *rt);
+/* By currency, newest first within a currency. */
+int db_rate_list(struct db *db, db_rate_cb cb, void *arg);
+/* The rate in force on date; DB_NOTFOUND when there is none yet. */
+int db_rate_at(struct db *db, const char *currency, const char *date,
+    int64_t *rate);
+
+struct fund_request {
+	int64_t id;
+	int64_t case_id;
+	char case_number[DB_CASENO_MAX];
+	int64_t office_id;		/* the office that asked */
+	char office_code[DB_CODE_MAX];
+	char type[DB_FUND_STATE_SIZE];	/* code of CL_FUND_TYPE */
+	int64_t amount;			/* asked */
+	char currency[DB_CURRENCY_SIZE];
+	char state[DB_FUND_STATE_SIZE];	/* submitted approved rejected
+					   need-info */
+	int64_t requested_by;
+	char requested_username[DB_USERNAME_MAX];
+	int64_t created_at;
+	int64_t submitted_at;		/* the last (re)submission */
+	int64_t decided_by;		/* the last decision, 0: none */
+	char decided_username[DB_USERNAME_MAX];
+	int64_t decided_at;
+	int64_t project_id;		/* when approved */
+	char project_name[DB_PROJECT_NAME_MAX];
+	int64_t approved;		/* amount committed, 0: none */
+	int64_t disbursed;
+	/* the case as it is now, for scoping */
+	int64_t case_office_id;
+	int64_t case_assigned_to;
+	bool case_high_risk;
+};
+
+/* Adds a submitted request (fills q->id) from q's case_id, office_id,
+ * type, amount, currency and requested_by; submitted at now. */
+int db_fund_request_add(struct db *db, struct fund_request *q,
+    const void *justification, size_t jlen, int64_t now);
+int db_fund_request_get(struct db *db, int64_t id, struct fund_request *q);
+/* The sealed justification and last reason (malloc'd, free() them;
+ * NULL with length 0 when absent). */
+int db_fund_request_texts(struct db *db, int64_t id, unsigned char **just,
+    size_t *jlen, unsigned char **reason, size_t *rlen);
+struct fund_filter {
+	int64_t case_id;	/* 0: any */
+	int64_t office_id;	/* 0: any; the case's office now */
+	const char *state;	/* NULL: any */
+};
+typedef int (*db_fund_request_cb)(void *arg, const struct fund_request *q);
+/* Oldest submission first. */
+int db_fund_request_list(struct db *db, const struct fund_filter *f,
+    db_fund_request_cb cb, void *arg);
+/* Puts a need-info request back in the queue with a new amount and
+ * justification (jlen 0: keep it). DB_CONFLICT unless in need-info. */
+int db_fund_request_resubmit(struct db *db, int64_t id, int64_t amount,
+    const void *just, size_t jlen, int64_t now);
+/*
+ * Decides a submitted request: decision "approve" (commits approved on
+ * project_id's line in the request's currency), "reject" or "need-info";
+ * stores the sealed reason and a row for the turnaround. DB_CONFLICT
+ * when the request is not submitted, DB_NOTFOUND when the project has no
+ * line in that currency, DB_FUND_LIMIT when the line's budget would be
+ * exceeded; nothing changes then. In one transaction unless one is open.
+ */
+int db_fund_decide(struct db *db, int64_t id, const char *decision,
+    int64_t approved, int64_t project_id, const void *reason, size_t rlen,
+    int64_t by, int64_t now);
+
+struct fund_disbursement {
+	int64_t id;
+	int64_t request_id;
+	int64_t amount;
+	char on_date[DB_DATE_SIZE];
+	const unsigned char *note;	/* sealed, valid during the callback */
+	size_t note_len;
+	char username[DB_USERNAME_MAX];
+	int64_t created_at;
+};
+/* Records a disbursement of an approved request against its
+ * commitment. DB_CONFLICT when not approved, DB_FUND_LIMIT when the
+ * commitment would be exceeded; sets *id. */
+int db_fund_disburse(struct db *db, int64_t request_id, int64_t amount,
+    const char *on_date, const void *note, size_t nlen, int64_t by,
+    int64_t now, int64_t *id);
+typedef int (*db_disbursement_cb)(void *arg,
+    const struct fund_disbursement *d);
+int db_fund_disbursements(struct db *db, int64_t request_id,
+    db_disbursement_cb cb, void *arg);
+typedef int (*db_turnaround_cb)(void *arg, const char *office_code,
+    int64_t seconds);
+/* Every decision's time from submission, by office code. */
+int db_fund_turnaround(struct db *db, db_turnaround_cb cb, void *arg);
+
 #endif

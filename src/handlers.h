@@ -24,6 +24,22 @@ int api_case_timeline(struct req *r);
 int api_health(struct req *r);
 int api_stats(struct req *r);
 
+/* api_fund.c */
+int api_case_fund_list(struct req *r);
+int api_case_fund_create(struct req *r);
+int api_fund_requests(struct req *r);
+int api_fund_request_get(struct req *r);
+int api_fund_request_decide(struct req *r);
+int api_fund_request_resubmit(struct req *r);
+int api_fund_request_disburse(struct req *r);
+int api_projects_list(struct req *r);
+int api_projects_create(struct req *r);
+int api_project_get(struct req *r);
+int api_project_case_add(struct req *r);
+int api_fund_turnaround(struct req *r);
+int api_rates_list(struct req *r);
+int api_rates_set(struct req *r);
+
 /* page_*.c */
 int page_root(struct req *r);
 int page_stats(struct req *r);
@@ -52,5 +68,17 @@ int page_admin_user_post(struct req *r);
 int page_admin_offices(struct req *r);
 int page_admin_offices_post(struct req *r);
 int page_admin_audit(struct req *r);
+/* page_fund.c */
+int page_fund(struct req *r);
+int page_fund_request(struct req *r);
+int page_fund_request_post(struct req *r);
+int page_case_fund(struct req *r);
+int page_case_fund_post(struct req *r);
+int page_projects(struct req *r);
+int page_projects_post(struct req *r);
+int page_project(struct req *r);
+int page_project_post(struct req *r);
+int page_fund_rates(struct req *r);
+int page_fund_rates_post(struct req *r);
 
 #endif

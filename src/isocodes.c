@@ -31,7 +31,13 @@ struct language {
 	const char *name;	/* English, the msgid of DOMAIN_LANGUAGES */
 };
 
+struct currency {
+	char alpha3[4];
+};
+
 static json_t *country_doc, *language_doc;
+static struct currency *currencies;
+static size_t ncurrencies;
 static struct country *countries;
 static size_t ncountries;
 static struct language *languages;
@@ -128,6 +134,54 @@ load_countries(const char *dir)
 }
 
 static int
+currency_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct currency *)a)->alpha3,
+	    ((const struct currency *)b)->alpha3);
+}
+
+/* Only the codes are kept: amounts show the code, never a name. */
+static int
+load_currencies(const char *dir)
+{
+	json_t *doc, *arr, *e;
+	size_t i;
+
+	if ((doc = load_array(dir, "iso_4217.json", "4217")) == NULL)
+		return -1;
+	arr = json_object_get(doc, "4217");
+	currencies = calloc(json_array_size(arr), sizeof(*currencies));
+	if (currencies == NULL) {
+		json_decref(doc);
+		return error("iso-codes: out of memory");
+	}
+	json_array_foreach(arr, i, e) {
+		const char *a3 = json_string_value(json_object_get(e, "alpha_3"));
+
+		if (!code_shaped(a3, 3, 'A', 'Z')) {
+			json_decref(doc);
+			return error("iso-codes: bad currency entry %zu", i);
+		}
+		memcpy(currencies[ncurrencies++].alpha3, a3, 4);
+	}
+	json_decref(doc);
+	qsort(currencies, ncurrencies, sizeof(*currencies), currency_cmp);
+	return 0;
+}
+
+bool
+currency_valid(const char *alpha3)
+{
+	struct currency key;
+
+	if (!code_shaped(alpha3, 3, 'A', 'Z') || currencies == NULL)
+		return false;
+	memcpy(key.alpha3, alpha3, 4);
+	return bsearch(&key, currencies, ncurrencies, sizeof(*currencies),
+	    currency_cmp) != NULL;
+}
+
+static int
 load_languages(const char *dir)
 {
 	json_t *arr, *e;
@@ -180,7 +234,8 @@ isocodes_load(const char *dir)
 	/* The package's catalogues are UTF-8 like everything ctm prints. */
 	bind_textdomain_codeset(DOMAIN_COUNTRIES, "UTF-8");
 	bind_textdomain_codeset(DOMAIN_LANGUAGES, "UTF-8");
-	if (load_countries(dir) < 0 || load_languages(dir) < 0) {
+	if (load_countries(dir) < 0 || load_languages(dir) < 0 ||
+	    load_currencies(dir) < 0) {
 		isocodes_release();
 		return -1;
 	}
@@ -193,6 +248,9 @@ isocodes_release(void)
 	free(countries);
 	free(languages);
 	free(by_alpha2);
+	free(currencies);
+	currencies = NULL;
+	ncurrencies = 0;
 	json_decref(country_doc);
 	json_decref(language_doc);
 	countries = NULL;

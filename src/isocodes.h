@@ -1,5 +1,6 @@
 /*
- * isocodes.h - countries (ISO 3166-1) and languages (ISO 639-3) from
+ * isocodes.h - countries (ISO 3166-1), languages (ISO 639-3) and
+ * currencies (ISO 4217) from
  * Debian's iso-codes package.
  *
  * isocodes_load() reads iso_3166-1.json and iso_639-3.json once, at
@@ -41,6 +42,10 @@ bool language_valid(const char *code);
 const char *language_name(const char *code);
 /* The ISO 639-3 code for code ("ti" -> "tir"), or NULL. */
 const char *language_alpha3(const char *code);
+
+/* Whether alpha3 (untrusted, may be NULL) is an ISO 4217 currency code
+ * ("USD"), from iso_4217.json. */
+bool currency_valid(const char *alpha3);
 
 /* One option of a select box. Both strings are static storage. */
 struct iso_option {

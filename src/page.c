@@ -88,6 +88,13 @@ page_begin(struct req *r, struct html *h, const char *title)
 		if (role_can(r->user.role, PERM_STATS_READ))
 			html_printf(h, "<li><a href=\"/stats\">%s</a></li>",
 			    _("Statistics"));
+		if (role_can(r->user.role, PERM_FUND_READ) ||
+		    role_can(r->user.role, PERM_FUND_REQUEST))
+			html_printf(h, "<li><a href=\"/fund\">%s</a></li>",
+			    _("Fund"));
+		if (role_can(r->user.role, PERM_FUND_READ))
+			html_printf(h, "<li><a href=\"/projects\">%s</a></li>",
+			    _("Projects"));
 		if (role_can(r->user.role, PERM_ADMIN_USERS))
 			html_printf(h, "<li><a href=\"/admin/users\">%s</a></li>"
 			    "<li><a href=\"/admin/offices\">%s</a></li>",

@@ -395,6 +395,10 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 	if (role_can(r->user.role, PERM_CASEFILE_READ))
 		html_printf(&h, "<p><a role=\"button\" href=\"/cases/%L/file\">"
 		    "%s</a></p>", c->id, _("Open the case file"));
+	if (role_can(r->user.role, PERM_FUND_READ) ||
+	    role_can(r->user.role, PERM_FUND_REQUEST))
+		html_printf(&h, "<p><a href=\"/cases/%L/fund\">%s</a></p>",
+		    c->id, _("Fund requests"));
 
 	if (role_can(r->user.role, PERM_CASE_UPDATE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "

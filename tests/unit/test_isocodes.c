@@ -307,8 +307,13 @@ test_isocodes_dir(void **state)
 	    " \"scope\": \"I\", \"type\": \"L\"},"
 	    " {\"alpha_3\": \"und\", \"name\": \"Undetermined\","
 	    " \"scope\": \"S\", \"type\": \"S\"}]}");
+	write_file(dir, "iso_4217.json",
+	    "{\"4217\": [{\"alpha_3\": \"QQD\", \"name\": \"Test dollar\","
+	    " \"numeric\": \"999\"}]}");
 	assert_int_equal(setenv("CTM_ISOCODES_DIR", dir, 1), 0);
 	assert_int_equal(isocodes_load(NULL), 0);
+	assert_true(currency_valid("QQD"));
+	assert_false(currency_valid("USD"));
 	assert_true(country_valid("QQ"));
 	assert_false(country_valid("TH"));
 	assert_string_equal(country_name("QQ"), "Testland");
@@ -328,10 +333,28 @@ test_isocodes_dir(void **state)
 	assert_null(country_options(&(size_t){ 0 }));
 
 	remove_file(dir, "iso_3166-1.json");
+	remove_file(dir, "iso_4217.json");
 	assert_int_equal(rmdir(dir), 0);
 	assert_int_equal(unsetenv("CTM_ISOCODES_DIR"), 0);
 	assert_int_equal(isocodes_load(NULL), 0);
 	assert_true(country_valid("TH"));
+}
+
+/* Currencies: ISO 4217 alpha-3 codes, upper case only. */
+static void
+test_currencies(void **state)
+{
+	(void)state;
+	assert_true(currency_valid("USD"));
+	assert_true(currency_valid("COP"));
+	assert_true(currency_valid("THB"));
+	assert_true(currency_valid("GHS"));
+	assert_false(currency_valid("usd"));
+	assert_false(currency_valid("XYZ"));
+	assert_false(currency_valid("US"));
+	assert_false(currency_valid("USDD"));
+	assert_false(currency_valid(""));
+	assert_false(currency_valid(NULL));
 }
 
 int
@@ -339,6 +362,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_countries, english),
+		cmocka_unit_test_teardown(test_currencies, english),
 		cmocka_unit_test_teardown(test_country_names_translated, english),
 		cmocka_unit_test_teardown(test_languages, english),
 		cmocka_unit_test_teardown(test_language_names_translated, english),

@@ -1,0 +1,623 @@
+/*
+ * api_fund.c - the Global Assistance Fund over the API (docs/api.md):
+ * fund requests of a case, the programme manager's queue and decisions,
+ * disbursements, projects, exchange rates and turnaround. Bodies are
+ * untrusted: unknown keys are refused, every value goes through fund.c's
+ * checks before anything is written.
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cases.h"
+#include "fund.h"
+#include "handlers.h"
+#include "i18n.h"
+#include "log.h"
+
+/* Refuses keys of r->json not in allowed (NULL-terminated): 1 when it
+ * answered 400. */
+static int
+known_keys(struct req *r, const char *const *allowed)
+{
+	const char *key;
+	json_t *v, *fields = NULL;
+
+	json_object_foreach(r->json, key, v) {
+		const char *const *a;
+
+		for (a = allowed; *a; a++)
+			if (strcmp(*a, key) == 0)
+				break;
+		if (*a)
+			continue;
+		if (fields == NULL)
+			fields = json_object();
+		json_object_set_new(fields, key, json_string(_("Unknown field.")));
+	}
+	if (fields == NULL)
+		return 0;
+	resp_error(r, 400, _("The request contains unknown fields."), fields);
+	return 1;
+}
+
+static int
+answer_problem(struct req *r, const struct fund_problem *p)
+{
+	return resp_error(r, p->status, p->msg, p->field ?
+	    json_pack("{s:s}", p->field, p->msg) : NULL);
+}
+
+/* The result of a fund.c change: 0 answered, -1 failure. */
+static int
+result(struct req *r, int rc, const struct fund_problem *p)
+{
+	if (rc < 0)
+		return -1;
+	return answer_problem(r, p);
+}
+
+static const char *
+str(const char *key, struct req *r)
+{
+	return json_string_value(json_object_get(r->json, key));
+}
+
+/* An amount of the body into out: NULL when absent, "x" (refused by
+ * fund_amount_parse) when malformed. */
+static const char *
+amount_of(struct req *r, const char *key, char out[FUND_AMOUNT_STR])
+{
+	json_t *v = json_object_get(r->json, key);
+
+	if (v == NULL || json_is_null(v))
+		return NULL;
+	if (!fund_amount_json(v, out))
+		snprintf(out, FUND_AMOUNT_STR, "x");
+	return out;
+}
+
+static int
+forbidden(struct req *r, const char *action, const char *msg)
+{
+	if (audit(r, action, 0, NULL, NULL) < 0)
+		return -1;
+	return resp_error(r, 403, msg, NULL);
+}
+
+/* --- requests of a case --- */
+
+struct list_ctx {
+	struct req *r;
+	json_t *arr;
+	bool check;	/* filter on visibility */
+};
+
+static int
+list_cb(void *arg, const struct fund_request *q)
+{
+	struct list_ctx *ctx = arg;
+
+	if (ctx->check && !fund_request_visible(ctx->r, q))
+		return 0;
+	json_array_append_new(ctx->arr, fund_request_json(ctx->r, q, false));
+	return 0;
+}
+
+int
+api_case_fund_list(struct req *r)
+{
+	struct fund_filter f = { 0 };
+	struct list_ctx ctx = { r, NULL, false };
+	struct case_row c;
+	int rc;
+
+	if (!fund_may_read(r))
+		return forbidden(r, "fund.view.denied",
+		    _("You are not allowed to see fund requests."));
+	rc = cases_open(r, &c, PERM_CASE_READ, "fund.view.denied", 403);
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	f.case_id = c.id;
+	ctx.arr = json_array();
+	if (db_fund_request_list(r->app->db, &f, list_cb, &ctx) != DB_OK) {
+		json_decref(ctx.arr);
+		return -1;
+	}
+	if (audit(r, "fund.list", c.id, NULL, NULL) < 0) {
+		json_decref(ctx.arr);
+		return -1;
+	}
+	return resp_json(r, 200, json_pack("{s:o}", "requests", ctx.arr));
+}
+
+int
+api_case_fund_create(struct req *r)
+{
+	static const char *const keys[] = { "type", "amount", "currency",
+		"justification", NULL };
+	struct fund_problem p;
+	struct fund_request q;
+	struct case_row c;
+	char a[FUND_AMOUNT_STR];
+	int64_t id;
+	int rc = cases_open(r, &c, PERM_FUND_REQUEST, "fund.request.denied",
+	    403);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (known_keys(r, keys))
+		return 0;
+	rc = fund_request_submit(r, &c, str("type", r), amount_of(r, "amount",
+	    a), str("currency", r), str("justification", r), &id, &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	if (db_fund_request_get(r->app->db, id, &q) != DB_OK)
+		return -1;
+	return resp_json(r, 201, fund_request_json(r, &q, false));
+}
+
+/* --- the queue and one request --- */
+
+int
+api_fund_requests(struct req *r)
+{
+	static const char *const states[] = { "submitted", "approved",
+		"rejected", "need-info" };
+	const char *st = req_query(r, "state");
+	struct fund_filter f = { 0 };
+	struct list_ctx ctx = { r, NULL, true };
+	size_t i;
+
+	if (!fund_may_read(r))
+		return forbidden(r, "fund.view.denied",
+		    _("You are not allowed to see fund requests."));
+	if (st && *st) {
+		for (i = 0; i < ARRAY_SIZE(states); i++)
+			if (strcmp(st, states[i]) == 0)
+				break;
+		if (i == ARRAY_SIZE(states))
+			return resp_error(r, 400, _("Filter on state submitted, "
+			    "approved, rejected or need-info."), json_pack(
+			    "{s:s}", "state", _("Unknown state.")));
+		f.state = st;
+	}
+	if (!role_can(r->user.role, PERM_FUND_READ))
+		f.office_id = r->user.office_id;
+	ctx.arr = json_array();
+	if (db_fund_request_list(r->app->db, &f, list_cb, &ctx) != DB_OK) {
+		json_decref(ctx.arr);
+		return -1;
+	}
+	return resp_json(r, 200, json_pack("{s:I,s:o}", "count",
+	    (json_int_t)json_array_size(ctx.arr), "requests", ctx.arr));
+}
+
+static int
+request_answer(struct req *r, int64_t id, int status)
+{
+	struct fund_request q;
+	json_t *o;
+
+	if (db_fund_request_get(r->app->db, id, &q) != DB_OK)
+		return -1;
+	if ((o = fund_request_json(r, &q, true)) == NULL)
+		return -1;
+	return resp_json(r, status, o);
+}
+
+int
+api_fund_request_get(struct req *r)
+{
+	struct fund_problem p;
+	struct fund_request q;
+	int rc = fund_request_load(r, r->id, &q, &p);
+
+	if (rc != 0)
+		return result(r, rc, &p);
+	if (audit(r, "fund.view", q.case_id, NULL, json_pack("{s:I}",
+	    "request", (json_int_t)q.id)) < 0)
+		return -1;
+	return request_answer(r, q.id, 200);
+}
+
+int
+api_fund_request_decide(struct req *r)
+{
+	static const char *const keys[] = { "decision", "amount", "project_id",
+		"reason", NULL };
+	struct fund_problem p;
+	char a[FUND_AMOUNT_STR];
+	json_t *pid;
+	int64_t project_id = 0;
+	int rc;
+
+	if (!fund_may_read(r))
+		return forbidden(r, "fund.change.denied",
+		    _("Only the programme manager decides fund requests."));
+	if (known_keys(r, keys))
+		return 0;
+	pid = json_object_get(r->json, "project_id");
+	if (pid && !json_is_null(pid)) {
+		if (!json_is_integer(pid) || json_integer_value(pid) <= 0)
+			return resp_error(r, 400, _("Choose the project to "
+			    "charge."), json_pack("{s:s}", "project_id",
+			    _("Choose the project to charge.")));
+		project_id = json_integer_value(pid);
+	}
+	rc = fund_request_decide(r, r->id, str("decision", r),
+	    amount_of(r, "amount", a), project_id, str("reason", r), &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	return request_answer(r, r->id, 200);
+}
+
+int
+api_fund_request_resubmit(struct req *r)
+{
+	static const char *const keys[] = { "amount", "justification", NULL };
+	struct fund_problem p;
+	char a[FUND_AMOUNT_STR];
+	int rc;
+
+	if (!fund_may_read(r))
+		return forbidden(r, "fund.change.denied",
+		    _("Only the office that asked can complete a request."));
+	if (known_keys(r, keys))
+		return 0;
+	rc = fund_request_resubmit(r, r->id, amount_of(r, "amount", a),
+	    str("justification", r), &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	return request_answer(r, r->id, 200);
+}
+
+int
+api_fund_request_disburse(struct req *r)
+{
+	static const char *const keys[] = { "amount", "date", "note", NULL };
+	struct fund_problem p;
+	char a[FUND_AMOUNT_STR];
+	const char *amount;
+	int rc;
+
+	if (!fund_may_read(r))
+		return forbidden(r, "fund.change.denied",
+		    _("Only the programme manager decides fund requests."));
+	if (known_keys(r, keys))
+		return 0;
+	amount = amount_of(r, "amount", a);
+	rc = fund_disburse(r, r->id, amount ? amount : "x", str("date", r),
+	    str("note", r), &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	return request_answer(r, r->id, 201);
+}
+
+/* --- projects --- */
+
+static bool
+date_query(struct req *r, const char **date)
+{
+	*date = req_query(r, "date");
+	if (*date && **date == '\0')
+		*date = NULL;
+	return *date == NULL || fund_date_ok(*date);
+}
+
+struct total_ctx {
+	struct req *r;
+	const char *date;
+	int64_t budget, committed, disbursed;
+	bool incomplete;
+};
+
+static int
+total_cb(void *arg, const struct budget_line *b)
+{
+	struct total_ctx *t = arg;
+	int64_t u;
+
+	if (!fund_to_usd(t->r, b->budget, b->currency, t->date, &u)) {
+		t->incomplete = true;
+		return 0;
+	}
+	t->budget += u;
+	fund_to_usd(t->r, b->committed, b->currency, t->date, &u);
+	t->committed += u;
+	fund_to_usd(t->r, b->disbursed, b->currency, t->date, &u);
+	t->disbursed += u;
+	return 0;
+}
+
+struct plist_ctx {
+	struct req *r;
+	const char *date;
+	json_t *arr;
+	int failed;
+};
+
+static int
+plist_cb(void *arg, const struct project *pr)
+{
+	struct plist_ctx *ctx = arg;
+	json_t *o = fund_project_json(ctx->r, pr, ctx->date, false);
+
+	if (o == NULL) {
+		ctx->failed = 1;
+		return 1;
+	}
+	json_array_append_new(ctx->arr, o);
+	return 0;
+}
+
+int
+api_projects_list(struct req *r)
+{
+	struct plist_ctx ctx = { r, NULL, NULL, 0 };
+	struct total_ctx t;
+	char today[DB_DATE_SIZE], a[4][FUND_AMOUNT_STR];
+
+	if (!role_can(r->user.role, PERM_FUND_READ))
+		return forbidden(r, "project.view.denied",
+		    _("You are not allowed to see projects."));
+	if (!date_query(r, &ctx.date))
+		return resp_error(r, 400, _("Give the date as YYYY-MM-DD."),
+		    json_pack("{s:s}", "date", _("Give the date as "
+		    "YYYY-MM-DD.")));
+	if (ctx.date == NULL) {
+		fund_today(today);
+		ctx.date = today;
+	}
+	ctx.arr = json_array();
+	if (db_project_list(r->app->db, plist_cb, &ctx) != DB_OK ||
+	    ctx.failed) {
+		json_decref(ctx.arr);
+		return -1;
+	}
+	memset(&t, 0, sizeof(t));
+	t.r = r;
+	t.date = ctx.date;
+	if (db_project_budgets(r->app->db, 0, total_cb, &t) != DB_OK) {
+		json_decref(ctx.arr);
+		return -1;
+	}
+	return resp_json(r, 200, json_pack("{s:o,s:{s:s,s:s,s:s,s:s,s:s,s:s,"
+	    "s:b}}", "projects", ctx.arr, "totals", "currency", "USD", "date",
+	    ctx.date, "budget", fund_amount_format(t.budget, a[0]),
+	    "committed", fund_amount_format(t.committed, a[1]),
+	    "disbursed", fund_amount_format(t.disbursed, a[2]),
+	    "remaining", fund_amount_format(t.budget - t.committed, a[3]),
+	    "incomplete", t.incomplete));
+}
+
+int
+api_projects_create(struct req *r)
+{
+	static const char *const keys[] = { "name", "currency", "budget",
+		"donors", "region", "start", "end", "target", "target_group",
+		"budgets", NULL };
+	struct fund_project_input in;
+	struct fund_problem p;
+	struct project pr;
+	char budget[FUND_AMOUNT_STR], target[32];
+	char damount[FUND_DONORS_MAX][FUND_AMOUNT_STR];
+	char lamount[FUND_LINES_MAX][FUND_AMOUNT_STR];
+	json_t *v, *d;
+	size_t i;
+	int64_t id;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return forbidden(r, "project.create.denied",
+		    _("You are not allowed to manage projects."));
+	if (known_keys(r, keys))
+		return 0;
+	memset(&in, 0, sizeof(in));
+	in.name = str("name", r);
+	in.currency = str("currency", r);
+	in.budget = amount_of(r, "budget", budget);
+	in.region = str("region", r);
+	in.start = str("start", r);
+	in.end = str("end", r);
+	in.target_group = str("target_group", r);
+	v = json_object_get(r->json, "target");
+	if (json_is_integer(v)) {
+		snprintf(target, sizeof(target), "%lld",
+		    (long long)json_integer_value(v));
+		in.target = target;
+	} else if (v && !json_is_null(v))
+		in.target = json_is_string(v) ? json_string_value(v) : "x";
+	v = json_object_get(r->json, "donors");
+	if (v && !json_is_null(v)) {
+		if (!json_is_array(v) || json_array_size(v) > FUND_DONORS_MAX)
+			return resp_error(r, 400, _("Give the donors as a list "
+			    "of {name, amount, currency}."), json_pack("{s:s}",
+			    "donors", _("Give the donors as a list.")));
+		json_array_foreach(v, i, d) {
+			json_t *amt = json_object_get(d, "amount");
+
+			in.donors[i].name = json_string_value(
+			    json_object_get(d, "name"));
+			in.donors[i].currency = json_string_value(
+			    json_object_get(d, "currency"));
+			if (!fund_amount_json(amt, damount[i]))
+				snprintf(damount[i], FUND_AMOUNT_STR, "x");
+			in.donors[i].amount = damount[i];
+		}
+		in.ndonors = json_array_size(v);
+	}
+	v = json_object_get(r->json, "budgets");
+	if (v && !json_is_null(v)) {
+		if (!json_is_array(v) || json_array_size(v) > FUND_LINES_MAX)
+			return resp_error(r, 400, _("Give further budget lines "
+			    "as a list of {currency, budget}."), json_pack(
+			    "{s:s}", "budgets", _("Give a list.")));
+		json_array_foreach(v, i, d) {
+			in.line_currency[i] = json_string_value(
+			    json_object_get(d, "currency"));
+			if (!fund_amount_json(json_object_get(d, "budget"),
+			    lamount[i]))
+				snprintf(lamount[i], FUND_AMOUNT_STR, "x");
+			in.line_budget[i] = lamount[i];
+		}
+		in.nlines = json_array_size(v);
+	}
+	rc = fund_project_create(r, &in, &id, &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	if (db_project_get(r->app->db, id, &pr) != DB_OK)
+		return -1;
+	return resp_json(r, 201, fund_project_json(r, &pr, NULL, true));
+}
+
+static int
+project_answer(struct req *r, int64_t id, const char *date, int status)
+{
+	struct project pr;
+	json_t *o;
+	int rc = db_project_get(r->app->db, id, &pr);
+
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return resp_error(r, 404, _("There is no such project."), NULL);
+	if ((o = fund_project_json(r, &pr, date, true)) == NULL)
+		return -1;
+	return resp_json(r, status, o);
+}
+
+int
+api_project_get(struct req *r)
+{
+	const char *date;
+
+	if (!role_can(r->user.role, PERM_FUND_READ))
+		return forbidden(r, "project.view.denied",
+		    _("You are not allowed to see projects."));
+	if (!date_query(r, &date))
+		return resp_error(r, 400, _("Give the date as YYYY-MM-DD."),
+		    json_pack("{s:s}", "date", _("Give the date as "
+		    "YYYY-MM-DD.")));
+	return project_answer(r, r->id, date, 200);
+}
+
+int
+api_project_case_add(struct req *r)
+{
+	static const char *const keys[] = { "case_id", NULL };
+	struct fund_problem p;
+	json_t *v;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return forbidden(r, "project.assign.denied",
+		    _("You are not allowed to manage projects."));
+	if (known_keys(r, keys))
+		return 0;
+	v = json_object_get(r->json, "case_id");
+	rc = fund_project_assign(r, r->id, json_is_integer(v) ?
+	    json_integer_value(v) : 0, &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	return project_answer(r, r->id, NULL, 200);
+}
+
+/* --- turnaround and rates --- */
+
+static json_t *
+stat_json(const struct fund_stat *s)
+{
+	return json_pack("{s:I,s:f,s:f}", "count", (json_int_t)s->count,
+	    "median_hours", s->median_hours, "mean_hours", s->mean_hours);
+}
+
+int
+api_fund_turnaround(struct req *r)
+{
+	struct fund_turnaround t;
+	json_t *offices, *o;
+	size_t i;
+
+	if (!role_can(r->user.role, PERM_FUND_READ))
+		return forbidden(r, "fund.view.denied",
+		    _("You are not allowed to see fund requests."));
+	if (fund_turnaround(r, &t) < 0)
+		return -1;
+	offices = json_array();
+	for (i = 0; i < t.noffices; i++) {
+		o = stat_json(&t.offices[i]);
+		json_object_set_new(o, "office", json_string(t.offices[i].office));
+		json_array_append_new(offices, o);
+	}
+	return resp_json(r, 200, json_pack("{s:o,s:o}", "overall",
+	    stat_json(&t.overall), "offices", offices));
+}
+
+static int
+rate_cb(void *arg, const struct fund_rate *rt)
+{
+	char a[FUND_AMOUNT_STR];
+
+	return json_array_append_new(arg, json_pack("{s:s,s:s,s:s}",
+	    "currency", rt->currency, "valid_from", rt->valid_from, "rate",
+	    fund_rate_format(rt->rate, a)));
+}
+
+static int
+rates_answer(struct req *r, int status)
+{
+	json_t *arr = json_array();
+
+	if (db_rate_list(r->app->db, rate_cb, arr) != DB_OK) {
+		json_decref(arr);
+		return -1;
+	}
+	return resp_json(r, status, json_pack("{s:s,s:o}",
+	    "reporting_currency", "USD", "rates", arr));
+}
+
+int
+api_rates_list(struct req *r)
+{
+	if (!role_can(r->user.role, PERM_FUND_READ))
+		return forbidden(r, "fund.view.denied",
+		    _("You are not allowed to see exchange rates."));
+	return rates_answer(r, 200);
+}
+
+int
+api_rates_set(struct req *r)
+{
+	static const char *const keys[] = { "currency", "valid_from", "rate",
+		NULL };
+	struct fund_problem p;
+	char rate[40];
+	json_t *v;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return forbidden(r, "fund.rate.denied",
+		    _("You are not allowed to manage exchange rates."));
+	if (known_keys(r, keys))
+		return 0;
+	v = json_object_get(r->json, "rate");
+	if (json_is_string(v) && json_string_length(v) < sizeof(rate))
+		snprintf(rate, sizeof(rate), "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(rate, sizeof(rate), "%lld",
+		    (long long)json_integer_value(v));
+	else if (json_is_real(v) && json_real_value(v) > 0 &&
+	    json_real_value(v) < 1e9)
+		snprintf(rate, sizeof(rate), "%.6f", json_real_value(v));
+	else
+		snprintf(rate, sizeof(rate), "x");
+	rc = fund_rate_set(r, str("currency", r), str("valid_from", r), rate,
+	    &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	return rates_answer(r, 201);
+}

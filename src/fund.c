@@ -1,0 +1,1385 @@
+/*
+ * fund.c - the Global Assistance Fund (fund.h): requests, decisions,
+ * commitments and disbursements against project budgets, projects and
+ * donors, exchange rates, turnaround.
+ */
+#include "compat.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "cases.h"
+#include "catalogue.h"
+#include "fund.h"
+#include "i18n.h"
+#include "isocodes.h"
+#include "log.h"
+#include "timeline.h"
+#include "vault.h"
+
+#define USD "USD"
+#define RATE_ONE INT64_C(1000000)
+#define RATE_MAX INT64_C(1000000000000000)	/* 1e9 units per USD */
+
+static int
+problem(struct fund_problem *p, int status, const char *field,
+    const char *msg)
+{
+	p->status = status;
+	p->field = field;
+	p->msg = msg;
+	return 1;
+}
+
+/* --- amounts, dates, rates --- */
+
+/* Digits with at most maxdec decimals into an integer scaled by
+ * 10^scale; false when malformed or above max. */
+static bool
+decimal_parse(const char *s, int scale, int64_t max, int64_t *out)
+{
+	int64_t v = 0;
+	int intdigits = 0, dec = 0;
+
+	if (s == NULL || *s == '\0')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (++intdigits > 15)
+			return false;
+		v = v * 10 + (*s - '0');
+	}
+	if (intdigits == 0)
+		return false;
+	if (*s == '.') {
+		s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return false;
+		for (; *s >= '0' && *s <= '9'; s++) {
+			if (++dec > scale)
+				return false;
+			v = v * 10 + (*s - '0');
+		}
+	}
+	if (*s != '\0')
+		return false;
+	for (; dec < scale; dec++)
+		v *= 10;
+	if (v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool
+fund_amount_parse(const char *s, int64_t *out)
+{
+	int64_t v;
+
+	if (!decimal_parse(s, 2, FUND_AMOUNT_MAX, &v) || v <= 0)
+		return false;
+	*out = v;
+	return true;
+}
+
+bool
+fund_amount_json(json_t *v, char out[FUND_AMOUNT_STR])
+{
+	double d, c;
+
+	snprintf(out, FUND_AMOUNT_STR, "x");
+	if (json_is_string(v)) {
+		if (json_string_length(v) >= FUND_AMOUNT_STR)
+			return false;
+		snprintf(out, FUND_AMOUNT_STR, "%s", json_string_value(v));
+		return true;
+	}
+	if (json_is_integer(v)) {
+		if (json_integer_value(v) < 0)
+			return false;
+		snprintf(out, FUND_AMOUNT_STR, "%lld",
+		    (long long)json_integer_value(v));
+		return true;
+	}
+	if (!json_is_real(v))
+		return false;
+	d = json_real_value(v);
+	if (!isfinite(d) || d < 0 || d > 1e13)
+		return false;
+	/* A binary fraction: at most two decimals when d * 100 is an
+	 * integer up to rounding (1.005 is not; 0.1 + 0.2 style noise is). */
+	c = round(d * 100.0);
+	if (fabs(d * 100.0 - c) > 1e-6 * (c > 1 ? c : 1))
+		return false;
+	snprintf(out, FUND_AMOUNT_STR, "%lld.%02lld", (long long)(c / 100),
+	    (long long)fmod(c, 100.0));
+	return true;
+}
+
+const char *
+fund_amount_format(int64_t cents, char out[FUND_AMOUNT_STR])
+{
+	uint64_t a = cents < 0 ? (uint64_t)0 - (uint64_t)cents :
+	    (uint64_t)cents;
+
+	snprintf(out, FUND_AMOUNT_STR, "%s%llu.%02llu", cents < 0 ? "-" : "",
+	    (unsigned long long)(a / 100), (unsigned long long)(a % 100));
+	return out;
+}
+
+const char *
+fund_rate_format(int64_t rate, char out[FUND_AMOUNT_STR])
+{
+	char frac[8];
+	size_t n;
+
+	snprintf(frac, sizeof(frac), "%06lld", (long long)(rate % RATE_ONE));
+	n = strlen(frac);
+	while (n > 0 && frac[n - 1] == '0')
+		frac[--n] = '\0';
+	snprintf(out, FUND_AMOUNT_STR, "%lld%s%s", (long long)(rate / RATE_ONE),
+	    n ? "." : "", frac);
+	return out;
+}
+
+bool
+fund_date_ok(const char *d)
+{
+	struct tm tm;
+	char back[DB_DATE_SIZE];
+	int y, m, dd, i;
+
+	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+		return false;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
+			return false;
+	if (sscanf(d, "%4d-%2d-%2d", &y, &m, &dd) != 3 || y < 1900)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = dd;
+	tm.tm_hour = 12;
+	if (timegm(&tm) == (time_t)-1)
+		return false;
+	strftime(back, sizeof(back), "%Y-%m-%d", &tm);
+	return strcmp(back, d) == 0;
+}
+
+void
+fund_today(char out[DB_DATE_SIZE])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, DB_DATE_SIZE, "%Y-%m-%d", &tm);
+}
+
+static bool
+rate_of(struct req *r, const char *currency, const char *date,
+    int64_t *rate)
+{
+	char today[DB_DATE_SIZE];
+
+	if (strcmp(currency, USD) == 0) {
+		*rate = RATE_ONE;
+		return true;
+	}
+	if (date == NULL || *date == '\0') {
+		fund_today(today);
+		date = today;
+	}
+	return db_rate_at(r->app->db, currency, date, rate) == DB_OK &&
+	    *rate > 0;
+}
+
+bool
+fund_to_usd(struct req *r, int64_t cents, const char *currency,
+    const char *date, int64_t *usd)
+{
+	int64_t rate;
+
+	*usd = 0;
+	if (!rate_of(r, currency, date, &rate))
+		return false;
+	*usd = (int64_t)llroundl((long double)cents * RATE_ONE / rate);
+	return true;
+}
+
+/* US cents into currency at date; false without a rate. */
+static bool
+from_usd(struct req *r, int64_t usd, const char *currency,
+    const char *date, int64_t *out)
+{
+	int64_t rate;
+
+	*out = 0;
+	if (!rate_of(r, currency, date, &rate))
+		return false;
+	*out = (int64_t)llroundl((long double)usd * rate / RATE_ONE);
+	return true;
+}
+
+/* Valid UTF-8 of 1..max bytes with something other than spaces. */
+static bool
+text_ok(const char *s, size_t max)
+{
+	size_t n;
+	const char *t;
+
+	if (s == NULL || (n = strlen(s)) == 0 || n > max || !utf8_valid(s, n))
+		return false;
+	for (t = s; *t; t++)
+		if (*t != ' ' && *t != '\t' && *t != '\r' && *t != '\n')
+			return true;
+	return false;
+}
+
+static bool
+opt_text_ok(const char *s, size_t max)
+{
+	return s == NULL || *s == '\0' || text_ok(s, max);
+}
+
+/* --- sealing: texts about a person, bound to their case --- */
+
+static void
+ad_for(char ad[64], const char *what, int64_t case_id)
+{
+	snprintf(ad, 64, "fund:%s:case:%lld", what, (long long)case_id);
+}
+
+static int
+seal(struct req *r, const char *what, int64_t case_id, const char *text,
+    struct buf *out)
+{
+	char ad[64];
+
+	ad_for(ad, what, case_id);
+	return vault_seal(r->app->vault, ad, text, strlen(text), out);
+}
+
+static int
+open_blob(struct req *r, const char *what, int64_t case_id,
+    const unsigned char *blob, size_t len, struct buf *out)
+{
+	char ad[64];
+
+	if (blob == NULL || len == 0) {
+		buf_addstr(out, "");
+		return 0;
+	}
+	ad_for(ad, what, case_id);
+	return vault_open_sealed(r->app->vault, ad, blob, len, out);
+}
+
+static void
+wipe(struct buf *b)
+{
+	if (b->p)
+		explicit_bzero(b->p, b->cap);
+	buf_release(b);
+}
+
+/* --- transactions --- */
+
+static int
+tx_begin(struct req *r)
+{
+	return db_begin(r->app->db) == DB_OK ? 0 : -1;
+}
+
+/* Commits when rc is 0, else rolls back; returns rc (or -1 when the
+ * commit fails). */
+static int
+tx_end(struct req *r, int rc)
+{
+	if (rc == 0) {
+		if (db_commit(r->app->db) == DB_OK)
+			return 0;
+		rc = -1;
+	}
+	db_rollback(r->app->db);
+	return rc;
+}
+
+/* The timeline detail of a request: codes and amounts only. */
+static json_t *
+step_detail(const char *type, int64_t amount, const char *currency,
+    const char *project)
+{
+	char a[FUND_AMOUNT_STR];
+	json_t *d = json_pack("{s:s,s:s,s:s}", "fund_type", type, "amount",
+	    fund_amount_format(amount, a), "currency", currency);
+
+	if (d && project && *project)
+		json_object_set_new(d, "project", json_string(project));
+	return d;
+}
+
+/* --- requests --- */
+
+bool
+fund_may_read(const struct req *r)
+{
+	return role_can(r->user.role, PERM_FUND_READ) ||
+	    role_can(r->user.role, PERM_FUND_REQUEST);
+}
+
+bool
+fund_request_visible(const struct req *r, const struct fund_request *q)
+{
+	struct case_row c;
+
+	if (role_can(r->user.role, PERM_FUND_READ))
+		return true;
+	if (!role_can(r->user.role, PERM_FUND_REQUEST))
+		return false;
+	memset(&c, 0, sizeof(c));
+	c.id = q->case_id;
+	c.office_id = q->case_office_id;
+	c.assigned_to = q->case_assigned_to;
+	c.high_risk = q->case_high_risk;
+	return cases_visible(r, &c);
+}
+
+int
+fund_request_load(struct req *r, int64_t id, struct fund_request *q,
+    struct fund_problem *p)
+{
+	int rc;
+
+	if (!fund_may_read(r)) {
+		if (audit(r, "fund.view.denied", 0, NULL, NULL) < 0)
+			return -1;
+		return problem(p, 403, NULL,
+		    _("You are not allowed to see fund requests."));
+	}
+	rc = db_fund_request_get(r->app->db, id, q);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc == DB_OK && fund_request_visible(r, q))
+		return 0;
+	if (audit(r, "fund.view.denied", rc == DB_OK ? q->case_id : 0, NULL,
+	    json_pack("{s:I}", "request", (json_int_t)id)) < 0)
+		return -1;
+	return problem(p, 404, NULL, _("This fund request does not exist."));
+}
+
+int
+fund_request_text(struct req *r, const struct fund_request *q, int which,
+    struct buf *out)
+{
+	unsigned char *just = NULL, *reason = NULL;
+	size_t jlen = 0, rlen = 0;
+	int rc;
+
+	if (db_fund_request_texts(r->app->db, q->id, &just, &jlen, &reason,
+	    &rlen) != DB_OK)
+		return -1;
+	rc = which == 0 ?
+	    open_blob(r, "justification", q->case_id, just, jlen, out) :
+	    open_blob(r, "reason", q->case_id, reason, rlen, out);
+	free(just);
+	free(reason);
+	return rc;
+}
+
+struct disb_ctx {
+	struct req *r;
+	int64_t case_id;
+	json_t *arr;
+	int failed;
+};
+
+static int
+disb_cb(void *arg, const struct fund_disbursement *d)
+{
+	struct disb_ctx *ctx = arg;
+	struct buf note = BUF_INIT(FUND_NOTE_MAX * 2);
+	char a[FUND_AMOUNT_STR];
+
+	if (open_blob(ctx->r, "note", ctx->case_id, d->note, d->note_len,
+	    &note) < 0) {
+		ctx->failed = 1;
+		wipe(&note);
+		return 1;
+	}
+	json_array_append_new(ctx->arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:I}",
+	    "id", (json_int_t)d->id, "amount", fund_amount_format(d->amount, a),
+	    "date", d->on_date, "note", buf_cstr(&note), "by", d->username,
+	    "at", (json_int_t)d->created_at));
+	wipe(&note);
+	return 0;
+}
+
+json_t *
+fund_request_json(struct req *r, const struct fund_request *q, bool texts)
+{
+	char a1[FUND_AMOUNT_STR], a2[FUND_AMOUNT_STR], a3[FUND_AMOUNT_STR];
+	struct buf just = BUF_INIT(FUND_TEXT_MAX * 2);
+	struct buf reason = BUF_INIT(FUND_TEXT_MAX * 2);
+	struct disb_ctx ctx = { r, q->case_id, NULL, 0 };
+	int64_t age = (q->decided_at && strcmp(q->state, "submitted") != 0 ?
+	    q->decided_at : r->now) - q->submitted_at;
+	json_t *o;
+
+	o = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s*}",
+	    "id", (json_int_t)q->id, "case_id", (json_int_t)q->case_id,
+	    "case_number", q->case_number, "office", q->office_code,
+	    "type", q->type, "amount", fund_amount_format(q->amount, a1),
+	    "currency", q->currency, "state", q->state,
+	    "requested_by", q->requested_username,
+	    "created_at", (json_int_t)q->created_at,
+	    "submitted_at", (json_int_t)q->submitted_at,
+	    "age_seconds", (json_int_t)(age > 0 ? age : 0),
+	    "decided_by", q->decided_at ? q->decided_username : NULL);
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "decided_at", q->decided_at ?
+	    json_integer(q->decided_at) : json_null());
+	json_object_set_new(o, "project_id", q->project_id ?
+	    json_integer(q->project_id) : json_null());
+	json_object_set_new(o, "project", q->project_id ?
+	    json_string(q->project_name) : json_null());
+	json_object_set_new(o, "approved", q->approved ?
+	    json_string(fund_amount_format(q->approved, a2)) : json_null());
+	json_object_set_new(o, "disbursed",
+	    json_string(fund_amount_format(q->disbursed, a3)));
+	if (!texts)
+		return o;
+	if (fund_request_text(r, q, 0, &just) < 0 ||
+	    fund_request_text(r, q, 1, &reason) < 0)
+		goto fail;
+	json_object_set_new(o, "justification", json_string(buf_cstr(&just)));
+	json_object_set_new(o, "reason", json_string(buf_cstr(&reason)));
+	ctx.arr = json_array();
+	if (db_fund_disbursements(r->app->db, q->id, disb_cb, &ctx) != DB_OK ||
+	    ctx.failed) {
+		json_decref(ctx.arr);
+		goto fail;
+	}
+	json_object_set_new(o, "disbursements", ctx.arr);
+	wipe(&just);
+	wipe(&reason);
+	return o;
+fail:
+	wipe(&just);
+	wipe(&reason);
+	json_decref(o);
+	return NULL;
+}
+
+static const char *
+check_type(const char *type)
+{
+	return type && code_valid(CL_FUND_TYPE, type) ? NULL :
+	    _("Choose protection, medical, return or reintegration.");
+}
+
+int
+fund_request_submit(struct req *r, const struct case_row *c,
+    const char *type, const char *amount, const char *currency,
+    const char *justification, int64_t *id, struct fund_problem *p)
+{
+	struct fund_request q;
+	struct buf sealed = BUF_INIT(FUND_TEXT_MAX * 2);
+	int64_t cents;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_FUND_REQUEST) ||
+	    !cases_visible(r, c))
+		return problem(p, 403, NULL,
+		    _("You are not allowed to ask the fund for this case."));
+	if (check_type(type))
+		return problem(p, 400, "type", check_type(type));
+	if (!fund_amount_parse(amount, &cents))
+		return problem(p, 400, "amount", _("Give a positive amount "
+		    "with at most two decimals, such as 1250.50."));
+	if (!currency_valid(currency))
+		return problem(p, 400, "currency", _("Give the currency as its "
+		    "ISO 4217 code, such as USD, EUR or THB."));
+	if (!text_ok(justification, FUND_TEXT_MAX))
+		return problem(p, 400, "justification", _("Say why the money "
+		    "is needed (at most 10,000 characters)."));
+	memset(&q, 0, sizeof(q));
+	q.case_id = c->id;
+	q.office_id = c->office_id;
+	snprintf(q.type, sizeof(q.type), "%s", type);
+	q.amount = cents;
+	snprintf(q.currency, sizeof(q.currency), "%s", currency);
+	q.requested_by = r->user.id;
+	if (seal(r, "justification", c->id, justification, &sealed) < 0) {
+		wipe(&sealed);
+		return -1;
+	}
+	if (tx_begin(r) < 0) {
+		wipe(&sealed);
+		return -1;
+	}
+	rc = db_fund_request_add(r->app->db, &q, sealed.p, sealed.len,
+	    r->now) == DB_OK ? 0 : -1;
+	if (rc == 0)
+		rc = timeline_add(r, c->id, "fund.requested", q.id, NULL, false,
+		    step_detail(q.type, q.amount, q.currency, NULL));
+	if (rc == 0)
+		rc = audit(r, "fund.request", c->id, NULL, json_pack(
+		    "{s:I,s:s,s:s,s:s}", "request", (json_int_t)q.id,
+		    "fund_type", q.type, "amount", amount, "currency",
+		    q.currency));
+	rc = tx_end(r, rc);
+	wipe(&sealed);
+	if (rc == 0 && id)
+		*id = q.id;
+	return rc;
+}
+
+/* Loads request id for a change by r: visible, with permission perm. */
+static int
+load_for_change(struct req *r, int64_t id, enum perm perm,
+    struct fund_request *q, struct fund_problem *p)
+{
+	int rc = fund_request_load(r, id, q, p);
+
+	if (rc != 0)
+		return rc;
+	if (!role_can(r->user.role, perm)) {
+		if (audit(r, "fund.change.denied", q->case_id, NULL,
+		    json_pack("{s:I}", "request", (json_int_t)id)) < 0)
+			return -1;
+		return problem(p, 403, NULL, perm == PERM_FUND_DECIDE ?
+		    _("Only the programme manager decides fund requests.") :
+		    _("Only the office that asked can complete a request."));
+	}
+	return 0;
+}
+
+int
+fund_request_resubmit(struct req *r, int64_t id, const char *amount,
+    const char *justification, struct fund_problem *p)
+{
+	struct fund_request q;
+	struct buf sealed = BUF_INIT(FUND_TEXT_MAX * 2);
+	int64_t cents;
+	bool new_amount = amount && *amount, new_just = justification &&
+	    *justification;
+	int rc = load_for_change(r, id, PERM_FUND_REQUEST, &q, p);
+
+	if (rc != 0)
+		return rc;
+	if (strcmp(q.state, "need-info") != 0)
+		return problem(p, 409, NULL, _("Only a request sent back for "
+		    "more information can be completed and sent again."));
+	cents = q.amount;
+	if (new_amount && !fund_amount_parse(amount, &cents))
+		return problem(p, 400, "amount", _("Give a positive amount "
+		    "with at most two decimals, such as 1250.50."));
+	if (new_just && !text_ok(justification, FUND_TEXT_MAX))
+		return problem(p, 400, "justification", _("Say why the money "
+		    "is needed (at most 10,000 characters)."));
+	if (!new_amount && !new_just)
+		return problem(p, 400, "justification", _("Give the "
+		    "information asked for: a new justification or amount."));
+	if (new_just && seal(r, "justification", q.case_id, justification,
+	    &sealed) < 0) {
+		wipe(&sealed);
+		return -1;
+	}
+	if (tx_begin(r) < 0) {
+		wipe(&sealed);
+		return -1;
+	}
+	rc = db_fund_request_resubmit(r->app->db, id, cents,
+	    new_just ? sealed.p : NULL, new_just ? sealed.len : 0, r->now);
+	if (rc == DB_CONFLICT) {
+		tx_end(r, 1);
+		wipe(&sealed);
+		return problem(p, 409, NULL, _("Only a request sent back for "
+		    "more information can be completed and sent again."));
+	}
+	rc = rc == DB_OK ? 0 : -1;
+	if (rc == 0)
+		rc = timeline_add(r, q.case_id, "fund.resubmitted", id, NULL,
+		    false, step_detail(q.type, cents, q.currency, NULL));
+	if (rc == 0)
+		rc = audit(r, "fund.resubmit", q.case_id, NULL, json_pack(
+		    "{s:I,s:b,s:b}", "request", (json_int_t)id, "amount",
+		    new_amount, "justification", new_just));
+	rc = tx_end(r, rc);
+	wipe(&sealed);
+	return rc;
+}
+
+int
+fund_request_decide(struct req *r, int64_t id, const char *decision,
+    const char *amount, int64_t project_id, const char *reason,
+    struct fund_problem *p)
+{
+	struct fund_request q;
+	struct project pr;
+	struct budget_line b;
+	struct buf sealed = BUF_INIT(FUND_TEXT_MAX * 2);
+	char a[FUND_AMOUNT_STR];
+	const char *kind;
+	bool approve;
+	int64_t cents = 0;
+	int rc = load_for_change(r, id, PERM_FUND_DECIDE, &q, p);
+
+	if (rc != 0)
+		return rc;
+	if (decision == NULL)
+		decision = "";
+	approve = strcmp(decision, "approve") == 0;
+	if (approve)
+		kind = "fund.approved";
+	else if (strcmp(decision, "reject") == 0)
+		kind = "fund.rejected";
+	else if (strcmp(decision, "need-info") == 0)
+		kind = "fund.need_info";
+	else
+		return problem(p, 400, "decision", _("Choose approve, reject "
+		    "or need-info."));
+	if (strcmp(q.state, "submitted") != 0)
+		return problem(p, 409, NULL, _("This request was decided "
+		    "already: only a submitted request can be decided."));
+	if (!text_ok(reason, FUND_TEXT_MAX))
+		return problem(p, 400, "reason", _("Give the reason for the "
+		    "decision (at most 10,000 characters)."));
+	if (approve) {
+		cents = q.amount;
+		if (amount && *amount && !fund_amount_parse(amount, &cents))
+			return problem(p, 400, "amount", _("Give a positive "
+			    "amount with at most two decimals, such as "
+			    "1250.50."));
+		if (cents > q.amount)
+			return problem(p, 400, "amount", _("The approved amount "
+			    "cannot be more than the amount asked."));
+		if (project_id <= 0)
+			return problem(p, 400, "project_id", _("Choose the "
+			    "project to charge."));
+		rc = db_project_get(r->app->db, project_id, &pr);
+		if (rc == DB_ERROR)
+			return -1;
+		if (rc != DB_OK)
+			return problem(p, 400, "project_id", _("There is no such "
+			    "project."));
+		rc = db_project_budget(r->app->db, project_id, q.currency, &b);
+		if (rc == DB_ERROR)
+			return -1;
+		if (rc != DB_OK)
+			return problem(p, 409, "project_id", _("This project has "
+			    "no budget in the request's currency. Choose a "
+			    "project with a budget in that currency, or ask the "
+			    "office (need-info) to request it in the project's "
+			    "currency."));
+	}
+	if (seal(r, "reason", q.case_id, reason, &sealed) < 0) {
+		wipe(&sealed);
+		return -1;
+	}
+	if (tx_begin(r) < 0) {
+		wipe(&sealed);
+		return -1;
+	}
+	rc = db_fund_decide(r->app->db, id, decision, cents, project_id,
+	    sealed.p, sealed.len, r->user.id, r->now);
+	wipe(&sealed);
+	if (rc == DB_CONFLICT || rc == DB_FUND_LIMIT || rc == DB_NOTFOUND) {
+		tx_end(r, 1);
+		if (rc == DB_CONFLICT)
+			return problem(p, 409, NULL, _("This request was decided "
+			    "already: only a submitted request can be decided."));
+		if (rc == DB_NOTFOUND)
+			return problem(p, 409, "project_id", _("This project has "
+			    "no budget in the request's currency."));
+		return problem(p, 409, "amount", _("The project's remaining "
+		    "budget in this currency is smaller than this amount."));
+	}
+	rc = rc == DB_OK ? 0 : -1;
+	if (rc == 0)
+		rc = timeline_add(r, q.case_id, kind, id, NULL, false,
+		    step_detail(q.type, approve ? cents : q.amount, q.currency,
+		    approve ? pr.name : NULL));
+	if (rc == 0 && approve) {
+		int arc = db_project_case_add(r->app->db, project_id, q.case_id,
+		    r->user.id, r->now);
+
+		if (arc == DB_OK)
+			rc = timeline_add(r, q.case_id, "project.assigned",
+			    project_id, NULL, false, json_pack("{s:s}",
+			    "project", pr.name));
+		else if (arc != DB_CONFLICT)
+			rc = -1;
+	}
+	if (rc == 0) {
+		json_t *d = json_pack("{s:I,s:s,s:s}", "request", (json_int_t)id,
+		    "decision", decision, "currency", q.currency);
+
+		if (d && approve) {
+			json_object_set_new(d, "amount",
+			    json_string(fund_amount_format(cents, a)));
+			json_object_set_new(d, "project", json_integer(project_id));
+		}
+		rc = audit(r, "fund.decide", q.case_id, NULL, d);
+	}
+	return tx_end(r, rc);
+}
+
+int
+fund_disburse(struct req *r, int64_t id, const char *amount,
+    const char *date, const char *note, struct fund_problem *p)
+{
+	struct fund_request q;
+	struct buf sealed = BUF_INIT(FUND_NOTE_MAX * 2);
+	char day[DB_DATE_SIZE];
+	int64_t cents, did = 0;
+	int rc = load_for_change(r, id, PERM_FUND_DECIDE, &q, p);
+
+	if (rc != 0)
+		return rc;
+	if (strcmp(q.state, "approved") != 0)
+		return problem(p, 409, NULL, _("Only an approved request can "
+		    "be paid out."));
+	if (!fund_amount_parse(amount, &cents))
+		return problem(p, 400, "amount", _("Give a positive amount "
+		    "with at most two decimals, such as 1250.50."));
+	if (cents > q.approved - q.disbursed)
+		return problem(p, 409, "amount", _("This is more than what "
+		    "remains of the approved amount."));
+	if (date == NULL || *date == '\0')
+		fund_today(day);
+	else if (!fund_date_ok(date))
+		return problem(p, 400, "date", _("Give the date as "
+		    "YYYY-MM-DD."));
+	else
+		snprintf(day, sizeof(day), "%s", date);
+	if (!opt_text_ok(note, FUND_NOTE_MAX))
+		return problem(p, 400, "note", _("The note is too long (at "
+		    "most 2,000 characters)."));
+	if (note && *note && seal(r, "note", q.case_id, note, &sealed) < 0) {
+		wipe(&sealed);
+		return -1;
+	}
+	if (tx_begin(r) < 0) {
+		wipe(&sealed);
+		return -1;
+	}
+	rc = db_fund_disburse(r->app->db, id, cents, day, sealed.p, sealed.len,
+	    r->user.id, r->now, &did);
+	wipe(&sealed);
+	if (rc == DB_CONFLICT || rc == DB_FUND_LIMIT) {
+		tx_end(r, 1);
+		return rc == DB_CONFLICT ? problem(p, 409, NULL, _("Only an "
+		    "approved request can be paid out.")) : problem(p, 409,
+		    "amount", _("This is more than what remains of the "
+		    "approved amount."));
+	}
+	rc = rc == DB_OK ? 0 : -1;
+	if (rc == 0) {
+		json_t *d = step_detail(q.type, cents, q.currency,
+		    q.project_name);
+
+		json_object_set_new(d, "date", json_string(day));
+		rc = timeline_add(r, q.case_id, "fund.disbursed", id, day,
+		    false, d);
+	}
+	if (rc == 0)
+		rc = audit(r, "fund.disburse", q.case_id, NULL, json_pack(
+		    "{s:I,s:I,s:s,s:s}", "request", (json_int_t)id,
+		    "disbursement", (json_int_t)did, "amount", amount,
+		    "currency", q.currency));
+	return tx_end(r, rc);
+}
+
+/* --- projects --- */
+
+static bool
+currency_or_default(const char *c, const char *def, char out[DB_CURRENCY_SIZE])
+{
+	if (c == NULL || *c == '\0')
+		c = def;
+	if (!currency_valid(c))
+		return false;
+	snprintf(out, DB_CURRENCY_SIZE, "%s", c);
+	return true;
+}
+
+int
+fund_project_create(struct req *r, const struct fund_project_input *in,
+    int64_t *id, struct fund_problem *p)
+{
+	struct project pr;
+	struct budget_line lines[FUND_LINES_MAX + 1];
+	struct donor donors[FUND_DONORS_MAX];
+	size_t i, j, nlines = 0;
+	int64_t v;
+	char *end;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return problem(p, 403, NULL,
+		    _("You are not allowed to manage projects."));
+	memset(&pr, 0, sizeof(pr));
+	if (!text_ok(in->name, 300))
+		return problem(p, 400, "name", _("Give the project a name (at "
+		    "most 300 characters)."));
+	snprintf(pr.name, sizeof(pr.name), "%s", in->name);
+	if (!opt_text_ok(in->region, DB_NAME_MAX - 1))
+		return problem(p, 400, "region", _("The region is too long."));
+	snprintf(pr.region, sizeof(pr.region), "%s", in->region ? in->region :
+	    "");
+	if (in->start && *in->start && !fund_date_ok(in->start))
+		return problem(p, 400, "start", _("Give the date as "
+		    "YYYY-MM-DD."));
+	if (in->end && *in->end && !fund_date_ok(in->end))
+		return problem(p, 400, "end", _("Give the date as YYYY-MM-DD."));
+	snprintf(pr.start, sizeof(pr.start), "%s", in->start ? in->start : "");
+	snprintf(pr.end, sizeof(pr.end), "%s", in->end ? in->end : "");
+	if (pr.start[0] && pr.end[0] && strcmp(pr.start, pr.end) > 0)
+		return problem(p, 400, "end", _("The project cannot end before "
+		    "it starts."));
+	pr.target = 0;
+	if (in->target && *in->target) {
+		errno = 0;
+		v = strtoll(in->target, &end, 10);
+		if (*in->target < '0' || *in->target > '9' || *end ||
+		    errno || v < 0 || v > 1000000000)
+			return problem(p, 400, "target", _("Give the number of "
+			    "beneficiaries as a whole number."));
+		pr.target = v;
+	}
+	if (!opt_text_ok(in->target_group, DB_PROJECT_TEXT_MAX - 1))
+		return problem(p, 400, "target_group", _("The target group is "
+		    "too long."));
+	snprintf(pr.target_group, sizeof(pr.target_group), "%s",
+	    in->target_group ? in->target_group : "");
+	if (!currency_or_default(in->currency, "", pr.currency))
+		return problem(p, 400, "currency", _("Give the currency as its "
+		    "ISO 4217 code, such as USD, EUR or THB."));
+	memset(lines, 0, sizeof(lines));
+	snprintf(lines[0].currency, sizeof(lines[0].currency), "%s",
+	    pr.currency);
+	if (!fund_amount_parse(in->budget, &lines[0].budget))
+		return problem(p, 400, "budget", _("Give the budget as a "
+		    "positive amount with at most two decimals."));
+	nlines = 1;
+	for (i = 0; i < in->nlines && i < FUND_LINES_MAX; i++) {
+		if (!currency_or_default(in->line_currency[i], "",
+		    lines[nlines].currency) ||
+		    !fund_amount_parse(in->line_budget[i],
+		    &lines[nlines].budget))
+			return problem(p, 400, "budgets", _("Each further budget "
+			    "line needs a currency (ISO 4217) and a positive "
+			    "amount."));
+		for (j = 0; j < nlines; j++)
+			if (strcmp(lines[j].currency, lines[nlines].currency) ==
+			    0)
+				return problem(p, 400, "budgets", _("A project "
+				    "has one budget line per currency."));
+		nlines++;
+	}
+	if (in->ndonors > FUND_DONORS_MAX)
+		return problem(p, 400, "donors", _("Too many donors."));
+	memset(donors, 0, sizeof(donors));
+	for (i = 0; i < in->ndonors; i++) {
+		if (!text_ok(in->donors[i].name, 300))
+			return problem(p, 400, "donors", _("Each donor needs a "
+			    "name (at most 300 characters)."));
+		snprintf(donors[i].name, sizeof(donors[i].name), "%s",
+		    in->donors[i].name);
+		if (!fund_amount_parse(in->donors[i].amount, &donors[i].amount))
+			return problem(p, 400, "donors", _("Each donor's "
+			    "contribution is a positive amount with at most two "
+			    "decimals."));
+		if (!currency_or_default(in->donors[i].currency, pr.currency,
+		    donors[i].currency))
+			return problem(p, 400, "donors", _("Give the donor's "
+			    "currency as its ISO 4217 code."));
+	}
+	if (tx_begin(r) < 0)
+		return -1;
+	rc = db_project_add(r->app->db, &pr, lines, nlines, donors,
+	    in->ndonors, r->user.id, r->now);
+	if (rc == DB_CONFLICT) {
+		tx_end(r, 1);
+		return problem(p, 409, "name", _("A project of that name "
+		    "exists already."));
+	}
+	rc = rc == DB_OK ? 0 : -1;
+	if (rc == 0)
+		rc = audit(r, "project.create", 0, NULL, json_pack("{s:I,s:s}",
+		    "project", (json_int_t)pr.id, "currency", pr.currency));
+	rc = tx_end(r, rc);
+	if (rc == 0 && id)
+		*id = pr.id;
+	return rc;
+}
+
+int
+fund_project_assign(struct req *r, int64_t project_id, int64_t case_id,
+    struct fund_problem *p)
+{
+	struct project pr;
+	struct case_row c;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return problem(p, 403, NULL,
+		    _("You are not allowed to manage projects."));
+	rc = db_project_get(r->app->db, project_id, &pr);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return problem(p, 404, NULL, _("There is no such project."));
+	if (case_id <= 0)
+		return problem(p, 400, "case_id", _("Give the case to assign."));
+	rc = cases_load(r, case_id, &c, "project.assign.denied");
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return problem(p, 400, "case_id", _("This case does not "
+		    "exist."));
+	if (tx_begin(r) < 0)
+		return -1;
+	rc = db_project_case_add(r->app->db, project_id, case_id, r->user.id,
+	    r->now);
+	if (rc == DB_CONFLICT) {
+		tx_end(r, 1);
+		return 0;
+	}
+	rc = rc == DB_OK ? 0 : -1;
+	if (rc == 0)
+		rc = timeline_add(r, case_id, "project.assigned", project_id,
+		    NULL, false, json_pack("{s:s}", "project", pr.name));
+	if (rc == 0)
+		rc = audit(r, "project.assign", case_id, NULL, json_pack(
+		    "{s:I}", "project", (json_int_t)project_id));
+	return tx_end(r, rc);
+}
+
+struct pj_ctx {
+	struct req *r;
+	const char *date;
+	json_t *arr;
+	int64_t budget_usd, committed_usd, disbursed_usd;
+	int64_t main_budget;
+	const char *currency;
+	int64_t funded;		/* in the project's currency */
+	bool usd_missing, funded_missing;
+};
+
+static int
+line_cb(void *arg, const struct budget_line *b)
+{
+	struct pj_ctx *ctx = arg;
+	char a[4][FUND_AMOUNT_STR];
+	int64_t u;
+
+	json_array_append_new(ctx->arr, json_pack("{s:s,s:s,s:s,s:s,s:s}",
+	    "currency", b->currency,
+	    "budget", fund_amount_format(b->budget, a[0]),
+	    "committed", fund_amount_format(b->committed, a[1]),
+	    "disbursed", fund_amount_format(b->disbursed, a[2]),
+	    "remaining", fund_amount_format(b->budget - b->committed, a[3])));
+	if (strcmp(b->currency, ctx->currency) == 0)
+		ctx->main_budget = b->budget;
+	if (!fund_to_usd(ctx->r, b->budget, b->currency, ctx->date, &u)) {
+		ctx->usd_missing = true;
+		return 0;
+	}
+	ctx->budget_usd += u;
+	fund_to_usd(ctx->r, b->committed, b->currency, ctx->date, &u);
+	ctx->committed_usd += u;
+	fund_to_usd(ctx->r, b->disbursed, b->currency, ctx->date, &u);
+	ctx->disbursed_usd += u;
+	return 0;
+}
+
+static int
+donor_cb(void *arg, const struct donor *d)
+{
+	struct pj_ctx *ctx = arg;
+	char a[FUND_AMOUNT_STR];
+	int64_t usd, v;
+
+	json_array_append_new(ctx->arr, json_pack("{s:s,s:s,s:s}", "name",
+	    d->name, "amount", fund_amount_format(d->amount, a), "currency",
+	    d->currency));
+	if (strcmp(d->currency, ctx->currency) == 0)
+		ctx->funded += d->amount;
+	else if (fund_to_usd(ctx->r, d->amount, d->currency, ctx->date, &usd) &&
+	    from_usd(ctx->r, usd, ctx->currency, ctx->date, &v))
+		ctx->funded += v;
+	else
+		ctx->funded_missing = true;
+	return 0;
+}
+
+struct pcase_ctx {
+	struct req *r;
+	json_t *arr;
+	int failed;
+};
+
+static int
+pcase_cb(void *arg, int64_t case_id)
+{
+	struct pcase_ctx *ctx = arg;
+	struct case_row c;
+	int rc = db_case_get(ctx->r->app->db, case_id, &c);
+
+	if (rc == DB_ERROR) {
+		ctx->failed = 1;
+		return 1;
+	}
+	/* Cases out of the reader's scope count but are not named. */
+	if (rc == DB_OK && cases_visible(ctx->r, &c))
+		json_array_append_new(ctx->arr, json_pack("{s:I,s:s,s:s}",
+		    "id", (json_int_t)c.id, "number", c.number, "office",
+		    c.office_code));
+	return 0;
+}
+
+json_t *
+fund_project_json(struct req *r, const struct project *pr, const char *date,
+    bool full)
+{
+	struct pj_ctx ctx;
+	struct pcase_ctx pc = { r, NULL, 0 };
+	char today[DB_DATE_SIZE], a[8][FUND_AMOUNT_STR];
+	json_t *o, *lines, *donors;
+
+	if (date == NULL || *date == '\0') {
+		fund_today(today);
+		date = today;
+	}
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.r = r;
+	ctx.date = date;
+	ctx.currency = pr->currency;
+	lines = ctx.arr = json_array();
+	if (db_project_budgets(r->app->db, pr->id, line_cb, &ctx) != DB_OK) {
+		json_decref(lines);
+		return NULL;
+	}
+	donors = ctx.arr = json_array();
+	if (db_project_donors(r->app->db, pr->id, donor_cb, &ctx) != DB_OK) {
+		json_decref(lines);
+		json_decref(donors);
+		return NULL;
+	}
+	o = json_pack("{s:I,s:s,s:s,s:s?,s:s?,s:I,s:s,s:s,s:I,s:o,s:o,"
+	    "s:s,s:s,s:s,s:b,s:s}",
+	    "id", (json_int_t)pr->id, "name", pr->name, "region", pr->region,
+	    "start", pr->start[0] ? pr->start : NULL,
+	    "end", pr->end[0] ? pr->end : NULL,
+	    "target", (json_int_t)pr->target,
+	    "target_group", pr->target_group, "currency", pr->currency,
+	    "assisted", (json_int_t)pr->assisted, "budgets", lines,
+	    "donors", donors,
+	    "budget", fund_amount_format(ctx.main_budget, a[0]),
+	    "funded", fund_amount_format(ctx.funded, a[1]),
+	    "still_to_raise", fund_amount_format(ctx.main_budget > ctx.funded ?
+	    ctx.main_budget - ctx.funded : 0, a[2]),
+	    "funded_incomplete", ctx.funded_missing, "date", date);
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "usd", json_pack("{s:s,s:s,s:s,s:s,s:b}",
+	    "budget", fund_amount_format(ctx.budget_usd, a[3]),
+	    "committed", fund_amount_format(ctx.committed_usd, a[4]),
+	    "disbursed", fund_amount_format(ctx.disbursed_usd, a[5]),
+	    "remaining", fund_amount_format(ctx.budget_usd - ctx.committed_usd,
+	    a[6]), "incomplete", ctx.usd_missing));
+	if (!full)
+		return o;
+	pc.arr = json_array();
+	if (db_project_cases(r->app->db, pr->id, pcase_cb, &pc) != DB_OK ||
+	    pc.failed) {
+		json_decref(pc.arr);
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "cases", pc.arr);
+	return o;
+}
+
+int
+fund_rate_set(struct req *r, const char *currency, const char *valid_from,
+    const char *rate, struct fund_problem *p)
+{
+	struct fund_rate rt;
+	char a[FUND_AMOUNT_STR];
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return problem(p, 403, NULL,
+		    _("You are not allowed to manage exchange rates."));
+	memset(&rt, 0, sizeof(rt));
+	if (!currency_valid(currency))
+		return problem(p, 400, "currency", _("Give the currency as its "
+		    "ISO 4217 code, such as USD, EUR or THB."));
+	if (strcmp(currency, USD) == 0)
+		return problem(p, 400, "currency", _("USD is the reporting "
+		    "currency: its rate is always 1."));
+	if (!fund_date_ok(valid_from))
+		return problem(p, 400, "valid_from", _("Give the date as "
+		    "YYYY-MM-DD."));
+	if (!decimal_parse(rate, 6, RATE_MAX, &rt.rate) || rt.rate <= 0)
+		return problem(p, 400, "rate", _("Give the rate as units of the "
+		    "currency per US dollar, a positive number with at most "
+		    "six decimals."));
+	snprintf(rt.currency, sizeof(rt.currency), "%s", currency);
+	snprintf(rt.valid_from, sizeof(rt.valid_from), "%s", valid_from);
+	if (tx_begin(r) < 0)
+		return -1;
+	if (db_rate_set(r->app->db, &rt, r->user.id, r->now) != DB_OK ||
+	    audit(r, "fund.rate", 0, NULL, json_pack("{s:s,s:s,s:s}",
+	    "currency", rt.currency, "valid_from", rt.valid_from, "rate",
+	    fund_rate_format(rt.rate, a))) < 0)
+		return tx_end(r, -1);
+	return tx_end(r, 0);
+}
+
+/* --- turnaround and summary --- */
+
+struct ta_ctx {
+	int64_t *all;
+	size_t n, cap;
+	struct fund_turnaround *t;
+	int failed;
+};
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+stat_of(int64_t *v, size_t n, struct fund_stat *s)
+{
+	long double sum = 0;
+	size_t i;
+
+	s->count = (int64_t)n;
+	s->median_hours = s->mean_hours = 0;
+	if (n == 0)
+		return;
+	qsort(v, n, sizeof(*v), cmp_i64);
+	for (i = 0; i < n; i++)
+		sum += v[i];
+	s->mean_hours = (double)(sum / n / 3600.0L);
+	s->median_hours = n % 2 ? v[n / 2] / 3600.0 :
+	    (v[n / 2 - 1] + v[n / 2]) / 7200.0;
+}
+
+static int
+ta_cb(void *arg, const char *office, int64_t seconds)
+{
+	struct ta_ctx *ctx = arg;
+	struct fund_turnaround *t = ctx->t;
+
+	if (ctx->n == ctx->cap) {
+		size_t cap = ctx->cap ? ctx->cap * 2 : 256;
+		int64_t *p = realloc(ctx->all, cap * sizeof(*p));
+
+		if (p == NULL) {
+			ctx->failed = 1;
+			return 1;
+		}
+		ctx->all = p;
+		ctx->cap = cap;
+	}
+	if (t->noffices == 0 ||
+	    strcmp(t->offices[t->noffices - 1].office, office) != 0) {
+		if (t->noffices == FUND_OFFICES_MAX)
+			return 0;
+		snprintf(t->offices[t->noffices].office,
+		    sizeof(t->offices[0].office), "%s", office);
+		t->offices[t->noffices++].count = 0;
+	}
+	t->offices[t->noffices - 1].count++;
+	ctx->all[ctx->n++] = seconds < 0 ? 0 : seconds;
+	return 0;
+}
+
+int
+fund_turnaround(struct req *r, struct fund_turnaround *t)
+{
+	struct ta_ctx ctx;
+	size_t i, at = 0;
+
+	memset(t, 0, sizeof(*t));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.t = t;
+	if (db_fund_turnaround(r->app->db, ta_cb, &ctx) != DB_OK ||
+	    ctx.failed) {
+		free(ctx.all);
+		return -1;
+	}
+	/* Rows come by office: each office's values are contiguous. */
+	for (i = 0; i < t->noffices; i++) {
+		size_t n = (size_t)t->offices[i].count;
+
+		stat_of(ctx.all + at, n, &t->offices[i]);
+		at += n;
+	}
+	stat_of(ctx.all, at, &t->overall);
+	free(ctx.all);
+	return 0;
+}
+
+struct sum_ctx {
+	struct req *r;
+	struct fund_summary *s;
+};
+
+static int
+queue_cb(void *arg, const struct fund_request *q)
+{
+	struct sum_ctx *ctx = arg;
+
+	if (ctx->s->queue_length++ == 0)
+		ctx->s->oldest_wait = ctx->r->now - q->submitted_at;
+	return 0;
+}
+
+static int
+sum_line_cb(void *arg, const struct budget_line *b)
+{
+	struct sum_ctx *ctx = arg;
+	struct fund_summary *s = ctx->s;
+	struct fund_summary_line *l;
+	struct project pr;
+	int64_t u;
+
+	if (fund_to_usd(ctx->r, b->budget, b->currency, NULL, &u)) {
+		s->budget_usd += u;
+		fund_to_usd(ctx->r, b->committed, b->currency, NULL, &u);
+		s->committed_usd += u;
+		fund_to_usd(ctx->r, b->disbursed, b->currency, NULL, &u);
+		s->disbursed_usd += u;
+	} else
+		s->usd_incomplete = true;
+	if (s->nlines == FUND_SUMMARY_LINES)
+		return 0;
+	l = &s->lines[s->nlines++];
+	memset(l, 0, sizeof(*l));
+	l->project_id = b->project_id;
+	if (db_project_get(ctx->r->app->db, b->project_id, &pr) == DB_OK)
+		snprintf(l->project, sizeof(l->project), "%s", pr.name);
+	snprintf(l->currency, sizeof(l->currency), "%s", b->currency);
+	l->budget = b->budget;
+	l->committed = b->committed;
+	l->disbursed = b->disbursed;
+	return 0;
+}
+
+int
+fund_summary(struct req *r, struct fund_summary *s)
+{
+	struct fund_filter f = { 0, 0, "submitted" };
+	struct sum_ctx ctx = { r, s };
+
+	memset(s, 0, sizeof(*s));
+	if (!role_can(r->user.role, PERM_FUND_READ))
+		return error("fund: summary without the right to read it");
+	if (db_fund_request_list(r->app->db, &f, queue_cb, &ctx) != DB_OK ||
+	    fund_turnaround(r, &s->turnaround) < 0 ||
+	    db_project_budgets(r->app->db, 0, sum_line_cb, &ctx) != DB_OK)
+		return -1;
+	if (s->oldest_wait < 0)
+		s->oldest_wait = 0;
+	return 0;
+}
+
+/* --- demo --- */
+
+int
+fund_demo(struct req *r)
+{
+	static const struct {
+		const char *name, *region, *start, *end, *target, *group;
+		const char *currency, *budget;
+		struct { const char *name, *amount, *currency; } donors[3];
+	} projects[] = {
+		/* Budgets other than Colombia's are not in the annex: they
+		 * are the demo's, and so are the periods. */
+		{ "Global Assistance Fund", "Global", "2026-01-01", "2026-12-31",
+		  "", "Victims of trafficking in urgent need of protection, "
+		  "medical care, return or reintegration", "USD", "500000",
+		  { { NULL, NULL, NULL } } },
+		{ "Assisted Voluntary Return and Reintegration of Ghanaian "
+		  "Children Victims of Trafficking for Labour Exploitation in "
+		  "Yeji Fishing Communities", "West Africa", "2026-01-01",
+		  "2027-12-31", "1213", "School-age children engaged in "
+		  "fishing around Lake Volta at Yeji", "USD", "350000",
+		  { { NULL, NULL, NULL } } },
+		{ "Programa de Prevención, Asistencia y Reinserción para las "
+		  "Víctimas de la Trata de Personas en Colombia", "Latin America",
+		  "2026-01-01", "2027-12-31", "", "Victims of trafficking in "
+		  "persons", "USD", "1000000",
+		  { { "Royal Netherlands Embassy", "584936", NULL },
+		  { "US Department of State (G-TIP/INL)", "200000", NULL } } },
+		{ "Return and Reintegration of Trafficked and other Vulnerable "
+		  "Women and Children between Selected Countries in the Mekong "
+		  "Region", "Mekong Region", "2026-01-01", "2028-12-31", "900",
+		  "Trafficked and other vulnerable migrant women and children",
+		  "USD", "750000", { { NULL, NULL, NULL } } },
+		{ "Pilot Project on Assisted Return and Integration of "
+		  "Trafficked Women and Children in Nepal", "South Asia",
+		  "2026-01-01", "2026-12-31", "60", "Nepalese women and children "
+		  "trafficked to India", "USD", "120000",
+		  { { NULL, NULL, NULL } } },
+	};
+	static const struct { const char *cur, *from, *rate; } rates[] = {
+		{ "EUR", "2026-01-01", "0.92" }, { "CHF", "2026-01-01", "0.88" },
+		{ "THB", "2026-01-01", "35.5" }, { "COP", "2026-01-01", "3950" },
+		{ "GHS", "2026-01-01", "15.2" }, { "NPR", "2026-01-01", "133.4" },
+	};
+	struct fund_project_input in;
+	struct fund_problem p;
+	struct project pr;
+	size_t i, j;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(rates); i++)
+		if (fund_rate_set(r, rates[i].cur, rates[i].from, rates[i].rate,
+		    &p) != 0)
+			return error("fund demo: rate %s: %s", rates[i].cur,
+			    p.msg ? p.msg : "failed");
+	for (i = 0; i < ARRAY_SIZE(projects); i++) {
+		rc = db_project_by_name(r->app->db, projects[i].name, &pr);
+		if (rc == DB_OK)
+			continue;
+		if (rc != DB_NOTFOUND)
+			return -1;
+		memset(&in, 0, sizeof(in));
+		in.name = projects[i].name;
+		in.region = projects[i].region;
+		in.start = projects[i].start;
+		in.end = projects[i].end;
+		in.target = projects[i].target;
+		in.target_group = projects[i].group;
+		in.currency = projects[i].currency;
+		in.budget = projects[i].budget;
+		for (j = 0; j < ARRAY_SIZE(projects[i].donors) &&
+		    projects[i].donors[j].name; j++) {
+			in.donors[j].name = projects[i].donors[j].name;
+			in.donors[j].amount = projects[i].donors[j].amount;
+			in.donors[j].currency = projects[i].donors[j].currency;
+			in.ndonors++;
+		}
+		if (fund_project_create(r, &in, NULL, &p) != 0)
+			return error("fund demo: project %zu: %s", i,
+			    p.msg ? p.msg : "failed");
+	}
+	return 0;
+}

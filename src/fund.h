@@ -1,0 +1,210 @@
+/*
+ * fund.h - headquarters' Global Assistance Fund: projects and donors,
+ * exchange rates, fund requests for a case and their decision,
+ * commitment and disbursement.
+ *
+ * The API (api_fund.c), the pages (page_fund.c) and the demo loader all
+ * call these, so that permissions, validation, sealing, the timeline and
+ * the audit exist once. Every change runs in one transaction with its
+ * timeline step and audit row: all of it happens or none.
+ *
+ * Inputs are untrusted strings as typed (form values, or JSON values
+ * turned into strings by fund_amount_json()); a problem with them is
+ * reported in *p (a status, the field, a translated message) and
+ * changes nothing. Functions that change return 0 on success, 1 with *p
+ * set for a problem of the user's, -1 on failure (logged).
+ *
+ * Amounts are int64 hundredths of their currency; they are written as
+ * "1234.56". Rates are units of a currency per US dollar (the reporting
+ * currency), in millionths, valid from a date until the next rate.
+ *
+ * Currencies: a request is approved only against a project's budget
+ * line in the request's own currency; a project may hold lines in
+ * several currencies. Rates only convert totals for reporting (USD),
+ * never a commitment.
+ */
+#ifndef CTM_FUND_H
+#define CTM_FUND_H
+
+#include <jansson.h>
+
+#include "http.h"
+
+#define FUND_AMOUNT_MAX INT64_C(100000000000000)	/* 1e12 units */
+#define FUND_AMOUNT_STR 32
+#define FUND_TEXT_MAX 10000	/* bytes of a justification or reason */
+#define FUND_NOTE_MAX 2000
+#define FUND_DONORS_MAX 32
+#define FUND_LINES_MAX 16	/* budget lines of one project */
+#define FUND_OFFICES_MAX 64	/* offices in a turnaround */
+#define FUND_SUMMARY_LINES 256
+
+struct fund_problem {
+	int status;		/* 400, 403, 404, 409 */
+	const char *field;	/* NULL: the request as a whole */
+	const char *msg;	/* translated */
+};
+
+/* "12", "12.5" or "12.34": a positive amount up to FUND_AMOUNT_MAX.
+ * false for anything else (negative, zero, three decimals, …). */
+bool fund_amount_parse(const char *s, int64_t *out);
+/*
+ * A JSON amount (a number or a string, at most two decimals) as the
+ * string fund_amount_parse() takes, into out; false when v is neither
+ * (out then holds something that fund_amount_parse() refuses).
+ */
+bool fund_amount_json(json_t *v, char out[FUND_AMOUNT_STR]);
+/* cents as "1234.56" (with a '-' when negative). */
+const char *fund_amount_format(int64_t cents, char out[FUND_AMOUNT_STR]);
+/* Whether s is a valid date YYYY-MM-DD. */
+bool fund_date_ok(const char *s);
+/* Today (UTC) as YYYY-MM-DD. */
+void fund_today(char out[DB_DATE_SIZE]);
+/*
+ * cents of currency in US cents at the rate in force on date (NULL:
+ * today). false when no rate is known for it then (*usd is 0).
+ */
+bool fund_to_usd(struct req *r, int64_t cents, const char *currency,
+    const char *date, int64_t *usd);
+
+/* --- requests --- */
+
+/* Whether r may see fund requests at all (programme managers and
+ * admins, and the office staff who may ask). */
+bool fund_may_read(const struct req *r);
+/* Whether r may see request q (its case in r's scope). */
+bool fund_request_visible(const struct req *r, const struct fund_request *q);
+/*
+ * Loads request id for r: 0 when visible; 1 with *p set (403 when r may
+ * see no request, 404 when this one does not exist or is out of scope,
+ * the attempt audited); -1 on failure.
+ */
+int fund_request_load(struct req *r, int64_t id, struct fund_request *q,
+    struct fund_problem *p);
+/*
+ * The request as JSON (new reference): with texts, also its opened
+ * justification and last reason and its disbursements (the caller has
+ * audited the read). NULL on failure.
+ */
+json_t *fund_request_json(struct req *r, const struct fund_request *q,
+    bool texts);
+/* The opened justification (texts: 0) or last reason (1) of q, into out
+ * ("" when none); -1 when it cannot be opened. out is personal data. */
+int fund_request_text(struct req *r, const struct fund_request *q,
+    int which, struct buf *out);
+
+/* A new request for case c (loaded with cases_open()). */
+int fund_request_submit(struct req *r, const struct case_row *c,
+    const char *type, const char *amount, const char *currency,
+    const char *justification, int64_t *id, struct fund_problem *p);
+/* Puts a need-info request back in the queue; amount and justification
+ * NULL or "" keep the present ones, but one of them must change. */
+int fund_request_resubmit(struct req *r, int64_t id, const char *amount,
+    const char *justification, struct fund_problem *p);
+/*
+ * Decides request id: decision "approve" (amount NULL or "": the amount
+ * asked; project_id required), "reject" or "need-info"; reason required.
+ */
+int fund_request_decide(struct req *r, int64_t id, const char *decision,
+    const char *amount, int64_t project_id, const char *reason,
+    struct fund_problem *p);
+/* Records a disbursement of an approved request (date NULL or "":
+ * today; note optional). */
+int fund_disburse(struct req *r, int64_t id, const char *amount,
+    const char *date, const char *note, struct fund_problem *p);
+
+/* --- projects --- */
+
+struct fund_donor_input {
+	const char *name;
+	const char *amount;
+	const char *currency;	/* NULL or "": the project's */
+};
+
+struct fund_project_input {
+	const char *name;
+	const char *region;
+	const char *start, *end;	/* YYYY-MM-DD or NULL/"" */
+	const char *target;		/* decimal digits or NULL/"" */
+	const char *target_group;
+	const char *currency;
+	const char *budget;
+	struct fund_donor_input donors[FUND_DONORS_MAX];
+	size_t ndonors;
+	/* further budget lines in other currencies */
+	const char *line_currency[FUND_LINES_MAX];
+	const char *line_budget[FUND_LINES_MAX];
+	size_t nlines;
+};
+
+int fund_project_create(struct req *r, const struct fund_project_input *in,
+    int64_t *id, struct fund_problem *p);
+/* Assigns case case_id (in r's scope) to the project. Assigning it
+ * again is not a problem: nothing changes then. */
+int fund_project_assign(struct req *r, int64_t project_id, int64_t case_id,
+    struct fund_problem *p);
+/*
+ * The project as JSON (new reference): budget lines per currency with
+ * committed, disbursed and remaining; donors; funded and still to raise
+ * in its currency; target and assisted; totals in USD at date (NULL:
+ * today). full adds the cases. NULL on failure.
+ */
+json_t *fund_project_json(struct req *r, const struct project *pr,
+    const char *date, bool full);
+
+/* Adds or replaces the rate of currency from valid_from (rate: units
+ * per USD, up to 6 decimals). */
+int fund_rate_set(struct req *r, const char *currency,
+    const char *valid_from, const char *rate, struct fund_problem *p);
+/* Rate in millionths as "1234.5678" into out. */
+const char *fund_rate_format(int64_t rate, char out[FUND_AMOUNT_STR]);
+
+/* --- figures for the programme manager's dashboard (no HTML) --- */
+
+struct fund_stat {
+	char office[DB_CODE_MAX];	/* "" for overall */
+	int64_t count;			/* decisions */
+	double median_hours, mean_hours;
+};
+
+struct fund_turnaround {
+	struct fund_stat overall;
+	struct fund_stat offices[FUND_OFFICES_MAX];	/* by code */
+	size_t noffices;
+};
+
+/* Time from each (re)submission to its decision, per office and
+ * overall. 0 or -1. */
+int fund_turnaround(struct req *r, struct fund_turnaround *t);
+
+struct fund_summary_line {
+	int64_t project_id;
+	char project[DB_PROJECT_NAME_MAX];
+	char currency[DB_CURRENCY_SIZE];
+	int64_t budget, committed, disbursed;	/* hundredths */
+};
+
+/* Large (some 100 KB): allocate it, don't put it on a stack. */
+struct fund_summary {
+	int64_t queue_length;		/* submitted, waiting */
+	int64_t oldest_wait;		/* seconds, 0 when none waits */
+	struct fund_turnaround turnaround;
+	struct fund_summary_line lines[FUND_SUMMARY_LINES];
+	size_t nlines;			/* more lines are left out */
+	/* every line in US cents at today's rates */
+	int64_t budget_usd, committed_usd, disbursed_usd;
+	bool usd_incomplete;		/* a currency had no rate */
+};
+
+/* Fills s for r (who must have PERM_FUND_READ: -1 otherwise). */
+int fund_summary(struct req *r, struct fund_summary *s);
+
+/*
+ * The demo's projects (IOM strategy paper annex: Ghana, Colombia,
+ * Mekong, Nepal) and the Global Assistance Fund itself, with donors and
+ * a few rates; as r's user (an administrator or programme manager).
+ * Projects that exist already are left alone. 0 or -1.
+ */
+int fund_demo(struct req *r);
+
+#endif

@@ -1,0 +1,1086 @@
+/*
+ * page_fund.c - the Global Assistance Fund's pages: the queue, one
+ * request with its decision, disbursement and resubmission forms, a
+ * case's requests, projects and exchange rates. Work without
+ * JavaScript; every change goes through fund.c, and a refused change
+ * shows its form again with the message and the values typed.
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cases.h"
+#include "catalogue.h"
+#include "fund.h"
+#include "handlers.h"
+#include "i18n.h"
+#include "log.h"
+#include "page.h"
+
+#define DONOR_ROWS 3
+
+static const char *
+state_label(const char *state)
+{
+	if (strcmp(state, "submitted") == 0)
+		return _("Waiting for a decision");
+	if (strcmp(state, "approved") == 0)
+		return _("Approved");
+	if (strcmp(state, "rejected") == 0)
+		return _("Rejected");
+	if (strcmp(state, "need-info") == 0)
+		return _("More information asked");
+	return state;
+}
+
+static const char *
+money(int64_t cents, const char *currency, char out[48])
+{
+	char a[FUND_AMOUNT_STR];
+
+	snprintf(out, 48, "%s %s", fund_amount_format(cents, a), currency);
+	return out;
+}
+
+static const char *
+age_text(int64_t seconds, char out[48])
+{
+	if (seconds < 0)
+		seconds = 0;
+	if (seconds < 48 * 3600)
+		snprintf(out, 48, _("%lld h"), (long long)(seconds / 3600));
+	else
+		snprintf(out, 48, _("%lld days"), (long long)(seconds / 86400));
+	return out;
+}
+
+static void
+flash(struct html *h, const char *msg)
+{
+	if (msg)
+		html_printf(h, "<p class=\"flash error\" role=\"alert\">%s</p>",
+		    msg);
+}
+
+/* The message for field name when the problem is about it. */
+static const char *
+err_for(const struct fund_problem *p, const char *name)
+{
+	return p && p->field && strcmp(p->field, name) == 0 ? p->msg : NULL;
+}
+
+/* Releases a buffer that held personal data, wiped first. */
+static void
+wipe(struct buf *b)
+{
+	if (b->p)
+		explicit_bzero(b->p, b->cap);
+	buf_release(b);
+}
+
+static int
+finish(struct req *r, struct html *h, int status)
+{
+	int rc;
+
+	page_end(r, h);
+	rc = resp_html(r, status, h);
+	html_release(h);
+	return rc;
+}
+
+static int
+fail(struct html *h)
+{
+	html_release(h);
+	return -1;
+}
+
+static void
+textarea(struct html *h, const char *id, const char *label,
+    const char *value, const char *err, bool required)
+{
+	html_printf(h, "<label for=\"%s\">%s</label><textarea id=\"%s\" "
+	    "name=\"%s\" rows=\"4\"%R%R>%s</textarea>", id, label, id, id,
+	    required ? " required" : "",
+	    err ? " aria-invalid=\"true\"" : "", value ? value : "");
+	if (err)
+		html_printf(h, "<small class=\"error\" id=\"%s-error\">%s</small>",
+		    id, err);
+}
+
+static void
+type_select(struct html *h, const char *selected, const char *err)
+{
+	static const char *const types[] = { "protection", "medical",
+		"return", "reintegration" };
+	size_t i;
+
+	html_printf(h, "<label for=\"type\">%s</label><select id=\"type\" "
+	    "name=\"type\"%R>", _("Type"), err ? " aria-invalid=\"true\"" : "");
+	for (i = 0; i < ARRAY_SIZE(types); i++)
+		html_printf(h, "<option value=\"%s\"%R>%s</option>", types[i],
+		    selected && strcmp(selected, types[i]) == 0 ?
+		    " selected" : "", code_label(CL_FUND_TYPE, types[i]));
+	html_printf(h, "</select>");
+	if (err)
+		html_printf(h, "<small class=\"error\" id=\"type-error\">%s"
+		    "</small>", err);
+}
+
+/* --- lists of requests --- */
+
+struct rows_ctx {
+	struct req *r;
+	struct html *h;
+	bool check;
+	bool waiting;		/* the queue: show age; else the outcome */
+	int n;
+};
+
+static int
+row_cb(void *arg, const struct fund_request *q)
+{
+	struct rows_ctx *ctx = arg;
+	char m[48], m2[48], t[32], age[48];
+
+	if (ctx->check && !fund_request_visible(ctx->r, q))
+		return 0;
+	if (ctx->waiting != (strcmp(q->state, "submitted") == 0) &&
+	    ctx->check)
+		return 0;
+	ctx->n++;
+	html_printf(ctx->h, "<tr><td><a href=\"/fund/requests/%L\">%s</a></td>"
+	    "<td>%s</td><td>%s</td><td>%s</td><td>%s</td>", q->id,
+	    q->case_number, q->office_code, code_label(CL_FUND_TYPE, q->type),
+	    money(q->amount, q->currency, m), page_time(q->submitted_at, t));
+	if (ctx->waiting)
+		html_printf(ctx->h, "<td>%s</td></tr>",
+		    age_text(ctx->r->now - q->submitted_at, age));
+	else
+		html_printf(ctx->h, "<td><span class=\"badge fund-%s\">%s</span>"
+		    "</td><td>%s</td><td>%s</td></tr>", q->state,
+		    state_label(q->state), q->project_name,
+		    q->approved ? money(q->approved, q->currency, m2) : "—");
+	return 0;
+}
+
+static void
+table_head(struct html *h, bool waiting)
+{
+	html_printf(h, "<figure><table class=\"striped\"><thead><tr><th>%s</th>"
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>", _("Case number"),
+	    _("Office"), _("Type"), _("Amount asked"), _("Submitted (UTC)"));
+	if (waiting)
+		html_printf(h, "<th>%s</th></tr></thead><tbody>", _("Waiting"));
+	else
+		html_printf(h, "<th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+		    "<tbody>", _("State"), _("Project"), _("Approved"));
+}
+
+static int
+requests_table(struct req *r, struct html *h, const struct fund_filter *f,
+    bool waiting)
+{
+	struct rows_ctx ctx = { r, h, true, waiting, 0 };
+
+	table_head(h, waiting);
+	if (db_fund_request_list(r->app->db, f, row_cb, &ctx) != DB_OK)
+		return -1;
+	if (ctx.n == 0)
+		html_printf(h, "<tr><td colspan=\"%d\">%s</td></tr>",
+		    waiting ? 6 : 8, _("No requests."));
+	html_printf(h, "</tbody></table></figure>");
+	return 0;
+}
+
+static void
+turnaround_html(struct html *h, const struct fund_turnaround *t)
+{
+	char a[32], b[32];
+	size_t i;
+
+	html_printf(h, "<h2>%s</h2><figure><table class=\"turnaround\"><thead>"
+	    "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+	    "<tbody>", _("Turnaround from submission to decision"),
+	    _("Office"), _("Decisions"), _("Median (hours)"),
+	    _("Mean (hours)"));
+	for (i = 0; i < t->noffices; i++) {
+		snprintf(a, sizeof(a), "%.1f", t->offices[i].median_hours);
+		snprintf(b, sizeof(b), "%.1f", t->offices[i].mean_hours);
+		html_printf(h, "<tr><td>%s</td><td>%L</td><td>%s</td><td>%s</td>"
+		    "</tr>", t->offices[i].office, t->offices[i].count, a, b);
+	}
+	snprintf(a, sizeof(a), "%.1f", t->overall.median_hours);
+	snprintf(b, sizeof(b), "%.1f", t->overall.mean_hours);
+	html_printf(h, "<tr><th>%s</th><th>%L</th><th>%s</th><th>%s</th></tr>"
+	    "</tbody></table></figure>", _("All offices"), t->overall.count,
+	    a, b);
+}
+
+int
+page_fund(struct req *r)
+{
+	struct fund_filter f = { 0 };
+	struct fund_turnaround t;
+	struct html h;
+
+	if (!fund_may_read(r))
+		return resp_error(r, 403, _("You are not allowed to see fund "
+		    "requests."), NULL);
+	if (!role_can(r->user.role, PERM_FUND_READ))
+		f.office_id = r->user.office_id;
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, _("Global Assistance Fund"));
+	html_printf(&h, "<h1>%s</h1>", _("Global Assistance Fund"));
+	if (role_can(r->user.role, PERM_FUND_READ))
+		html_printf(&h, "<p><a href=\"/projects\">%s</a> · <a "
+		    "href=\"/fund/rates\">%s</a></p>", _("Projects"),
+		    _("Exchange rates"));
+	html_printf(&h, "<h2>%s</h2>", _("Waiting for a decision"));
+	f.state = "submitted";
+	if (requests_table(r, &h, &f, true) < 0)
+		return fail(&h);
+	f.state = NULL;
+	html_printf(&h, "<h2>%s</h2>", _("Decided and sent back"));
+	if (requests_table(r, &h, &f, false) < 0)
+		return fail(&h);
+	if (role_can(r->user.role, PERM_FUND_READ)) {
+		if (fund_turnaround(r, &t) < 0)
+			return fail(&h);
+		turnaround_html(&h, &t);
+	}
+	return finish(r, &h, 200);
+}
+
+/* --- one request --- */
+
+struct proj_opt_ctx {
+	struct req *r;
+	struct html *h;
+	const char *currency;
+	int64_t selected;
+};
+
+static int
+proj_opt_cb(void *arg, const struct project *pr)
+{
+	struct proj_opt_ctx *ctx = arg;
+	struct budget_line b;
+	char m[48];
+	int rc = db_project_budget(ctx->r->app->db, pr->id, ctx->currency, &b);
+
+	if (rc != DB_OK)
+		return rc == DB_ERROR;
+	html_printf(ctx->h, "<option value=\"%L\"%R>%s (%s %s)</option>", pr->id,
+	    pr->id == ctx->selected ? " selected" : "", pr->name,
+	    money(b.budget - b.committed, b.currency, m), _("remaining"));
+	return 0;
+}
+
+struct disb_ctx {
+	struct req *r;
+	struct html *h;
+	const struct fund_request *q;
+	int n;
+};
+
+static int
+disb_row_cb(void *arg, const struct fund_disbursement *d)
+{
+	struct disb_ctx *ctx = arg;
+	char m[48];
+
+	ctx->n++;
+	html_printf(ctx->h, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>",
+	    d->on_date, money(d->amount, ctx->q->currency, m), d->username);
+	return 0;
+}
+
+/* The form values of a refused change, to show again. */
+struct req_form {
+	const char *action;
+	const char *decision, *amount, *project, *reason;
+	const char *date, *note, *justification;
+};
+
+static int
+request_page(struct req *r, int status, int64_t id,
+    const struct fund_problem *p, const struct req_form *fv)
+{
+	struct fund_request q;
+	struct fund_problem lp;
+	struct html h;
+	struct buf just = BUF_INIT(FUND_TEXT_MAX * 2);
+	struct buf reason = BUF_INIT(FUND_TEXT_MAX * 2);
+	struct disb_ctx dc;
+	struct proj_opt_ctx pc;
+	const struct req_form none = { 0 };
+	char m[48], m2[48], m3[48], t1[32], t2[32], a[FUND_AMOUNT_STR];
+	const char *act;
+	int rc = fund_request_load(r, id, &q, &lp);
+
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return resp_error(r, lp.status == 403 ? 403 : 404, lp.msg, NULL);
+	if (fv == NULL)
+		fv = &none;
+	act = fv->action ? fv->action : "";
+	if (audit(r, "fund.view", q.case_id, NULL, json_pack("{s:I}",
+	    "request", (json_int_t)q.id)) < 0)
+		return -1;
+	if (fund_request_text(r, &q, 0, &just) < 0 ||
+	    fund_request_text(r, &q, 1, &reason) < 0) {
+		wipe(&just);
+		wipe(&reason);
+		return -1;
+	}
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, _("Fund request"));
+	html_printf(&h, "<hgroup><h1>%s</h1><p><a href=\"/cases/%L/fund\">%s</a>"
+	    "</p></hgroup>", _("Fund request"), q.case_id, q.case_number);
+	if (p && p->field == NULL)
+		flash(&h, p->msg);
+	else if (p)
+		flash(&h, _("Nothing was changed: correct the form below."));
+	html_printf(&h, "<dl class=\"fund-request\"><dt>%s</dt><dd><span "
+	    "class=\"badge fund-%s\" id=\"fund-state\">%s</span></dd>"
+	    "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
+	    "<dt>%s</dt><dd>%s (%s)</dd>",
+	    _("State"), q.state, state_label(q.state),
+	    _("Office"), q.office_code,
+	    _("Type"), code_label(CL_FUND_TYPE, q.type),
+	    _("Amount asked"), money(q.amount, q.currency, m),
+	    _("Submitted (UTC)"), page_time(q.submitted_at, t1),
+	    q.requested_username);
+	if (q.decided_at)
+		html_printf(&h, "<dt>%s</dt><dd>%s (%s)</dd>",
+		    _("Last decision (UTC)"), page_time(q.decided_at, t2),
+		    q.decided_username);
+	if (q.project_id)
+		html_printf(&h, "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd "
+		    "id=\"fund-approved\">%s</dd><dt>%s</dt><dd "
+		    "id=\"fund-disbursed\">%s</dd>", _("Project"),
+		    q.project_name, _("Approved"),
+		    money(q.approved, q.currency, m2), _("Disbursed"),
+		    money(q.disbursed, q.currency, m3));
+	html_printf(&h, "<dt>%s</dt><dd class=\"prewrap\">%s</dd>",
+	    _("Justification"), buf_cstr(&just));
+	if (reason.len)
+		html_printf(&h, "<dt>%s</dt><dd class=\"prewrap\">%s</dd>",
+		    _("Reason of the decision"), buf_cstr(&reason));
+	html_printf(&h, "</dl>");
+	wipe(&just);
+	wipe(&reason);
+
+	if (q.approved) {
+		dc.r = r;
+		dc.h = &h;
+		dc.q = &q;
+		dc.n = 0;
+		html_printf(&h, "<h2>%s</h2><figure><table><thead><tr><th>%s</th>"
+		    "<th>%s</th><th>%s</th></tr></thead><tbody>",
+		    _("Disbursements"), _("Date"), _("Amount"), _("By"));
+		if (db_fund_disbursements(r->app->db, q.id, disb_row_cb, &dc) !=
+		    DB_OK)
+			return fail(&h);
+		if (dc.n == 0)
+			html_printf(&h, "<tr><td colspan=\"3\">%s</td></tr>",
+			    _("Nothing paid out yet."));
+		html_printf(&h, "</tbody></table></figure>");
+	}
+
+	if (role_can(r->user.role, PERM_FUND_DECIDE) &&
+	    strcmp(q.state, "submitted") == 0) {
+		const char *dec = strcmp(act, "decide") == 0 && fv->decision ?
+		    fv->decision : "approve";
+
+		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+		    "action=\"/fund/requests/%L\">", _("Decide"), q.id);
+		page_csrf(r, &h);
+		html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"decide\"><fieldset><legend>%s</legend>",
+		    _("Decision"));
+		html_printf(&h, "<label><input type=\"radio\" name=\"decision\" "
+		    "value=\"approve\"%R> %s</label><label><input type=\"radio\" "
+		    "name=\"decision\" value=\"reject\"%R> %s</label><label><input "
+		    "type=\"radio\" name=\"decision\" value=\"need-info\"%R> %s"
+		    "</label></fieldset>",
+		    strcmp(dec, "approve") == 0 ? " checked" : "", _("Approve"),
+		    strcmp(dec, "reject") == 0 ? " checked" : "", _("Reject"),
+		    strcmp(dec, "need-info") == 0 ? " checked" : "",
+		    _("Ask for more information"));
+		page_field(&h, "amount", "amount", "text",
+		    _("Amount approved (approval only)"),
+		    strcmp(act, "decide") == 0 && fv->amount ? fv->amount :
+		    fund_amount_format(q.amount, a), err_for(p, "amount"),
+		    "inputmode=\"decimal\"");
+		html_printf(&h, "<label for=\"project_id\">%s</label><select "
+		    "id=\"project_id\" name=\"project_id\"%R><option value=\"\">"
+		    "%s</option>", _("Project to charge (approval only)"),
+		    err_for(p, "project_id") ? " aria-invalid=\"true\"" : "",
+		    _("Choose a project"));
+		pc.r = r;
+		pc.h = &h;
+		pc.currency = q.currency;
+		pc.selected = fv->project ? strtoll(fv->project, NULL, 10) : 0;
+		if (db_project_list(r->app->db, proj_opt_cb, &pc) != DB_OK)
+			return fail(&h);
+		html_printf(&h, "</select>");
+		if (err_for(p, "project_id"))
+			html_printf(&h, "<small class=\"error\" "
+			    "id=\"project_id-error\">%s</small>",
+			    err_for(p, "project_id"));
+		textarea(&h, "reason", _("Reason"), strcmp(act, "decide") == 0 ?
+		    fv->reason : NULL, err_for(p, "reason"), true);
+		html_printf(&h, "<button type=\"submit\">%s</button></form>"
+		    "</article>", _("Record the decision"));
+	}
+	if (role_can(r->user.role, PERM_FUND_DECIDE) &&
+	    strcmp(q.state, "approved") == 0 && q.disbursed < q.approved) {
+		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+		    "action=\"/fund/requests/%L\">", _("Record a disbursement"),
+		    q.id);
+		page_csrf(r, &h);
+		html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"disburse\">");
+		page_field(&h, "disb_amount", "amount", "text", _("Amount"),
+		    strcmp(act, "disburse") == 0 && fv->amount ? fv->amount :
+		    fund_amount_format(q.approved - q.disbursed, a),
+		    err_for(p, "amount"), "inputmode=\"decimal\"");
+		page_field(&h, "date", "date", "date", _("Date"),
+		    strcmp(act, "disburse") == 0 ? fv->date : NULL,
+		    err_for(p, "date"), NULL);
+		page_field(&h, "note", "note", "text", _("Note"),
+		    strcmp(act, "disburse") == 0 ? fv->note : NULL,
+		    err_for(p, "note"), NULL);
+		html_printf(&h, "<button type=\"submit\">%s</button></form>"
+		    "</article>", _("Record the disbursement"));
+	}
+	if (role_can(r->user.role, PERM_FUND_REQUEST) &&
+	    strcmp(q.state, "need-info") == 0) {
+		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+		    "action=\"/fund/requests/%L\">",
+		    _("Complete the request and send it again"), q.id);
+		page_csrf(r, &h);
+		html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"resubmit\">");
+		page_field(&h, "amount", "amount", "text", _("Amount"),
+		    strcmp(act, "resubmit") == 0 && fv->amount ? fv->amount :
+		    fund_amount_format(q.amount, a), err_for(p, "amount"),
+		    "inputmode=\"decimal\"");
+		textarea(&h, "justification", _("New justification"),
+		    strcmp(act, "resubmit") == 0 ? fv->justification : NULL,
+		    err_for(p, "justification"), false);
+		html_printf(&h, "<button type=\"submit\">%s</button></form>"
+		    "</article>", _("Send again"));
+	}
+	return finish(r, &h, status);
+}
+
+int
+page_fund_request(struct req *r)
+{
+	return request_page(r, 200, r->id, NULL, NULL);
+}
+
+int
+page_fund_request_post(struct req *r)
+{
+	struct req_form fv;
+	struct fund_problem p;
+	char loc[64];
+	int rc;
+
+	memset(&fv, 0, sizeof(fv));
+	fv.action = req_form(r, "action");
+	fv.decision = req_form(r, "decision");
+	fv.amount = req_form(r, "amount");
+	fv.project = req_form(r, "project_id");
+	fv.reason = req_form(r, "reason");
+	fv.date = req_form(r, "date");
+	fv.note = req_form(r, "note");
+	fv.justification = req_form(r, "justification");
+	if (fv.action == NULL)
+		fv.action = "";
+	if (strcmp(fv.action, "decide") == 0) {
+		char *end = NULL;
+		long long pid = 0;
+
+		if (fv.project && *fv.project) {
+			pid = strtoll(fv.project, &end, 10);
+			if (*end || pid <= 0)
+				pid = -1;
+		}
+		rc = fund_request_decide(r, r->id, fv.decision, fv.amount,
+		    pid < 0 ? 0 : pid, fv.reason, &p);
+	} else if (strcmp(fv.action, "disburse") == 0)
+		rc = fund_disburse(r, r->id, fv.amount ? fv.amount : "",
+		    fv.date, fv.note, &p);
+	else if (strcmp(fv.action, "resubmit") == 0)
+		rc = fund_request_resubmit(r, r->id, fv.amount,
+		    fv.justification, &p);
+	else {
+		rc = 1;
+		p.status = 400;
+		p.field = NULL;
+		p.msg = _("Unknown action.");
+	}
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		if (p.status == 403 || p.status == 404)
+			return resp_error(r, p.status, p.msg, NULL);
+		return request_page(r, p.status, r->id, &p, &fv);
+	}
+	snprintf(loc, sizeof(loc), "/fund/requests/%lld", (long long)r->id);
+	return resp_redirect(r, loc);
+}
+
+/* --- a case's requests --- */
+
+static int
+case_fund_page(struct req *r, int status, const struct case_row *c,
+    const struct fund_problem *p)
+{
+	struct fund_filter f = { 0 };
+	struct rows_ctx ctx;
+	struct html h;
+
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, _("Fund requests"));
+	html_printf(&h, "<hgroup><h1>%s</h1><p><a href=\"/cases/%L\">%s</a></p>"
+	    "</hgroup>", _("Fund requests"), c->id, c->number);
+	if (p && p->field == NULL)
+		flash(&h, p->msg);
+	else if (p)
+		flash(&h, _("The request was not sent: correct the form below."));
+	f.case_id = c->id;
+	ctx.r = r;
+	ctx.h = &h;
+	ctx.check = false;
+	ctx.waiting = false;
+	ctx.n = 0;
+	table_head(&h, false);
+	if (db_fund_request_list(r->app->db, &f, row_cb, &ctx) != DB_OK)
+		return fail(&h);
+	if (ctx.n == 0)
+		html_printf(&h, "<tr><td colspan=\"8\">%s</td></tr>",
+		    _("No requests."));
+	html_printf(&h, "</tbody></table></figure>");
+	if (role_can(r->user.role, PERM_FUND_REQUEST)) {
+		const char *cur = p ? req_form(r, "currency") : NULL;
+
+		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+		    "action=\"/cases/%L/fund\">", _("Ask the fund"), c->id);
+		page_csrf(r, &h);
+		type_select(&h, p ? req_form(r, "type") : NULL,
+		    err_for(p, "type"));
+		page_field(&h, "amount", "amount", "text", _("Amount"),
+		    p ? req_form(r, "amount") : NULL, err_for(p, "amount"),
+		    "inputmode=\"decimal\" required");
+		page_field(&h, "currency", "currency", "text",
+		    _("Currency (ISO 4217, such as USD)"), cur ? cur : "USD",
+		    err_for(p, "currency"), "maxlength=\"3\" required");
+		textarea(&h, "justification", _("Justification"),
+		    p ? req_form(r, "justification") : NULL,
+		    err_for(p, "justification"), true);
+		html_printf(&h, "<button type=\"submit\">%s</button></form>"
+		    "</article>", _("Send the request"));
+	}
+	return finish(r, &h, status);
+}
+
+/* Opens case r->id for a fund page: 0 loaded, 1 answered, -1. */
+static int
+open_case(struct req *r, struct case_row *c, enum perm need)
+{
+	if (!fund_may_read(r)) {
+		if (audit(r, "fund.view.denied", r->id, NULL, NULL) < 0)
+			return -1;
+		return resp_error(r, 404, _("This case does not exist."),
+		    NULL) < 0 ? -1 : 1;
+	}
+	return cases_open(r, c, need, "fund.view.denied", 404);
+}
+
+int
+page_case_fund(struct req *r)
+{
+	struct case_row c;
+	int rc = open_case(r, &c, PERM_CASE_READ);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (audit(r, "fund.list", c.id, NULL, NULL) < 0)
+		return -1;
+	return case_fund_page(r, 200, &c, NULL);
+}
+
+int
+page_case_fund_post(struct req *r)
+{
+	struct fund_problem p;
+	struct case_row c;
+	char loc[64];
+	int64_t id;
+	int rc = open_case(r, &c, PERM_FUND_REQUEST);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	rc = fund_request_submit(r, &c, req_form(r, "type"),
+	    req_form(r, "amount"), req_form(r, "currency"),
+	    req_form(r, "justification"), &id, &p);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return case_fund_page(r, p.status, &c, &p);
+	snprintf(loc, sizeof(loc), "/cases/%lld/fund", (long long)c.id);
+	return resp_redirect(r, loc);
+}
+
+/* --- projects --- */
+
+struct plist_ctx {
+	struct req *r;
+	struct html *h;
+	int n;
+	int failed;
+};
+
+static int
+project_row_cb(void *arg, const struct project *pr)
+{
+	struct plist_ctx *ctx = arg;
+	struct budget_line b;
+	char m[4][48];
+	int rc = db_project_budget(ctx->r->app->db, pr->id, pr->currency, &b);
+
+	if (rc == DB_ERROR) {
+		ctx->failed = 1;
+		return 1;
+	}
+	if (rc != DB_OK)
+		memset(&b, 0, sizeof(b));
+	ctx->n++;
+	html_printf(ctx->h, "<tr><td><a href=\"/projects/%L\">%s</a></td>"
+	    "<td>%s</td><td>%s – %s</td><td>%L / %L</td><td>%s</td><td>%s</td>"
+	    "<td>%s</td><td>%s</td></tr>", pr->id, pr->name, pr->region,
+	    pr->start, pr->end, pr->assisted, pr->target,
+	    money(b.budget, pr->currency, m[0]),
+	    money(b.committed, pr->currency, m[1]),
+	    money(b.disbursed, pr->currency, m[2]),
+	    money(b.budget - b.committed, pr->currency, m[3]));
+	return 0;
+}
+
+static void
+field_value(struct req *r, struct html *h, const char *id, const char *type,
+    const char *label, const struct fund_problem *p, const char *extra)
+{
+	page_field(h, id, id, type, label, p ? req_form(r, id) : NULL,
+	    err_for(p, id), extra);
+}
+
+static int
+projects_page(struct req *r, int status, const struct fund_problem *p)
+{
+	struct plist_ctx ctx = { r, NULL, 0, 0 };
+	struct fund_summary *s;
+	struct html h;
+	char m[3][48];
+	int i;
+
+	if ((s = malloc(sizeof(*s))) == NULL)
+		return error("projects: out of memory");
+	if (fund_summary(r, s) < 0) {
+		free(s);
+		return -1;
+	}
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, _("Projects"));
+	html_printf(&h, "<h1>%s</h1>", _("Projects"));
+	if (p && p->field == NULL)
+		flash(&h, p->msg);
+	else if (p)
+		flash(&h, _("The project was not created: correct the form "
+		    "below."));
+	html_printf(&h, "<p>%s: %s · %s: %s · %s: %s%s</p>",
+	    _("All budgets in USD at today's rates"),
+	    money(s->budget_usd, "USD", m[0]), _("committed"),
+	    money(s->committed_usd, "USD", m[1]), _("disbursed"),
+	    money(s->disbursed_usd, "USD", m[2]), s->usd_incomplete ?
+	    _(" (some currencies have no rate yet)") : "");
+	free(s);
+	html_printf(&h, "<figure><table class=\"striped\"><thead><tr><th>%s</th>"
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+	    "<th>%s</th></tr></thead><tbody>", _("Project"), _("Region"),
+	    _("Period"), _("Assisted / target"), _("Budget"), _("Committed"),
+	    _("Disbursed"), _("Remaining"));
+	ctx.h = &h;
+	if (db_project_list(r->app->db, project_row_cb, &ctx) != DB_OK ||
+	    ctx.failed)
+		return fail(&h);
+	if (ctx.n == 0)
+		html_printf(&h, "<tr><td colspan=\"8\">%s</td></tr>",
+		    _("No projects yet."));
+	html_printf(&h, "</tbody></table></figure>");
+	if (role_can(r->user.role, PERM_PROJECT_MANAGE)) {
+		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+		    "action=\"/projects\">", _("New project"));
+		page_csrf(r, &h);
+		field_value(r, &h, "name", "text", _("Name"), p, "required");
+		field_value(r, &h, "region", "text", _("Region"), p, NULL);
+		field_value(r, &h, "start", "date", _("Start"), p, NULL);
+		field_value(r, &h, "end", "date", _("End"), p, NULL);
+		field_value(r, &h, "target", "number",
+		    _("Beneficiary target"), p, "min=\"0\"");
+		field_value(r, &h, "target_group", "text", _("Target group"), p,
+		    NULL);
+		page_field(&h, "currency", "currency", "text",
+		    _("Currency (ISO 4217)"), p ? req_form(r, "currency") :
+		    "USD", err_for(p, "currency"), "maxlength=\"3\" required");
+		field_value(r, &h, "budget", "text", _("Budget"), p,
+		    "inputmode=\"decimal\" required");
+		html_printf(&h, "<fieldset><legend>%s</legend>", _("Donors"));
+		if (err_for(p, "donors"))
+			html_printf(&h, "<small class=\"error\">%s</small>",
+			    err_for(p, "donors"));
+		for (i = 1; i <= DONOR_ROWS; i++) {
+			char n[32], a[32], c[32];
+
+			snprintf(n, sizeof(n), "donor_name_%d", i);
+			snprintf(a, sizeof(a), "donor_amount_%d", i);
+			snprintf(c, sizeof(c), "donor_currency_%d", i);
+			html_printf(&h, "<div class=\"grid\"><input name=\"%s\" "
+			    "aria-label=\"%s\" placeholder=\"%s\" value=\"%s\">"
+			    "<input name=\"%s\" aria-label=\"%s\" placeholder="
+			    "\"%s\" inputmode=\"decimal\" value=\"%s\"><input "
+			    "name=\"%s\" aria-label=\"%s\" placeholder=\"%s\" "
+			    "maxlength=\"3\" value=\"%s\"></div>", n,
+			    _("Donor"), _("Donor"), p ? req_form(r, n) : NULL, a,
+			    _("Contribution"), _("Contribution"),
+			    p ? req_form(r, a) : NULL, c, _("Currency"),
+			    _("Currency"), p ? req_form(r, c) : NULL);
+		}
+		html_printf(&h, "</fieldset><button type=\"submit\">%s</button>"
+		    "</form></article>", _("Create the project"));
+	}
+	return finish(r, &h, status);
+}
+
+int
+page_projects(struct req *r)
+{
+	if (!role_can(r->user.role, PERM_FUND_READ))
+		return resp_error(r, 403, _("You are not allowed to see "
+		    "projects."), NULL);
+	return projects_page(r, 200, NULL);
+}
+
+int
+page_projects_post(struct req *r)
+{
+	struct fund_project_input in;
+	struct fund_problem p;
+	char loc[64], n[32], a[32], c[32];
+	const char *name;
+	int64_t id;
+	int i, rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return resp_error(r, 403, _("You are not allowed to manage "
+		    "projects."), NULL);
+	memset(&in, 0, sizeof(in));
+	in.name = req_form(r, "name");
+	in.region = req_form(r, "region");
+	in.start = req_form(r, "start");
+	in.end = req_form(r, "end");
+	in.target = req_form(r, "target");
+	in.target_group = req_form(r, "target_group");
+	in.currency = req_form(r, "currency");
+	in.budget = req_form(r, "budget");
+	for (i = 1; i <= DONOR_ROWS; i++) {
+		snprintf(n, sizeof(n), "donor_name_%d", i);
+		snprintf(a, sizeof(a), "donor_amount_%d", i);
+		snprintf(c, sizeof(c), "donor_currency_%d", i);
+		name = req_form(r, n);
+		/* An empty row is no donor. */
+		if ((name == NULL || *name == '\0') && (req_form(r, a) == NULL ||
+		    *req_form(r, a) == '\0'))
+			continue;
+		in.donors[in.ndonors].name = name;
+		in.donors[in.ndonors].amount = req_form(r, a);
+		in.donors[in.ndonors].currency = req_form(r, c);
+		in.ndonors++;
+	}
+	rc = fund_project_create(r, &in, &id, &p);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return projects_page(r, p.status, &p);
+	snprintf(loc, sizeof(loc), "/projects/%lld", (long long)id);
+	return resp_redirect(r, loc);
+}
+
+static int
+line_row_cb(void *arg, const struct budget_line *b)
+{
+	struct html *h = arg;
+	char m[4][48];
+
+	html_printf(h, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+	    "<td>%s</td></tr>", b->currency,
+	    money(b->budget, b->currency, m[0]),
+	    money(b->committed, b->currency, m[1]),
+	    money(b->disbursed, b->currency, m[2]),
+	    money(b->budget - b->committed, b->currency, m[3]));
+	return 0;
+}
+
+static int
+donor_row_cb(void *arg, const struct donor *d)
+{
+	struct html *h = arg;
+	char m[48];
+
+	html_printf(h, "<tr><td>%s</td><td>%s</td></tr>", d->name,
+	    money(d->amount, d->currency, m));
+	return 0;
+}
+
+struct pcase_ctx {
+	struct req *r;
+	struct html *h;
+	int failed;
+};
+
+static int
+pcase_row_cb(void *arg, int64_t case_id)
+{
+	struct pcase_ctx *ctx = arg;
+	struct case_row c;
+	int rc = db_case_get(ctx->r->app->db, case_id, &c);
+
+	if (rc == DB_ERROR) {
+		ctx->failed = 1;
+		return 1;
+	}
+	if (rc == DB_OK && cases_visible(ctx->r, &c))
+		html_printf(ctx->h, "<li><a href=\"/cases/%L\">%s</a> (%s)</li>",
+		    c.id, c.number, c.office_code);
+	return 0;
+}
+
+static int
+project_page(struct req *r, int status, const struct fund_problem *p)
+{
+	struct project pr;
+	struct pcase_ctx pc;
+	struct html h;
+	json_t *j;
+	const char *budget, *funded, *raise;
+	int rc = db_project_get(r->app->db, r->id, &pr);
+
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return resp_error(r, 404, _("There is no such project."), NULL);
+	/* The figures as the API gives them: one computation. */
+	if ((j = fund_project_json(r, &pr, NULL, false)) == NULL)
+		return -1;
+	budget = json_string_value(json_object_get(j, "budget"));
+	funded = json_string_value(json_object_get(j, "funded"));
+	raise = json_string_value(json_object_get(j, "still_to_raise"));
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, pr.name);
+	html_printf(&h, "<hgroup><h1>%s</h1><p>%s</p></hgroup>", pr.name,
+	    pr.region);
+	if (p)
+		flash(&h, p->msg);
+	html_printf(&h, "<dl class=\"project\"><dt>%s</dt><dd>%s – %s</dd>"
+	    "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd id=\"project-assisted\">"
+	    "%L / %L</dd><dt>%s</dt><dd id=\"project-funded\">%s / %s %s</dd>"
+	    "<dt>%s</dt><dd id=\"project-raise\">%s %s%s</dd></dl>",
+	    _("Period"), pr.start, pr.end, _("Target group"), pr.target_group,
+	    _("Assisted / target"), pr.assisted, pr.target,
+	    _("Funded / budget"), funded, budget, pr.currency,
+	    _("Still to raise"), raise, pr.currency,
+	    json_is_true(json_object_get(j, "funded_incomplete")) ?
+	    _(" (a donor's currency has no rate yet)") : "");
+	json_decref(j);
+	if (pr.target > 0)
+		html_printf(&h, "<progress value=\"%L\" max=\"%L\"></progress>",
+		    pr.assisted < pr.target ? pr.assisted : pr.target,
+		    pr.target);
+	html_printf(&h, "<h2>%s</h2><figure><table><thead><tr><th>%s</th>"
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+	    _("Budget lines"), _("Currency"), _("Budget"), _("Committed"),
+	    _("Disbursed"), _("Remaining"));
+	if (db_project_budgets(r->app->db, pr.id, line_row_cb, &h) != DB_OK)
+		return fail(&h);
+	html_printf(&h, "</tbody></table></figure><h2>%s</h2><figure><table>"
+	    "<thead><tr><th>%s</th><th>%s</th></tr></thead><tbody>",
+	    _("Donors"), _("Donor"), _("Contribution"));
+	if (db_project_donors(r->app->db, pr.id, donor_row_cb, &h) != DB_OK)
+		return fail(&h);
+	html_printf(&h, "</tbody></table></figure><h2>%s</h2><ul>", _("Cases"));
+	pc.r = r;
+	pc.h = &h;
+	pc.failed = 0;
+	if (db_project_cases(r->app->db, pr.id, pcase_row_cb, &pc) != DB_OK ||
+	    pc.failed)
+		return fail(&h);
+	html_printf(&h, "</ul>");
+	if (role_can(r->user.role, PERM_PROJECT_MANAGE)) {
+		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+		    "action=\"/projects/%L\">", _("Assign a case"), pr.id);
+		page_csrf(r, &h);
+		page_field(&h, "case", "case", "text", _("Case number"),
+		    p ? req_form(r, "case") : NULL, err_for(p, "case_id"),
+		    "required");
+		html_printf(&h, "<button type=\"submit\">%s</button></form>"
+		    "</article>", _("Assign"));
+	}
+	return finish(r, &h, status);
+}
+
+int
+page_project(struct req *r)
+{
+	if (!role_can(r->user.role, PERM_FUND_READ))
+		return resp_error(r, 403, _("You are not allowed to see "
+		    "projects."), NULL);
+	return project_page(r, 200, NULL);
+}
+
+struct find_ctx {
+	const char *number;
+	int64_t id;
+};
+
+static int
+find_cb(void *arg, const struct case_row *c)
+{
+	struct find_ctx *ctx = arg;
+
+	if (strcasecmp(c->number, ctx->number) == 0) {
+		ctx->id = c->id;
+		return 1;
+	}
+	return 0;
+}
+
+int
+page_project_post(struct req *r)
+{
+	struct fund_problem p;
+	struct case_filter f = { 0 };
+	struct find_ctx fc = { req_form(r, "case"), 0 };
+	int64_t total;
+	char loc[64];
+	int rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return resp_error(r, 403, _("You are not allowed to manage "
+		    "projects."), NULL);
+	if (fc.number && *fc.number && strlen(fc.number) < DB_CASENO_MAX) {
+		cases_filter_scope(r, &f);
+		f.status = -1;
+		f.number_prefix = fc.number;
+		f.limit = 20;
+		if (db_case_list(r->app->db, &f, find_cb, &fc, &total) != DB_OK)
+			return -1;
+	}
+	rc = fund_project_assign(r, r->id, fc.id, &p);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		if (p.status == 404 || p.status == 403)
+			return resp_error(r, p.status, p.msg, NULL);
+		p.msg = _("There is no case of that number that you may see.");
+		return project_page(r, 400, &p);
+	}
+	snprintf(loc, sizeof(loc), "/projects/%lld", (long long)r->id);
+	return resp_redirect(r, loc);
+}
+
+/* --- rates --- */
+
+static int
+rate_row_cb(void *arg, const struct fund_rate *rt)
+{
+	struct html *h = arg;
+	char a[FUND_AMOUNT_STR];
+
+	html_printf(h, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>",
+	    rt->currency, rt->valid_from, fund_rate_format(rt->rate, a));
+	return 0;
+}
+
+static int
+rates_page(struct req *r, int status, const struct fund_problem *p)
+{
+	struct html h;
+
+	html_init(&h, HTTP_PAGE_MAX);
+	page_begin(r, &h, _("Exchange rates"));
+	html_printf(&h, "<hgroup><h1>%s</h1><p>%s</p></hgroup>",
+	    _("Exchange rates"), _("Units of each currency per US dollar, "
+	    "from the date given until the next rate."));
+	if (p && p->field == NULL)
+		flash(&h, p->msg);
+	else if (p)
+		flash(&h, _("The rate was not saved: correct the form below."));
+	html_printf(&h, "<figure><table class=\"striped\"><thead><tr><th>%s</th>"
+	    "<th>%s</th><th>%s</th></tr></thead><tbody>", _("Currency"),
+	    _("Valid from"), _("Per US dollar"));
+	if (db_rate_list(r->app->db, rate_row_cb, &h) != DB_OK)
+		return fail(&h);
+	html_printf(&h, "</tbody></table></figure>");
+	if (role_can(r->user.role, PERM_PROJECT_MANAGE)) {
+		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+		    "action=\"/fund/rates\">", _("Add a rate"));
+		page_csrf(r, &h);
+		field_value(r, &h, "currency", "text", _("Currency (ISO 4217)"),
+		    p, "maxlength=\"3\" required");
+		field_value(r, &h, "valid_from", "date", _("Valid from"), p,
+		    "required");
+		field_value(r, &h, "rate", "text", _("Units per US dollar"), p,
+		    "inputmode=\"decimal\" required");
+		html_printf(&h, "<button type=\"submit\">%s</button></form>"
+		    "</article>", _("Save the rate"));
+	}
+	return finish(r, &h, status);
+}
+
+int
+page_fund_rates(struct req *r)
+{
+	if (!role_can(r->user.role, PERM_FUND_READ))
+		return resp_error(r, 403, _("You are not allowed to see "
+		    "exchange rates."), NULL);
+	return rates_page(r, 200, NULL);
+}
+
+int
+page_fund_rates_post(struct req *r)
+{
+	struct fund_problem p;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return resp_error(r, 403, _("You are not allowed to manage "
+		    "exchange rates."), NULL);
+	rc = fund_rate_set(r, req_form(r, "currency"),
+	    req_form(r, "valid_from"), req_form(r, "rate"), &p);
+	if (rc < 0)
+		return -1;
+	if (rc > 0)
+		return rates_page(r, p.status, &p);
+	return resp_redirect(r, "/fund/rates");
+}
