@@ -28,7 +28,6 @@
 #include "db.h"
 #include "cases.h"
 #include "demo.h"
-#include "fund.h"
 #include "http.h"
 #include "i18n.h"
 #include "import_ctdc.h"
@@ -656,7 +655,6 @@ cmd_demo(const struct opts *o)
 	struct office of;
 	struct user u;
 	struct case_row c;
-	struct req fr;
 	int64_t uids[ARRAY_SIZE(users)] = { 0 }, now = (int64_t)time(NULL);
 	struct tm tm;
 	time_t tt = (time_t)now;
@@ -728,12 +726,10 @@ cmd_demo(const struct opts *o)
 		    demo_casefile(&app, &u, &c, (size_t)cases[i].file) < 0))
 			goto out;
 	}
-	/* The fund's projects and rates, as the programme manager. */
-	if (db_user_get(db, uids[5], &u) != DB_OK)
+	if (demo_operations(&app) < 0) {
+		fail("demo: cannot add the projects and the journey cases");
 		goto out;
-	cli_req(&fr, &app, &u);
-	if (fund_demo(&fr) < 0)
-		goto out;
+	}
 	fd = open(pwpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
 		if (fd >= 0)

@@ -5,12 +5,13 @@
  */
 #include "compat.h"
 
-#include "cli.h"
-
 #include <string.h>
 
 #include "casefile.h"
+#include "cli.h"
+#include "db.h"
 #include "demo.h"
+#include "fund.h"
 #include "log.h"
 
 static const char *const files[] = {
@@ -109,4 +110,26 @@ out:
 	json_decref(next);
 	json_decref(errors);
 	return rc;
+}
+
+/* As the demo account username; -1 when it is missing. */
+static int
+as_user(struct app *app, const char *username, struct req *r)
+{
+	struct user u;
+
+	if (db_user_by_name(app->db, username, &u) != DB_OK)
+		return error("demo: no account %s", username);
+	cli_req(r, app, &u);
+	return 0;
+}
+
+int
+demo_operations(struct app *app)
+{
+	struct req r;
+
+	if (as_user(app, "programme", &r) < 0 || fund_demo(&r) < 0)
+		return -1;
+	return 0;
 }

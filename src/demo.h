@@ -15,4 +15,12 @@ size_t demo_casefile_count(void);
 int demo_casefile(struct app *app, const struct user *u, struct case_row *c,
     size_t i);
 
+/*
+ * The operational side of the demo: the annex's projects, organisations
+ * and shelters, and cases at every stage of the journey (sheltered,
+ * funded, returned and handed over, reintegrated, closed), each step
+ * made as the user who would make it. Needs the demo's accounts.
+ */
+int demo_operations(struct app *app);
+
 #endif
