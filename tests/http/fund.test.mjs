@@ -19,7 +19,8 @@ const EXTRA = [
   { username: 'manager.bog', role: 'office-manager', office: 'BOG', password: 'pw-Manager-BOG-77ab31f0' },
 ];
 
-/* Read-only look into the database, beside the running server. */
+/* SQL on the database beside the running server (reads, and the few
+ * writes a test needs to set a clock or to try the schema itself). */
 function sql(srv, query) {
   return execFileSync('sqlite3', ['-batch', '-noheader', srv.db, query],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
