@@ -236,10 +236,29 @@ page_fund(struct req *r)
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Global Assistance Fund"));
 	html_printf(&h, "<h1>%s</h1>", _("Global Assistance Fund"));
-	if (role_can(r->user.role, PERM_FUND_READ))
+	if (role_can(r->user.role, PERM_FUND_READ)) {
+		struct fund_summary *s = malloc(sizeof(*s));
+		char age[48], m[3][48];
+
+		if (s == NULL || fund_summary(r, s) < 0) {
+			free(s);
+			return fail(&h);
+		}
+		html_printf(&h, "<dl class=\"fund-summary\"><dt>%s</dt><dd "
+		    "id=\"fund-queue\">%L</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt>"
+		    "<dd>%s · %s %s · %s %s%s</dd></dl>", _("Waiting for a decision"),
+		    s->queue_length, _("Oldest waiting"), s->queue_length ?
+		    age_text(s->oldest_wait, age) : "—",
+		    _("All budgets in USD at today's rates"),
+		    money(s->budget_usd, "USD", m[0]), _("committed"),
+		    money(s->committed_usd, "USD", m[1]), _("disbursed"),
+		    money(s->disbursed_usd, "USD", m[2]), s->usd_incomplete ?
+		    _(" (some currencies have no rate yet)") : "");
+		free(s);
 		html_printf(&h, "<p><a href=\"/projects\">%s</a> · <a "
 		    "href=\"/fund/rates\">%s</a></p>", _("Projects"),
 		    _("Exchange rates"));
+	}
 	html_printf(&h, "<h2>%s</h2>", _("Waiting for a decision"));
 	f.state = "submitted";
 	if (requests_table(r, &h, &f, true) < 0)

@@ -597,6 +597,9 @@ describe('the Global Assistance Fund', () => {
       let r = await srv.api('GET', '/fund', { session: s.pm });
       assert.match(r.text, new RegExp(`href="/fund/requests/${q.id}"`));
       assert.match(r.text, /href="\/fund"/, 'the navigation links the fund');
+      const waiting = Number(sql(srv, "SELECT count(*) FROM fund_requests WHERE state = 'submitted'"));
+      assert.ok(waiting > 0);
+      assert.match(r.text, new RegExp(`id="fund-queue">${waiting}<`), 'the queue length');
       r = await srv.api('GET', '/cases', { session: s.researcher });
       assert.doesNotMatch(r.text, /href="\/fund"/);
       r = await srv.api('GET', `/fund/requests/${q.id}`, { session: s.pm });
