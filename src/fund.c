@@ -25,6 +25,7 @@
 #define USD "USD"
 #define RATE_ONE INT64_C(1000000)
 #define RATE_MAX INT64_C(1000000000000000)	/* 1e9 units per USD */
+#define CONVERT_MAX 1e17L	/* hundredths: converted amounts stay below */
 
 static int
 problem(struct fund_problem *p, int status, const char *field,
@@ -204,11 +205,16 @@ fund_to_usd(struct req *r, int64_t cents, const char *currency,
     const char *date, int64_t *usd)
 {
 	int64_t rate;
+	long double v;
 
 	*usd = 0;
 	if (!rate_of(r, currency, date, &rate))
 		return false;
-	*usd = (int64_t)llroundl((long double)cents * RATE_ONE / rate);
+	v = (long double)cents * RATE_ONE / rate;
+	/* Far beyond any real budget: an absurd rate, not a number. */
+	if (fabsl(v) > CONVERT_MAX)
+		return false;
+	*usd = (int64_t)llroundl(v);
 	return true;
 }
 
@@ -218,11 +224,15 @@ from_usd(struct req *r, int64_t usd, const char *currency,
     const char *date, int64_t *out)
 {
 	int64_t rate;
+	long double v;
 
 	*out = 0;
 	if (!rate_of(r, currency, date, &rate))
 		return false;
-	*out = (int64_t)llroundl((long double)usd * rate / RATE_ONE);
+	v = (long double)usd * rate / RATE_ONE;
+	if (fabsl(v) > CONVERT_MAX)
+		return false;
+	*out = (int64_t)llroundl(v);
 	return true;
 }
 
