@@ -104,9 +104,12 @@ textarea(struct html *h, const char *id, const char *label,
     const char *value, const char *err, bool required)
 {
 	html_printf(h, "<label for=\"%s\">%s</label><textarea id=\"%s\" "
-	    "name=\"%s\" rows=\"4\"%R%R>%s</textarea>", id, label, id, id,
-	    required ? " required" : "",
-	    err ? " aria-invalid=\"true\"" : "", value ? value : "");
+	    "name=\"%s\" rows=\"4\"%R", id, label, id, id,
+	    required ? " required" : "");
+	if (err)
+		html_printf(h, " aria-invalid=\"true\" aria-describedby="
+		    "\"%s-error\"", id);
+	html_printf(h, ">%s</textarea>", value ? value : "");
 	if (err)
 		html_printf(h, "<small class=\"error\" id=\"%s-error\">%s</small>",
 		    id, err);
@@ -120,7 +123,8 @@ type_select(struct html *h, const char *selected, const char *err)
 	size_t i;
 
 	html_printf(h, "<label for=\"type\">%s</label><select id=\"type\" "
-	    "name=\"type\"%R>", _("Type"), err ? " aria-invalid=\"true\"" : "");
+	    "name=\"type\"%R>", _("Type"), err ? " aria-invalid=\"true\" "
+	    "aria-describedby=\"type-error\"" : "");
 	for (i = 0; i < ARRAY_SIZE(types); i++)
 		html_printf(h, "<option value=\"%s\"%R>%s</option>", types[i],
 		    selected && strcmp(selected, types[i]) == 0 ?
@@ -441,7 +445,8 @@ request_page(struct req *r, int status, int64_t id,
 		html_printf(&h, "<label for=\"project_id\">%s</label><select "
 		    "id=\"project_id\" name=\"project_id\"%R><option value=\"\">"
 		    "%s</option>", _("Project to charge (approval only)"),
-		    err_for(p, "project_id") ? " aria-invalid=\"true\"" : "",
+		    err_for(p, "project_id") ? " aria-invalid=\"true\" "
+		    "aria-describedby=\"project_id-error\"" : "",
 		    _("Choose a project"));
 		pc.r = r;
 		pc.h = &h;
