@@ -526,6 +526,32 @@ api_project_case_add(struct req *r)
 	return project_answer(r, r->id, NULL, 200);
 }
 
+int
+api_project_donor_add(struct req *r)
+{
+	static const char *const keys[] = { "name", "amount", "currency",
+		NULL };
+	struct fund_donor_input in;
+	struct fund_problem p;
+	char a[FUND_AMOUNT_STR];
+	const char *amount;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return forbidden(r, "project.donor.denied",
+		    _("You are not allowed to manage projects."));
+	if (known_keys(r, keys))
+		return 0;
+	amount = amount_of(r, "amount", a);
+	in.name = str("name", r);
+	in.amount = amount ? amount : "x";
+	in.currency = str("currency", r);
+	rc = fund_project_donor_add(r, r->id, &in, &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	return project_answer(r, r->id, NULL, 201);
+}
+
 /* --- turnaround and rates --- */
 
 static json_t *

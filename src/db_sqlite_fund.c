@@ -409,6 +409,25 @@ db_project_budget(struct db *db, int64_t project_id, const char *currency,
 }
 
 int
+db_project_donor_add(struct db *db, struct donor *d)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_DONOR_ADD, &c);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, d->project_id) |
+	    dbx_bind_text(st, 2, d->name) |
+	    sqlite3_bind_int64(st, 3, d->amount) |
+	    dbx_bind_text(st, 4, d->currency))
+		return dbx_bind_failed(c, st);
+	if ((rc = run(c, st)) == DB_OK)
+		d->id = dbx_last_id(c);
+	return rc;
+}
+
+int
 db_project_donors(struct db *db, int64_t project_id, db_donor_cb cb,
     void *arg)
 {

@@ -932,6 +932,45 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 }
 
 int
+fund_project_donor_add(struct req *r, int64_t project_id,
+    const struct fund_donor_input *in, struct fund_problem *p)
+{
+	struct project pr;
+	struct donor d;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return problem(p, 403, NULL,
+		    _("You are not allowed to manage projects."));
+	rc = db_project_get(r->app->db, project_id, &pr);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return problem(p, 404, NULL, _("There is no such project."));
+	memset(&d, 0, sizeof(d));
+	d.project_id = project_id;
+	if (!text_ok(in->name, 300))
+		return problem(p, 400, "name", _("Each donor needs a name (at "
+		    "most 300 characters)."));
+	snprintf(d.name, sizeof(d.name), "%s", in->name);
+	if (!fund_amount_parse(in->amount, &d.amount))
+		return problem(p, 400, "amount", _("Each donor's contribution "
+		    "is a positive amount with at most two decimals."));
+	if (!currency_or_default(in->currency, pr.currency, d.currency))
+		return problem(p, 400, "currency", _("Give the donor's currency "
+		    "as its ISO 4217 code."));
+	if (tx_begin(r) < 0)
+		return -1;
+	rc = db_project_donor_add(r->app->db, &d) == DB_OK ? 0 : -1;
+	if (rc == 0)
+		rc = audit(r, "project.donor", 0, NULL, json_pack(
+		    "{s:I,s:I,s:s,s:s}", "project", (json_int_t)project_id,
+		    "donor", (json_int_t)d.id, "amount", in->amount, "currency",
+		    d.currency));
+	return tx_end(r, rc);
+}
+
+int
 fund_project_assign(struct req *r, int64_t project_id, int64_t case_id,
     struct fund_problem *p)
 {

@@ -21,6 +21,7 @@
 #include "page.h"
 
 #define DONOR_ROWS 3
+#define LINE_ROWS 2	/* further budget lines on the creation form */
 
 static const char *
 state_label(const char *state)
@@ -791,6 +792,24 @@ projects_page(struct req *r, int status, const struct fund_problem *p)
 			    p ? req_form(r, a) : NULL, c, _("Currency"),
 			    _("Currency"), p ? req_form(r, c) : NULL);
 		}
+		html_printf(&h, "</fieldset><fieldset><legend>%s</legend>",
+		    _("Budget in other currencies"));
+		if (err_for(p, "budgets"))
+			html_printf(&h, "<small class=\"error\">%s</small>",
+			    err_for(p, "budgets"));
+		for (i = 1; i <= LINE_ROWS; i++) {
+			char c[32], b[32];
+
+			snprintf(c, sizeof(c), "line_currency_%d", i);
+			snprintf(b, sizeof(b), "line_budget_%d", i);
+			html_printf(&h, "<div class=\"grid\"><input name=\"%s\" "
+			    "aria-label=\"%s\" placeholder=\"%s\" maxlength=\"3\" "
+			    "value=\"%s\"><input name=\"%s\" aria-label=\"%s\" "
+			    "placeholder=\"%s\" inputmode=\"decimal\" value=\"%s\">"
+			    "</div>", c, _("Currency"), _("Currency"),
+			    p ? req_form(r, c) : NULL, b, _("Budget"), _("Budget"),
+			    p ? req_form(r, b) : NULL);
+		}
 		html_printf(&h, "</fieldset><button type=\"submit\">%s</button>"
 		    "</form></article>", _("Create the project"));
 	}
@@ -841,6 +860,19 @@ page_projects_post(struct req *r)
 		in.donors[in.ndonors].amount = req_form(r, a);
 		in.donors[in.ndonors].currency = req_form(r, c);
 		in.ndonors++;
+	}
+	for (i = 1; i <= LINE_ROWS; i++) {
+		const char *lc, *lb;
+
+		snprintf(c, sizeof(c), "line_currency_%d", i);
+		snprintf(a, sizeof(a), "line_budget_%d", i);
+		lc = req_form(r, c);
+		lb = req_form(r, a);
+		if ((lc == NULL || *lc == '\0') && (lb == NULL || *lb == '\0'))
+			continue;
+		in.line_currency[in.nlines] = lc;
+		in.line_budget[in.nlines] = lb;
+		in.nlines++;
 	}
 	rc = fund_project_create(r, &in, &id, &p);
 	if (rc < 0)
@@ -936,6 +968,19 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 	    _("Still to raise"), raise, pr.currency,
 	    json_is_true(json_object_get(j, "funded_incomplete")) ?
 	    _(" (a donor's currency has no rate yet)") : "");
+	{
+		json_t *u = json_object_get(j, "usd");
+
+		html_printf(&h, "<p>%s: %s USD · %s %s USD · %s %s USD%s</p>",
+		    _("All budget lines in USD at today's rates"),
+		    json_string_value(json_object_get(u, "budget")),
+		    _("committed"),
+		    json_string_value(json_object_get(u, "committed")),
+		    _("disbursed"),
+		    json_string_value(json_object_get(u, "disbursed")),
+		    json_is_true(json_object_get(u, "incomplete")) ?
+		    _(" (some currencies have no rate yet)") : "");
+	}
 	json_decref(j);
 	if (pr.target > 0)
 		html_printf(&h, "<progress value=\"%L\" max=\"%L\"></progress>",
@@ -961,14 +1006,38 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 		return fail(&h);
 	html_printf(&h, "</ul>");
 	if (role_can(r->user.role, PERM_PROJECT_MANAGE)) {
+		const char *act = p ? req_form(r, "action") : NULL;
+		bool donor = act && strcmp(act, "donor") == 0;
+
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/projects/%L\">", _("Assign a case"), pr.id);
 		page_csrf(r, &h);
+		html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"assign\">");
 		page_field(&h, "case", "case", "text", _("Case number"),
-		    p ? req_form(r, "case") : NULL, err_for(p, "case_id"),
-		    "required");
+		    p && !donor ? req_form(r, "case") : NULL,
+		    donor ? NULL : err_for(p, "case_id"), "required");
 		html_printf(&h, "<button type=\"submit\">%s</button></form>"
 		    "</article>", _("Assign"));
+		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+		    "action=\"/projects/%L\">", _("Add a donor's contribution"),
+		    pr.id);
+		page_csrf(r, &h);
+		html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"donor\">");
+		page_field(&h, "donor_name", "name", "text", _("Donor"),
+		    donor ? req_form(r, "name") : NULL,
+		    donor ? err_for(p, "name") : NULL, "required");
+		page_field(&h, "donor_amount", "amount", "text",
+		    _("Contribution"), donor ? req_form(r, "amount") : NULL,
+		    donor ? err_for(p, "amount") : NULL,
+		    "inputmode=\"decimal\" required");
+		page_field(&h, "donor_currency", "currency", "text",
+		    _("Currency (ISO 4217)"), donor ? req_form(r, "currency") :
+		    pr.currency, donor ? err_for(p, "currency") : NULL,
+		    "maxlength=\"3\"");
+		html_printf(&h, "<button type=\"submit\">%s</button></form>"
+		    "</article>", _("Add the contribution"));
 	}
 	return finish(r, &h, status);
 }
@@ -1009,9 +1078,28 @@ page_project_post(struct req *r)
 	char loc[64];
 	int rc;
 
+	const char *act = req_form(r, "action");
+
 	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "projects."), NULL);
+	if (act && strcmp(act, "donor") == 0) {
+		struct fund_donor_input in;
+
+		in.name = req_form(r, "name");
+		in.amount = req_form(r, "amount");
+		in.currency = req_form(r, "currency");
+		rc = fund_project_donor_add(r, r->id, &in, &p);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			if (p.status == 404 || p.status == 403)
+				return resp_error(r, p.status, p.msg, NULL);
+			return project_page(r, 400, &p);
+		}
+		snprintf(loc, sizeof(loc), "/projects/%lld", (long long)r->id);
+		return resp_redirect(r, loc);
+	}
 	if (fc.number && *fc.number && strlen(fc.number) < DB_CASENO_MAX) {
 		cases_filter_scope(r, &f);
 		f.status = -1;

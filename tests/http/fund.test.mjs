@@ -130,6 +130,23 @@ describe('the Global Assistance Fund', () => {
         [['2026-06-01', '0.9'], ['2026-01-01', '0.92']]);
     });
 
+    it('adds a donor\'s contribution later: still to raise goes down', async () => {
+      const p = await newProject(srv, s.pm, { budget: '1000', donors: [{ name: 'First', amount: '100' }] });
+      for (const [body, field] of [[{ name: '', amount: 5 }, 'name'], [{ name: 'x', amount: '0' }, 'amount'],
+        [{ name: 'x', amount: '1.001' }, 'amount'], [{ name: 'x', amount: 5, currency: 'ABC' }, 'currency']]) {
+        const e = assertApiError(await srv.api('POST', `/api/v1/projects/${p.id}/donors`, { session: s.pm, body }), 400);
+        assert.ok(e.fields?.[field], `${JSON.stringify(body)}: ${JSON.stringify(e)}`);
+      }
+      assertApiError(await srv.api('POST', '/api/v1/projects/999999/donors',
+        { session: s.pm, body: { name: 'x', amount: 5 } }), 404);
+      const r = await srv.api('POST', `/api/v1/projects/${p.id}/donors`,
+        { session: s.pm, body: { name: 'Second', amount: 250.5 } });
+      assert.equal(r.status, 201, r.text);
+      assert.equal(r.json.funded, '350.50');
+      assert.equal(r.json.still_to_raise, '649.50');
+      assert.deepEqual(r.json.donors.map((d) => d.name), ['First', 'Second']);
+    });
+
     it('refuses bad projects and rates, saving nothing', async () => {
       const before = sql(srv, 'SELECT count(*) FROM projects');
       const bad = [
@@ -258,6 +275,13 @@ describe('the Global Assistance Fund', () => {
         call: async (who) => srv.api('POST', `/api/v1/projects/${project.id}/cases`,
           { session: s[who], body: { case_id: caseBkk.id } }),
         expect: { admin: 200, 'caseworker.bkk': 403, 'manager.bkk': 403, 'caseworker.bog': 403, pm: 200,
+          researcher: 403, 'medical.bkk': 403 },
+      },
+      {
+        what: 'POST /projects/{id}/donors',
+        call: async (who) => srv.api('POST', `/api/v1/projects/${project.id}/donors`,
+          { session: s[who], body: { name: `Donor of ${who}`, amount: '1' } }),
+        expect: { admin: 201, 'caseworker.bkk': 403, 'manager.bkk': 403, 'caseworker.bog': 403, pm: 201,
           researcher: 403, 'medical.bkk': 403 },
       },
       {
@@ -634,10 +658,35 @@ describe('the Global Assistance Fund', () => {
       assert.match(r.text, /Donor A/);
       assert.match(r.text, /300\.00 \/ 900\.00 USD/);
       assert.match(r.text, /600\.00 USD/);
-      r = await srv.api('POST', loc, form(s.pm, { case: caseBkk.case_number }));
+      r = await srv.api('POST', loc, form(s.pm, { action: 'assign', case: 'BKK-1999-000001' }));
+      assert.equal(r.status, 400);
+      assert.match(r.text, /id="case-error"/);
+      r = await srv.api('POST', loc, form(s.pm, { action: 'assign', case: caseBkk.case_number }));
       assert.equal(r.status, 303, r.text);
       r = await srv.api('GET', loc, { session: s.pm });
       assert.match(r.text, /1 \/ 900/);
+      r = await srv.api('POST', loc, form(s.pm, { action: 'donor', name: 'Donor B', amount: '0', currency: 'USD' }));
+      assert.equal(r.status, 400);
+      assert.match(r.text, /id="donor_amount-error"/);
+      r = await srv.api('POST', loc, form(s.pm, { action: 'donor', name: 'Donor B', amount: '100', currency: 'USD' }));
+      assert.equal(r.status, 303, r.text);
+      r = await srv.api('GET', loc, { session: s.pm });
+      assert.match(r.text, /400\.00 \/ 900\.00 USD/);
+      assert.match(r.text, /id="project-raise">500\.00 USD/);
+    });
+
+    it('creates a project with budget lines in two currencies from the page', async () => {
+      let r = await srv.api('POST', '/projects', form(s.pm, {
+        name: 'Two currencies', currency: 'USD', budget: '900', line_currency_1: 'USD', line_budget_1: '5',
+      }));
+      assert.equal(r.status, 400, 'a second line in the same currency');
+      r = await srv.api('POST', '/projects', form(s.pm, {
+        name: 'Two currencies', currency: 'USD', budget: '900', line_currency_1: 'THB', line_budget_1: '35000',
+      }));
+      assert.equal(r.status, 303, r.text);
+      const id = Number(r.headers.location.split('/').pop());
+      r = await getProject(srv, s.pm, id);
+      assert.deepEqual(r.json.budgets.map((b) => [b.currency, b.budget]), [['THB', '35000.00'], ['USD', '900.00']]);
     });
   });
 });
