@@ -128,6 +128,15 @@ describe('the Global Assistance Fund', () => {
       assert.equal(r.status, 200);
       assert.deepEqual(r.json.rates.filter((x) => x.currency === 'EUR').map((x) => [x.valid_from, x.rate]),
         [['2026-06-01', '0.9'], ['2026-01-01', '0.92']]);
+      for (const [date, eur] of [['2026-03-01', '0.92'], ['2026-06-01', '0.9'], ['2025-12-31', undefined]]) {
+        r = await srv.api('GET', `/api/v1/rates?date=${date}`, { session: s.pm });
+        assert.equal(r.status, 200, r.text);
+        assert.equal(r.json.in_force.date, date);
+        assert.equal(r.json.in_force.rates.EUR, eur, `EUR in force on ${date}`);
+        assert.equal(r.json.in_force.rates.USD, '1');
+      }
+      assertApiError(await srv.api('GET', '/api/v1/rates?date=2026-02-30', { session: s.pm }), 400);
+      assertApiError(await srv.api('GET', '/api/v1/projects?date=yesterday', { session: s.pm }), 400);
     });
 
     it('adds a donor\'s contribution later: still to raise goes down', async () => {
