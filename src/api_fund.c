@@ -526,6 +526,32 @@ api_project_case_add(struct req *r)
 	return project_answer(r, r->id, NULL, 200);
 }
 
+int
+api_project_donor_add(struct req *r)
+{
+	static const char *const keys[] = { "name", "amount", "currency",
+		NULL };
+	struct fund_donor_input in;
+	struct fund_problem p;
+	char a[FUND_AMOUNT_STR];
+	const char *amount;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return forbidden(r, "project.donor.denied",
+		    _("You are not allowed to manage projects."));
+	if (known_keys(r, keys))
+		return 0;
+	amount = amount_of(r, "amount", a);
+	in.name = str("name", r);
+	in.amount = amount ? amount : "x";
+	in.currency = str("currency", r);
+	rc = fund_project_donor_add(r, r->id, &in, &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	return project_answer(r, r->id, NULL, 201);
+}
+
 /* --- turnaround and rates --- */
 
 static json_t *
@@ -557,36 +583,64 @@ api_fund_turnaround(struct req *r)
 	    stat_json(&t.overall), "offices", offices));
 }
 
+struct rates_ctx {
+	json_t *arr;
+	json_t *in_force;	/* NULL without a date */
+	const char *date;
+};
+
+/* Rates come by currency, newest first: the first one not after the
+ * date is the one in force then. */
 static int
 rate_cb(void *arg, const struct fund_rate *rt)
 {
+	struct rates_ctx *ctx = arg;
 	char a[FUND_AMOUNT_STR];
 
-	return json_array_append_new(arg, json_pack("{s:s,s:s,s:s}",
-	    "currency", rt->currency, "valid_from", rt->valid_from, "rate",
-	    fund_rate_format(rt->rate, a)));
+	fund_rate_format(rt->rate, a);
+	if (ctx->in_force && strcmp(rt->valid_from, ctx->date) <= 0 &&
+	    json_object_get(ctx->in_force, rt->currency) == NULL)
+		json_object_set_new(ctx->in_force, rt->currency, json_string(a));
+	return json_array_append_new(ctx->arr, json_pack("{s:s,s:s,s:s}",
+	    "currency", rt->currency, "valid_from", rt->valid_from, "rate", a));
 }
 
 static int
-rates_answer(struct req *r, int status)
+rates_answer(struct req *r, int status, const char *date)
 {
-	json_t *arr = json_array();
+	struct rates_ctx ctx = { json_array(), NULL, date };
+	json_t *o;
 
-	if (db_rate_list(r->app->db, rate_cb, arr) != DB_OK) {
-		json_decref(arr);
+	if (date) {
+		ctx.in_force = json_object();
+		json_object_set_new(ctx.in_force, "USD", json_string("1"));
+	}
+	if (db_rate_list(r->app->db, rate_cb, &ctx) != DB_OK) {
+		json_decref(ctx.arr);
+		json_decref(ctx.in_force);
 		return -1;
 	}
-	return resp_json(r, status, json_pack("{s:s,s:o}",
-	    "reporting_currency", "USD", "rates", arr));
+	o = json_pack("{s:s,s:o}", "reporting_currency", "USD", "rates",
+	    ctx.arr);
+	if (date)
+		json_object_set_new(o, "in_force", json_pack("{s:s,s:o}",
+		    "date", date, "rates", ctx.in_force));
+	return resp_json(r, status, o);
 }
 
 int
 api_rates_list(struct req *r)
 {
+	const char *date;
+
 	if (!role_can(r->user.role, PERM_FUND_READ))
 		return forbidden(r, "fund.view.denied",
 		    _("You are not allowed to see exchange rates."));
-	return rates_answer(r, 200);
+	if (!date_query(r, &date))
+		return resp_error(r, 400, _("Give the date as YYYY-MM-DD."),
+		    json_pack("{s:s}", "date", _("Give the date as "
+		    "YYYY-MM-DD.")));
+	return rates_answer(r, 200, date);
 }
 
 int
@@ -619,5 +673,5 @@ api_rates_set(struct req *r)
 	    &p);
 	if (rc != 0)
 		return result(r, rc, &p);
-	return rates_answer(r, 201);
+	return rates_answer(r, 201, NULL);
 }

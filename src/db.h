@@ -408,6 +408,8 @@ int db_project_budgets(struct db *db, int64_t project_id, db_budget_cb cb,
 /* DB_NOTFOUND when the project has no line in currency. */
 int db_project_budget(struct db *db, int64_t project_id,
     const char *currency, struct budget_line *b);
+/* Adds a donor's contribution to project d->project_id (sets d->id). */
+int db_project_donor_add(struct db *db, struct donor *d);
 typedef int (*db_donor_cb)(void *arg, const struct donor *d);
 int db_project_donors(struct db *db, int64_t project_id, db_donor_cb cb,
     void *arg);

@@ -283,15 +283,12 @@ db_project_add(struct db *db, struct project *p,
 	return dbx_end(c, own, rc);
 }
 
+/* Steps a bound look-up of one project into p. */
 static int
-project_one(struct db *db, int id, sqlite3_stmt *st, struct conn *c,
-    struct project *p)
+project_one(sqlite3_stmt *st, struct conn *c, struct project *p)
 {
-	int rc;
+	int rc = sqlite3_step(st);
 
-	(void)db;
-	(void)id;
-	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		project_row(st, p);
 		rc = DB_OK;
@@ -311,7 +308,7 @@ db_project_get(struct db *db, int64_t id, struct project *p)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id))
 		return dbx_bind_failed(c, st);
-	return project_one(db, Q_PROJECT_GET, st, c, p);
+	return project_one(st, c, p);
 }
 
 int
@@ -324,7 +321,7 @@ db_project_by_name(struct db *db, const char *name, struct project *p)
 		return DB_ERROR;
 	if (dbx_bind_text(st, 1, name))
 		return dbx_bind_failed(c, st);
-	return project_one(db, Q_PROJECT_BY_NAME, st, c, p);
+	return project_one(st, c, p);
 }
 
 int
@@ -405,6 +402,25 @@ db_project_budget(struct db *db, int64_t project_id, const char *currency,
 	} else
 		rc = rc == SQLITE_DONE ? DB_NOTFOUND : dbx_step_error(c, rc);
 	dbx_done(st);
+	return rc;
+}
+
+int
+db_project_donor_add(struct db *db, struct donor *d)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_DONOR_ADD, &c);
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, d->project_id) |
+	    dbx_bind_text(st, 2, d->name) |
+	    sqlite3_bind_int64(st, 3, d->amount) |
+	    dbx_bind_text(st, 4, d->currency))
+		return dbx_bind_failed(c, st);
+	if ((rc = run(c, st)) == DB_OK)
+		d->id = dbx_last_id(c);
 	return rc;
 }
 

@@ -25,6 +25,7 @@
 #define USD "USD"
 #define RATE_ONE INT64_C(1000000)
 #define RATE_MAX INT64_C(1000000000000000)	/* 1e9 units per USD */
+#define CONVERT_MAX 1e17L	/* hundredths: converted amounts stay below */
 
 static int
 problem(struct fund_problem *p, int status, const char *field,
@@ -204,11 +205,16 @@ fund_to_usd(struct req *r, int64_t cents, const char *currency,
     const char *date, int64_t *usd)
 {
 	int64_t rate;
+	long double v;
 
 	*usd = 0;
 	if (!rate_of(r, currency, date, &rate))
 		return false;
-	*usd = (int64_t)llroundl((long double)cents * RATE_ONE / rate);
+	v = (long double)cents * RATE_ONE / rate;
+	/* Far beyond any real budget: an absurd rate, not a number. */
+	if (fabsl(v) > CONVERT_MAX)
+		return false;
+	*usd = (int64_t)llroundl(v);
 	return true;
 }
 
@@ -218,11 +224,15 @@ from_usd(struct req *r, int64_t usd, const char *currency,
     const char *date, int64_t *out)
 {
 	int64_t rate;
+	long double v;
 
 	*out = 0;
 	if (!rate_of(r, currency, date, &rate))
 		return false;
-	*out = (int64_t)llroundl((long double)usd * rate / RATE_ONE);
+	v = (long double)usd * rate / RATE_ONE;
+	if (fabsl(v) > CONVERT_MAX)
+		return false;
+	*out = (int64_t)llroundl(v);
 	return true;
 }
 
@@ -919,6 +929,45 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 	if (rc == 0 && id)
 		*id = pr.id;
 	return rc;
+}
+
+int
+fund_project_donor_add(struct req *r, int64_t project_id,
+    const struct fund_donor_input *in, struct fund_problem *p)
+{
+	struct project pr;
+	struct donor d;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+		return problem(p, 403, NULL,
+		    _("You are not allowed to manage projects."));
+	rc = db_project_get(r->app->db, project_id, &pr);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return problem(p, 404, NULL, _("There is no such project."));
+	memset(&d, 0, sizeof(d));
+	d.project_id = project_id;
+	if (!text_ok(in->name, 300))
+		return problem(p, 400, "name", _("Each donor needs a name (at "
+		    "most 300 characters)."));
+	snprintf(d.name, sizeof(d.name), "%s", in->name);
+	if (!fund_amount_parse(in->amount, &d.amount))
+		return problem(p, 400, "amount", _("Each donor's contribution "
+		    "is a positive amount with at most two decimals."));
+	if (!currency_or_default(in->currency, pr.currency, d.currency))
+		return problem(p, 400, "currency", _("Give the donor's currency "
+		    "as its ISO 4217 code."));
+	if (tx_begin(r) < 0)
+		return -1;
+	rc = db_project_donor_add(r->app->db, &d) == DB_OK ? 0 : -1;
+	if (rc == 0)
+		rc = audit(r, "project.donor", 0, NULL, json_pack(
+		    "{s:I,s:I,s:s,s:s}", "project", (json_int_t)project_id,
+		    "donor", (json_int_t)d.id, "amount", in->amount, "currency",
+		    d.currency));
+	return tx_end(r, rc);
 }
 
 int

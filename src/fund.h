@@ -139,6 +139,9 @@ struct fund_project_input {
 
 int fund_project_create(struct req *r, const struct fund_project_input *in,
     int64_t *id, struct fund_problem *p);
+/* Adds a donor's contribution (currency NULL or "": the project's). */
+int fund_project_donor_add(struct req *r, int64_t project_id,
+    const struct fund_donor_input *in, struct fund_problem *p);
 /* Assigns case case_id (in r's scope) to the project. Assigning it
  * again is not a problem: nothing changes then. */
 int fund_project_assign(struct req *r, int64_t project_id, int64_t case_id,

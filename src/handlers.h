@@ -36,6 +36,7 @@ int api_projects_list(struct req *r);
 int api_projects_create(struct req *r);
 int api_project_get(struct req *r);
 int api_project_case_add(struct req *r);
+int api_project_donor_add(struct req *r);
 int api_fund_turnaround(struct req *r);
 int api_rates_list(struct req *r);
 int api_rates_set(struct req *r);

@@ -21,6 +21,7 @@
 #include "page.h"
 
 #define DONOR_ROWS 3
+#define LINE_ROWS 2	/* further budget lines on the creation form */
 
 static const char *
 state_label(const char *state)
@@ -104,9 +105,12 @@ textarea(struct html *h, const char *id, const char *label,
     const char *value, const char *err, bool required)
 {
 	html_printf(h, "<label for=\"%s\">%s</label><textarea id=\"%s\" "
-	    "name=\"%s\" rows=\"4\"%R%R>%s</textarea>", id, label, id, id,
-	    required ? " required" : "",
-	    err ? " aria-invalid=\"true\"" : "", value ? value : "");
+	    "name=\"%s\" rows=\"4\"%R", id, label, id, id,
+	    required ? " required" : "");
+	if (err)
+		html_printf(h, " aria-invalid=\"true\" aria-describedby="
+		    "\"%s-error\"", id);
+	html_printf(h, ">%s</textarea>", value ? value : "");
 	if (err)
 		html_printf(h, "<small class=\"error\" id=\"%s-error\">%s</small>",
 		    id, err);
@@ -120,7 +124,8 @@ type_select(struct html *h, const char *selected, const char *err)
 	size_t i;
 
 	html_printf(h, "<label for=\"type\">%s</label><select id=\"type\" "
-	    "name=\"type\"%R>", _("Type"), err ? " aria-invalid=\"true\"" : "");
+	    "name=\"type\"%R>", _("Type"), err ? " aria-invalid=\"true\" "
+	    "aria-describedby=\"type-error\"" : "");
 	for (i = 0; i < ARRAY_SIZE(types); i++)
 		html_printf(h, "<option value=\"%s\"%R>%s</option>", types[i],
 		    selected && strcmp(selected, types[i]) == 0 ?
@@ -236,10 +241,29 @@ page_fund(struct req *r)
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Global Assistance Fund"));
 	html_printf(&h, "<h1>%s</h1>", _("Global Assistance Fund"));
-	if (role_can(r->user.role, PERM_FUND_READ))
+	if (role_can(r->user.role, PERM_FUND_READ)) {
+		struct fund_summary *s = malloc(sizeof(*s));
+		char age[48], m[3][48];
+
+		if (s == NULL || fund_summary(r, s) < 0) {
+			free(s);
+			return fail(&h);
+		}
+		html_printf(&h, "<dl class=\"fund-summary\"><dt>%s</dt><dd "
+		    "id=\"fund-queue\">%L</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt>"
+		    "<dd>%s · %s %s · %s %s%s</dd></dl>", _("Waiting for a decision"),
+		    s->queue_length, _("Oldest waiting"), s->queue_length ?
+		    age_text(s->oldest_wait, age) : "—",
+		    _("All budgets in USD at today's rates"),
+		    money(s->budget_usd, "USD", m[0]), _("committed"),
+		    money(s->committed_usd, "USD", m[1]), _("disbursed"),
+		    money(s->disbursed_usd, "USD", m[2]), s->usd_incomplete ?
+		    _(" (some currencies have no rate yet)") : "");
+		free(s);
 		html_printf(&h, "<p><a href=\"/projects\">%s</a> · <a "
 		    "href=\"/fund/rates\">%s</a></p>", _("Projects"),
 		    _("Exchange rates"));
+	}
 	html_printf(&h, "<h2>%s</h2>", _("Waiting for a decision"));
 	f.state = "submitted";
 	if (requests_table(r, &h, &f, true) < 0)
@@ -422,7 +446,8 @@ request_page(struct req *r, int status, int64_t id,
 		html_printf(&h, "<label for=\"project_id\">%s</label><select "
 		    "id=\"project_id\" name=\"project_id\"%R><option value=\"\">"
 		    "%s</option>", _("Project to charge (approval only)"),
-		    err_for(p, "project_id") ? " aria-invalid=\"true\"" : "",
+		    err_for(p, "project_id") ? " aria-invalid=\"true\" "
+		    "aria-describedby=\"project_id-error\"" : "",
 		    _("Choose a project"));
 		pc.r = r;
 		pc.h = &h;
@@ -767,6 +792,24 @@ projects_page(struct req *r, int status, const struct fund_problem *p)
 			    p ? req_form(r, a) : NULL, c, _("Currency"),
 			    _("Currency"), p ? req_form(r, c) : NULL);
 		}
+		html_printf(&h, "</fieldset><fieldset><legend>%s</legend>",
+		    _("Budget in other currencies"));
+		if (err_for(p, "budgets"))
+			html_printf(&h, "<small class=\"error\">%s</small>",
+			    err_for(p, "budgets"));
+		for (i = 1; i <= LINE_ROWS; i++) {
+			char c[32], b[32];
+
+			snprintf(c, sizeof(c), "line_currency_%d", i);
+			snprintf(b, sizeof(b), "line_budget_%d", i);
+			html_printf(&h, "<div class=\"grid\"><input name=\"%s\" "
+			    "aria-label=\"%s\" placeholder=\"%s\" maxlength=\"3\" "
+			    "value=\"%s\"><input name=\"%s\" aria-label=\"%s\" "
+			    "placeholder=\"%s\" inputmode=\"decimal\" value=\"%s\">"
+			    "</div>", c, _("Currency"), _("Currency"),
+			    p ? req_form(r, c) : NULL, b, _("Budget"), _("Budget"),
+			    p ? req_form(r, b) : NULL);
+		}
 		html_printf(&h, "</fieldset><button type=\"submit\">%s</button>"
 		    "</form></article>", _("Create the project"));
 	}
@@ -817,6 +860,19 @@ page_projects_post(struct req *r)
 		in.donors[in.ndonors].amount = req_form(r, a);
 		in.donors[in.ndonors].currency = req_form(r, c);
 		in.ndonors++;
+	}
+	for (i = 1; i <= LINE_ROWS; i++) {
+		const char *lc, *lb;
+
+		snprintf(c, sizeof(c), "line_currency_%d", i);
+		snprintf(a, sizeof(a), "line_budget_%d", i);
+		lc = req_form(r, c);
+		lb = req_form(r, a);
+		if ((lc == NULL || *lc == '\0') && (lb == NULL || *lb == '\0'))
+			continue;
+		in.line_currency[in.nlines] = lc;
+		in.line_budget[in.nlines] = lb;
+		in.nlines++;
 	}
 	rc = fund_project_create(r, &in, &id, &p);
 	if (rc < 0)
@@ -912,6 +968,19 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 	    _("Still to raise"), raise, pr.currency,
 	    json_is_true(json_object_get(j, "funded_incomplete")) ?
 	    _(" (a donor's currency has no rate yet)") : "");
+	{
+		json_t *u = json_object_get(j, "usd");
+
+		html_printf(&h, "<p>%s: %s USD · %s %s USD · %s %s USD%s</p>",
+		    _("All budget lines in USD at today's rates"),
+		    json_string_value(json_object_get(u, "budget")),
+		    _("committed"),
+		    json_string_value(json_object_get(u, "committed")),
+		    _("disbursed"),
+		    json_string_value(json_object_get(u, "disbursed")),
+		    json_is_true(json_object_get(u, "incomplete")) ?
+		    _(" (some currencies have no rate yet)") : "");
+	}
 	json_decref(j);
 	if (pr.target > 0)
 		html_printf(&h, "<progress value=\"%L\" max=\"%L\"></progress>",
@@ -937,14 +1006,38 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 		return fail(&h);
 	html_printf(&h, "</ul>");
 	if (role_can(r->user.role, PERM_PROJECT_MANAGE)) {
+		const char *act = p ? req_form(r, "action") : NULL;
+		bool donor = act && strcmp(act, "donor") == 0;
+
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/projects/%L\">", _("Assign a case"), pr.id);
 		page_csrf(r, &h);
+		html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"assign\">");
 		page_field(&h, "case", "case", "text", _("Case number"),
-		    p ? req_form(r, "case") : NULL, err_for(p, "case_id"),
-		    "required");
+		    p && !donor ? req_form(r, "case") : NULL,
+		    donor ? NULL : err_for(p, "case_id"), "required");
 		html_printf(&h, "<button type=\"submit\">%s</button></form>"
 		    "</article>", _("Assign"));
+		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+		    "action=\"/projects/%L\">", _("Add a donor's contribution"),
+		    pr.id);
+		page_csrf(r, &h);
+		html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"donor\">");
+		page_field(&h, "donor_name", "name", "text", _("Donor"),
+		    donor ? req_form(r, "name") : NULL,
+		    donor ? err_for(p, "name") : NULL, "required");
+		page_field(&h, "donor_amount", "amount", "text",
+		    _("Contribution"), donor ? req_form(r, "amount") : NULL,
+		    donor ? err_for(p, "amount") : NULL,
+		    "inputmode=\"decimal\" required");
+		page_field(&h, "donor_currency", "currency", "text",
+		    _("Currency (ISO 4217)"), donor ? req_form(r, "currency") :
+		    pr.currency, donor ? err_for(p, "currency") : NULL,
+		    "maxlength=\"3\"");
+		html_printf(&h, "<button type=\"submit\">%s</button></form>"
+		    "</article>", _("Add the contribution"));
 	}
 	return finish(r, &h, status);
 }
@@ -985,9 +1078,28 @@ page_project_post(struct req *r)
 	char loc[64];
 	int rc;
 
+	const char *act = req_form(r, "action");
+
 	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "projects."), NULL);
+	if (act && strcmp(act, "donor") == 0) {
+		struct fund_donor_input in;
+
+		in.name = req_form(r, "name");
+		in.amount = req_form(r, "amount");
+		in.currency = req_form(r, "currency");
+		rc = fund_project_donor_add(r, r->id, &in, &p);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			if (p.status == 404 || p.status == 403)
+				return resp_error(r, p.status, p.msg, NULL);
+			return project_page(r, 400, &p);
+		}
+		snprintf(loc, sizeof(loc), "/projects/%lld", (long long)r->id);
+		return resp_redirect(r, loc);
+	}
 	if (fc.number && *fc.number && strlen(fc.number) < DB_CASENO_MAX) {
 		cases_filter_scope(r, &f);
 		f.status = -1;

@@ -41,6 +41,8 @@ static const struct route routes[] = {
 	{ M_POST, "/api/v1/projects", api_projects_create, RF_AUTH },
 	{ RW, "/api/v1/projects/{id}", api_project_get, RF_AUTH },
 	{ M_POST, "/api/v1/projects/{id}/cases", api_project_case_add, RF_AUTH },
+	{ M_POST, "/api/v1/projects/{id}/donors", api_project_donor_add,
+	  RF_AUTH },
 	{ RW, "/api/v1/fund/turnaround", api_fund_turnaround, RF_AUTH },
 	{ RW, "/api/v1/rates", api_rates_list, RF_AUTH },
 	{ M_POST, "/api/v1/rates", api_rates_set, RF_AUTH },
