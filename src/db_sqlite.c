@@ -615,6 +615,60 @@ static const struct migration {
 	"CREATE UNIQUE INDEX case_transfers_one_pending ON"
 	"  case_transfers(case_id) WHERE state = 'pending';",
 	true },
+	/* Voluntary return, reintegration plans and monitoring visits.
+	 * Places, names and notes are in the sealed body; the clear columns
+	 * are what lists and schedules need. */
+	{ 6,
+	"CREATE TABLE case_returns ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  office_id INTEGER NOT NULL REFERENCES offices(id),"
+	"  dest_office INTEGER NOT NULL REFERENCES offices(id),"
+	"  stage TEXT NOT NULL CHECK (stage IN ('Requested', 'Counselled',"
+	"    'Planned', 'Departed', 'Arrived', 'Cancelled')),"
+	"  requested_on TEXT, counselled_on TEXT, planned_on TEXT,"
+	"  departed_on TEXT, arrived_on TEXT, cancelled_on TEXT,"
+	"  body BLOB NOT NULL,"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_by INTEGER REFERENCES users(id),"
+	"  updated_at INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  CHECK (arrived_on IS NULL OR departed_on IS NULL OR"
+	"    arrived_on >= departed_on)"
+	");"
+	"CREATE INDEX case_returns_case ON case_returns(case_id);"
+	"CREATE UNIQUE INDEX case_returns_one_open ON case_returns(case_id)"
+	"  WHERE stage NOT IN ('Arrived', 'Cancelled');"
+	"CREATE TABLE reintegration_plans ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL UNIQUE REFERENCES cases(id)"
+	"    ON DELETE CASCADE,"
+	"  plan_type TEXT NOT NULL,"
+	"  plan_date TEXT NOT NULL,"
+	"  outcome TEXT,"
+	"  body BLOB NOT NULL,"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_by INTEGER REFERENCES users(id),"
+	"  updated_at INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE TABLE monitoring_visits ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  due_on TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'Scheduled' CHECK (status IN"
+	"    ('Scheduled', 'Done', 'Missed')),"
+	"  done_on TEXT,"
+	"  body BLOB,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_by INTEGER REFERENCES users(id),"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX monitoring_visits_case ON monitoring_visits(case_id, due_on);"
+	"CREATE INDEX monitoring_visits_due ON monitoring_visits(status, due_on);",
+	false },
 };
 
 /* HTCDS 2.0 case status values, as stored. */
