@@ -22,6 +22,22 @@ int api_case_file_put(struct req *r);
 int api_case_screening_get(struct req *r);
 int api_health(struct req *r);
 int api_stats(struct req *r);
+/* api_moves.c */
+int api_case_return_get(struct req *r);
+int api_case_return_post(struct req *r);
+int api_case_return_stage(struct req *r);
+int api_case_return_legs(struct req *r);
+int api_case_transfers_post(struct req *r);
+int api_transfers_list(struct req *r);
+int api_transfer_decision(struct req *r);
+int api_transfer_cancel(struct req *r);
+int api_case_reint_get(struct req *r);
+int api_case_reint_post(struct req *r);
+int api_case_visits_get(struct req *r);
+int api_visit_post(struct req *r);
+int api_visits_due(struct req *r);
+int api_schedule_get(struct req *r);
+int api_schedule_put(struct req *r);
 
 /* page_*.c */
 int page_root(struct req *r);
@@ -50,5 +66,17 @@ int page_admin_user_post(struct req *r);
 int page_admin_offices(struct req *r);
 int page_admin_offices_post(struct req *r);
 int page_admin_audit(struct req *r);
+/* page_moves.c */
+int page_return(struct req *r);
+int page_return_post(struct req *r);
+int page_reint(struct req *r);
+int page_reint_post(struct req *r);
+int page_transfers(struct req *r);
+int page_transfer_post(struct req *r);
+int page_visits(struct req *r);
+int page_admin_settings(struct req *r);
+int page_admin_settings_post(struct req *r);
+/* The case page of an office that handed the case over (page_moves.c). */
+int page_case_history(struct req *r, const struct case_row *c);
 
 #endif

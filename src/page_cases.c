@@ -382,6 +382,10 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 	    _("Last change (UTC)"), page_time(c->updated_at, t2));
 	html_printf(&h, "<p><a role=\"button\" href=\"/cases/%L/file\">%s</a></p>",
 	    c->id, _("Open the case file"));
+	html_printf(&h, "<ul class=\"case-links\"><li><a href=\"/cases/%L/"
+	    "return\">%s</a></li><li><a href=\"/cases/%L/reintegration\">%s"
+	    "</a></li></ul>", c->id, _("Return and handover"), c->id,
+	    _("Reintegration"));
 
 	if (role_can(r->user.role, PERM_CASE_UPDATE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
@@ -419,6 +423,7 @@ int
 page_case(struct req *r)
 {
 	struct case_row c;
+	bool history;
 	int rc;
 
 	if (!role_can(r->user.role, PERM_CASE_READ)) {
@@ -426,11 +431,12 @@ page_case(struct req *r)
 			return -1;
 		return resp_error(r, 404, _("This case does not exist."), NULL);
 	}
-	rc = cases_load(r, r->id, &c, "case.view.denied");
-	if (rc == DB_ERROR)
-		return -1;
-	if (rc != DB_OK)
-		return resp_error(r, 404, _("This case does not exist."), NULL);
+	rc = cases_open_history(r, &c, PERM_CASE_READ, "case.view.denied", 404,
+	    &history);
+	if (rc)
+		return rc < 0 ? -1 : 0;
+	if (history)
+		return page_case_history(r, &c);
 	if (audit(r, "case.view", c.id, NULL, NULL) < 0)
 		return -1;
 	return case_page(r, 200, &c, NULL, NULL);
