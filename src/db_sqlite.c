@@ -262,9 +262,14 @@ static const char *const sql[] = {
 	[STMT_SESSION_PURGE] =
 	    "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2",
 
+	/* A case handed over keeps its number: the next number of an
+	 * office follows both its cases and the numbers it gave out. */
 	[STMT_CASE_NEXT_SEQ] =
-	    "SELECT coalesce(max(seq), 0) + 1 FROM cases "
-	    "WHERE office_id = ?1 AND year = ?2",
+	    "SELECT max(coalesce((SELECT max(seq) FROM cases "
+	    "WHERE office_id = ?1 AND year = ?2), 0), "
+	    "coalesce((SELECT max(CAST(substr(number, length(?3)) AS INTEGER)) "
+	    "FROM cases WHERE substr(number, 1, length(?3) - 1) = "
+	    "substr(?3, 1, length(?3) - 1)), 0)) + 1",
 	[STMT_CASE_ADD] =
 	    "INSERT INTO cases (number, office_id, year, seq, status, "
 	    "assigned_to, created_by, created_at, updated_at, version) "
@@ -1853,8 +1858,12 @@ db_case_create(struct db *db, int64_t office_id, int year,
 	rc = DB_ERROR;
 	if ((st = prep(c, STMT_CASE_NEXT_SEQ)) == NULL)
 		goto out;
+	n = snprintf(number, sizeof(number), "%s-%d-%%", o.code, year);
+	if (n < 0 || (size_t)n >= sizeof(number))
+		goto out;
 	if (sqlite3_bind_int64(st, 1, office_id) |
-	    sqlite3_bind_int(st, 2, year)) {
+	    sqlite3_bind_int(st, 2, year) |
+	    sqlite3_bind_text(st, 3, number, -1, SQLITE_TRANSIENT)) {
 		bind_failed(c, STMT_CASE_NEXT_SEQ);
 		goto out;
 	}
