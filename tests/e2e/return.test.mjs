@@ -64,7 +64,7 @@ function flow(javaScriptEnabled, shot) {
     assert.equal(norm(await page.locator('dl.return .badge').textContent()), 'Pre-departure counselling');
 
     /* One leg, Bangkok to Bogotá by air. */
-    if (!(await page.locator('details:has(.legs-form)').getAttribute('open'))) {
+    if (await page.locator('details:has(.legs-form)').getAttribute('open') === null) {
       await page.locator('details:has(.legs-form) summary').click();
     }
     await page.selectOption('#leg0_from_country', 'TH');
@@ -139,6 +139,12 @@ function flow(javaScriptEnabled, shot) {
     w.expect('GET', `${casePath}/reintegration`, 404);
     const reint = await page.goto(`${srv.base}${casePath}/reintegration`, { waitUntil: 'load' });
     assert.equal(reint.status(), 404, 'the reintegration at the origin office');
+    /* The watch allows the console echo of expected 400s only: drop the
+     * echoes of these two expected 404s, nothing else. */
+    for (const p of [`${casePath}/file`, `${casePath}/reintegration`]) {
+      const i = w.problems.findIndex((x) => x.includes('status of 404') && x.endsWith(`${p})`));
+      if (i >= 0) w.problems.splice(i, 1);
+    }
   });
 }
 
