@@ -356,6 +356,18 @@ set_str(json_t *o, const char *key, const char *s)
 		json_object_del(o, key);
 }
 
+/* o's member key (a new reference), or def (stolen) when absent. */
+static json_t *
+member_or(json_t *o, const char *key, json_t *def)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL)
+		return def;
+	json_decref(def);
+	return json_incref(v);
+}
+
 static json_t *
 str_or_null(const char *s)
 {
@@ -663,7 +675,7 @@ moves_return_json(struct req *r, const struct case_row *c, bool history)
 			return NULL;
 		s = stage_of(rr.stage);
 		ret = json_pack("{s:I,s:s,s:s,s:s,s:o,s:{s:o,s:o,s:o,s:o,s:o,"
-		    "s:o},s:O,s:O,s:o,s:o,s:o,s:i,s:o,s:b}",
+		    "s:o},s:o,s:o,s:o,s:o,s:o,s:i,s:o,s:b}",
 		    "id", (json_int_t)rr.id,
 		    "stage", rr.stage,
 		    "origin_office", rr.office_code,
@@ -677,10 +689,8 @@ moves_return_json(struct req *r, const struct case_row *c, bool history)
 		    "departed_on", str_or_null(rr.departed_on),
 		    "arrived_on", str_or_null(rr.arrived_on),
 		    "cancelled_on", str_or_null(rr.cancelled_on),
-		    "legs", json_object_get(body, "legs") ?
-		    json_object_get(body, "legs") : json_array(),
-		    "notes", json_object_get(body, "notes") ?
-		    json_object_get(body, "notes") : json_object(),
+		    "legs", member_or(body, "legs", json_array()),
+		    "notes", member_or(body, "notes", json_object()),
 		    "received_by", str_or_null(json_string_value(
 		    json_object_get(body, "received_by"))),
 		    "cancel_reason", str_or_null(json_string_value(
@@ -1155,9 +1165,13 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 		    "handover would take it from."), NULL);
 	if (strcmp(decision, "accept") == 0) {
 		a = json_object_get(in, "assigned_to");
-		if (json_is_string(a) && *json_string_value(a))
-			assignee = strtoll(json_string_value(a), NULL, 10);
-		else if (json_is_integer(a))
+		if (json_is_string(a) && *json_string_value(a)) {
+			char *end;
+
+			assignee = strtoll(json_string_value(a), &end, 10);
+			if (*end)
+				assignee = 0;
+		} else if (json_is_integer(a))
 			assignee = json_integer_value(a);
 		p = assignee <= 0 ? _("Choose who takes the case over.") :
 		    cases_assignee_problem(r, t.to_office, assignee);
@@ -1492,13 +1506,11 @@ moves_reint_json(struct req *r, const struct case_row *c)
 		free(p.body);
 		if (body == NULL)
 			return NULL;
-		plan = json_pack("{s:I,s:s,s:s,s:o,s:O,s:O,s:i}",
+		plan = json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:i}",
 		    "id", (json_int_t)p.id, "plan_type", p.plan_type,
 		    "plan_date", p.plan_date, "outcome", str_or_null(p.outcome),
-		    "objectives", json_object_get(body, "objectives") ?
-		    json_object_get(body, "objectives") : json_null(),
-		    "packages", json_object_get(body, "packages") ?
-		    json_object_get(body, "packages") : json_array(),
+		    "objectives", member_or(body, "objectives", json_null()),
+		    "packages", member_or(body, "packages", json_array()),
 		    "version", p.version);
 		json_decref(body);
 	}

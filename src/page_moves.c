@@ -46,6 +46,23 @@ put(struct req *r, json_t *o, const char *key, const char *name)
 		json_object_set_new(o, key, json_string(v));
 }
 
+/* A form value as typed (untrusted: only ever escaped), "" if none. */
+static const char *
+form_or(struct req *r, const char *name)
+{
+	const char *v = r->method == M_POST ? req_form(r, name) : NULL;
+
+	return v && utf8_valid(v, strlen(v)) ? v : "";
+}
+
+static const char *
+action_of(struct req *r)
+{
+	return form_or(r, "action");
+}
+
+static json_t *form_legs(struct req *r);
+
 static void
 flash(struct html *h, const char *err)
 {
@@ -259,6 +276,9 @@ stage_forms(struct req *r, struct html *h, const struct case_row *c,
 	json_array_foreach(next, i, x) {
 		const char *st = json_string_value(x);
 		bool cancel = strcmp(st, "Cancelled") == 0;
+		/* A refused step is shown again as it was typed. */
+		bool again = strcmp(action_of(r), "stage") == 0 &&
+		    req_form(r, "stage") && strcmp(req_form(r, "stage"), st) == 0;
 
 		if (strcmp(st, "Arrived") == 0 && !json_is_true(
 		    json_object_get(ret, "dest_office_holds_case"))) {
@@ -278,22 +298,26 @@ stage_forms(struct req *r, struct html *h, const struct case_row *c,
 		    "value=\"%L\">", st, (int64_t)json_integer_value(
 		    json_object_get(ret, "version")));
 		html_printf(h, "<label for=\"date-%s\">%s<input type=\"date\" "
-		    "id=\"date-%s\" name=\"date\"%R></label>", st, _("Date"), st,
+		    "id=\"date-%s\" name=\"date\" value=\"%s\"%R></label>", st,
+		    _("Date"), st, again ? form_or(r, "date") : "",
 		    strcmp(st, "Departed") == 0 || strcmp(st, "Arrived") == 0 ?
 		    " required" : "");
 		if (strcmp(st, "Arrived") == 0)
 			html_printf(h, "<label for=\"received_by\">%s<input "
 			    "id=\"received_by\" name=\"received_by\" "
-			    "maxlength=\"200\" required></label>",
-			    _("Received by"));
+			    "maxlength=\"200\" value=\"%s\" required></label>",
+			    _("Received by"), again ? form_or(r, "received_by") :
+			    "");
 		if (cancel)
 			html_printf(h, "<label for=\"reason\">%s<textarea "
-			    "id=\"reason\" name=\"reason\" maxlength=\"4000\">"
-			    "</textarea></label>", _("Reason"));
+			    "id=\"reason\" name=\"reason\" maxlength=\"4000\">%s"
+			    "</textarea></label>", _("Reason"), again ?
+			    form_or(r, "reason") : "");
 		else
 			html_printf(h, "<label for=\"notes-%s\">%s<textarea "
-			    "id=\"notes-%s\" name=\"notes\" maxlength=\"4000\">"
-			    "</textarea></label>", st, _("Notes"), st);
+			    "id=\"notes-%s\" name=\"notes\" maxlength=\"4000\">%s"
+			    "</textarea></label>", st, _("Notes"), st, again ?
+			    form_or(r, "notes") : "");
 		html_printf(h, "<button type=\"submit\"%R>%s</button></form>"
 		    "</article>", cancel ? " class=\"secondary\"" : "",
 		    cancel ? _("Cancel the return") : stage_button(st));
@@ -313,19 +337,20 @@ request_form(struct req *r, struct html *h, const struct case_row *c,
 	html_printf(h, "<input type=\"hidden\" name=\"action\" "
 	    "value=\"request\"><label for=\"dest_country\">%s",
 	    _("Country of return"));
-	country_select(h, "dest_country", "dest_country", req_form(r,
+	country_select(h, "dest_country", "dest_country", form_or(r,
 	    "dest_country"), cs, ncs);
 	html_printf(h, "</label><label for=\"dest_office\">%s<select "
 	    "id=\"dest_office\" name=\"dest_office\"><option value=\"\">—"
 	    "</option>", _("Office at destination"));
-	oo.selected = req_form(r, "dest_office");
+	oo.selected = form_or(r, "dest_office");
 	db_office_list(r->app->db, office_opt_cb, &oo);
 	html_printf(h, "</select></label><label for=\"request-date\">%s<input "
-	    "type=\"date\" id=\"request-date\" name=\"date\"></label>"
-	    "<label for=\"request-notes\">%s<textarea id=\"request-notes\" "
-	    "name=\"notes\" maxlength=\"4000\"></textarea></label>"
-	    "<button type=\"submit\">%s</button></form></article>",
-	    _("Date of the request"), _("Notes"), _("Ask for the return"));
+	    "type=\"date\" id=\"request-date\" name=\"date\" value=\"%s\">"
+	    "</label><label for=\"request-notes\">%s<textarea "
+	    "id=\"request-notes\" name=\"notes\" maxlength=\"4000\">%s"
+	    "</textarea></label><button type=\"submit\">%s</button></form>"
+	    "</article>", _("Date of the request"), form_or(r, "date"),
+	    _("Notes"), form_or(r, "notes"), _("Ask for the return"));
 }
 
 static void
@@ -441,6 +466,9 @@ return_page(struct req *r, int status, const struct case_row *c,
 	if (j == NULL)
 		return -1;
 	ret = json_object_get(j, "return");
+	/* Refused legs are shown again as they were typed. */
+	if (json_is_object(ret) && strcmp(action_of(r), "legs") == 0)
+		json_object_set_new(ret, "legs", form_legs(r));
 	if (can)
 		cs = country_options(&ncs);
 	html_init(&h, HTTP_PAGE_MAX);
