@@ -715,18 +715,6 @@ cmd_demo(const struct opts *o)
 		    demo_casefile(&app, &u, &c, (size_t)cases[i].file) < 0))
 			goto out;
 	}
-	/* Returns at every stage: users[1] is the Bangkok caseworker,
-	 * users[4] and users[3] Bogotá's manager and caseworker. */
-	{
-		struct user cw, bm, bc;
-
-		if (db_office_by_code(db, "BKK", &of) != DB_OK ||
-		    db_user_get(db, uids[1], &cw) != DB_OK ||
-		    db_user_get(db, uids[4], &bm) != DB_OK ||
-		    db_user_get(db, uids[3], &bc) != DB_OK ||
-		    demo_moves(&app, of.id, &cw, &bm, &bc) < 0)
-			goto out;
-	}
 	fd = open(pwpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0 || fchmod(fd, 0600) != 0 || (f = fdopen(fd, "w")) == NULL) {
 		if (fd >= 0)
