@@ -136,7 +136,9 @@ moves_add_months(const char *date, int months, char out[11])
 		return -1;
 	if (d > month_days(y, m))
 		d = month_days(y, m);
-	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	/* In range already; the modulos tell the compiler so. */
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
+	    (unsigned)m % 100u, (unsigned)d % 100u);
 	return 0;
 }
 
