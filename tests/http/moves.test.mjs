@@ -416,3 +416,103 @@ test('case numbers stay unique when cases move between offices', async () => {
   const moved = await get('caseworker.bog', `/api/v1/cases/${k1.id}`);
   assert.equal(moved.json.case_number, k1.case_number, 'a moved case keeps its number');
 });
+
+/* POST an HTML form as the pages do (csrf from the session unless given). */
+function postForm(who, urlPath, fields, csrf = s[who].csrf) {
+  const body = new URLSearchParams([...(csrf ? [['csrf', csrf]] : []), ...fields]).toString();
+  return srv.api('POST', urlPath, {
+    session: s[who], body, csrf: false,
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+}
+
+test('pages: refused forms say why and change nothing; forms carry the CSRF token', async () => {
+  const c = await newCase();
+  const P = `/cases/${c.id}/return`;
+  const R = `/api/v1/cases/${c.id}/return`;
+  const page = await get('caseworker.bkk', P);
+  assert.equal(page.status, 200);
+  for (const f of page.text.match(/<form method="post"[\s\S]*?<\/form>/g)) {
+    assert.match(f, new RegExp(`name="csrf" value="${s['caseworker.bkk'].csrf}"`), 'a form without the CSRF token');
+  }
+  let r = await postForm('caseworker.bkk', P, [['action', 'request'], ['dest_office', 'BOG'], ['notes', SECRET]]);
+  assert.equal(r.status, 400);
+  assert.match(r.text, /Choose the country of return/);
+  assert.ok(r.text.includes(SECRET), 'the typed notes are not shown again');
+  assert.equal((await get('caseworker.bkk', R)).json.return, null);
+  r = await postForm('caseworker.bkk', P, [['action', 'request'], ['dest_country', 'CO'], ['dest_office', 'BOG']], '');
+  assert.equal(r.status, 403, 'a form without the CSRF token');
+  assert.equal((await get('caseworker.bkk', R)).json.return, null);
+  r = await postForm('caseworker.bkk', P, [['action', 'request'], ['dest_country', 'CO'], ['dest_office', 'BOG']]);
+  assert.ok([302, 303].includes(r.status), `request: ${r.status}`);
+  assert.equal(r.headers.location, P);
+  r = await postForm('caseworker.bkk', P, [['action', 'stage'], ['stage', 'Departed'], ['date', day(0)]]);
+  assert.equal(r.status, 409);
+  assert.match(r.text, /goes through its steps in order/);
+  assert.equal((await get('caseworker.bkk', R)).json.return.stage, 'Requested');
+  r = await postForm('caseworker.bkk', P, [['action', 'legs'], ['leg0_from_country', 'TH'], ['leg0_to_country', 'CO'],
+    ['leg0_to_place', 'Cali'], ['leg0_departure_date', day(5)], ['leg0_arrival_date', day(4)]]);
+  assert.equal(r.status, 400);
+  assert.match(r.text, /cannot arrive before it departs/);
+  assert.match(r.text, /id="leg0_to_place" name="leg0_to_place" maxlength="200" value="Cali"/);
+  assert.deepEqual((await get('caseworker.bkk', R)).json.return.legs, []);
+  r = await postForm('caseworker.bkk', P, [['action', 'transfer'], ['to_office', 'BKK']]);
+  assert.equal(r.status, 400);
+  assert.match(r.text, /already in this office/);
+  r = await postForm('caseworker.bog', P, [['action', 'transfer'], ['to_office', 'BOG']]);
+  assert.equal(r.status, 404, 'another office posting to the case');
+  r = await postForm('caseworker.bkk', P, [['action', 'transfer'], ['to_office', 'BOG']]);
+  assert.ok([302, 303].includes(r.status));
+  const tid = (await get('manager.bog', '/api/v1/transfers')).json.incoming.find((t) => t.case_id === c.id).id;
+
+  /* The receiving manager's page: no case link before acceptance. */
+  const tp = await get('manager.bog', '/transfers');
+  assert.equal(tp.status, 200);
+  assert.ok(tp.text.includes(c.case_number));
+  assert.ok(!tp.text.includes(`href="/cases/${c.id}"`), 'a link to a case not yet accepted');
+  r = await postForm('manager.bog', `/transfers/${tid}`, [['action', 'accept'], ['assigned_to', '']]);
+  assert.equal(r.status, 400);
+  assert.match(r.text, /Choose who takes the case over/);
+  r = await postForm('caseworker.bog', `/transfers/${tid}`, [['action', 'decline'], ['reason', 'x']]);
+  assert.equal(r.status, 403);
+  assert.equal((await get('manager.bog', '/api/v1/transfers')).json.incoming.find((t) => t.id === tid).state, 'pending');
+  for (const who of ['researcher', 'medical.bkk']) {
+    assert.equal((await get(who, '/transfers')).status, 403, `transfers page as ${who}`);
+    assert.equal((await get(who, '/visits')).status, 403, `visits page as ${who}`);
+    assert.equal((await get(who, P)).status, 404, `return page as ${who}`);
+    assert.equal((await get(who, `/cases/${c.id}/reintegration`)).status, 404, `reintegration page as ${who}`);
+  }
+
+  /* The schedule setting page. */
+  r = await postForm('admin', '/admin/settings', [['schedule', '3,1']]);
+  assert.equal(r.status, 400);
+  assert.match(r.text, /increasing whole numbers/);
+  assert.deepEqual((await get('admin', '/api/v1/settings/reintegration-schedule')).json.months, [1, 3, 6, 12]);
+  r = await postForm('caseworker.bkk', '/admin/settings', [['schedule', '2']]);
+  assert.equal(r.status, 403);
+  r = await postForm('admin', '/admin/settings', [['schedule', ' 1, 2 ,3 ']]);
+  assert.ok([302, 303].includes(r.status));
+  assert.deepEqual((await get('admin', '/api/v1/settings/reintegration-schedule')).json.months, [1, 2, 3]);
+  await put('admin', '/api/v1/settings/reintegration-schedule', { months: [1, 3, 6, 12] });
+
+  /* Reintegration forms. */
+  const RP = `/cases/${c.id}/reintegration`;
+  const c2 = await newCase();
+  const RP2 = `/cases/${c2.id}/reintegration`;
+  r = await postForm('caseworker.bkk', RP2, [['action', 'plan'], ['plan_type', ''], ['objectives', SECRET]]);
+  assert.equal(r.status, 400);
+  assert.match(r.text, /Choose a type of support plan/);
+  assert.equal((await get('caseworker.bkk', `/api/v1/cases/${c2.id}/reintegration`)).json.plan, null);
+  r = await postForm('caseworker.bkk', RP2, [['action', 'plan'], ['plan_type', 'Education'], ['plan_date', day(0)],
+    ['pkg0_type', 'Education'], ['pkg0_amount', '250'], ['pkg0_currency', 'USD'], ['pkg0_status', 'InProgress']]);
+  assert.ok([302, 303].includes(r.status), `plan: ${r.status} ${r.text.slice(0, 200)}`);
+  const plan = (await get('caseworker.bkk', `/api/v1/cases/${c2.id}/reintegration`)).json;
+  assert.deepEqual(plan.plan.packages, [{ type: 'Education', amount: '250', currency: 'USD', status: 'InProgress' }]);
+  assert.equal(plan.visits.length, 4);
+  r = await postForm('caseworker.bkk', RP2, [['action', 'visit'], ['visit_id', String(plan.visits[0].id)],
+    ['status', 'Done'], ['date', day(2)]]);
+  assert.equal(r.status, 400);
+  assert.match(r.text, /cannot be recorded before it happens/);
+  assert.equal((await get('caseworker.bkk', `/api/v1/cases/${c2.id}/visits`)).json.visits[0].status, 'Scheduled');
+  assert.equal((await get('caseworker.bkk', RP)).status, 200);
+});
