@@ -259,6 +259,15 @@ test('declining and withdrawing a handover', async () => {
   await expectStatus(await get('caseworker.bkk', `/api/v1/cases/${c.id}`), 200, 'still at the origin');
   await expectStatus(await get('caseworker.bog', `/api/v1/cases/${c.id}`), 404, 'not at the destination');
 
+  /* Roles that change every case may ask for a handover, but only the
+   * asking office may withdraw it. */
+  for (const who of ['pm', 'admin']) {
+    const t = await expectStatus(await post(who, T, { to_office: 'BOG' }), 201, `transfer asked by ${who}`);
+    await expectStatus(await post(who, `/api/v1/transfers/${t.json.id}/cancel`), 404, `withdrawn by ${who}`);
+    await expectStatus(await post(who, `/api/v1/transfers/${t.json.id}/decision`, { decision: 'decline', reason: 'x' }),
+      403, `decided by ${who}`);
+    await expectStatus(await post('manager.bkk', `/api/v1/transfers/${t.json.id}/cancel`), 200, 'withdrawn');
+  }
   const t2 = await expectStatus(await post('caseworker.bkk', T, { to_office: 'BOG' }), 201, 'transfer again');
   const C = `/api/v1/transfers/${t2.json.id}/cancel`;
   await expectStatus(await post('caseworker.bog', C), 403, 'withdrawn by the destination');
@@ -315,6 +324,9 @@ test('reintegration plan and visits: every role, bad input', async () => {
   await expectStatus(await post('caseworker.bkk', VR, { status: 'Done' }), 400, 'done without a date');
   await expectStatus(await post('caseworker.bkk', VR, { status: 'Scheduled' }), 400, 'back to scheduled');
   await expectStatus(await post('researcher', VR, { status: 'Missed' }), 403, 'visit by a researcher');
+  await expectStatus(await post('pm', VR, { status: 'Missed' }), 403, 'visit by the programme manager');
+  await expectStatus(await post('medical.bkk', VR, { status: 'Missed' }), 403, 'visit by the medical officer');
+  await expectStatus(await post('manager.bog', VR, { status: 'Missed' }), 404, 'visit by another office\'s manager');
   await expectStatus(await post('caseworker.bog', VR, { status: 'Missed' }), 404, 'visit by another office');
   await expectStatus(await post('caseworker.bkk', '/api/v1/visits/999999', { status: 'Missed' }), 404, 'no visit');
   assert.equal((await get('caseworker.bkk', V)).json.visits[0].status, 'Scheduled');
