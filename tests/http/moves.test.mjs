@@ -528,3 +528,26 @@ test('pages: refused forms say why and change nothing; forms carry the CSRF toke
   assert.equal((await get('caseworker.bkk', `/api/v1/cases/${c2.id}/visits`)).json.visits[0].status, 'Scheduled');
   assert.equal((await get('caseworker.bkk', RP)).status, 200);
 });
+
+test('a return cancelled before departure; a new one may then be asked for', async () => {
+  const c = await newCase();
+  const R = `/api/v1/cases/${c.id}/return`;
+  await expectStatus(await post('caseworker.bkk', R, { dest_country: 'CO', dest_office: 'BOG', date: day(-3) }), 201,
+    'request');
+  await expectStatus(await post('caseworker.bkk', `${R}/stage`, { stage: 'Cancelled', date: day(-4) }), 400,
+    'cancelled before it was asked for');
+  await expectStatus(await post('researcher', `${R}/stage`, { stage: 'Cancelled' }), 403, 'cancelled by a researcher');
+  const x = await expectStatus(await post('manager.bkk', `${R}/stage`, { stage: 'Cancelled', reason: SECRET }), 200,
+    'cancel');
+  assert.equal(x.json.return.stage, 'Cancelled');
+  assert.equal(x.json.return.dates.cancelled_on, day(0));
+  assert.equal(x.json.return.cancel_reason, SECRET);
+  assert.deepEqual(x.json.return.next, []);
+  await expectStatus(await post('caseworker.bkk', `${R}/stage`, { stage: 'Counselled' }), 409, 'a step after cancelling');
+  /* No return under way: a handover needs its office named. */
+  await expectStatus(await post('caseworker.bkk', `/api/v1/cases/${c.id}/transfers`, {}), 400, 'no office to hand over to');
+  const again = await expectStatus(await post('caseworker.bkk', R, { dest_country: 'TH', dest_office: 'BKK' }), 201,
+    'a new return');
+  assert.equal(again.json.return.stage, 'Requested');
+  assert.ok(again.json.timeline.some((e) => e.kind === 'return.cancelled'));
+});
