@@ -526,5 +526,141 @@ typedef int (*db_turnaround_cb)(void *arg, const char *office_code,
     int64_t seconds);
 /* Every decision's time from submission, by office code. */
 int db_fund_turnaround(struct db *db, db_turnaround_cb cb, void *arg);
+/* --- return, handover and reintegration --- */
+#define DB_DATE_MAX 11		/* YYYY-MM-DD and NUL */
+#define DB_STATE_MAX 40
+
+/*
+ * A voluntary return of a case (table case_returns). The places, notes
+ * and travel legs are in body, sealed by the caller; stage, dates and
+ * offices are in clear for lists. Reads fill body with malloc'd bytes
+ * (free() it); writes only read it.
+ */
+struct return_row {
+	int64_t id;
+	int64_t case_id;
+	int64_t office_id;		/* the office that asked for it */
+	int64_t dest_office;
+	char office_code[DB_CODE_MAX];	/* filled by reads */
+	char dest_code[DB_CODE_MAX];	/* filled by reads */
+	char stage[DB_STATE_MAX];	/* CL_RETURN_STAGE code */
+	char requested_on[DB_DATE_MAX];	/* "" when not yet */
+	char counselled_on[DB_DATE_MAX];
+	char planned_on[DB_DATE_MAX];
+	char departed_on[DB_DATE_MAX];
+	char arrived_on[DB_DATE_MAX];
+	char cancelled_on[DB_DATE_MAX];
+	unsigned char *body;
+	size_t len;
+	int64_t created_at;
+	int64_t updated_at;
+	int version;
+};
+/* Inserts rr (id, body ignored: an empty body) and sets rr->id;
+ * DB_CONFLICT when the case has a return still under way. */
+int db_return_add(struct db *db, struct return_row *rr, int64_t by,
+    int64_t now);
+/* The case's newest return; DB_NOTFOUND when it has none. */
+int db_return_latest(struct db *db, int64_t case_id, struct return_row *rr);
+/* Stores stage, dates and body if rr->version still holds (DB_CONFLICT
+ * otherwise), bumping it. */
+int db_return_update(struct db *db, const struct return_row *rr, int64_t by,
+    int64_t now);
+/* Number of returns by stage (CL_RETURN_STAGE code) of the cases now in
+ * office_id (0: every office): cb(arg, stage, count). */
+typedef int (*db_stage_count_cb)(void *arg, const char *stage, int64_t n);
+int db_return_stage_counts(struct db *db, int64_t office_id,
+    db_stage_count_cb cb, void *arg);
+
+/* A handover of a case between offices (table case_transfers). */
+struct transfer_row {
+	int64_t id;
+	int64_t case_id;
+	char case_number[DB_CASENO_MAX];
+	int64_t from_office, to_office;
+	char from_code[DB_CODE_MAX], to_code[DB_CODE_MAX];
+	char state[DB_STATE_MAX];	/* pending|accepted|declined|cancelled */
+	int64_t requested_by, requested_at, decided_by, decided_at;
+	char requested_username[DB_USERNAME_MAX];
+	/* the case as it is now */
+	int64_t case_office, case_assigned;
+	bool high_risk;
+	/* the case's newest return, "" when none */
+	char ret_stage[DB_STATE_MAX];
+	char ret_requested_on[DB_DATE_MAX];
+	char ret_departed_on[DB_DATE_MAX];
+	char ret_arrived_on[DB_DATE_MAX];
+	bool has_note;			/* a sealed decline reason exists */
+};
+/* DB_CONFLICT when the case has a pending transfer already. */
+int db_transfer_add(struct db *db, int64_t case_id, int64_t from_office,
+    int64_t to_office, int64_t by, int64_t now, int64_t *id);
+int db_transfer_get(struct db *db, int64_t id, struct transfer_row *t);
+/* Moves a pending transfer to state (note: sealed reason or NULL);
+ * DB_NOTFOUND when it is no longer pending. */
+int db_transfer_decide(struct db *db, int64_t id, const char *state,
+    const void *note, size_t note_len, int64_t by, int64_t now);
+/* The sealed decline reason, malloc'd (NULL when none). */
+int db_transfer_note(struct db *db, int64_t id, unsigned char **blob,
+    size_t *len);
+typedef int (*db_transfer_cb)(void *arg, const struct transfer_row *t);
+/* Transfers to (incoming) or from office_id, newest first; case_id
+ * non-zero: only that case's; pending_only: only pending ones. */
+int db_transfer_list(struct db *db, int64_t office_id, bool incoming,
+    int64_t case_id, bool pending_only, db_transfer_cb cb, void *arg);
+
+/* A reintegration plan: one per case; body sealed by the caller. */
+struct reint_row {
+	int64_t id;
+	int64_t case_id;
+	char plan_type[DB_STATE_MAX];	/* CL_SUPPORT_PLAN_TYPE */
+	char plan_date[DB_DATE_MAX];
+	char outcome[DB_STATE_MAX];	/* CL_REINTEGRATION_OUTCOME or "" */
+	unsigned char *body;		/* malloc'd by reads */
+	size_t len;
+	int64_t created_at, updated_at;
+	int version;
+};
+int db_reint_get(struct db *db, int64_t case_id, struct reint_row *p);
+/* Inserts (p->id 0, sets it) or updates if p->version still holds. */
+int db_reint_put(struct db *db, struct reint_row *p, int64_t by,
+    int64_t now);
+
+/* A monitoring visit. */
+struct visit_row {
+	int64_t id;
+	int64_t case_id;
+	char due_on[DB_DATE_MAX];
+	char status[DB_STATE_MAX];	/* CL_VISIT_STATUS */
+	char done_on[DB_DATE_MAX];
+	const unsigned char *body;	/* sealed notes, NULL: none; valid
+					 * during the callback / until the
+					 * next call on this thread */
+	size_t len;
+	/* the case, for lists */
+	char case_number[DB_CASENO_MAX];
+	int64_t office_id;
+	char office_code[DB_CODE_MAX];
+	int64_t assigned_to;
+	char assigned_username[DB_USERNAME_MAX];
+	bool high_risk;
+};
+int db_visit_add(struct db *db, int64_t case_id, const char *due_on,
+    int64_t now, int64_t *id);
+/* Visits of the case, by due date. */
+int db_visit_count(struct db *db, int64_t case_id, int64_t *n);
+typedef int (*db_visit_cb)(void *arg, const struct visit_row *v);
+int db_visit_list(struct db *db, int64_t case_id, db_visit_cb cb, void *arg);
+/* One visit; body copied to *blob (malloc'd, NULL when none). */
+int db_visit_get(struct db *db, int64_t id, struct visit_row *v,
+    unsigned char **blob, size_t *blen);
+int db_visit_record(struct db *db, int64_t id, const char *status,
+    const char *done_on, const void *blob, size_t len, int64_t by,
+    int64_t now);
+/* Scheduled visits due on or before until (YYYY-MM-DD) of the cases now
+ * in office_id (0: every office) assigned to assignee (0: anyone), by
+ * due date. */
+int db_visit_due(struct db *db, int64_t office_id, int64_t assignee,
+    const char *until, db_visit_cb cb, void *arg);
 
 #endif

@@ -262,9 +262,14 @@ static const char *const sql[] = {
 	[STMT_SESSION_PURGE] =
 	    "DELETE FROM sessions WHERE last_seen < ?1 OR created_at < ?2",
 
+	/* A case handed over keeps its number: the next number of an
+	 * office follows both its cases and the numbers it gave out. */
 	[STMT_CASE_NEXT_SEQ] =
-	    "SELECT coalesce(max(seq), 0) + 1 FROM cases "
-	    "WHERE office_id = ?1 AND year = ?2",
+	    "SELECT max(coalesce((SELECT max(seq) FROM cases "
+	    "WHERE office_id = ?1 AND year = ?2), 0), "
+	    "coalesce((SELECT max(CAST(substr(number, length(?3)) AS INTEGER)) "
+	    "FROM cases WHERE substr(number, 1, length(?3) - 1) = "
+	    "substr(?3, 1, length(?3) - 1)), 0)) + 1",
 	[STMT_CASE_ADD] =
 	    "INSERT INTO cases (number, office_id, year, seq, status, "
 	    "assigned_to, created_by, created_at, updated_at, version) "
@@ -725,6 +730,60 @@ static const struct migration {
 	");"
 	"CREATE INDEX fund_disbursements_request ON"
 	"  fund_disbursements(request_id);",
+	false },
+	/* Voluntary return, reintegration plans and monitoring visits.
+	 * Places, names and notes are in the sealed body; the clear columns
+	 * are what lists and schedules need. */
+	{ 6,
+	"CREATE TABLE case_returns ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  office_id INTEGER NOT NULL REFERENCES offices(id),"
+	"  dest_office INTEGER NOT NULL REFERENCES offices(id),"
+	"  stage TEXT NOT NULL CHECK (stage IN ('Requested', 'Counselled',"
+	"    'Planned', 'Departed', 'Arrived', 'Cancelled')),"
+	"  requested_on TEXT, counselled_on TEXT, planned_on TEXT,"
+	"  departed_on TEXT, arrived_on TEXT, cancelled_on TEXT,"
+	"  body BLOB NOT NULL,"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_by INTEGER REFERENCES users(id),"
+	"  updated_at INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1,"
+	"  CHECK (arrived_on IS NULL OR departed_on IS NULL OR"
+	"    arrived_on >= departed_on)"
+	");"
+	"CREATE INDEX case_returns_case ON case_returns(case_id);"
+	"CREATE UNIQUE INDEX case_returns_one_open ON case_returns(case_id)"
+	"  WHERE stage NOT IN ('Arrived', 'Cancelled');"
+	"CREATE TABLE reintegration_plans ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL UNIQUE REFERENCES cases(id)"
+	"    ON DELETE CASCADE,"
+	"  plan_type TEXT NOT NULL,"
+	"  plan_date TEXT NOT NULL,"
+	"  outcome TEXT,"
+	"  body BLOB NOT NULL,"
+	"  created_by INTEGER REFERENCES users(id),"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_by INTEGER REFERENCES users(id),"
+	"  updated_at INTEGER NOT NULL,"
+	"  version INTEGER NOT NULL DEFAULT 1"
+	");"
+	"CREATE TABLE monitoring_visits ("
+	"  id INTEGER PRIMARY KEY,"
+	"  case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,"
+	"  due_on TEXT NOT NULL,"
+	"  status TEXT NOT NULL DEFAULT 'Scheduled' CHECK (status IN"
+	"    ('Scheduled', 'Done', 'Missed')),"
+	"  done_on TEXT,"
+	"  body BLOB,"
+	"  created_at INTEGER NOT NULL,"
+	"  updated_by INTEGER REFERENCES users(id),"
+	"  updated_at INTEGER NOT NULL"
+	");"
+	"CREATE INDEX monitoring_visits_case ON monitoring_visits(case_id, due_on);"
+	"CREATE INDEX monitoring_visits_due ON monitoring_visits(status, due_on);",
 	false },
 };
 
@@ -1910,8 +1969,12 @@ db_case_create(struct db *db, int64_t office_id, int year,
 	rc = DB_ERROR;
 	if ((st = prep(c, STMT_CASE_NEXT_SEQ)) == NULL)
 		goto out;
+	n = snprintf(number, sizeof(number), "%s-%d-%%", o.code, year);
+	if (n < 0 || (size_t)n >= sizeof(number))
+		goto out;
 	if (sqlite3_bind_int64(st, 1, office_id) |
-	    sqlite3_bind_int(st, 2, year)) {
+	    sqlite3_bind_int(st, 2, year) |
+	    sqlite3_bind_text(st, 3, number, -1, SQLITE_TRANSIENT)) {
 		bind_failed(c, STMT_CASE_NEXT_SEQ);
 		goto out;
 	}

@@ -26,7 +26,11 @@ static const char *const sql[Q__MAX] = {
 	    "UPDATE users SET health_access = ?2 WHERE id = ?1",
 	[Q_HIGH_RISK] = "UPDATE cases SET high_risk = ?2 WHERE id = ?1",
 	[Q_MOVE] =
+	    /* The case keeps its number; its sequence moves past the
+	     * destination's, which (office, year, seq) keeps unique. */
 	    "UPDATE cases SET office_id = ?3, assigned_to = ?4, "
+	    "seq = (SELECT coalesce(max(o.seq), 0) + 1 FROM cases o "
+	    "WHERE o.office_id = ?3 AND o.year = cases.year), "
 	    "updated_at = ?5, version = version + 1 "
 	    "WHERE id = ?1 AND office_id = ?2",
 	[Q_MOVE_HISTORY] =

@@ -13,6 +13,7 @@
 #include "demo.h"
 #include "fund.h"
 #include "log.h"
+#include "moves.h"
 
 static const char *const files[] = {
 	/* BKK: forced labour on a fishing boat, Myanmar -> Thailand */
@@ -132,4 +133,57 @@ demo_operations(struct app *app)
 	if (as_user(app, "programme", &r) < 0 || fund_demo(&r) < 0)
 		return -1;
 	return 0;
+}
+
+/* YYYY-MM-DD of days before now. */
+static void
+days_ago(int64_t now, int days, char out[11])
+{
+	time_t t = (time_t)(now - (int64_t)days * 86400);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+int
+demo_moves(struct app *app, int64_t bkk, const struct user *cw,
+    const struct user *bog_mgr, const struct user *bog_cw)
+{
+	struct req r, rb;
+	struct case_row c[4];
+	char d[4][11];
+	struct tm tm;
+	time_t t;
+	size_t i;
+
+	cli_req(&r, app, cw);
+	cli_req(&rb, app, bog_cw);
+	t = (time_t)r.now;
+	gmtime_r(&t, &tm);
+	for (i = 0; i < ARRAY_SIZE(c); i++)
+		if (db_case_create(app->db, bkk, tm.tm_year + 1900, CASE_ACTIVE,
+		    cw->id, cw->id, r.now, &c[i]) != DB_OK)
+			return -1;
+	days_ago(r.now, 6, d[0]);
+	days_ago(r.now, 3, d[1]);
+	days_ago(r.now, 200, d[2]);
+	days_ago(r.now, 420, d[3]);
+	/* Asked for, to be received by the Bangkok mission itself. */
+	if (moves_demo_requested(&r, c[0].id, "BKK", "MM", d[0]) < 0 ||
+	    /* On the way to Colombia, not yet handed over. */
+	    moves_demo_departed(&r, c[1].id, "BOG", "CO", d[1]) < 0 ||
+	    /* Received in Bogotá half a year ago, visits under way. */
+	    moves_demo_departed(&r, c[2].id, "BOG", "CO", d[2]) < 0 ||
+	    moves_demo_arrived(&r, c[2].id, bog_mgr, bog_cw->id, d[2], 2) < 0 ||
+	    /* Received over a year ago, reintegrated, closed. */
+	    moves_demo_departed(&r, c[3].id, "BOG", "CO", d[3]) < 0 ||
+	    moves_demo_arrived(&r, c[3].id, bog_mgr, bog_cw->id, d[3], 4) < 0 ||
+	    moves_demo_outcome(&rb, c[3].id, "Livelihood", d[3],
+	    "SustainablyReintegrated") < 0)
+		return -1;
+	if (db_case_get(app->db, c[3].id, &c[3]) != DB_OK)
+		return -1;
+	return db_case_update(app->db, c[3].id, c[3].version, CASE_CLOSED,
+	    c[3].assigned_to, r.now) == DB_OK ? 0 : -1;
 }

@@ -23,4 +23,13 @@ int demo_casefile(struct app *app, const struct user *u, struct case_row *c,
  */
 int demo_operations(struct app *app);
 
+/*
+ * Demo returns (moves.h): cases of office bkk (a struct office id) at
+ * each stage of a return, from requested to closed with an outcome,
+ * handed over to Bogotá where they arrived. cw is the Bangkok caseworker,
+ * bog_mgr and bog_cw the Bogotá manager and caseworker. 0 or -1 (logged).
+ */
+int demo_moves(struct app *app, int64_t bkk, const struct user *cw,
+    const struct user *bog_mgr, const struct user *bog_cw);
+
 #endif

@@ -23,6 +23,22 @@ int api_case_screening_get(struct req *r);
 int api_case_timeline(struct req *r);
 int api_health(struct req *r);
 int api_stats(struct req *r);
+/* api_moves.c */
+int api_case_return_get(struct req *r);
+int api_case_return_post(struct req *r);
+int api_case_return_stage(struct req *r);
+int api_case_return_legs(struct req *r);
+int api_case_transfers_post(struct req *r);
+int api_transfers_list(struct req *r);
+int api_transfer_decision(struct req *r);
+int api_transfer_cancel(struct req *r);
+int api_case_reint_get(struct req *r);
+int api_case_reint_post(struct req *r);
+int api_case_visits_get(struct req *r);
+int api_visit_post(struct req *r);
+int api_visits_due(struct req *r);
+int api_schedule_get(struct req *r);
+int api_schedule_put(struct req *r);
 
 /* api_fund.c */
 int api_case_fund_list(struct req *r);
@@ -81,5 +97,17 @@ int page_project(struct req *r);
 int page_project_post(struct req *r);
 int page_fund_rates(struct req *r);
 int page_fund_rates_post(struct req *r);
+/* page_moves.c */
+int page_return(struct req *r);
+int page_return_post(struct req *r);
+int page_reint(struct req *r);
+int page_reint_post(struct req *r);
+int page_transfers(struct req *r);
+int page_transfer_post(struct req *r);
+int page_visits(struct req *r);
+int page_admin_settings(struct req *r);
+int page_admin_settings_post(struct req *r);
+/* The case page of an office that handed the case over (page_moves.c). */
+int page_case_history(struct req *r, const struct case_row *c);
 
 #endif

@@ -14,6 +14,7 @@
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
+#include "moves.h"
 #include "page.h"
 #include "route.h"
 
@@ -85,6 +86,13 @@ page_begin(struct req *r, struct html *h, const char *title)
 		if (role_can(r->user.role, PERM_CASE_READ))
 			html_printf(h, "<li><a href=\"/cases\">%s</a></li>",
 			    _("Cases"));
+		if (moves_transfers_allowed(r))
+			html_printf(h, "<li><a href=\"/transfers\">%s</a></li>",
+			    _("Transfers"));
+		if (role_can(r->user.role, PERM_ASSIST) &&
+		    role_scope(r->user.role) != SCOPE_NONE)
+			html_printf(h, "<li><a href=\"/visits\">%s</a></li>",
+			    _("Visits"));
 		if (role_can(r->user.role, PERM_STATS_READ))
 			html_printf(h, "<li><a href=\"/stats\">%s</a></li>",
 			    _("Statistics"));
@@ -99,6 +107,9 @@ page_begin(struct req *r, struct html *h, const char *title)
 			html_printf(h, "<li><a href=\"/admin/users\">%s</a></li>"
 			    "<li><a href=\"/admin/offices\">%s</a></li>",
 			    _("Users"), _("Offices"));
+		if (role_can(r->user.role, PERM_ADMIN_USERS))
+			html_printf(h, "<li><a href=\"/admin/settings\">%s</a>"
+			    "</li>", _("Settings"));
 		if (role_can(r->user.role, PERM_AUDIT_READ))
 			html_printf(h, "<li><a href=\"/admin/audit\">%s</a></li>",
 			    _("Audit"));

@@ -358,13 +358,9 @@ page_cases_create(struct req *r)
 	return resp_redirect(r, loc);
 }
 
-/*
- * The case page. With history, r's office handed the case over and sees
- * only its summary and timeline.
- */
 static int
 case_page(struct req *r, int status, struct case_row *c, const char *err_field,
-    const char *err, bool history)
+    const char *err)
 {
 	struct opt_ctx opt = { 0 };
 	struct html h;
@@ -385,20 +381,19 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 	    _("Assigned to"), c->assigned_to ? c->assigned_username : "—",
 	    _("Opened (UTC)"), page_time(c->created_at, t1),
 	    _("Last change (UTC)"), page_time(c->updated_at, t2));
-	if (history) {
-		html_printf(&h, "<p class=\"flash\">%s</p>", _("Your office "
-		    "handed this case over to another office. It keeps the "
-		    "case's history; the case file is with the office that "
-		    "has the case now."));
-		goto timeline;
-	}
 	if (role_can(r->user.role, PERM_CASEFILE_READ))
 		html_printf(&h, "<p><a role=\"button\" href=\"/cases/%L/file\">"
 		    "%s</a></p>", c->id, _("Open the case file"));
+	html_printf(&h, "<ul class=\"case-links\">");
+	if (role_can(r->user.role, PERM_CASEFILE_READ))
+		html_printf(&h, "<li><a href=\"/cases/%L/return\">%s</a></li>"
+		    "<li><a href=\"/cases/%L/reintegration\">%s</a></li>", c->id,
+		    _("Return and handover"), c->id, _("Reintegration"));
 	if (role_can(r->user.role, PERM_FUND_READ) ||
 	    role_can(r->user.role, PERM_FUND_REQUEST))
-		html_printf(&h, "<p><a href=\"/cases/%L/fund\">%s</a></p>",
+		html_printf(&h, "<li><a href=\"/cases/%L/fund\">%s</a></li>",
 		    c->id, _("Fund requests"));
+	html_printf(&h, "</ul>");
 
 	if (role_can(r->user.role, PERM_CASE_UPDATE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
@@ -426,7 +421,6 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 		html_printf(&h, "<button type=\"submit\">%s</button></form>"
 		    "</article>", _("Save"));
 	}
-timeline:
 	html_printf(&h, "<section id=\"timeline\"><h2>%s</h2>", _("Timeline"));
 	if (timeline_html(r, &h, c->id) < 0) {
 		html_release(&h);
@@ -448,12 +442,13 @@ page_case(struct req *r)
 
 	rc = cases_open_history(r, &c, PERM_CASE_READ, "case.view.denied", 404,
 	    &history);
-	if (rc != 0)
+	if (rc)
 		return rc < 0 ? -1 : 0;
-	if (audit(r, history ? "case.history.view" : "case.view", c.id, NULL,
-	    NULL) < 0)
+	if (history)
+		return page_case_history(r, &c);
+	if (audit(r, "case.view", c.id, NULL, NULL) < 0)
 		return -1;
-	return case_page(r, 200, &c, NULL, NULL, history);
+	return case_page(r, 200, &c, NULL, NULL);
 }
 
 int
@@ -479,14 +474,13 @@ page_case_update(struct req *r)
 		return resp_error(r, 404, _("This case does not exist."), NULL);
 	status = case_status_from_code(req_form(r, "status"));
 	if (status < 0)
-		return case_page(r, 400, &c, NULL, _("Unknown case status."),
-		    false);
+		return case_page(r, 400, &c, NULL, _("Unknown case status."));
 	assignee = form_id(req_form(r, "assigned_to"));
 	p = assignee < 0 ? _("Choose an active caseworker or office manager "
 	    "of the case's office.") : assignee == c.assigned_to ? NULL :
 	    cases_assignee_problem(r, c.office_id, assignee);
 	if (p)
-		return case_page(r, 400, &c, "assigned_to", p, false);
+		return case_page(r, 400, &c, "assigned_to", p);
 	if (vs && *vs) {
 		version = strtol(vs, &end, 10);
 		if (*end || version < 1 || version > INT32_MAX)
@@ -499,7 +493,7 @@ page_case_update(struct req *r)
 			return -1;
 		return case_page(r, 409, &c, NULL, _("Someone else changed this "
 		    "case in the meantime. Here it is as it is now; make your "
-		    "change again."), false);
+		    "change again."));
 	}
 	if (rc != DB_OK)
 		return -1;

@@ -188,8 +188,13 @@ test_open_create_migrate(void **state)
 
 	v = db_schema_version(fx->db);
 	assert_true(v >= 1);
+	/* Every version is recorded once; the list may have gaps while
+	 * parts of the schema are written on separate branches. */
 	assert_int_equal(raw_int_once(fx->path,
-	    "SELECT count(*) FROM schema_migrations"), v);
+	    "SELECT count(DISTINCT version) FROM schema_migrations"),
+	    raw_int_once(fx->path, "SELECT count(*) FROM schema_migrations"));
+	assert_true(raw_int_once(fx->path,
+	    "SELECT count(*) FROM schema_migrations") <= v);
 	assert_int_equal(raw_int_once(fx->path,
 	    "SELECT max(version) FROM schema_migrations"), v);
 	assert_int_equal(raw_int_once(fx->path,
@@ -222,8 +227,13 @@ test_open_create_migrate(void **state)
 	fx->db = db_open(fx->path, false);
 	assert_non_null(fx->db);
 	assert_int_equal(db_schema_version(fx->db), v);
+	/* Every version is recorded once; the list may have gaps while
+	 * parts of the schema are written on separate branches. */
 	assert_int_equal(raw_int_once(fx->path,
-	    "SELECT count(*) FROM schema_migrations"), v);
+	    "SELECT count(DISTINCT version) FROM schema_migrations"),
+	    raw_int_once(fx->path, "SELECT count(*) FROM schema_migrations"));
+	assert_true(raw_int_once(fx->path,
+	    "SELECT count(*) FROM schema_migrations") <= v);
 	{
 		struct office o;
 

@@ -1,0 +1,1965 @@
+/*
+ * moves.c - voluntary return, handover between offices, reintegration.
+ *
+ * Who does what: the office that holds a case asks for its return and
+ * takes it through counselling, travel planning and departure, and asks
+ * for the handover to the destination office; the destination office's
+ * manager accepts (choosing an assignee) or declines; once the case is
+ * in the destination office, that office records the arrival and
+ * reception, which schedules the monitoring visits. The origin office
+ * then keeps history access only (cases_open_history()).
+ */
+#include "compat.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "cases.h"
+#include "catalogue.h"
+#include "i18n.h"
+#include "isocodes.h"
+#include "log.h"
+#include "moves.h"
+#include "timeline.h"
+#include "vault.h"
+
+#define BODY_MAX (256 * 1024)
+#define NOTE_MAX 4000		/* bytes of a note */
+#define PLACE_MAX 200
+#define LEGS_MAX 10
+#define PACKAGES_MAX 20
+#define SCHEDULE_KEY "reintegration.schedule"
+
+enum stage {
+	ST_REQUESTED,
+	ST_COUNSELLED,
+	ST_PLANNED,
+	ST_DEPARTED,
+	ST_ARRIVED,
+	ST_CANCELLED,
+	ST__MAX
+};
+
+static const char *const stage_codes[ST__MAX] = {
+	[ST_REQUESTED] = "Requested",
+	[ST_COUNSELLED] = "Counselled",
+	[ST_PLANNED] = "Planned",
+	[ST_DEPARTED] = "Departed",
+	[ST_ARRIVED] = "Arrived",
+	[ST_CANCELLED] = "Cancelled",
+};
+
+static const char *const stage_events[ST__MAX] = {
+	[ST_REQUESTED] = "return.requested",
+	[ST_COUNSELLED] = "return.counselled",
+	[ST_PLANNED] = "return.planned",
+	[ST_DEPARTED] = "return.departed",
+	[ST_ARRIVED] = "return.arrived",
+	[ST_CANCELLED] = "return.cancelled",
+};
+
+static int
+stage_of(const char *s)
+{
+	int i;
+
+	for (i = 0; s && i < ST__MAX; i++)
+		if (strcmp(s, stage_codes[i]) == 0)
+			return i;
+	return -1;
+}
+
+static bool
+stage_open(int s)
+{
+	return s >= 0 && s != ST_ARRIVED && s != ST_CANCELLED;
+}
+
+/* --- pure schedule computation --- */
+
+static bool
+leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int
+month_days(int y, int m)
+{
+	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+	    31 };
+
+	return m == 2 && leap(y) ? 29 : d[m - 1];
+}
+
+static bool
+date_parts(const char *d, int *y, int *m, int *dd)
+{
+	int i;
+
+	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
+		return false;
+	for (i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
+			return false;
+	*y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 +
+	    (d[3] - '0');
+	*m = (d[5] - '0') * 10 + (d[6] - '0');
+	*dd = (d[8] - '0') * 10 + (d[9] - '0');
+	return *y >= 1900 && *y <= 9999 && *m >= 1 && *m <= 12 && *dd >= 1 &&
+	    *dd <= month_days(*y, *m);
+}
+
+bool
+moves_date_ok(const char *d)
+{
+	int y, m, dd;
+
+	return date_parts(d, &y, &m, &dd);
+}
+
+int
+moves_add_months(const char *date, int months, char out[11])
+{
+	int y, m, d, t;
+
+	if (!date_parts(date, &y, &m, &d) || months < 0 || months > 1200)
+		return -1;
+	t = y * 12 + (m - 1) + months;
+	y = t / 12;
+	m = t % 12 + 1;
+	if (y > 9999)
+		return -1;
+	if (d > month_days(y, m))
+		d = month_days(y, m);
+	/* In range already; the modulos tell the compiler so. */
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
+	    (unsigned)m % 100u, (unsigned)d % 100u);
+	return 0;
+}
+
+int
+moves_schedule_parse(const char *s, int months[MOVES_SCHEDULE_MAX],
+    size_t *n)
+{
+	const char *p = s;
+	long prev = 0, v;
+	char *end;
+
+	*n = 0;
+	if (s == NULL)
+		return -1;
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!isdigit((unsigned char)*p))
+			return -1;
+		v = strtol(p, &end, 10);
+		if (end - p > 4 || v < 1 || v > MOVES_MONTHS_MAX || v <= prev ||
+		    *n >= MOVES_SCHEDULE_MAX)
+			return -1;
+		months[(*n)++] = (int)v;
+		prev = v;
+		p = end;
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			return 0;
+		if (*p != ',')
+			return -1;
+		p++;
+	}
+}
+
+int
+moves_schedule_dates(const char *base, const int *months, size_t n,
+    char out[][11])
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (moves_add_months(base, months[i], out[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* --- small helpers --- */
+
+static int
+refuse(struct moves_err *e, int status, const char *msg, const char *field)
+{
+	e->status = status;
+	e->msg = msg;
+	e->field = field;
+	return 1;
+}
+
+static void
+today(const struct req *r, char out[11])
+{
+	struct tm tm;
+	time_t t = (time_t)r->now;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Refuses members of in not in keys (NULL-terminated). */
+static int
+known(json_t *in, const char *const *keys, struct moves_err *e)
+{
+	const char *key;
+	json_t *v;
+
+	if (!json_is_object(in))
+		return refuse(e, 400, _("The request must be a JSON object."),
+		    NULL);
+	json_object_foreach(in, key, v) {
+		const char *const *k;
+
+		for (k = keys; *k; k++)
+			if (strcmp(*k, key) == 0)
+				break;
+		if (*k == NULL)
+			return refuse(e, 400, _("The request contains unknown "
+			    "fields."), key);
+	}
+	return 0;
+}
+
+/*
+ * An optional text member: *out NULL when absent, null or empty. Refuses
+ * a non-string, invalid UTF-8 or more than max bytes.
+ */
+static int
+text_member(json_t *in, const char *key, size_t max, const char **out,
+    struct moves_err *e)
+{
+	json_t *v = json_object_get(in, key);
+	const char *s;
+
+	*out = NULL;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return refuse(e, 400, _("Give this as text."), key);
+	s = json_string_value(v);
+	if (strlen(s) > max || !utf8_valid(s, strlen(s)))
+		return refuse(e, 400, _("This text is too long or not valid."),
+		    key);
+	*out = *s ? s : NULL;
+	return 0;
+}
+
+/* An optional date member (default def, may be NULL); *out "" if none. */
+static int
+date_member(json_t *in, const char *key, const char *def, char out[11],
+    struct moves_err *e)
+{
+	const char *s;
+
+	if (text_member(in, key, 10 + 1, &s, e))
+		return 1;
+	if (s == NULL)
+		s = def;
+	out[0] = '\0';
+	if (s == NULL)
+		return 0;
+	if (!moves_date_ok(s))
+		return refuse(e, 400, _("Give a date as YYYY-MM-DD."), key);
+	snprintf(out, 11, "%s", s);
+	return 0;
+}
+
+static int
+version_member(json_t *in, int current, struct moves_err *e)
+{
+	json_t *v = json_object_get(in, "version");
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v))
+		return refuse(e, 400, _("Give the version you read."),
+		    "version");
+	if (json_integer_value(v) != current)
+		return refuse(e, 409, _("Someone else changed this record in "
+		    "the meantime. Reload it and try again."), NULL);
+	return 0;
+}
+
+static json_t *
+open_body(struct req *r, const char *ad, const unsigned char *blob,
+    size_t len)
+{
+	struct buf b = BUF_INIT(BODY_MAX);
+	json_t *j;
+
+	if (blob == NULL || len == 0)
+		return json_object();
+	if (vault_open_sealed(r->app->vault, ad, blob, len, &b) < 0) {
+		buf_release(&b);
+		error("moves: a record cannot be opened with this key");
+		return NULL;
+	}
+	j = json_loadb(b.p ? b.p : "{}", b.len ? b.len : 2, 0, NULL);
+	if (b.p)
+		explicit_bzero(b.p, b.cap);
+	buf_release(&b);
+	if (j && !json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+/* Seals j into out (BUF_INIT'd by the caller, buf_release() after). */
+static int
+seal_body(struct req *r, const char *ad, json_t *j, struct buf *out)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	int rc;
+
+	if (s == NULL)
+		return -1;
+	rc = vault_seal(r->app->vault, ad, s, strlen(s), out);
+	explicit_bzero(s, strlen(s));
+	free(s);
+	return rc;
+}
+
+static void
+ad_of(char ad[64], const char *kind, int64_t case_id, int64_t id)
+{
+	snprintf(ad, 64, "%s:%lld:%lld", kind, (long long)case_id,
+	    (long long)id);
+}
+
+static const char *
+office_code(struct req *r, int64_t id, char out[DB_CODE_MAX])
+{
+	struct office o;
+
+	out[0] = '\0';
+	if (db_office_get(r->app->db, id, &o) == DB_OK)
+		snprintf(out, DB_CODE_MAX, "%s", o.code);
+	return out;
+}
+
+static void
+set_str(json_t *o, const char *key, const char *s)
+{
+	if (s)
+		json_object_set_new(o, key, json_string(s));
+	else
+		json_object_del(o, key);
+}
+
+/* o's member key (a new reference), or def (stolen) when absent. */
+static json_t *
+member_or(json_t *o, const char *key, json_t *def)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v == NULL)
+		return def;
+	json_decref(def);
+	return json_incref(v);
+}
+
+static json_t *
+str_or_null(const char *s)
+{
+	return s && *s ? json_string(s) : json_null();
+}
+
+/* --- settings --- */
+
+int
+moves_schedule_get(struct req *r, int months[MOVES_SCHEDULE_MAX], size_t *n)
+{
+	char v[DB_META_MAX];
+	int rc = db_meta_get(r->app->db, SCHEDULE_KEY, v);
+
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK || moves_schedule_parse(v, months, n) < 0)
+		return moves_schedule_parse(MOVES_SCHEDULE_DEFAULT, months, n);
+	return 0;
+}
+
+int
+moves_schedule_set(struct req *r, const char *s, struct moves_err *e)
+{
+	int months[MOVES_SCHEDULE_MAX];
+	char norm[DB_META_MAX], old[DB_META_MAX];
+	size_t n, i, len = 0;
+
+	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+		return refuse(e, 403, _("Only administrators can change "
+		    "settings."), NULL);
+	if (s == NULL || strlen(s) > 200 || moves_schedule_parse(s, months,
+	    &n) < 0)
+		return refuse(e, 400, _("Give the months after arrival as "
+		    "increasing whole numbers from 1 to 120, separated by "
+		    "commas, such as 1,3,6,12."), "months");
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(norm + len, sizeof(norm) - len, "%s%d",
+		    i ? "," : "", months[i]);
+	if (db_meta_get(r->app->db, SCHEDULE_KEY, old) != DB_OK)
+		snprintf(old, sizeof(old), "%s", MOVES_SCHEDULE_DEFAULT);
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	if (db_meta_set(r->app->db, SCHEDULE_KEY, norm) != DB_OK ||
+	    audit(r, "settings.update", 0, "setting:" SCHEDULE_KEY,
+	    json_pack("{s:s,s:s}", "old", old, "new", norm)) < 0) {
+		db_rollback(r->app->db);
+		return -1;
+	}
+	return db_commit(r->app->db) == DB_OK ? 0 : -1;
+}
+
+/* Schedules the visits of case_id from base, unless it has some. */
+static int
+schedule_visits(struct req *r, int64_t case_id, const char *base)
+{
+	int months[MOVES_SCHEDULE_MAX];
+	char dates[MOVES_SCHEDULE_MAX][11];
+	size_t n, i;
+	int64_t have;
+
+	if (db_visit_count(r->app->db, case_id, &have) != DB_OK)
+		return -1;
+	if (have > 0)
+		return 0;
+	if (moves_schedule_get(r, months, &n) < 0 ||
+	    moves_schedule_dates(base, months, n, dates) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (db_visit_add(r->app->db, case_id, dates[i], r->now,
+		    NULL) != DB_OK)
+			return -1;
+	return timeline_add(r, case_id, "visit.scheduled", 0, base, false,
+	    json_pack("{s:I,s:s}", "count", (json_int_t)n, "date", base));
+}
+
+/* --- return --- */
+
+static const char *const leg_keys[] = { "from_country", "from_place",
+	"to_country", "to_place", "departure_date", "arrival_date",
+	"means_of_transport", "escort", "documents_used", NULL };
+
+/*
+ * Checks the travel legs in v (an array) and returns a clean copy (new
+ * reference) in *out; refuses with field "legs".
+ */
+static int
+parse_legs(json_t *v, json_t **out, struct moves_err *e)
+{
+	json_t *legs, *leg, *clean, *docs, *d;
+	size_t i, j;
+	const char *s;
+	char dep[11], arr[11];
+
+	*out = NULL;
+	if (!json_is_array(v) || json_array_size(v) > LEGS_MAX)
+		return refuse(e, 400, _("Give the travel legs as a list of at "
+		    "most 10."), "legs");
+	legs = json_array();
+	json_array_foreach(v, i, leg) {
+		const char *const *k;
+		const char *key;
+		json_t *x;
+
+		if (!json_is_object(leg))
+			goto bad;
+		json_object_foreach(leg, key, x) {
+			for (k = leg_keys; *k; k++)
+				if (strcmp(*k, key) == 0)
+					break;
+			if (*k == NULL)
+				goto bad;
+		}
+		clean = json_object();
+		json_array_append_new(legs, clean);
+		if (text_member(leg, "from_country", 2, &s, e) || s == NULL ||
+		    !country_valid(s)) {
+			json_decref(legs);
+			return refuse(e, 400, _("Each leg needs the country it "
+			    "leaves from and the country it goes to."), "legs");
+		}
+		set_str(clean, "from_country", s);
+		if (text_member(leg, "to_country", 2, &s, e) || s == NULL ||
+		    !country_valid(s)) {
+			json_decref(legs);
+			return refuse(e, 400, _("Each leg needs the country it "
+			    "leaves from and the country it goes to."), "legs");
+		}
+		set_str(clean, "to_country", s);
+		if (text_member(leg, "from_place", PLACE_MAX, &s, e))
+			goto bad_text;
+		set_str(clean, "from_place", s);
+		if (text_member(leg, "to_place", PLACE_MAX, &s, e))
+			goto bad_text;
+		set_str(clean, "to_place", s);
+		if (date_member(leg, "departure_date", NULL, dep, e) ||
+		    date_member(leg, "arrival_date", NULL, arr, e) ||
+		    dep[0] == '\0' || arr[0] == '\0') {
+			json_decref(legs);
+			return refuse(e, 400, _("Each leg needs its departure and "
+			    "arrival dates, as YYYY-MM-DD."), "legs");
+		}
+		if (strcmp(arr, dep) < 0) {
+			json_decref(legs);
+			return refuse(e, 400, _("A leg cannot arrive before it "
+			    "departs."), "legs");
+		}
+		set_str(clean, "departure_date", dep);
+		set_str(clean, "arrival_date", arr);
+		if (text_member(leg, "means_of_transport", 40, &s, e) ||
+		    (s && !code_valid(CL_TRANSPORT, s))) {
+			json_decref(legs);
+			return refuse(e, 400, _("Unknown means of transport."),
+			    "legs");
+		}
+		set_str(clean, "means_of_transport", s);
+		if (text_member(leg, "escort", 40, &s, e) ||
+		    (s && !code_valid(CL_ESCORT, s))) {
+			json_decref(legs);
+			return refuse(e, 400, _("Unknown escort."), "legs");
+		}
+		set_str(clean, "escort", s);
+		docs = json_object_get(leg, "documents_used");
+		if (docs && !json_is_null(docs)) {
+			json_t *dc = json_array();
+
+			if (json_is_string(docs)) {
+				json_t *one = json_array();
+
+				json_array_append(one, docs);
+				docs = one;
+			} else {
+				json_incref(docs);
+			}
+			json_object_set_new(clean, "documents_used", dc);
+			if (!json_is_array(docs) || json_array_size(docs) > 5) {
+				json_decref(docs);
+				json_decref(legs);
+				return refuse(e, 400, _("Unknown travel "
+				    "documents."), "legs");
+			}
+			json_array_foreach(docs, j, d) {
+				if (!json_is_string(d) ||
+				    !code_valid(CL_TRAVEL_DOCUMENTS,
+				    json_string_value(d))) {
+					json_decref(docs);
+					json_decref(legs);
+					return refuse(e, 400, _("Unknown travel "
+					    "documents."), "legs");
+				}
+				json_array_append(dc, d);
+			}
+			json_decref(docs);
+		}
+	}
+	*out = legs;
+	return 0;
+bad_text:
+	json_decref(legs);
+	return refuse(e, 400, _("A place name is too long or not valid."),
+	    "legs");
+bad:
+	json_decref(legs);
+	return refuse(e, 400, _("Each leg is an object with the fields of a "
+	    "leg."), "legs");
+}
+
+/* The distinct means of transport of legs (new reference). */
+static json_t *
+leg_transports(json_t *legs)
+{
+	json_t *out = json_array(), *leg, *x;
+	size_t i, j;
+
+	json_array_foreach(legs, i, leg) {
+		const char *m = json_string_value(json_object_get(leg,
+		    "means_of_transport"));
+		bool seen = false;
+
+		if (m == NULL)
+			continue;
+		json_array_foreach(out, j, x)
+			if (strcmp(json_string_value(x), m) == 0)
+				seen = true;
+		if (!seen)
+			json_array_append_new(out, json_string(m));
+	}
+	return out;
+}
+
+static const char *
+stage_date(const struct return_row *rr, int s)
+{
+	switch (s) {
+	case ST_REQUESTED: return rr->requested_on;
+	case ST_COUNSELLED: return rr->counselled_on;
+	case ST_PLANNED: return rr->planned_on;
+	case ST_DEPARTED: return rr->departed_on;
+	case ST_ARRIVED: return rr->arrived_on;
+	case ST_CANCELLED: return rr->cancelled_on;
+	default: return "";
+	}
+}
+
+static char *
+stage_date_mut(struct return_row *rr, int s)
+{
+	return (char *)stage_date(rr, s);
+}
+
+/* The latest date of the steps before s. */
+static const char *
+previous_date(const struct return_row *rr, int s)
+{
+	const char *best = "";
+	int i;
+
+	for (i = 0; i < s && i < ST_ARRIVED; i++)
+		if (strcmp(stage_date(rr, i), best) > 0)
+			best = stage_date(rr, i);
+	return best;
+}
+
+static json_t *
+next_stages(int s)
+{
+	json_t *a = json_array();
+
+	if (s >= 0 && s < ST_ARRIVED)
+		json_array_append_new(a, json_string(stage_codes[s + 1]));
+	if (s >= 0 && s < ST_DEPARTED)
+		json_array_append_new(a, json_string(stage_codes[ST_CANCELLED]));
+	return a;
+}
+
+static int
+transfer_item_cb(void *arg, const struct transfer_row *t)
+{
+	json_t *arr = arg;
+
+	return json_array_append_new(arr, json_pack(
+	    "{s:I,s:s,s:s,s:s,s:I,s:o}", "id", (json_int_t)t->id,
+	    "from_office", t->from_code, "to_office", t->to_code,
+	    "state", t->state, "requested_at", (json_int_t)t->requested_at,
+	    "decided_at", t->decided_at ? json_integer(t->decided_at) :
+	    json_null()));
+}
+
+json_t *
+moves_return_json(struct req *r, const struct case_row *c, bool history)
+{
+	struct return_row rr;
+	json_t *out, *ret = NULL, *body = NULL, *tr, *tl;
+	char ad[64];
+	int rc, s;
+
+	rc = db_return_latest(r->app->db, c->id, &rr);
+	if (rc == DB_ERROR)
+		return NULL;
+	if (rc == DB_OK) {
+		ad_of(ad, "return", c->id, rr.id);
+		body = open_body(r, ad, rr.body, rr.len);
+		free(rr.body);
+		if (body == NULL)
+			return NULL;
+		s = stage_of(rr.stage);
+		ret = json_pack("{s:I,s:s,s:s,s:s,s:o,s:{s:o,s:o,s:o,s:o,s:o,"
+		    "s:o},s:o,s:o,s:o,s:o,s:o,s:i,s:o,s:b}",
+		    "id", (json_int_t)rr.id,
+		    "stage", rr.stage,
+		    "origin_office", rr.office_code,
+		    "dest_office", rr.dest_code,
+		    "dest_country", str_or_null(json_string_value(
+		    json_object_get(body, "dest_country"))),
+		    "dates",
+		    "requested_on", str_or_null(rr.requested_on),
+		    "counselled_on", str_or_null(rr.counselled_on),
+		    "planned_on", str_or_null(rr.planned_on),
+		    "departed_on", str_or_null(rr.departed_on),
+		    "arrived_on", str_or_null(rr.arrived_on),
+		    "cancelled_on", str_or_null(rr.cancelled_on),
+		    "legs", member_or(body, "legs", json_array()),
+		    "notes", member_or(body, "notes", json_object()),
+		    "received_by", str_or_null(json_string_value(
+		    json_object_get(body, "received_by"))),
+		    "cancel_reason", str_or_null(json_string_value(
+		    json_object_get(body, "cancel_reason"))),
+		    "next", history ? json_array() : next_stages(s),
+		    "version", rr.version,
+		    "dest_office_holds_case", json_boolean(rr.dest_office ==
+		    c->office_id),
+		    "open", stage_open(s));
+		json_decref(body);
+		if (ret == NULL)
+			return NULL;
+	}
+	tr = json_array();
+	if (db_transfer_list(r->app->db, c->office_id, false, c->id, false,
+	    transfer_item_cb, tr) != DB_OK ||
+	    db_transfer_list(r->app->db, c->office_id, true, c->id, false,
+	    transfer_item_cb, tr) != DB_OK) {
+		json_decref(tr);
+		json_decref(ret);
+		return NULL;
+	}
+	tl = timeline_json(r, c->id);
+	out = json_pack("{s:o,s:b,s:o,s:o,s:o}", "case", case_json(c),
+	    "history", history, "return", ret ? ret : json_null(),
+	    "transfers", tr, "timeline", tl ? tl : json_array());
+	return out;
+}
+
+int
+moves_return_request(struct req *r, const struct case_row *c, json_t *in,
+    struct moves_err *e)
+{
+	static const char *const keys[] = { "dest_country", "dest_office",
+	    "date", "notes", NULL };
+	struct return_row rr, cur;
+	struct office dest;
+	const char *country, *office, *notes;
+	char day[11], now[11], ad[64];
+	struct buf b = BUF_INIT(BODY_MAX);
+	json_t *body = NULL;
+	int rc;
+
+	if (known(in, keys, e))
+		return 1;
+	rc = db_return_latest(r->app->db, c->id, &cur);
+	if (rc == DB_ERROR)
+		return -1;
+	free(cur.body);
+	if (rc == DB_OK && stage_open(stage_of(cur.stage)))
+		return refuse(e, 409, _("This case already has a return under "
+		    "way."), NULL);
+	if (text_member(in, "dest_country", 2, &country, e))
+		return 1;
+	if (country == NULL || !country_valid(country))
+		return refuse(e, 400, _("Choose the country of return."),
+		    "dest_country");
+	if (text_member(in, "dest_office", DB_CODE_MAX - 1, &office, e))
+		return 1;
+	if (office == NULL)
+		return refuse(e, 400, _("Choose the office at destination."),
+		    "dest_office");
+	rc = db_office_by_code(r->app->db, office, &dest);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return refuse(e, 400, _("Unknown office."), "dest_office");
+	today(r, now);
+	if (date_member(in, "date", now, day, e) ||
+	    text_member(in, "notes", NOTE_MAX, &notes, e))
+		return 1;
+
+	memset(&rr, 0, sizeof(rr));
+	rr.case_id = c->id;
+	rr.office_id = c->office_id;
+	rr.dest_office = dest.id;
+	snprintf(rr.stage, sizeof(rr.stage), "%s", stage_codes[ST_REQUESTED]);
+	snprintf(rr.requested_on, sizeof(rr.requested_on), "%s", day);
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	rc = db_return_add(r->app->db, &rr, r->user.id, r->now);
+	if (rc == DB_CONFLICT) {
+		db_rollback(r->app->db);
+		return refuse(e, 409, _("This case already has a return under "
+		    "way."), NULL);
+	}
+	if (rc != DB_OK)
+		goto fail;
+	body = json_pack("{s:s,s:{}}", "dest_country", country, "notes");
+	if (notes)
+		json_object_set_new(json_object_get(body, "notes"),
+		    stage_codes[ST_REQUESTED], json_string(notes));
+	json_object_set_new(body, "legs", json_array());
+	ad_of(ad, "return", c->id, rr.id);
+	if (seal_body(r, ad, body, &b) < 0)
+		goto fail;
+	rr.body = (unsigned char *)b.p;
+	rr.len = b.len;
+	rr.version = 1;
+	if (db_return_update(r->app->db, &rr, r->user.id, r->now) != DB_OK ||
+	    timeline_add(r, c->id, "return.requested", rr.id, day, false,
+	    json_pack("{s:s,s:s}", "return_stage", "Requested", "to_office",
+	    dest.code)) < 0 ||
+	    audit(r, "return.request", c->id, NULL, json_pack("{s:I,s:s}",
+	    "return", (json_int_t)rr.id, "to_office", dest.code)) < 0 ||
+	    db_commit(r->app->db) != DB_OK)
+		goto fail;
+	json_decref(body);
+	buf_release(&b);
+	return 0;
+fail:
+	db_rollback(r->app->db);
+	json_decref(body);
+	buf_release(&b);
+	return -1;
+}
+
+/* Loads the case's return under way into rr and its body; 1 (refused)
+ * when there is none. */
+static int
+load_open_return(struct req *r, const struct case_row *c,
+    struct return_row *rr, json_t **body, struct moves_err *e)
+{
+	char ad[64];
+	int rc = db_return_latest(r->app->db, c->id, rr);
+
+	*body = NULL;
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK || !stage_open(stage_of(rr->stage))) {
+		free(rr->body);
+		rr->body = NULL;
+		return refuse(e, 409, _("This case has no return under way."),
+		    NULL);
+	}
+	ad_of(ad, "return", c->id, rr->id);
+	*body = open_body(r, ad, rr->body, rr->len);
+	free(rr->body);
+	rr->body = NULL;
+	rr->len = 0;
+	return *body ? 0 : -1;
+}
+
+/* Seals body into rr and stores it; the caller's transaction. */
+static int
+store_return(struct req *r, struct return_row *rr, json_t *body,
+    struct buf *b)
+{
+	char ad[64];
+	int rc;
+
+	ad_of(ad, "return", rr->case_id, rr->id);
+	if (seal_body(r, ad, body, b) < 0)
+		return DB_ERROR;
+	rr->body = (unsigned char *)b->p;
+	rr->len = b->len;
+	rc = db_return_update(r->app->db, rr, r->user.id, r->now);
+	rr->body = NULL;
+	return rc;
+}
+
+int
+moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
+    struct moves_err *e)
+{
+	static const char *const keys[] = { "stage", "date", "notes", "legs",
+	    "received_by", "reason", "version", NULL };
+	struct return_row rr;
+	struct buf b = BUF_INIT(BODY_MAX);
+	json_t *body = NULL, *legs = NULL, *detail;
+	const char *notes, *received = NULL, *reason = NULL, *prev;
+	char now[11], day[11], dest[DB_CODE_MAX];
+	int rc, cur, to;
+
+	if (known(in, keys, e))
+		return 1;
+	to = stage_of(json_string_value(json_object_get(in, "stage")));
+	if (to < 0 || to == ST_REQUESTED)
+		return refuse(e, 400, _("Choose the next step of the return."),
+		    "stage");
+	if ((rc = load_open_return(r, c, &rr, &body, e)) != 0)
+		return rc;
+	cur = stage_of(rr.stage);
+	rc = 1;
+	if (to == ST_CANCELLED && cur >= ST_DEPARTED) {
+		refuse(e, 409, _("A return that has departed can no longer be "
+		    "cancelled."), "stage");
+		goto out;
+	}
+	if (to != ST_CANCELLED && to != cur + 1) {
+		refuse(e, 409, _("A return goes through its steps in order: "
+		    "requested, counselled, travel planned, departed, arrived."),
+		    "stage");
+		goto out;
+	}
+	if (version_member(in, rr.version, e))
+		goto out;
+	today(r, now);
+	if (date_member(in, "date", to == ST_DEPARTED || to == ST_ARRIVED ?
+	    NULL : now, day, e) || text_member(in, "notes", NOTE_MAX, &notes, e))
+		goto out;
+	if (day[0] == '\0') {
+		refuse(e, 400, to == ST_DEPARTED ? _("Give the date of "
+		    "departure.") : _("Give the date of arrival."), "date");
+		goto out;
+	}
+	prev = previous_date(&rr, to == ST_CANCELLED ? ST_ARRIVED : to);
+	if (strcmp(day, prev) < 0) {
+		refuse(e, 400, to == ST_ARRIVED ? _("The arrival cannot be "
+		    "before the departure.") : _("This step cannot be dated "
+		    "before the step before it."), "date");
+		goto out;
+	}
+	if (to == ST_PLANNED) {
+		json_t *given = json_object_get(in, "legs");
+
+		if (given && parse_legs(given, &legs, e))
+			goto out;
+		if (legs == NULL)
+			legs = json_incref(json_object_get(body, "legs"));
+		if (legs == NULL || json_array_size(legs) == 0) {
+			refuse(e, 400, _("Give at least one travel leg."), "legs");
+			goto out;
+		}
+		json_object_set(body, "legs", legs);
+	}
+	if (to == ST_ARRIVED) {
+		if (rr.dest_office != c->office_id) {
+			refuse(e, 409, _("The arrival is recorded by the office "
+			    "at destination, once it has accepted the handover "
+			    "of the case."), NULL);
+			goto out;
+		}
+		if (text_member(in, "received_by", PLACE_MAX, &received, e))
+			goto out;
+		if (received == NULL) {
+			refuse(e, 400, _("Say who received the person."),
+			    "received_by");
+			goto out;
+		}
+		set_str(body, "received_by", received);
+	}
+	if (to == ST_CANCELLED) {
+		if (text_member(in, "reason", NOTE_MAX, &reason, e))
+			goto out;
+		set_str(body, "cancel_reason", reason);
+	}
+	if (notes) {
+		if (!json_is_object(json_object_get(body, "notes")))
+			json_object_set_new(body, "notes", json_object());
+		json_object_set_new(json_object_get(body, "notes"),
+		    stage_codes[to], json_string(notes));
+	}
+	snprintf(rr.stage, sizeof(rr.stage), "%s", stage_codes[to]);
+	snprintf(stage_date_mut(&rr, to), DB_DATE_MAX, "%s", day);
+
+	rc = -1;
+	if (db_begin(r->app->db) != DB_OK)
+		goto out;
+	if (store_return(r, &rr, body, &b) == DB_CONFLICT) {
+		db_rollback(r->app->db);
+		rc = refuse(e, 409, _("Someone else changed this record in the "
+		    "meantime. Reload it and try again."), NULL);
+		goto out;
+	}
+	detail = json_pack("{s:s}", "return_stage", stage_codes[to]);
+	if (to == ST_PLANNED) {
+		json_object_set_new(detail, "count",
+		    json_integer((json_int_t)json_array_size(legs)));
+		json_object_set_new(detail, "means_of_transport",
+		    leg_transports(legs));
+	}
+	if (to == ST_ARRIVED)
+		json_object_set_new(detail, "office", json_string(office_code(r,
+		    rr.dest_office, dest)));
+	if (timeline_add(r, c->id, stage_events[to], rr.id, day, false,
+	    detail) < 0 ||
+	    (to == ST_ARRIVED && schedule_visits(r, c->id, day) < 0) ||
+	    audit(r, "return.stage", c->id, NULL, json_pack("{s:I,s:s,s:s}",
+	    "return", (json_int_t)rr.id, "from", stage_codes[cur], "to",
+	    stage_codes[to])) < 0 ||
+	    db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(body);
+	json_decref(legs);
+	buf_release(&b);
+	return rc;
+}
+
+int
+moves_return_legs(struct req *r, const struct case_row *c, json_t *in,
+    struct moves_err *e)
+{
+	static const char *const keys[] = { "legs", "version", NULL };
+	struct return_row rr;
+	struct buf b = BUF_INIT(BODY_MAX);
+	json_t *body = NULL, *legs = NULL;
+	int rc;
+
+	if (known(in, keys, e))
+		return 1;
+	if ((rc = load_open_return(r, c, &rr, &body, e)) != 0)
+		return rc;
+	rc = 1;
+	if (stage_of(rr.stage) >= ST_DEPARTED) {
+		refuse(e, 409, _("The travel legs cannot change after "
+		    "departure."), "legs");
+		goto out;
+	}
+	if (version_member(in, rr.version, e))
+		goto out;
+	if (parse_legs(json_object_get(in, "legs"), &legs, e))
+		goto out;
+	if (stage_of(rr.stage) == ST_PLANNED && json_array_size(legs) == 0) {
+		refuse(e, 400, _("Give at least one travel leg."), "legs");
+		goto out;
+	}
+	json_object_set(body, "legs", legs);
+	rc = -1;
+	if (db_begin(r->app->db) != DB_OK)
+		goto out;
+	if (store_return(r, &rr, body, &b) == DB_CONFLICT) {
+		db_rollback(r->app->db);
+		rc = refuse(e, 409, _("Someone else changed this record in the "
+		    "meantime. Reload it and try again."), NULL);
+		goto out;
+	}
+	if (audit(r, "return.legs", c->id, NULL, json_pack("{s:I,s:I}",
+	    "return", (json_int_t)rr.id, "count",
+	    (json_int_t)json_array_size(legs))) < 0 ||
+	    db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		goto out;
+	}
+	rc = 0;
+out:
+	json_decref(body);
+	json_decref(legs);
+	buf_release(&b);
+	return rc;
+}
+
+/* --- handover --- */
+
+bool
+moves_transfers_allowed(const struct req *r)
+{
+	return r->authed && role_scope(r->user.role) != SCOPE_NONE &&
+	    (role_can(r->user.role, PERM_CASE_UPDATE) ||
+	    role_can(r->user.role, PERM_TRANSFER_DECIDE));
+}
+
+int
+moves_transfer_request(struct req *r, const struct case_row *c, json_t *in,
+    int64_t *id, struct moves_err *e)
+{
+	static const char *const keys[] = { "to_office", NULL };
+	struct return_row rr;
+	struct office to;
+	const char *code;
+	char dest[DB_CODE_MAX] = "";
+	int rc;
+
+	if (known(in, keys, e) ||
+	    text_member(in, "to_office", DB_CODE_MAX - 1, &code, e))
+		return 1;
+	if (code == NULL) {
+		rc = db_return_latest(r->app->db, c->id, &rr);
+		if (rc == DB_ERROR)
+			return -1;
+		free(rr.body);
+		if (rc == DB_OK && stage_of(rr.stage) != ST_CANCELLED)
+			code = office_code(r, rr.dest_office, dest);
+	}
+	if (code == NULL || *code == '\0')
+		return refuse(e, 400, _("Choose the office to hand the case "
+		    "over to."), "to_office");
+	rc = db_office_by_code(r->app->db, code, &to);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return refuse(e, 400, _("Unknown office."), "to_office");
+	if (to.id == c->office_id)
+		return refuse(e, 400, _("The case is already in this office: "
+		    "choose another office."), "to_office");
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	rc = db_transfer_add(r->app->db, c->id, c->office_id, to.id,
+	    r->user.id, r->now, id);
+	if (rc == DB_CONFLICT) {
+		db_rollback(r->app->db);
+		return refuse(e, 409, _("This case already has a handover "
+		    "waiting for a decision."), NULL);
+	}
+	if (rc != DB_OK ||
+	    timeline_add(r, c->id, "transfer.requested", *id, NULL, false,
+	    json_pack("{s:s,s:s}", "from_office", c->office_code, "to_office",
+	    to.code)) < 0 ||
+	    audit(r, "transfer.request", c->id, NULL, json_pack("{s:I,s:s,s:s}",
+	    "transfer", (json_int_t)*id, "from_office", c->office_code,
+	    "to_office", to.code)) < 0 ||
+	    db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		return -1;
+	}
+	return 0;
+}
+
+/* Loads transfer id for r: 404 (refused) when r's office is neither
+ * end of it. */
+static int
+load_transfer(struct req *r, int64_t id, struct transfer_row *t,
+    struct moves_err *e)
+{
+	int rc = db_transfer_get(r->app->db, id, t);
+
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK || (t->to_office != r->user.office_id &&
+	    t->from_office != r->user.office_id) ||
+	    role_scope(r->user.role) == SCOPE_NONE) {
+		if (audit(r, "transfer.denied", 0, NULL, json_pack("{s:I}",
+		    "transfer", (json_int_t)id)) < 0)
+			return -1;
+		return refuse(e, 404, _("This handover does not exist."), NULL);
+	}
+	return 0;
+}
+
+int
+moves_transfer_decide(struct req *r, int64_t id, json_t *in,
+    struct moves_err *e)
+{
+	static const char *const keys[] = { "decision", "assigned_to",
+	    "reason", NULL };
+	struct transfer_row t;
+	struct case_row c;
+	const char *decision, *reason, *p;
+	json_t *a;
+	int64_t assignee = 0;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_TRANSFER_DECIDE))
+		return refuse(e, 403, _("Only the manager of the receiving "
+		    "office can accept or decline a handover."), NULL);
+	if (known(in, keys, e))
+		return 1;
+	if ((rc = load_transfer(r, id, &t, e)) != 0)
+		return rc;
+	if (t.to_office != r->user.office_id)
+		return refuse(e, 403, _("Only the manager of the receiving "
+		    "office can accept or decline a handover."), NULL);
+	if (strcmp(t.state, "pending") != 0)
+		return refuse(e, 409, _("This handover has been decided "
+		    "already."), NULL);
+	if (text_member(in, "decision", 16, &decision, e) ||
+	    text_member(in, "reason", NOTE_MAX, &reason, e))
+		return 1;
+	if (decision == NULL || (strcmp(decision, "accept") != 0 &&
+	    strcmp(decision, "decline") != 0))
+		return refuse(e, 400, _("Choose to accept or to decline."),
+		    "decision");
+	rc = db_case_get(r->app->db, t.case_id, &c);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK || c.office_id != t.from_office)
+		return refuse(e, 409, _("The case is no longer where this "
+		    "handover would take it from."), NULL);
+	if (strcmp(decision, "accept") == 0) {
+		a = json_object_get(in, "assigned_to");
+		if (json_is_string(a) && *json_string_value(a)) {
+			char *end;
+
+			assignee = strtoll(json_string_value(a), &end, 10);
+			if (*end)
+				assignee = 0;
+		} else if (json_is_integer(a))
+			assignee = json_integer_value(a);
+		p = assignee <= 0 ? _("Choose who takes the case over.") :
+		    cases_assignee_problem(r, t.to_office, assignee);
+		if (p)
+			return refuse(e, 400, p, "assigned_to");
+		if (db_begin(r->app->db) != DB_OK)
+			return -1;
+		rc = db_transfer_decide(r->app->db, id, "accepted", NULL, 0,
+		    r->user.id, r->now);
+		if (rc == DB_NOTFOUND) {
+			db_rollback(r->app->db);
+			return refuse(e, 409, _("This handover has been decided "
+			    "already."), NULL);
+		}
+		if (rc != DB_OK ||
+		    db_case_move(r->app->db, c.id, t.from_office, t.to_office,
+		    assignee, r->now) != DB_OK ||
+		    timeline_add(r, c.id, "transfer.accepted", id, NULL, false,
+		    json_pack("{s:s,s:s}", "from_office", t.from_code,
+		    "to_office", t.to_code)) < 0 ||
+		    audit(r, "transfer.accept", c.id, NULL, json_pack(
+		    "{s:I,s:s,s:s,s:I}", "transfer", (json_int_t)id,
+		    "from_office", t.from_code, "to_office", t.to_code,
+		    "assigned_to", (json_int_t)assignee)) < 0 ||
+		    db_commit(r->app->db) != DB_OK) {
+			db_rollback(r->app->db);
+			return -1;
+		}
+		return 0;
+	}
+	if (reason == NULL)
+		return refuse(e, 400, _("Say why the handover is declined."),
+		    "reason");
+	{
+		struct buf b = BUF_INIT(BODY_MAX);
+		json_t *note = json_pack("{s:s}", "reason", reason);
+		char ad[64];
+
+		ad_of(ad, "transfer", c.id, id);
+		rc = seal_body(r, ad, note, &b);
+		json_decref(note);
+		if (rc < 0 || db_begin(r->app->db) != DB_OK) {
+			buf_release(&b);
+			return -1;
+		}
+		rc = db_transfer_decide(r->app->db, id, "declined", b.p, b.len,
+		    r->user.id, r->now);
+		buf_release(&b);
+		if (rc == DB_NOTFOUND) {
+			db_rollback(r->app->db);
+			return refuse(e, 409, _("This handover has been decided "
+			    "already."), NULL);
+		}
+		if (rc != DB_OK ||
+		    timeline_add(r, c.id, "transfer.declined", id, NULL, false,
+		    json_pack("{s:s,s:s}", "from_office", t.from_code,
+		    "to_office", t.to_code)) < 0 ||
+		    audit(r, "transfer.decline", c.id, NULL, json_pack(
+		    "{s:I,s:s,s:s}", "transfer", (json_int_t)id,
+		    "from_office", t.from_code, "to_office", t.to_code)) < 0 ||
+		    db_commit(r->app->db) != DB_OK) {
+			db_rollback(r->app->db);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+moves_transfer_cancel(struct req *r, int64_t id, struct moves_err *e)
+{
+	struct transfer_row t;
+	struct case_row c;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_CASE_UPDATE))
+		return refuse(e, 403, _("You are not allowed to change cases."),
+		    NULL);
+	if ((rc = load_transfer(r, id, &t, e)) != 0)
+		return rc;
+	if (t.from_office != r->user.office_id)
+		return refuse(e, 403, _("Only the office that asked for this "
+		    "handover can withdraw it."), NULL);
+	rc = cases_load(r, t.case_id, &c, "transfer.denied");
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return refuse(e, 404, _("This handover does not exist."), NULL);
+	if (strcmp(t.state, "pending") != 0)
+		return refuse(e, 409, _("This handover has been decided "
+		    "already."), NULL);
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	rc = db_transfer_decide(r->app->db, id, "cancelled", NULL, 0,
+	    r->user.id, r->now);
+	if (rc == DB_NOTFOUND) {
+		db_rollback(r->app->db);
+		return refuse(e, 409, _("This handover has been decided "
+		    "already."), NULL);
+	}
+	if (rc != DB_OK ||
+	    timeline_add(r, c.id, "transfer.cancelled", id, NULL, false,
+	    json_pack("{s:s,s:s}", "from_office", t.from_code, "to_office",
+	    t.to_code)) < 0 ||
+	    audit(r, "transfer.cancel", c.id, NULL, json_pack("{s:I}",
+	    "transfer", (json_int_t)id)) < 0 ||
+	    db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		return -1;
+	}
+	return 0;
+}
+
+struct tr_ctx {
+	struct req *r;
+	json_t *arr;
+	bool pending_only;
+};
+
+/* A high-risk case is listed only to its assignee and office managers. */
+static bool
+transfer_hidden(const struct req *r, const struct transfer_row *t)
+{
+	return t->high_risk && t->case_assigned != r->user.id &&
+	    !role_can(r->user.role, PERM_HIGH_RISK_OFFICE);
+}
+
+static int
+tr_list_cb(void *arg, const struct transfer_row *t)
+{
+	struct tr_ctx *x = arg;
+	json_t *o, *reason = json_null();
+
+	if (transfer_hidden(x->r, t))
+		return 0;
+	if (t->has_note) {
+		unsigned char *blob;
+		size_t len;
+		char ad[64];
+		json_t *note;
+
+		if (db_transfer_note(x->r->app->db, t->id, &blob, &len) == DB_OK) {
+			ad_of(ad, "transfer", t->case_id, t->id);
+			note = open_body(x->r, ad, blob, len);
+			free(blob);
+			if (note && json_is_string(json_object_get(note,
+			    "reason")))
+				reason = json_incref(json_object_get(note,
+				    "reason"));
+			json_decref(note);
+		}
+	}
+	o = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:o,s:o,s:{s:o,s:o,s:o,"
+	    "s:o},s:o}",
+	    "id", (json_int_t)t->id, "case_id", (json_int_t)t->case_id,
+	    "case_number", t->case_number, "from_office", t->from_code,
+	    "to_office", t->to_code, "state", t->state,
+	    "requested_at", (json_int_t)t->requested_at,
+	    "requested_by", str_or_null(t->requested_username),
+	    "decided_at", t->decided_at ? json_integer(t->decided_at) :
+	    json_null(),
+	    "return", "stage", str_or_null(t->ret_stage),
+	    "requested_on", str_or_null(t->ret_requested_on),
+	    "departed_on", str_or_null(t->ret_departed_on),
+	    "arrived_on", str_or_null(t->ret_arrived_on),
+	    "reason", reason);
+	return json_array_append_new(x->arr, o);
+}
+
+json_t *
+moves_transfers_json(struct req *r)
+{
+	struct tr_ctx in = { .r = r }, out = { .r = r };
+
+	in.arr = json_array();
+	out.arr = json_array();
+	if (db_transfer_list(r->app->db, r->user.office_id, true, 0, false,
+	    tr_list_cb, &in) != DB_OK ||
+	    db_transfer_list(r->app->db, r->user.office_id, false, 0, false,
+	    tr_list_cb, &out) != DB_OK) {
+		json_decref(in.arr);
+		json_decref(out.arr);
+		return NULL;
+	}
+	return json_pack("{s:o,s:o}", "incoming", in.arr, "outgoing", out.arr);
+}
+
+json_t *
+moves_incoming_json(struct req *r, int64_t office_id)
+{
+	struct tr_ctx x = { .r = r, .pending_only = true };
+
+	x.arr = json_array();
+	if (db_transfer_list(r->app->db, office_id, true, 0, true, tr_list_cb,
+	    &x) != DB_OK) {
+		json_decref(x.arr);
+		return NULL;
+	}
+	return x.arr;
+}
+
+static int
+stage_count_cb(void *arg, const char *stage, int64_t n)
+{
+	return json_object_set_new(arg, stage, json_integer(n));
+}
+
+json_t *
+moves_stage_counts_json(struct req *r, int64_t office_id)
+{
+	json_t *o = json_object();
+	int i;
+
+	for (i = 0; i < ST__MAX; i++)
+		json_object_set_new(o, stage_codes[i], json_integer(0));
+	if (db_return_stage_counts(r->app->db, office_id, stage_count_cb,
+	    o) != DB_OK) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* --- reintegration --- */
+
+struct vi_ctx {
+	struct req *r;
+	json_t *arr;
+	char today[11];
+	bool notes;		/* open the notes (the case's own list) */
+	bool failed;
+};
+
+static int
+visit_cb(void *arg, const struct visit_row *v)
+{
+	struct vi_ctx *x = arg;
+	struct case_row c;
+	json_t *o, *notes = json_null();
+
+	memset(&c, 0, sizeof(c));
+	c.id = v->case_id;
+	c.office_id = v->office_id;
+	c.assigned_to = v->assigned_to;
+	c.high_risk = v->high_risk;
+	if (!x->notes && !cases_visible(x->r, &c))
+		return 0;
+	if (x->notes && v->body) {
+		char ad[64];
+		json_t *b;
+
+		ad_of(ad, "visit", v->case_id, v->id);
+		b = open_body(x->r, ad, v->body, v->len);
+		if (b == NULL) {
+			x->failed = true;
+			return 1;
+		}
+		if (json_is_string(json_object_get(b, "notes")))
+			notes = json_incref(json_object_get(b, "notes"));
+		json_decref(b);
+	}
+	o = json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:b}",
+	    "id", (json_int_t)v->id, "case_id", (json_int_t)v->case_id,
+	    "case_number", v->case_number, "office", v->office_code,
+	    "due_on", v->due_on, "status", json_string(v->status),
+	    "done_on", str_or_null(v->done_on),
+	    "assigned_to", v->assigned_to ? json_string(v->assigned_username) :
+	    json_null(),
+	    "overdue", strcmp(v->status, "Scheduled") == 0 &&
+	    strcmp(v->due_on, x->today) < 0);
+	if (x->notes)
+		json_object_set_new(o, "notes", notes);
+	else
+		json_decref(notes);
+	return json_array_append_new(x->arr, o);
+}
+
+json_t *
+moves_visits_json(struct req *r, const struct case_row *c)
+{
+	struct vi_ctx x = { .r = r, .notes = true };
+
+	today(r, x.today);
+	x.arr = json_array();
+	if (db_visit_list(r->app->db, c->id, visit_cb, &x) != DB_OK ||
+	    x.failed) {
+		json_decref(x.arr);
+		return NULL;
+	}
+	return x.arr;
+}
+
+json_t *
+moves_visits_due_json(struct req *r, int64_t office_id, int64_t assignee,
+    int days)
+{
+	struct vi_ctx x = { .r = r };
+	char until[11];
+	time_t t;
+	struct tm tm;
+
+	if (days < 0)
+		days = 0;
+	if (days > 366)
+		days = 366;
+	today(r, x.today);
+	t = (time_t)r->now + (time_t)days * 86400;
+	gmtime_r(&t, &tm);
+	strftime(until, sizeof(until), "%Y-%m-%d", &tm);
+	x.arr = json_array();
+	if (db_visit_due(r->app->db, office_id, assignee, until, visit_cb,
+	    &x) != DB_OK) {
+		json_decref(x.arr);
+		return NULL;
+	}
+	return x.arr;
+}
+
+json_t *
+moves_reint_json(struct req *r, const struct case_row *c)
+{
+	struct reint_row p;
+	json_t *body = NULL, *plan = json_null(), *visits;
+	char ad[64];
+	int rc = db_reint_get(r->app->db, c->id, &p);
+
+	if (rc == DB_ERROR)
+		return NULL;
+	if (rc == DB_OK) {
+		ad_of(ad, "reintegration", c->id, p.id);
+		body = open_body(r, ad, p.body, p.len);
+		free(p.body);
+		if (body == NULL)
+			return NULL;
+		plan = json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:i}",
+		    "id", (json_int_t)p.id, "plan_type", p.plan_type,
+		    "plan_date", p.plan_date, "outcome", str_or_null(p.outcome),
+		    "objectives", member_or(body, "objectives", json_null()),
+		    "packages", member_or(body, "packages", json_array()),
+		    "version", p.version);
+		json_decref(body);
+	}
+	visits = moves_visits_json(r, c);
+	if (visits == NULL) {
+		json_decref(plan);
+		return NULL;
+	}
+	return json_pack("{s:o,s:o,s:o}", "case", case_json(c), "plan", plan,
+	    "visits", visits);
+}
+
+/* Checks packages (an array) into a clean copy *out. */
+static int
+parse_packages(json_t *v, json_t **out, struct moves_err *e)
+{
+	static const char *const keys[] = { "type", "amount", "currency",
+	    "status", NULL };
+	json_t *arr, *p, *clean;
+	size_t i;
+	const char *s;
+
+	*out = NULL;
+	if (!json_is_array(v) || json_array_size(v) > PACKAGES_MAX)
+		return refuse(e, 400, _("Give the packages as a list of at most "
+		    "20."), "packages");
+	arr = json_array();
+	json_array_foreach(v, i, p) {
+		struct moves_err ignore;
+		const char *amount = NULL, *cur = NULL;
+		json_t *a;
+		size_t k, dots = 0, after = 0;
+
+		if (known(p, keys, &ignore))
+			goto bad;
+		if (text_member(p, "type", 40, &s, &ignore) || s == NULL ||
+		    !code_valid(CL_SERVICE_TYPE, s)) {
+			json_decref(arr);
+			return refuse(e, 400, _("Each package needs a known "
+			    "type."), "packages");
+		}
+		clean = json_pack("{s:s}", "type", s);
+		json_array_append_new(arr, clean);
+		if (text_member(p, "status", 40, &s, &ignore) ||
+		    (s && !code_valid(CL_SERVICE_STATUS, s)))
+			goto bad;
+		set_str(clean, "status", s ? s : "Planned");
+		a = json_object_get(p, "amount");
+		if (json_is_integer(a) && json_integer_value(a) >= 0) {
+			json_object_set_new(clean, "amount", json_sprintf("%lld",
+			    (long long)json_integer_value(a)));
+			amount = json_string_value(json_object_get(clean,
+			    "amount"));
+		} else if (a && !json_is_null(a)) {
+			if (text_member(p, "amount", 15, &amount, &ignore))
+				goto bad_amount;
+			for (k = 0; amount && amount[k]; k++) {
+				if (amount[k] == '.')
+					dots++;
+				else if (!isdigit((unsigned char)amount[k]))
+					goto bad_amount;
+				else if (dots)
+					after++;
+			}
+			if (amount && (dots > 1 || after > 2 || amount[0] == '.'))
+				goto bad_amount;
+			set_str(clean, "amount", amount);
+		}
+		if (text_member(p, "currency", 3, &cur, &ignore))
+			goto bad_amount;
+		if (cur && (strlen(cur) != 3 || !isupper((unsigned char)cur[0]) ||
+		    !isupper((unsigned char)cur[1]) ||
+		    !isupper((unsigned char)cur[2])))
+			goto bad_amount;
+		if ((amount != NULL) != (cur != NULL))
+			goto bad_amount;
+		set_str(clean, "currency", cur);
+	}
+	*out = arr;
+	return 0;
+bad_amount:
+	json_decref(arr);
+	return refuse(e, 400, _("Give an amount as a number with at most two "
+	    "decimals, together with its currency (three capital letters)."),
+	    "packages");
+bad:
+	json_decref(arr);
+	return refuse(e, 400, _("A package is not valid."), "packages");
+}
+
+int
+moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
+    struct moves_err *e)
+{
+	static const char *const keys[] = { "plan_type", "plan_date",
+	    "objectives", "packages", "outcome", "version", NULL };
+	struct reint_row p;
+	struct return_row rr;
+	struct buf b = BUF_INIT(BODY_MAX);
+	json_t *body = NULL, *packages = NULL;
+	const char *type, *objectives, *outcome;
+	char now[11], date[11], ad[64], old_outcome[DB_STATE_MAX];
+	bool isnew, plan_changed;
+	int rc;
+
+	if (known(in, keys, e))
+		return 1;
+	rc = db_reint_get(r->app->db, c->id, &p);
+	if (rc == DB_ERROR)
+		return -1;
+	isnew = rc != DB_OK;
+	if (!isnew) {
+		ad_of(ad, "reintegration", c->id, p.id);
+		body = open_body(r, ad, p.body, p.len);
+		free(p.body);
+		p.body = NULL;
+		if (body == NULL)
+			return -1;
+	} else {
+		body = json_object();
+	}
+	rc = 1;
+	if (!isnew && version_member(in, p.version, e))
+		goto out;
+	today(r, now);
+	if (text_member(in, "plan_type", 60, &type, e) ||
+	    date_member(in, "plan_date", isnew ? now : p.plan_date, date, e) ||
+	    text_member(in, "objectives", NOTE_MAX, &objectives, e) ||
+	    text_member(in, "outcome", 40, &outcome, e))
+		goto out;
+	if (type && !code_valid(CL_SUPPORT_PLAN_TYPE, type)) {
+		refuse(e, 400, _("Choose a type of support plan."), "plan_type");
+		goto out;
+	}
+	if (isnew && type == NULL) {
+		refuse(e, 400, _("Choose a type of support plan."), "plan_type");
+		goto out;
+	}
+	if (outcome && !code_valid(CL_REINTEGRATION_OUTCOME, outcome)) {
+		refuse(e, 400, _("Unknown outcome."), "outcome");
+		goto out;
+	}
+	if (json_object_get(in, "packages") &&
+	    parse_packages(json_object_get(in, "packages"), &packages, e))
+		goto out;
+	plan_changed = isnew || type || objectives || packages ||
+	    json_object_get(in, "plan_date") ||
+	    json_object_get(in, "objectives");
+	snprintf(old_outcome, sizeof(old_outcome), "%s", p.outcome);
+	if (type)
+		snprintf(p.plan_type, sizeof(p.plan_type), "%s", type);
+	snprintf(p.plan_date, sizeof(p.plan_date), "%s", date);
+	if (json_object_get(in, "outcome"))
+		snprintf(p.outcome, sizeof(p.outcome), "%s",
+		    outcome ? outcome : "");
+	if (json_object_get(in, "objectives"))
+		set_str(body, "objectives", objectives);
+	if (packages)
+		json_object_set(body, "packages", packages);
+	else if (isnew)
+		json_object_set_new(body, "packages", json_array());
+	p.case_id = c->id;
+
+	rc = -1;
+	if (db_begin(r->app->db) != DB_OK)
+		goto out;
+	if (isnew) {
+		/* The id is part of the seal's binding: insert, then seal. */
+		p.body = NULL;
+		p.len = 0;
+		if (db_reint_put(r->app->db, &p, r->user.id, r->now) != DB_OK)
+			goto fail;
+		p.version = 1;
+	}
+	ad_of(ad, "reintegration", c->id, p.id);
+	if (seal_body(r, ad, body, &b) < 0)
+		goto fail;
+	p.body = (unsigned char *)b.p;
+	p.len = b.len;
+	rc = db_reint_put(r->app->db, &p, r->user.id, r->now);
+	p.body = NULL;
+	if (rc == DB_CONFLICT) {
+		db_rollback(r->app->db);
+		rc = refuse(e, 409, _("Someone else changed this record in the "
+		    "meantime. Reload it and try again."), NULL);
+		goto out;
+	}
+	rc = -1;
+	if (plan_changed && timeline_add(r, c->id, isnew ?
+	    "reintegration.planned" : "reintegration.updated", p.id,
+	    isnew ? p.plan_date : NULL, false, json_pack("{s:s,s:I}",
+	    "support_plan_type", p.plan_type, "count", (json_int_t)
+	    json_array_size(json_object_get(body, "packages")))) < 0)
+		goto fail;
+	if (strcmp(old_outcome, p.outcome) != 0 && p.outcome[0] &&
+	    timeline_add(r, c->id, "reintegration.outcome", p.id, NULL, false,
+	    json_pack("{s:s}", "reintegration_outcome", p.outcome)) < 0)
+		goto fail;
+	if (isnew) {
+		/* Visits follow the arrival of a return; a case without
+		 * one has them from the plan date. */
+		int lr = db_return_latest(r->app->db, c->id, &rr);
+
+		free(rr.body);
+		if (lr == DB_ERROR)
+			goto fail;
+		if ((lr == DB_NOTFOUND || stage_of(rr.stage) == ST_CANCELLED) &&
+		    schedule_visits(r, c->id, p.plan_date) < 0)
+			goto fail;
+		if (lr == DB_OK && stage_of(rr.stage) == ST_ARRIVED &&
+		    schedule_visits(r, c->id, rr.arrived_on) < 0)
+			goto fail;
+	}
+	if (audit(r, "reintegration.save", c->id, NULL, json_pack(
+	    "{s:I,s:s,s:s,s:b}", "plan", (json_int_t)p.id, "support_plan_type",
+	    p.plan_type, "reintegration_outcome", p.outcome, "new", isnew)) < 0 ||
+	    db_commit(r->app->db) != DB_OK)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	db_rollback(r->app->db);
+	rc = -1;
+out:
+	json_decref(body);
+	json_decref(packages);
+	buf_release(&b);
+	return rc;
+}
+
+int
+moves_visit_record(struct req *r, int64_t id, json_t *in,
+    struct moves_err *e)
+{
+	static const char *const keys[] = { "status", "date", "notes", NULL };
+	struct visit_row v;
+	struct case_row c;
+	unsigned char *blob = NULL;
+	size_t blen = 0;
+	struct buf b = BUF_INIT(BODY_MAX);
+	const char *status, *notes;
+	char date[11], now[11], ad[64];
+	json_t *body = NULL;
+	int rc;
+
+	if (!role_can(r->user.role, PERM_ASSIST))
+		return refuse(e, 403, _("You are not allowed to change cases."),
+		    NULL);
+	if (known(in, keys, e))
+		return 1;
+	rc = db_visit_get(r->app->db, id, &v, &blob, &blen);
+	if (rc == DB_ERROR)
+		return -1;
+	free(blob);
+	if (rc == DB_OK) {
+		rc = cases_load(r, v.case_id, &c, "visit.denied");
+		if (rc == DB_ERROR)
+			return -1;
+	}
+	if (rc != DB_OK)
+		return refuse(e, 404, _("This visit does not exist."), NULL);
+	today(r, now);
+	if (text_member(in, "status", 16, &status, e) ||
+	    date_member(in, "date", NULL, date, e) ||
+	    text_member(in, "notes", NOTE_MAX, &notes, e))
+		return 1;
+	if (status == NULL || (strcmp(status, "Done") != 0 &&
+	    strcmp(status, "Missed") != 0))
+		return refuse(e, 400, _("Record the visit as done or missed."),
+		    "status");
+	if (strcmp(v.status, "Done") == 0 || strcmp(v.status, status) == 0)
+		return refuse(e, 409, _("This visit has been recorded already."),
+		    NULL);
+	if (strcmp(status, "Done") == 0 && date[0] == '\0')
+		return refuse(e, 400, _("Give the date of the visit."), "date");
+	if (date[0] && strcmp(date, now) > 0)
+		return refuse(e, 400, _("A visit cannot be recorded before it "
+		    "happens."), "date");
+	if (notes) {
+		body = json_pack("{s:s}", "notes", notes);
+		ad_of(ad, "visit", c.id, id);
+		rc = seal_body(r, ad, body, &b);
+		json_decref(body);
+		if (rc < 0) {
+			buf_release(&b);
+			return -1;
+		}
+	}
+	if (db_begin(r->app->db) != DB_OK) {
+		buf_release(&b);
+		return -1;
+	}
+	body = json_pack("{s:s}", "visit_status", status);
+	if (date[0])
+		json_object_set_new(body, "date", json_string(date));
+	if (db_visit_record(r->app->db, id, status, date, notes ? b.p : NULL,
+	    b.len, r->user.id, r->now) != DB_OK ||
+	    timeline_add(r, c.id, strcmp(status, "Done") == 0 ? "visit.done" :
+	    "visit.missed", id, date[0] ? date : NULL, false, body) < 0 ||
+	    audit(r, "visit.record", c.id, NULL, json_pack("{s:I,s:s}",
+	    "visit", (json_int_t)id, "visit_status", status)) < 0 ||
+	    db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		buf_release(&b);
+		return -1;
+	}
+	buf_release(&b);
+	return 0;
+}
+
+/* --- demo --- */
+
+static int
+demo_case(struct req *r, int64_t case_id, struct case_row *c)
+{
+	return db_case_get(r->app->db, case_id, c) == DB_OK ? 0 : -1;
+}
+
+static int
+demo_check(int rc, struct moves_err *e, const char *what)
+{
+	if (rc > 0)
+		return error("demo: %s refused: %s", what, e->msg);
+	return rc;
+}
+
+int
+moves_demo_requested(struct req *r, int64_t case_id, const char *dest_office,
+    const char *country, const char *date)
+{
+	struct case_row c;
+	struct moves_err e;
+	json_t *in;
+	int rc;
+
+	if (demo_case(r, case_id, &c) < 0)
+		return -1;
+	in = json_pack("{s:s,s:s,s:s}", "dest_country", country,
+	    "dest_office", dest_office, "date", date);
+	rc = moves_return_request(r, &c, in, &e);
+	json_decref(in);
+	return demo_check(rc, &e, "return request");
+}
+
+static int
+demo_stage(struct req *r, const struct case_row *c, json_t *in)
+{
+	struct moves_err e;
+	int rc = moves_return_stage(r, c, in, &e);
+
+	json_decref(in);
+	return demo_check(rc, &e, "return step");
+}
+
+int
+moves_demo_departed(struct req *r, int64_t case_id, const char *dest_office,
+    const char *country, const char *date)
+{
+	struct case_row c;
+	struct office here;
+
+	if (moves_demo_requested(r, case_id, dest_office, country, date) < 0 ||
+	    demo_case(r, case_id, &c) < 0 ||
+	    db_office_get(r->app->db, c.office_id, &here) != DB_OK)
+		return -1;
+	if (demo_stage(r, &c, json_pack("{s:s,s:s}", "stage", "Counselled",
+	    "date", date)) < 0 ||
+	    demo_stage(r, &c, json_pack("{s:s,s:s,s:[{s:s,s:s,s:s,s:s,s:s,"
+	    "s:s,s:s}]}", "stage", "Planned", "date", date, "legs",
+	    "from_country", here.country, "to_country", country,
+	    "departure_date", date, "arrival_date", date,
+	    "means_of_transport", "Air", "escort", "Staff",
+	    "documents_used", "Own")) < 0 ||
+	    demo_stage(r, &c, json_pack("{s:s,s:s}", "stage", "Departed",
+	    "date", date)) < 0)
+		return -1;
+	return 0;
+}
+
+int
+moves_demo_arrived(struct req *r, int64_t case_id,
+    const struct user *manager, int64_t assignee, const char *arrived,
+    int visits_done)
+{
+	struct case_row c;
+	struct moves_err e;
+	struct user self = r->user;
+	struct vi_ctx x = { .r = r, .notes = false };
+	int64_t tid = 0;
+	json_t *in, *v;
+	size_t i;
+	int rc = -1;
+
+	if (demo_case(r, case_id, &c) < 0)
+		return -1;
+	in = json_object();
+	rc = moves_transfer_request(r, &c, in, &tid, &e);
+	json_decref(in);
+	if (demo_check(rc, &e, "handover") != 0)
+		return -1;
+	r->user = *manager;
+	in = json_pack("{s:s,s:I}", "decision", "accept", "assigned_to",
+	    (json_int_t)assignee);
+	rc = demo_check(moves_transfer_decide(r, tid, in, &e), &e, "accept");
+	json_decref(in);
+	if (rc != 0 || demo_case(r, case_id, &c) < 0)
+		goto out;
+	rc = demo_stage(r, &c, json_pack("{s:s,s:s,s:s}", "stage", "Arrived",
+	    "date", arrived, "received_by", "Reception desk"));
+	if (rc != 0)
+		goto out;
+	x.arr = json_array();
+	today(r, x.today);
+	x.notes = true;
+	rc = db_visit_list(r->app->db, case_id, visit_cb, &x) == DB_OK ? 0 : -1;
+	json_array_foreach(x.arr, i, v) {
+		const char *due = json_string_value(json_object_get(v, "due_on"));
+
+		if (rc != 0 || (int)i >= visits_done || strcmp(due, x.today) > 0)
+			break;
+		in = json_pack("{s:s,s:s}", "status", "Done", "date", due);
+		rc = demo_check(moves_visit_record(r, json_integer_value(
+		    json_object_get(v, "id")), in, &e), &e, "visit");
+		json_decref(in);
+	}
+	json_decref(x.arr);
+out:
+	r->user = self;
+	return rc;
+}
+
+int
+moves_demo_outcome(struct req *r, int64_t case_id, const char *plan_type,
+    const char *date, const char *outcome)
+{
+	struct case_row c;
+	struct moves_err e;
+	json_t *in;
+	int rc;
+
+	if (demo_case(r, case_id, &c) < 0)
+		return -1;
+	in = json_pack("{s:s,s:s,s:s,s:[{s:s,s:s,s:s,s:s}]}", "plan_type",
+	    plan_type, "plan_date", date, "outcome", outcome, "packages",
+	    "type", "VocationalTraining", "amount", "300", "currency", "USD",
+	    "status", "Delivered");
+	rc = moves_reint_save(r, &c, in, &e);
+	json_decref(in);
+	return demo_check(rc, &e, "reintegration plan");
+}
