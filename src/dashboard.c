@@ -11,22 +11,82 @@
 #include "fund.h"
 #include "i18n.h"
 #include "log.h"
+#include "moves.h"
 #include "page.h"
+
+/* A string member of o, "" when absent. */
+static const char *
+str(json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
 
 int
 dashboard_followups(struct req *r, struct html *h, int64_t assigned_to)
 {
-	(void)r;
-	(void)h;
-	(void)assigned_to;
+	json_t *due, *v;
+	size_t i;
+	int overdue = 0;
+
+	if (!role_can(r->user.role, PERM_CASEFILE_READ))
+		return 0;
+	due = moves_visits_due_json(r, r->user.office_id, assigned_to, 30);
+	if (due == NULL)
+		return -1;
+	html_printf(h, "<h3>%s</h3><figure><table class=\"striped\"><thead><tr>"
+	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+	    "<th scope=\"col\">%s</th></tr></thead><tbody>", assigned_to ?
+	    _("My follow-ups due") : _("Monitoring visits due and overdue"),
+	    _("Case number"), _("Due on"), _("State"));
+	json_array_foreach(due, i, v) {
+		bool late = json_is_true(json_object_get(v, "overdue"));
+
+		overdue += late;
+		html_printf(h, "<tr%R><td><a href=\"/cases/%L/reintegration\">"
+		    "%s</a></td><td>%s</td><td>%s</td></tr>",
+		    late ? " class=\"overdue\"" : "",
+		    (int64_t)json_integer_value(json_object_get(v, "case_id")),
+		    str(v, "case_number"), str(v, "due_on"),
+		    late ? _("Overdue") : _("Due"));
+	}
+	if (json_array_size(due) == 0)
+		html_printf(h, "<tr><td colspan=\"3\">%s</td></tr>",
+		    _("No visit is due in the next 30 days."));
+	html_printf(h, "</tbody></table></figure>");
+	if (overdue)
+		html_printf(h, "<p class=\"flash error\">%d %s</p>", overdue,
+		    _("visits are overdue."));
+	html_printf(h, "<p><a href=\"/visits\">%s</a></p>", _("All visits"));
+	json_decref(due);
 	return 0;
 }
 
 int
 dashboard_transfers(struct req *r, struct html *h)
 {
-	(void)r;
-	(void)h;
+	json_t *in, *v;
+	size_t i;
+
+	if (!role_can(r->user.role, PERM_TRANSFER_DECIDE))
+		return 0;
+	in = moves_incoming_json(r, r->user.office_id);
+	if (in == NULL)
+		return -1;
+	html_printf(h, "<h3>%s</h3>", _("Handovers waiting for your answer"));
+	if (json_array_size(in) == 0)
+		html_printf(h, "<p>%s</p>", _("No case waits to be handed over "
+		    "to your office."));
+	else {
+		html_printf(h, "<ul>");
+		json_array_foreach(in, i, v)
+			html_printf(h, "<li><a href=\"/transfers\">%s</a> · %s %s"
+			    "</li>", str(v, "case_number"), _("from"),
+			    str(v, "from_office"));
+		html_printf(h, "</ul>");
+	}
+	json_decref(in);
 	return 0;
 }
 
