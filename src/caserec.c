@@ -872,7 +872,7 @@ static void
 err_html(struct html *h, const char *id, const char *msg)
 {
 	if (msg)
-		html_printf(h, "<small id=\"%s-error\" class=\"field-error\">%s"
+		html_printf(h, "<small id=\"%s-error\" class=\"error\">%s"
 		    "</small>", id, msg);
 }
 

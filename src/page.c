@@ -85,6 +85,10 @@ page_begin(struct req *r, struct html *h, const char *title)
 		if (role_can(r->user.role, PERM_CASE_READ))
 			html_printf(h, "<li><a href=\"/cases\">%s</a></li>",
 			    _("Cases"));
+		if (role_can(r->user.role, PERM_CASE_READ))
+			html_printf(h, "<li><a href=\"/organisations\">%s</a>"
+			    "</li><li><a href=\"/shelters\">%s</a></li>",
+			    _("Organisations"), _("Shelters"));
 		if (role_can(r->user.role, PERM_STATS_READ))
 			html_printf(h, "<li><a href=\"/stats\">%s</a></li>",
 			    _("Statistics"));
