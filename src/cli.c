@@ -32,6 +32,7 @@
 #include "import_ctdc.h"
 #include "isocodes.h"
 #include "log.h"
+#include "protection.h"
 #include "vault.h"
 #include "htcds.h"
 #include "export_ctdc.h"
@@ -101,6 +102,7 @@ static const char usage_main[] =
 "  user    add --db PATH --username U --role R --office C --password-stdin\n"
 "  user    list --db PATH\n"
 "  user    passwd|disable|enable --db PATH --username U [--password-stdin]\n"
+"  user    health-grant|health-revoke --db PATH --username U\n"
 "  demo    --db PATH [--passwords-file F]   demo offices, accounts and cases\n"
 "  serve   --db PATH [--key-file F] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
 "          [--session-idle SECONDS] [--session-max SECONDS]\n"
@@ -131,8 +133,10 @@ static const struct {
 	{ "user", "usage: ctm user add --db PATH --username U --role ROLE --office CODE --password-stdin\n"
 	  "       ctm user list --db PATH\n"
 	  "       ctm user passwd --db PATH --username U --password-stdin\n"
-	  "       ctm user disable|enable --db PATH --username U\n\n"
-	  "ROLE: admin, caseworker, office-manager, programme-manager, researcher.\n"
+	  "       ctm user disable|enable --db PATH --username U\n"
+	  "       ctm user health-grant|health-revoke --db PATH --username U\n\n"
+	  "ROLE: admin, caseworker, office-manager, programme-manager, researcher,\n"
+	  "medical-officer.\n"
 	  "Passwords have at least 10 characters and are read from standard input.\n" },
 	{ "demo", "usage: ctm demo --db PATH [--passwords-file F]\n\n"
 	  "Creates PATH if absent and adds demo offices (HQ, BKK, BOG), one account\n"
@@ -559,7 +563,8 @@ cmd_user(const char *sub, const struct opts *o)
 		return rc;
 	}
 	if (strcmp(sub, "add") && strcmp(sub, "passwd") &&
-	    strcmp(sub, "disable") && strcmp(sub, "enable"))
+	    strcmp(sub, "disable") && strcmp(sub, "enable") &&
+	    strcmp(sub, "health-grant") && strcmp(sub, "health-revoke"))
 		return usage("user", false);
 	if (o->username == NULL)
 		return fail("--username is required");
@@ -597,6 +602,16 @@ cmd_user(const char *sub, const struct opts *o)
 		cli_audit(db, "admin.user.update", obj,
 		    "{\"field\":\"password\"}");
 		printf("password of %s changed\n", o->username);
+	} else if (strncmp(sub, "health-", 7) == 0) {
+		bool on = strcmp(sub, "health-grant") == 0;
+
+		if (db_user_set_health_access(db, u.id, on) != DB_OK)
+			goto out;
+		cli_audit(db, "admin.user.update", obj, on ?
+		    "{\"field\":\"health_access\",\"old\":false,\"new\":true}" :
+		    "{\"field\":\"health_access\",\"old\":true,\"new\":false}");
+		printf("health records %s %s\n", on ? "granted to" :
+		    "revoked from", o->username);
 	} else {
 		bool dis = strcmp(sub, "disable") == 0;
 
@@ -713,6 +728,13 @@ cmd_demo(const struct opts *o)
 		if (cases[i].file >= 0 &&
 		    (db_user_get(db, uids[cases[i].assign], &u) != DB_OK ||
 		    demo_casefile(&app, &u, &c, (size_t)cases[i].file) < 0))
+			goto out;
+	}
+	{
+		struct req r;
+
+		cli_req(&r, &app, NULL);
+		if (protection_demo(&r) < 0)
 			goto out;
 	}
 	fd = open(pwpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);

@@ -866,37 +866,57 @@ find_org_cb(void *arg, const struct organisation *o)
 	return x->id != 0;
 }
 
+static const struct {
+	const char *name, *type, *country, *city, *phone;
+} orgs[] = {
+	{ "Ban Kredtrakarn Protection Centre", "NGO", "TH", "Bangkok",
+	    "+6622820000" },
+	{ "Anti-Trafficking in Persons Division", "LawEnforcement", "TH",
+	    "Bangkok", "+6621001191" },
+	{ "Office of the Attorney General, Trafficking Unit",
+	    "ProsecutionService", "TH", "Bangkok", "+6621428000" },
+	{ "Bangkok Metropolitan Health Service",
+	    "HealthServiceOrganisation", "TH", "Bangkok", NULL },
+	{ "Fundación Renacer", "NGO", "CO", "Bogotá", "+5713385000" },
+	{ "Policía Nacional, Grupo de Trata de Personas",
+	    "LawEnforcement", "CO", "Bogotá", "+5715159000" },
+	{ "Fiscalía General de la Nación", "ProsecutionService", "CO",
+	    "Bogotá", "+5715702000" },
+	{ "Subred Integrada de Servicios de Salud Centro Oriente",
+	    "HealthServiceOrganisation", "CO", "Bogotá", NULL },
+};
+static const struct {
+	const char *office, *name, *city;
+	int capacity;
+	int org;	/* index into orgs */
+} shelters[] = {
+	{ "BKK", "Bangkok shelter", "Bangkok", 12, 0 },
+	{ "BOG", "Casa de acogida Bogotá", "Bogotá", 8, 4 },
+};
+
+static int demo_add(struct req *r, int64_t *ids);
+
 int
 protection_demo(struct req *r)
 {
-	static const struct {
-		const char *name, *type, *country, *city, *phone;
-	} orgs[] = {
-		{ "Ban Kredtrakarn Protection Centre", "NGO", "TH", "Bangkok",
-		    "+6622820000" },
-		{ "Anti-Trafficking in Persons Division", "LawEnforcement", "TH",
-		    "Bangkok", "+6621001191" },
-		{ "Office of the Attorney General, Trafficking Unit",
-		    "ProsecutionService", "TH", "Bangkok", "+6621428000" },
-		{ "Bangkok Metropolitan Health Service",
-		    "HealthServiceOrganisation", "TH", "Bangkok", NULL },
-		{ "Fundación Renacer", "NGO", "CO", "Bogotá", "+5713385000" },
-		{ "Policía Nacional, Grupo de Trata de Personas",
-		    "LawEnforcement", "CO", "Bogotá", "+5715159000" },
-		{ "Fiscalía General de la Nación", "ProsecutionService", "CO",
-		    "Bogotá", "+5715702000" },
-		{ "Subred Integrada de Servicios de Salud Centro Oriente",
-		    "HealthServiceOrganisation", "CO", "Bogotá", NULL },
-	};
-	static const struct {
-		const char *office, *name, *city;
-		int capacity;
-		int org;	/* index into orgs */
-	} shelters[] = {
-		{ "BKK", "Bangkok shelter", "Bangkok", 12, 0 },
-		{ "BOG", "Casa de acogida Bogotá", "Bogotá", 8, 4 },
-	};
 	int64_t ids[ARRAY_SIZE(orgs)];
+	struct arena *own = NULL;
+	int rc;
+
+	/* A command-line request has no arena of its own. */
+	if (r->arena == NULL && (r->arena = own = arena_new(1 << 20)) == NULL)
+		return -1;
+	rc = demo_add(r, ids);
+	if (own) {
+		arena_free(own);
+		r->arena = NULL;
+	}
+	return rc;
+}
+
+static int
+demo_add(struct req *r, int64_t *ids)
+{
 	json_t *in, *errors;
 	size_t i;
 	int rc;
