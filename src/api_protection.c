@@ -208,9 +208,10 @@ api_record_get(struct req *r)
 	return o ? resp_json(r, 200, o) : -1;
 }
 
-/* PATCH, or a discharge (in: the change). */
+/* PATCH, or a discharge (in: the change; only: the kind it is for, NULL:
+ * any). */
 static int
-record_change(struct req *r, json_t *in)
+record_change(struct req *r, json_t *in, const struct rec_kind *only)
 {
 	const struct rec_kind *k;
 	struct case_record row;
@@ -223,6 +224,9 @@ record_change(struct req *r, json_t *in)
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	json_decref(body);
+	if (only && k != only)
+		return resp_error(r, 400, _("Only a shelter stay has a "
+		    "discharge."), NULL);
 	if (k->append_only)
 		return resp_error(r, 405, _("This record cannot be changed once "
 		    "made: record a new one."), NULL);
@@ -243,7 +247,7 @@ int
 api_record_patch(struct req *r)
 {
 	json_t *in = fields_of(r);
-	int rc = record_change(r, in);
+	int rc = record_change(r, in, NULL);
 
 	json_decref(in);
 	return rc;
@@ -252,9 +256,9 @@ api_record_patch(struct req *r)
 int
 api_record_discharge(struct req *r)
 {
-	json_t *v = json_object_get(r->json, "date"), *in;
+	json_t *v, *in;
 	const char *key;
-	struct case_record row;
+	char today[11];
 	int rc;
 
 	json_object_foreach(r->json, key, v)
@@ -262,16 +266,12 @@ api_record_discharge(struct req *r)
 			return resp_error(r, 400, _("The request contains "
 			    "unknown fields."), json_pack("{s:s}", key,
 			    _("Unknown field.")));
-	rc = db_record_get(r->app->db, r->id, &row);
-	if (rc == DB_ERROR)
-		return -1;
-	free(row.body);
-	if (rc == DB_OK && strcmp(row.kind, prot_stay.name) != 0)
-		return resp_error(r, 400, _("Only a shelter stay has a "
-		    "discharge."), NULL);
+	/* Without a date: today. */
+	caserec_today(r, today);
 	v = json_object_get(r->json, "date");
-	in = json_pack("{s:O}", "discharged", v ? v : json_null());
-	rc = record_change(r, in);
+	in = json_pack("{s:O}", "discharged", v && !json_is_null(v) ? v :
+	    json_string(today));
+	rc = record_change(r, in, &prot_stay);
 	json_decref(in);
 	return rc;
 }
