@@ -438,7 +438,7 @@ api_shelters_list(struct req *r)
 int
 api_shelters_create(struct req *r)
 {
-	struct shelter s;
+	struct shelter s = { 0 };
 	json_t *errors, *o;
 	int rc;
 
@@ -517,4 +517,23 @@ api_shelter_occupancy(struct req *r)
 	}
 	return resp_json(r, 200, json_pack("{s:I,s:I,s:o}", "shelter",
 	    (json_int_t)s.id, "capacity", (json_int_t)s.capacity, "days", days));
+}
+
+int
+api_shelter_patch(struct req *r)
+{
+	struct shelter s;
+	json_t *errors, *o;
+	int rc = load_shelter(r, &s);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (!protection_shelter_ok(r, &s, true))
+		return registry_forbidden(r);
+	rc = protection_shelter_save(r, &s, r->json, &errors);
+	if (rc == 1)
+		return refused(r, errors, NULL);
+	if (rc != 0 || (o = protection_shelter_json(r, &s)) == NULL)
+		return -1;
+	return resp_json(r, 200, o);
 }

@@ -36,6 +36,7 @@ int api_org_patch(struct req *r);
 int api_shelters_list(struct req *r);
 int api_shelters_create(struct req *r);
 int api_shelter_get(struct req *r);
+int api_shelter_patch(struct req *r);
 int api_shelter_occupancy(struct req *r);
 
 /* page_*.c */

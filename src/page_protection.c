@@ -648,7 +648,7 @@ page_shelters(struct req *r)
 int
 page_shelters_post(struct req *r)
 {
-	struct shelter s;
+	struct shelter s = { 0 };
 	json_t *in, *errors = NULL;
 	int rc;
 

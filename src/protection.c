@@ -756,7 +756,8 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
     json_t **errors)
 {
 	static const char *const keys[] = { "name", "city", "capacity",
-	    "office", "organisation", NULL };
+	    "office", "organisation", "disabled", NULL };
+	bool create = s->id == 0;
 	struct shelter n;
 	struct office of;
 	struct organisation o;
@@ -764,7 +765,10 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 	const char *code;
 	int rc;
 
-	memset(&n, 0, sizeof(n));
+	if (create)
+		memset(&n, 0, sizeof(n));
+	else
+		n = *s;
 	*errors = json_object();
 	if (!json_is_object(in)) {
 		json_object_set_new(*errors, "name",
@@ -777,20 +781,26 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 	if (!json_object_get(*errors, "name") && n.name[0] == '\0')
 		json_object_set_new(*errors, "name",
 		    json_string(_("This field is required.")));
-	v = json_object_get(in, "capacity");
-	if (json_is_string(v) && json_string_length(v) > 0 &&
-	    json_string_length(v) < 8 && strspn(json_string_value(v),
-	    "0123456789") == json_string_length(v))
-		n.capacity = atoll(json_string_value(v));
-	else if (json_is_integer(v))
-		n.capacity = json_integer_value(v);
-	else
-		n.capacity = -1;
-	if (n.capacity < 0 || n.capacity > CAPACITY_MAX)
-		json_object_set_new(*errors, "capacity", json_string(
-		    _("Give the number of places, from 0 to 100000.")));
+	if ((v = json_object_get(in, "capacity")) != NULL || create) {
+		if (json_is_string(v) && json_string_length(v) > 0 &&
+		    json_string_length(v) < 8 && strspn(json_string_value(v),
+		    "0123456789") == json_string_length(v))
+			n.capacity = atoll(json_string_value(v));
+		else if (json_is_integer(v))
+			n.capacity = json_integer_value(v);
+		else
+			n.capacity = -1;
+		if (n.capacity < 0 || n.capacity > CAPACITY_MAX)
+			json_object_set_new(*errors, "capacity", json_string(
+			    _("Give the number of places, from 0 to 100000.")));
+	}
 	code = json_string_value(json_object_get(in, "office"));
-	if (code == NULL || *code == '\0') {
+	if (!create) {
+		rc = db_office_get(r->app->db, n.office_id, &of);
+		if (code && *code && strcmp(code, of.code) != 0)
+			json_object_set_new(*errors, "office", json_string(
+			    _("A shelter stays with its office.")));
+	} else if (code == NULL || *code == '\0') {
 		n.office_id = r->user.office_id;
 		rc = db_office_get(r->app->db, n.office_id, &of);
 	} else {
@@ -805,9 +815,11 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 		n.office_id = of.id;
 	if (rc == DB_OK && !protection_shelter_ok(r, &n, true))
 		json_object_set_new(*errors, "office", json_string(
-		    _("You can only add shelters of your own office.")));
+		    _("You can only manage shelters of your own office.")));
 	v = json_object_get(in, "organisation");
-	if (v && !json_is_null(v)) {
+	if (v && json_is_null(v)) {
+		n.org_id = 0;
+	} else if (v) {
 		rc = json_is_integer(v) ? db_org_get(r->app->db,
 		    json_integer_value(v), &o) : DB_NOTFOUND;
 		if (rc == DB_ERROR)
@@ -818,22 +830,32 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 		else
 			n.org_id = o.id;
 	}
+	if ((v = json_object_get(in, "disabled")) != NULL) {
+		if (!json_is_boolean(v) || create)
+			json_object_set_new(*errors, "disabled",
+			    json_string(_("Give true or false.")));
+		else
+			n.disabled = json_is_true(v);
+	}
 	if (json_object_size(*errors) > 0)
 		return 1;
-	n.created_at = r->now;
+	if (create)
+		n.created_at = r->now;
 	if (db_begin(r->app->db) != DB_OK)
 		goto fail;
-	rc = db_shelter_add(r->app->db, &n);
+	rc = create ? db_shelter_add(r->app->db, &n) :
+	    db_shelter_update(r->app->db, &n);
 	if (rc == DB_CONFLICT) {
 		db_rollback(r->app->db);
 		json_object_set_new(*errors, "name", json_string(
 		    _("This office has a shelter of this name.")));
 		return 1;
 	}
-	if (rc != DB_OK || audit(r, "shelter.create", 0,
-	    arena_printf(r->arena, "shelter:%lld", (long long)n.id),
-	    json_pack("{s:s,s:I}", "office", of.code, "count",
-	    (json_int_t)n.capacity)) < 0 || db_commit(r->app->db) != DB_OK) {
+	if (rc != DB_OK || audit(r, create ? "shelter.create" :
+	    "shelter.update", 0, arena_printf(r->arena, "shelter:%lld",
+	    (long long)n.id), json_pack("{s:s,s:I}", "office", of.code,
+	    "count", (json_int_t)n.capacity)) < 0 ||
+	    db_commit(r->app->db) != DB_OK) {
 		db_rollback(r->app->db);
 		goto fail;
 	}
@@ -940,7 +962,7 @@ demo_add(struct req *r, int64_t *ids)
 		ids[i] = o.id;
 	}
 	for (i = 0; i < ARRAY_SIZE(shelters); i++) {
-		struct shelter s;
+		struct shelter s = { 0 };
 
 		in = json_pack("{s:s,s:s,s:s,s:i,s:I}", "office",
 		    shelters[i].office, "name", shelters[i].name, "city",

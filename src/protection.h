@@ -39,9 +39,10 @@ int protection_org_save(struct req *r, struct organisation *o, json_t *in,
 bool protection_shelter_ok(const struct req *r, const struct shelter *s,
     bool manage);
 /*
- * Creates a shelter from in (untrusted: name, city, capacity, office
- * code, organisation id): office staff only in their own office. 0 (s
- * filled), 1 with *errors, -1.
+ * Creates (s->id 0) or changes shelter s from in (untrusted: name, city,
+ * capacity, office code, organisation id; disabled on change): office
+ * staff only in their own office, and a shelter never changes office.
+ * 0 (s filled), 1 with *errors, -1.
  */
 int protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
     json_t **errors);

@@ -46,6 +46,7 @@ static const struct route routes[] = {
 	{ RW, "/api/v1/shelters", api_shelters_list, RF_AUTH },
 	{ M_POST, "/api/v1/shelters", api_shelters_create, RF_AUTH },
 	{ RW, "/api/v1/shelters/{id}", api_shelter_get, RF_AUTH },
+	{ M_PATCH, "/api/v1/shelters/{id}", api_shelter_patch, RF_AUTH },
 	{ RW, "/api/v1/shelters/{id}/occupancy", api_shelter_occupancy, RF_AUTH },
 	{ RW, "/api/v1/audit", api_audit, RF_AUTH },
 	{ RW, "/api/v1/stats", api_stats, RF_AUTH },

@@ -165,6 +165,23 @@ describe('shelters', () => {
     }
     assert.ok(!(await get('manager.bkk', '/api/v1/shelters')).json.shelters.some((x) => x.name === 'Z'));
   });
+
+  it('are changed by their office\'s manager or an admin, never moved to another office', async () => {
+    let r = await patch('manager.bkk', `/api/v1/shelters/${shelterBkk.id}`, { capacity: 12, city: 'Thonburi' });
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.capacity, 12);
+    assert.equal(r.json.name, 'Safe House');
+    assertApiError(await patch('caseworker.bkk', `/api/v1/shelters/${shelterBkk.id}`, { capacity: 1 }), 403);
+    assertApiError(await patch('pm', `/api/v1/shelters/${shelterBkk.id}`, { capacity: 1 }), 403);
+    assertApiError(await patch('caseworker.bog', `/api/v1/shelters/${shelterBkk.id}`, { capacity: 1 }), 404);
+    r = await patch('admin', `/api/v1/shelters/${shelterBkk.id}`, { office: 'BOG', capacity: 'lots' });
+    const e = assertApiError(r, 400);
+    assert.ok(e.fields.office && e.fields.capacity);
+    r = await patch('admin', `/api/v1/shelters/${shelterBkk.id}`, { capacity: 10 });
+    assert.equal(r.status, 200);
+    assert.equal(r.json.office, 'BKK');
+    assert.equal(r.json.city, 'Thonburi');
+  });
 });
 
 /* A valid new record of each kind (LE needs consent on the case). */
