@@ -237,9 +237,10 @@ check_value(struct req *r, const struct case_row *c,
 {
 	const char *s = json_string_value(v);
 	char today[11], buf[32];
+	const struct code_def *codes;
 	json_t *out, *e;
-	size_t i, j;
-	int64_t n;
+	size_t i, j, n;
+	int64_t id;
 
 	switch (f->type) {
 	case RF_TEXT:
@@ -272,23 +273,24 @@ check_value(struct req *r, const struct case_row *c,
 			err_set(errors, f->name, _("Choose values from the list."));
 			return NULL;
 		}
-		out = json_array();
-		json_array_foreach(v, i, e) {
-			const char *cs = json_string_value(e);
-
-			if (cs == NULL || !code_valid(f->list, cs)) {
-				json_decref(out);
+		json_array_foreach(v, i, e)
+			if (!code_valid(f->list, json_string_value(e))) {
 				err_set(errors, f->name,
 				    _("Choose values from the list."));
 				return NULL;
 			}
-			for (j = 0; j < i; j++)
-				if (strcmp(json_string_value(json_array_get(v,
-				    j)), cs) == 0)
+		/* In the list's order, each once: the same choice is the
+		 * same value however it was sent. */
+		out = json_array();
+		codes = codelist_codes(f->list, &n);
+		for (j = 0; j < n; j++)
+			json_array_foreach(v, i, e)
+				if (strcmp(json_string_value(e), codes[j].code)
+				    == 0) {
+					json_array_append_new(out,
+					    json_string(codes[j].code));
 					break;
-			if (j == i)
-				json_array_append_new(out, json_string(cs));
-		}
+				}
 		return out;
 	case RF_ORG:
 	case RF_SHELTER:
@@ -296,10 +298,10 @@ check_value(struct req *r, const struct case_row *c,
 			err_set(errors, f->name, _("Choose one from the list."));
 			return NULL;
 		}
-		n = json_integer_value(v);
+		id = json_integer_value(v);
 		if (f->type == RF_ORG) {
 			struct organisation o;
-			int rc = db_org_get(r->app->db, n, &o);
+			int rc = db_org_get(r->app->db, id, &o);
 
 			if (rc == DB_ERROR)
 				return NULL;
@@ -310,7 +312,7 @@ check_value(struct req *r, const struct case_row *c,
 			}
 		} else {
 			struct shelter sh;
-			int rc = db_shelter_get(r->app->db, n, &sh);
+			int rc = db_shelter_get(r->app->db, id, &sh);
 
 			if (rc == DB_ERROR)
 				return NULL;
@@ -321,19 +323,19 @@ check_value(struct req *r, const struct case_row *c,
 				return NULL;
 			}
 		}
-		return json_integer(n);
+		return json_integer(id);
 	case RF_MONEY:
 		if (json_is_integer(v) && json_integer_value(v) >= 0 &&
 		    json_integer_value(v) <= MONEY_MAX / 100)
-			n = json_integer_value(v) * 100;
+			id = json_integer_value(v) * 100;
 		else
-			n = money_parse(s);
-		if (n < 0) {
+			id = money_parse(s);
+		if (id < 0) {
 			err_set(errors, f->name, _("Give an amount such as "
 			    "1250 or 1250.50 (at most two decimals)."));
 			return NULL;
 		}
-		money_str(n, buf);
+		money_str(id, buf);
 		return json_string(buf);
 	case RF_CURRENCY:
 		if (s == NULL || !currency_valid(s)) {

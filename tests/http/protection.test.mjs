@@ -666,6 +666,34 @@ describe('pages', () => {
     assert.equal(await recordCount(c.id, 'service'), 1);
   });
 
+  it('a referral is updated and disclosed further through the page', async () => {
+    await consent(c.id, 'Yes');
+    const ref = await created(await post('caseworker.bkk', `/api/v1/cases/${c.id}/le-referrals`,
+      { organisation: org.police.id, date: daysAgo(2), shared: ['Statement', 'Identity', 'Statement'] }));
+    assert.deepEqual(ref.shared, ['Identity', 'Statement'], 'codes in list order, once');
+    let r = await srv.api('GET', `/cases/${c.id}/protection?edit=${ref.id}`, { session: s['caseworker.bkk'] });
+    assert.equal(r.status, 200);
+    assert.match(r.text, new RegExp(`name="record" value="${ref.id}"`));
+    r = await postForm('caseworker.bkk', `/cases/${c.id}/protection`, [['kind', 'le-referrals'],
+      ['record', String(ref.id)], ['version', String(ref.version)], ['organisation', String(org.police.id)],
+      ['date', daysAgo(2)], ['shared', 'Statement'], ['shared', 'Identity'], ['proceedings_status', 'Trial'], ['notes', '']]);
+    assert.equal(r.status, 303, r.text);
+    let now = (await get('caseworker.bkk', `/api/v1/records/${ref.id}`)).json;
+    assert.equal(now.proceedings_status, 'Trial');
+    r = await postForm('caseworker.bkk', `/cases/${c.id}/protection`, [['kind', 'le-referrals'], ['action', 'disclose'],
+      ['record', String(ref.id)], ['version', String(now.version)], ['shared', 'Contact']]);
+    assert.equal(r.status, 303, r.text);
+    now = (await get('caseworker.bkk', `/api/v1/records/${ref.id}`)).json;
+    assert.deepEqual(now.disclosures.map((d) => d.shared), [['Contact']]);
+    assert.equal((await auditEntries(srv, s.admin, `case=${c.id}&action=le.disclosure`)).length, 2);
+    /* A stale form changes nothing. */
+    r = await postForm('caseworker.bkk', `/cases/${c.id}/protection`, [['kind', 'le-referrals'],
+      ['record', String(ref.id)], ['version', String(ref.version)], ['organisation', String(org.police.id)],
+      ['date', daysAgo(2)], ['shared', 'Identity'], ['shared', 'Statement'], ['proceedings_status', 'Dismissed']]);
+    assert.equal(r.status, 409);
+    assert.equal((await get('caseworker.bkk', `/api/v1/records/${ref.id}`)).json.proceedings_status, 'Trial');
+  });
+
   it('a full shelter asks for confirmation on the page', async () => {
     const sh = await created(await post('manager.bkk', '/api/v1/shelters', { name: 'Tiny House', capacity: 0 }));
     let r = await postForm('caseworker.bkk', `/cases/${c.id}/protection`, [['kind', 'shelter-stays'],
