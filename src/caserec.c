@@ -871,11 +871,12 @@ shelter_opt_cb(void *arg, const struct shelter *s)
 }
 
 static void
-err_html(struct html *h, const char *id, const char *msg)
+err_html(struct html *h, const struct rec_kind *k, const char *name,
+    const char *msg)
 {
 	if (msg)
-		html_printf(h, "<small id=\"%s-error\" class=\"error\">%s"
-		    "</small>", id, msg);
+		html_printf(h, "<small id=\"%s-%s-error\" class=\"error\">%s"
+		    "</small>", k->path, name, msg);
 }
 
 int
@@ -906,7 +907,10 @@ caserec_html_form(struct req *r, struct html *h, const struct rec_kind *k,
 		const char *s = json_string_value(v);
 		const char *err = json_string_value(json_object_get(errors,
 		    f->name));
-		const char *inv = err ? " aria-invalid=\"true\"" : "";
+		/* Markup from the kind's literals only, never from input. */
+		const char *inv = err ? arena_printf(r->arena, " aria-invalid="
+		    "\"true\" aria-describedby=\"%s-%s-error\"", k->path,
+		    f->name) : "";
 		const char *req = (f->flags & RFF_REQUIRED) ? " required" : "";
 		struct opt_ctx x = { h, f, c->office_id, 0 };
 		const struct code_def *codes;
@@ -930,7 +934,7 @@ caserec_html_form(struct req *r, struct html *h, const struct rec_kind *k,
 				    f->name, codes[j].code, on ? " checked" : "",
 				    code_label(f->list, codes[j].code));
 			}
-			err_html(h, f->name, err);
+			err_html(h, k, f->name, err);
 			html_printf(h, "</fieldset>");
 			continue;
 		}
@@ -991,7 +995,7 @@ caserec_html_form(struct req *r, struct html *h, const struct rec_kind *k,
 			    k->path, f->name, f->name, s ? s : "", req, inv);
 			break;
 		}
-		err_html(h, f->name, err);
+		err_html(h, k, f->name, err);
 	}
 	if (warning)
 		html_printf(h, "<p class=\"flash error\" role=\"alert\">%s</p>"

@@ -317,6 +317,10 @@ records_post(struct req *r, bool health)
 		    req_form(r, "confirm") != NULL, &errors, &warning);
 	if (rc == 0) {
 		json_decref(in);
+		/* A High risk may have hidden the case from its author. */
+		if (k == &prot_risk && (db_case_get(r->app->db, c.id, &c) !=
+		    DB_OK || !cases_visible(r, &c)))
+			return resp_redirect(r, "/cases");
 		snprintf(loc, sizeof(loc), "/cases/%lld/%s#%s", (long long)c.id,
 		    health ? "health" : "protection", k->path);
 		return resp_redirect(r, loc);

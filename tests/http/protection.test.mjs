@@ -372,6 +372,16 @@ describe('high-risk cases', () => {
     assert.ok(ev.includes('risk.assessed') && ev.includes('case.high_risk'), ev.join());
   });
 
+  it('a caseworker who marks someone else\'s case High through the page loses sight of it', async () => {
+    const other = await createCase(srv, s['caseworker.bkk'], { assigned_to: s['caseworker.bkk'].user.id });
+    const r = await postForm('caseworker2.bkk', `/cases/${other.id}/protection`, [['kind', 'risk'],
+      ['level', 'High'], ['date', todayUtc()], ['threats', 'ThreatToFamily']]);
+    assert.equal(r.status, 303, r.text);
+    assert.equal(r.headers.location, '/cases');
+    assertApiError(await get('caseworker2.bkk', `/api/v1/cases/${other.id}`), 404);
+    assert.equal((await get('caseworker.bkk', `/api/v1/cases/${other.id}`)).status, 200);
+  });
+
   it('an assessment is never changed: a new one is recorded', async () => {
     const risk = (await get('caseworker.bkk', `/api/v1/cases/${h.id}/risk`)).json.records[0];
     assertApiError(await patch('caseworker.bkk', `/api/v1/records/${risk.id}`, { level: 'Low', version: risk.version }), 405);
