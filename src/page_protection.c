@@ -174,9 +174,11 @@ records_page(struct req *r, int status, const struct case_row *c,
 					values = rec;
 		}
 		if (write) {
-			html_printf(&h, "<h3>%s</h3>", values &&
+			/* Folded until wanted: a long page stays short. */
+			html_printf(&h, "<details%R><summary>%s: %s</summary>",
+			    values ? " open" : "", values &&
 			    json_object_get(values, "id") ? _("Change") :
-			    _("Add"));
+			    _("Add"), _(k->one));
 			if (errors)
 				general_errors(&h, k, errors);
 			if (caserec_html_form(r, &h, k, c, action, values, errors,
@@ -184,6 +186,7 @@ records_page(struct req *r, int status, const struct case_row *c,
 				json_decref(list);
 				goto out;
 			}
+			html_printf(&h, "</details>");
 		}
 		json_decref(list);
 		html_printf(&h, "</section>");
