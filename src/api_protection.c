@@ -95,7 +95,7 @@ record_answer(struct req *r, int status, int64_t id)
 {
 	struct case_record row;
 	json_t *body, *o;
-	int rc = caserec_get(r, id, &row, &body);
+	int rc = caserec_get(r, id, NULL, &row, &body);
 
 	if (rc != DB_OK)
 		return -1;
@@ -164,26 +164,31 @@ static int
 open_record(struct req *r, bool write, const struct rec_kind **k,
     struct case_record *row, json_t **body, struct case_row *c)
 {
-	int rc = caserec_get(r, r->id, row, body);
+	int rc = db_record_get(r->app->db, r->id, row);
 
+	*body = NULL;
 	if (rc == DB_ERROR)
 		return -1;
-	if (rc != DB_OK ||
-	    (*k = protection_kind_by_name(row->kind)) == NULL) {
-		json_decref(*body);
+	if (rc == DB_OK)
+		free(row->body);
+	row->body = NULL;
+	/* Only our kinds: others' records are not ours to show. */
+	if (rc != DB_OK || (*k = protection_kind_by_name(row->kind)) == NULL)
 		return no_record(r) < 0 ? -1 : 1;
-	}
 	if (!caserec_allowed(r, *k, write)) {
-		json_decref(*body);
 		if (audit(r, (*k)->health ? "health.view.denied" :
 		    "case.view.denied", row->case_id, (*k)->path, NULL) < 0)
 			return -1;
 		return no_record(r) < 0 ? -1 : 1;
 	}
-	if ((rc = caserec_open_case(r, *k, write, row->case_id, c)) != 0) {
-		json_decref(*body);
+	if ((rc = caserec_open_case(r, *k, write, row->case_id, c)) != 0)
 		return rc;
-	}
+	/* Opened only for those who may see it. */
+	rc = caserec_get(r, r->id, (*k)->name, row, body);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return no_record(r) < 0 ? -1 : 1;
 	return 0;
 }
 
@@ -269,8 +274,8 @@ api_record_discharge(struct req *r)
 	/* Without a date: today. */
 	caserec_today(r, today);
 	v = json_object_get(r->json, "date");
-	in = json_pack("{s:O}", "discharged", v && !json_is_null(v) ? v :
-	    json_string(today));
+	in = v && !json_is_null(v) ? json_pack("{s:O}", "discharged", v) :
+	    json_pack("{s:s}", "discharged", today);
 	rc = record_change(r, in, &prot_stay);
 	json_decref(in);
 	return rc;

@@ -606,18 +606,23 @@ open_body(struct req *r, const struct case_record *row)
 }
 
 int
-caserec_get(struct req *r, int64_t id, struct case_record *row,
-    json_t **body)
+caserec_get(struct req *r, int64_t id, const char *kind,
+    struct case_record *row, json_t **body)
 {
 	int rc = db_record_get(r->app->db, id, row);
 
 	*body = NULL;
 	if (rc != DB_OK)
 		return rc;
-	*body = open_body(r, row);
+	/* Another kind (another module's, sealed its own way) is not
+	 * opened here. */
+	if (kind && strcmp(row->kind, kind) != 0)
+		rc = DB_NOTFOUND;
+	else if ((*body = open_body(r, row)) == NULL)
+		rc = DB_ERROR;
 	free(row->body);
 	row->body = NULL;
-	return *body ? DB_OK : DB_ERROR;
+	return rc;
 }
 
 static json_t *
@@ -706,9 +711,8 @@ caserec_save(struct req *r, const struct rec_kind *k,
 	if (db_begin(r->app->db) != DB_OK)
 		return -1;
 	if (*id > 0) {
-		dbrc = caserec_get(r, *id, &row, &old);
-		if (dbrc != DB_OK || row.case_id != c->id ||
-		    strcmp(row.kind, k->name) != 0) {
+		dbrc = caserec_get(r, *id, k->name, &row, &old);
+		if (dbrc != DB_OK || row.case_id != c->id) {
 			rc = dbrc == DB_ERROR ? -1 : 2;
 			goto out;
 		}

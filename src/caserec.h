@@ -126,11 +126,12 @@ int caserec_save(struct req *r, const struct rec_kind *k,
     bool confirm, json_t **errors, const char **warning);
 
 /*
- * Record id with its kind's name in row->kind and its opened fields
- * (*body, new ref). DB_OK, DB_NOTFOUND, DB_ERROR. row->body is freed.
+ * Record id, of kind (a stored kind name; NULL: whichever it is, then in
+ * row->kind), with its opened fields (*body, new ref). DB_OK, DB_NOTFOUND
+ * (also for another kind: never opened), DB_ERROR. row->body is freed.
  */
-int caserec_get(struct req *r, int64_t id, struct case_record *row,
-    json_t **body);
+int caserec_get(struct req *r, int64_t id, const char *kind,
+    struct case_record *row, json_t **body);
 /* Seals body into row and writes it (insert when row->id is 0), in the
  * caller's transaction. DB_OK, DB_CONFLICT, DB_ERROR. */
 int caserec_write(struct req *r, const struct rec_kind *k,

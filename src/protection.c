@@ -458,11 +458,10 @@ protection_disclose(struct req *r, const struct case_row *c,
 			    json_string(_("Unknown field.")));
 	if (db_begin(r->app->db) != DB_OK)
 		goto fail;
-	dbrc = caserec_get(r, rec_id, &row, &body);
+	dbrc = caserec_get(r, rec_id, prot_le.name, &row, &body);
 	if (dbrc == DB_ERROR)
 		goto out;
-	if (dbrc != DB_OK || row.case_id != c->id ||
-	    strcmp(row.kind, prot_le.name) != 0 || row.version != version) {
+	if (dbrc != DB_OK || row.case_id != c->id || row.version != version) {
 		rc = 2;
 		goto out;
 	}

@@ -248,6 +248,18 @@ describe('permission matrix', () => {
     });
   }
 
+  it('records of other modules\' kinds are not served here', async () => {
+    await sql(`INSERT INTO case_records (case_id, kind, office_id, body, created_at, updated_at) `
+      + `SELECT ${Number(c.id)}, 'return', office_id, x'00', 0, 0 FROM cases WHERE id = ${Number(c.id)}`);
+    const [{ id }] = await sql(`SELECT max(id) AS id FROM case_records WHERE kind = 'return'`);
+    for (const who of ['admin', 'caseworker.bkk']) {
+      assertApiError(await get(who, `/api/v1/records/${id}`), 404, who);
+      assertApiError(await patch(who, `/api/v1/records/${id}`, { version: 1 }), 404, who);
+      assertApiError(await post(who, `/api/v1/records/${id}/discharge`, { version: 1 }), 404, who);
+    }
+    assert.equal((await get('caseworker.bkk', `/api/v1/cases/${c.id}/services`)).status, 200);
+  });
+
   it('records can be changed only by those who may write them', async () => {
     const rec = (await get('caseworker.bkk', `/api/v1/cases/${c.id}/services`)).json.records[0];
     assertApiError(await patch('pm', `/api/v1/records/${rec.id}`, { status: 'Delivered', version: rec.version }), 404);
