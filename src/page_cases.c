@@ -380,12 +380,12 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 	    _("Assigned to"), c->assigned_to ? c->assigned_username : "—",
 	    _("Opened (UTC)"), page_time(c->created_at, t1),
 	    _("Last change (UTC)"), page_time(c->updated_at, t2));
-	html_printf(&h, "<p><a role=\"button\" href=\"/cases/%L/file\">%s</a></p>",
-	    c->id, _("Open the case file"));
 	html_printf(&h, "<ul class=\"case-links\">");
 	if (role_can(r->user.role, PERM_CASEFILE_READ))
-		html_printf(&h, "<li><a href=\"/cases/%L/protection\">%s</a></li>",
-		    c->id, _("Protection and assistance"));
+		html_printf(&h, "<li><a role=\"button\" href=\"/cases/%L/file\">"
+		    "%s</a></li><li><a href=\"/cases/%L/protection\">%s</a></li>",
+		    c->id, _("Open the case file"), c->id,
+		    _("Protection and assistance"));
 	if (cases_health_ok(r))
 		html_printf(&h, "<li><a href=\"/cases/%L/health\">%s</a></li>",
 		    c->id, _("Health"));

@@ -658,9 +658,11 @@ describe('pages', () => {
     let r = await srv.api('GET', `/cases/${c.id}`, { session: s['caseworker.bkk'] });
     assert.match(r.text, new RegExp(`/cases/${c.id}/protection`));
     assert.doesNotMatch(r.text, new RegExp(`/cases/${c.id}/health`));
+    assert.match(r.text, new RegExp(`/cases/${c.id}/file"`));
     r = await srv.api('GET', `/cases/${c.id}`, { session: s['medical.bkk'] });
     assert.match(r.text, new RegExp(`/cases/${c.id}/health`));
     assert.doesNotMatch(r.text, new RegExp(`/cases/${c.id}/protection`));
+    assert.doesNotMatch(r.text, new RegExp(`/cases/${c.id}/file"`), 'no case file link for a medical officer');
   });
 
   it('the protection page adds a service without JavaScript; errors re-show the form', async () => {
