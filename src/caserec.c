@@ -437,7 +437,7 @@ check_record(struct req *r, const struct rec_kind *k,
 			const struct rec_field *g = field_of(k, f->not_before);
 
 			err_set(errors, f->name, arena_printf(r->arena,
-			    _("This date is before the %s."),
+			    _("This date comes before “%s”."),
 			    g ? _(g->label) : f->not_before));
 		}
 		if (f->type == RF_MONEY && json_object_get(rec, f->name)) {

@@ -67,6 +67,7 @@ int page_orgs_post(struct req *r);
 int page_shelters(struct req *r);
 int page_shelters_post(struct req *r);
 int page_shelter(struct req *r);
+int page_shelter_post(struct req *r);
 int page_account(struct req *r);
 int page_account_post(struct req *r);
 int page_admin_users(struct req *r);

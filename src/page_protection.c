@@ -683,36 +683,34 @@ page_shelters_post(struct req *r)
 	return rc;
 }
 
-int
-page_shelter(struct req *r)
+/* The page of shelter s: occupancy today and over 30 days, and for those
+ * who manage it the form to change it (values and errors after a refused
+ * change, else s's own). */
+static int
+shelter_page(struct req *r, int status, const struct shelter *s,
+    json_t *values, json_t *errors)
 {
-	struct shelter s;
 	struct html h;
 	int64_t counts[OCCUPANCY_DAYS], first;
-	char today[11], from[11], day[11];
-	int rc = db_shelter_get(r->app->db, r->id, &s);
+	char today[11], from[11], day[11], cap[24];
 	size_t i;
+	int rc;
 
-	if (rc == DB_ERROR)
-		return -1;
-	if (rc != DB_OK || !protection_shelter_ok(r, &s, false))
-		return resp_error(r, 404, _("This shelter does not exist."),
-		    NULL);
 	caserec_today(r, today);
 	first = caserec_day(today) - (OCCUPANCY_DAYS - 1);
 	caserec_day_str(first, from);
-	if (protection_occupancy(r->app->db, s.id, from, OCCUPANCY_DAYS,
+	if (protection_occupancy(r->app->db, s->id, from, OCCUPANCY_DAYS,
 	    counts) < 0)
 		return -1;
 	html_init(&h, HTTP_PAGE_MAX);
-	page_begin(r, &h, s.name);
+	page_begin(r, &h, s->name);
 	html_printf(&h, "<p><a href=\"/shelters\">%s</a></p><hgroup><h1>%s</h1>"
-	    "<p>%s %s</p></hgroup>", _("All shelters"), s.name, s.office_code,
-	    s.city);
+	    "<p>%s %s</p></hgroup>", _("All shelters"), s->name, s->office_code,
+	    s->city);
 	html_printf(&h, "<dl><dt>%s</dt><dd>%L</dd><dt>%s</dt><dd>%L</dd></dl>",
-	    _("Capacity (places)"), s.capacity, _("Occupied today"),
+	    _("Capacity (places)"), s->capacity, _("Occupied today"),
 	    counts[OCCUPANCY_DAYS - 1]);
-	if (counts[OCCUPANCY_DAYS - 1] >= s.capacity)
+	if (counts[OCCUPANCY_DAYS - 1] >= s->capacity)
 		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>",
 		    _("The shelter is full: a new admission needs an explicit "
 		    "confirmation."));
@@ -721,13 +719,98 @@ page_shelter(struct req *r)
 	    _("Occupancy over the last 30 days"), _("Day"), _("Occupied"));
 	for (i = OCCUPANCY_DAYS; i-- > 0;) {
 		caserec_day_str(first + (int64_t)i, day);
-		html_printf(&h, "<tr><td>%s</td><td>%L%R</td></tr>", day,
-		    counts[i], counts[i] >= s.capacity ? " <strong>!</strong>" :
-		    "");
+		html_printf(&h, "<tr><td>%s</td><td>%L", day, counts[i]);
+		if (counts[i] >= s->capacity)
+			html_printf(&h, " <span class=\"badge\">%s</span>",
+			    _("full"));
+		html_printf(&h, "</td></tr>");
 	}
 	html_printf(&h, "</tbody></table></figure>");
+	if (protection_shelter_ok(r, s, true)) {
+		snprintf(cap, sizeof(cap), "%lld", (long long)s->capacity);
+		html_printf(&h, "<section><h2>%s</h2>", _("Change the shelter"));
+		if (errors)
+			html_printf(&h, "<p class=\"flash error\" role=\"alert\">"
+			    "%s</p>", _("Nothing was saved. Correct the fields "
+			    "marked below."));
+		html_printf(&h, "<form method=\"post\" action=\"/shelters/%L\">",
+		    s->id);
+		page_csrf(r, &h);
+		page_field(&h, "shelter-name", "name", "text", _("Name"),
+		    values ? caserec_str(values, "name") : s->name,
+		    err_of(errors, "name"), "required maxlength=\"200\"");
+		page_field(&h, "shelter-city", "city", "text", _("City"),
+		    values ? caserec_str(values, "city") : s->city,
+		    err_of(errors, "city"), "maxlength=\"200\"");
+		page_field(&h, "shelter-capacity", "capacity", "number",
+		    _("Capacity (places)"), values ? caserec_str(values,
+		    "capacity") : cap, err_of(errors, "capacity"),
+		    "required min=\"0\" max=\"100000\"");
+		html_printf(&h, "<label><input type=\"checkbox\" name=\"disabled\" "
+		    "value=\"1\"%R> %s</label><button type=\"submit\">%s</button>"
+		    "</form></section>", s->disabled ? " checked" : "",
+		    _("No longer in use"), _("Save"));
+	}
 	page_end(r, &h);
-	rc = resp_html(r, 200, &h);
+	rc = resp_html(r, status, &h);
 	html_release(&h);
+	return rc;
+}
+
+/* Shelter r->id if r may see it; answers 404 itself (1). */
+static int
+page_load_shelter(struct req *r, struct shelter *s)
+{
+	int rc = db_shelter_get(r->app->db, r->id, s);
+
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK || !protection_shelter_ok(r, s, false))
+		return resp_error(r, 404, _("This shelter does not exist."),
+		    NULL) < 0 ? -1 : 1;
+	return 0;
+}
+
+int
+page_shelter(struct req *r)
+{
+	struct shelter s;
+	int rc = page_load_shelter(r, &s);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	return shelter_page(r, 200, &s, NULL, NULL);
+}
+
+int
+page_shelter_post(struct req *r)
+{
+	struct shelter s;
+	json_t *in, *errors = NULL;
+	int rc = page_load_shelter(r, &s);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
+	if (!protection_shelter_ok(r, &s, true))
+		return resp_error(r, 403, _("You are not allowed to manage "
+		    "organisations and shelters."), NULL);
+	in = json_object();
+	set_form_str(r, in, "name");
+	set_form_str(r, in, "city");
+	set_form_str(r, in, "capacity");
+	json_object_set_new(in, "disabled",
+	    json_boolean(req_form(r, "disabled") != NULL));
+	rc = protection_shelter_save(r, &s, in, &errors);
+	if (rc == 0) {
+		json_decref(in);
+		return resp_redirect(r, arena_printf(r->arena, "/shelters/%lld",
+		    (long long)s.id));
+	}
+	if (rc > 0 && page_load_shelter(r, &s) == 0)
+		rc = shelter_page(r, 400, &s, in, errors);
+	else
+		rc = -1;
+	json_decref(in);
+	json_decref(errors);
 	return rc;
 }

@@ -76,6 +76,7 @@ static const struct route routes[] = {
 	{ RW, "/shelters", page_shelters, RF_AUTH },
 	{ M_POST, "/shelters", page_shelters_post, RF_AUTH },
 	{ RW, "/shelters/{id}", page_shelter, RF_AUTH },
+	{ M_POST, "/shelters/{id}", page_shelter_post, RF_AUTH },
 	{ RW, "/account", page_account, RF_AUTH },
 	{ M_POST, "/account", page_account_post, RF_AUTH },
 	{ RW, "/admin/users", page_admin_users, RF_AUTH },
