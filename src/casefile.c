@@ -694,6 +694,15 @@ timeline_changes(struct req *r, const struct case_row *c, json_t *cur,
 	    "decision");
 	const char *fin = casefile_str(b, "final_status");
 	const char *st = casefile_str(next, "cas_Status");
+	const char *idn = casefile_str(next, "idn_DateIdentified");
+	const char *how = casefile_str(next, "idn_HowIdentified");
+
+	/* Identified: on its day when the date is a whole one. */
+	if (*idn && strcmp(idn, casefile_str(cur, "idn_DateIdentified")) != 0 &&
+	    timeline_add(r, c->id, "case.identified", 0, strlen(idn) == 10 ?
+	    idn : NULL, false, *how && special_answer(how) < 0 ?
+	    json_pack("{s:s}", "how_identified", how) : NULL) < 0)
+		return -1;
 
 	if (b && *fin && strcmp(fin, casefile_str(a, "final_status")) != 0 &&
 	    timeline_add(r, c->id, "case.screened", 0, NULL, false,

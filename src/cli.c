@@ -33,6 +33,7 @@
 #include "import_ctdc.h"
 #include "isocodes.h"
 #include "log.h"
+
 #include "vault.h"
 #include "htcds.h"
 #include "export_ctdc.h"
@@ -102,6 +103,7 @@ static const char usage_main[] =
 "  user    add --db PATH --username U --role R --office C --password-stdin\n"
 "  user    list --db PATH\n"
 "  user    passwd|disable|enable --db PATH --username U [--password-stdin]\n"
+"  user    health-grant|health-revoke --db PATH --username U\n"
 "  demo    --db PATH [--passwords-file F]   demo offices, accounts and cases\n"
 "  serve   --db PATH [--key-file F] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
 "          [--session-idle SECONDS] [--session-max SECONDS]\n"
@@ -132,8 +134,10 @@ static const struct {
 	{ "user", "usage: ctm user add --db PATH --username U --role ROLE --office CODE --password-stdin\n"
 	  "       ctm user list --db PATH\n"
 	  "       ctm user passwd --db PATH --username U --password-stdin\n"
-	  "       ctm user disable|enable --db PATH --username U\n\n"
-	  "ROLE: admin, caseworker, office-manager, programme-manager, researcher.\n"
+	  "       ctm user disable|enable --db PATH --username U\n"
+	  "       ctm user health-grant|health-revoke --db PATH --username U\n\n"
+	  "ROLE: admin, caseworker, office-manager, programme-manager, researcher,\n"
+	  "medical-officer.\n"
 	  "Passwords have at least 10 characters and are read from standard input.\n" },
 	{ "demo", "usage: ctm demo --db PATH [--passwords-file F]\n\n"
 	  "Creates PATH if absent and adds demo offices (HQ, BKK, BOG), one account\n"
@@ -560,7 +564,8 @@ cmd_user(const char *sub, const struct opts *o)
 		return rc;
 	}
 	if (strcmp(sub, "add") && strcmp(sub, "passwd") &&
-	    strcmp(sub, "disable") && strcmp(sub, "enable"))
+	    strcmp(sub, "disable") && strcmp(sub, "enable") &&
+	    strcmp(sub, "health-grant") && strcmp(sub, "health-revoke"))
 		return usage("user", false);
 	if (o->username == NULL)
 		return fail("--username is required");
@@ -598,6 +603,16 @@ cmd_user(const char *sub, const struct opts *o)
 		cli_audit(db, "admin.user.update", obj,
 		    "{\"field\":\"password\"}");
 		printf("password of %s changed\n", o->username);
+	} else if (strncmp(sub, "health-", 7) == 0) {
+		bool on = strcmp(sub, "health-grant") == 0;
+
+		if (db_user_set_health_access(db, u.id, on) != DB_OK)
+			goto out;
+		cli_audit(db, "admin.user.update", obj, on ?
+		    "{\"field\":\"health_access\",\"old\":false,\"new\":true}" :
+		    "{\"field\":\"health_access\",\"old\":true,\"new\":false}");
+		printf("health records %s %s\n", on ? "granted to" :
+		    "revoked from", o->username);
 	} else {
 		bool dis = strcmp(sub, "disable") == 0;
 
@@ -1157,6 +1172,28 @@ cli_close(struct app *app)
 	isocodes_release();
 }
 
+static struct arena *arena;
+
+static void
+arena_release(void)
+{
+	arena_free(arena);
+	arena = NULL;
+}
+
+/*
+ * The arena of the command's requests: one for the process (a command
+ * is short-lived), given back at exit. Capped like nothing else: the
+ * demo makes many requests through it.
+ */
+static struct arena *
+cli_arena(void)
+{
+	if (arena == NULL && (arena = arena_new((size_t)256 << 20)) != NULL)
+		atexit(arena_release);
+	return arena;
+}
+
 void
 cli_req(struct req *r, struct app *app, const struct user *u)
 {
@@ -1164,6 +1201,7 @@ cli_req(struct req *r, struct app *app, const struct user *u)
 
 	memset(r, 0, sizeof(*r));
 	r->app = app;
+	r->arena = cli_arena();
 	r->now = (int64_t)time(NULL);
 	r->authed = true;
 	if (u) {

@@ -662,5 +662,99 @@ int db_visit_record(struct db *db, int64_t id, const char *status,
  * due date. */
 int db_visit_due(struct db *db, int64_t office_id, int64_t assignee,
     const char *until, db_visit_cb cb, void *arg);
+/* --- protection and assistance --- */
+
+/*
+ * Partner organisations (HTCDS org_): service providers, referral targets,
+ * implementing partners. Names are the organisation's, not a person's.
+ */
+#define DB_ORG_NAME_MAX 804	/* 200 characters of UTF-8 */
+#define DB_ORG_TYPE_MAX 48
+#define DB_PHONE_MAX 20
+struct organisation {
+	int64_t id;
+	char name[DB_ORG_NAME_MAX];
+	char type[DB_ORG_TYPE_MAX];	/* code of org_type */
+	char country[3];		/* ISO alpha-2 or "" */
+	char city[DB_ORG_NAME_MAX];
+	char phone[DB_PHONE_MAX];
+	bool disabled;
+	int64_t created_at;
+	int64_t updated_at;
+};
+/* DB_CONFLICT when the name is taken in that country. */
+int db_org_add(struct db *db, struct organisation *o);	/* sets o->id */
+int db_org_get(struct db *db, int64_t id, struct organisation *o);
+int db_org_update(struct db *db, const struct organisation *o);
+typedef int (*db_org_cb)(void *arg, const struct organisation *o);
+/* By name; a non-zero return from cb stops. */
+int db_org_list(struct db *db, db_org_cb cb, void *arg);
+
+/* Shelters of an office, with their capacity (beds). */
+struct shelter {
+	int64_t id;
+	int64_t office_id;
+	char office_code[DB_CODE_MAX];	/* filled by reads */
+	int64_t org_id;			/* 0: none */
+	char name[DB_ORG_NAME_MAX];
+	char city[DB_ORG_NAME_MAX];
+	int64_t capacity;
+	bool disabled;
+	int64_t created_at;
+};
+/* DB_CONFLICT when the office has a shelter of that name. */
+int db_shelter_add(struct db *db, struct shelter *s);	/* sets s->id */
+int db_shelter_get(struct db *db, int64_t id, struct shelter *s);
+int db_shelter_update(struct db *db, const struct shelter *s);
+typedef int (*db_shelter_cb)(void *arg, const struct shelter *s);
+/* The shelters of office_id (0: all), by office and name. */
+int db_shelter_list(struct db *db, int64_t office_id, db_shelter_cb cb,
+    void *arg);
+
+/*
+ * The records of a case (services, support plans, shelter stays, health,
+ * risk, law-enforcement referrals; others' kinds too): body is sealed by
+ * the caller; ref_id, state, d1, d2, amount and currency are the few
+ * values kept in clear for lists and counts (codes, dates, sums).
+ */
+#define DB_REC_KIND_MAX 32
+#define DB_REC_STATE_MAX 48
+struct case_record {
+	int64_t id;
+	int64_t case_id;
+	char kind[DB_REC_KIND_MAX];
+	int64_t office_id;
+	int64_t ref_id;			/* organisation or shelter, 0: none */
+	char state[DB_REC_STATE_MAX];
+	char d1[11], d2[11];		/* YYYY-MM-DD or "" */
+	bool has_amount;
+	int64_t amount;			/* hundredths */
+	char currency[4];
+	unsigned char *body;		/* sealed; see each function */
+	size_t body_len;
+	int64_t created_by, created_at, updated_by, updated_at;
+	int version;
+};
+/* Adds rec (body as given); sets rec->id and rec->version (1). */
+int db_record_add(struct db *db, struct case_record *rec);
+/* rec->body is malloc'd: free() it. */
+int db_record_get(struct db *db, int64_t id, struct case_record *rec);
+/* Stores every column of rec but case, kind and creation if the stored
+ * version is still rec->version (DB_CONFLICT otherwise), and bumps it. */
+int db_record_update(struct db *db, struct case_record *rec);
+typedef int (*db_record_cb)(void *arg, const struct case_record *rec);
+/* The records of kind of a case, oldest first; rec->body is valid only
+ * during the call. */
+int db_record_list(struct db *db, int64_t case_id, const char *kind,
+    db_record_cb cb, void *arg);
+/* The id of a record of kind of the case whose d2 is empty (an open shelter
+ * stay): DB_OK with *id, or DB_NOTFOUND. */
+int db_record_open(struct db *db, int64_t case_id, const char *kind,
+    int64_t *id);
+/* Records of kind referring to ref_id that span any day of [from, to]
+ * (d1 <= to, d2 empty or after from): cb gets each one's d1 and d2. */
+typedef int (*db_span_cb)(void *arg, const char *d1, const char *d2);
+int db_record_spans(struct db *db, const char *kind, int64_t ref_id,
+    const char *from, const char *to, db_span_cb cb, void *arg);
 
 #endif

@@ -56,6 +56,22 @@ int api_project_donor_add(struct req *r);
 int api_fund_turnaround(struct req *r);
 int api_rates_list(struct req *r);
 int api_rates_set(struct req *r);
+/* api_protection.c */
+int api_case_records_get(struct req *r);
+int api_case_records_post(struct req *r);
+int api_record_get(struct req *r);
+int api_record_patch(struct req *r);
+int api_record_discharge(struct req *r);
+int api_record_disclose(struct req *r);
+int api_orgs_list(struct req *r);
+int api_orgs_create(struct req *r);
+int api_org_get(struct req *r);
+int api_org_patch(struct req *r);
+int api_shelters_list(struct req *r);
+int api_shelters_create(struct req *r);
+int api_shelter_get(struct req *r);
+int api_shelter_patch(struct req *r);
+int api_shelter_occupancy(struct req *r);
 
 /* page_*.c */
 int page_root(struct req *r);
@@ -76,6 +92,17 @@ int page_case_update(struct req *r);
 int page_casefile(struct req *r);
 int page_casefile_section(struct req *r);
 int page_casefile_section_post(struct req *r);
+/* page_protection.c */
+int page_protection(struct req *r);
+int page_protection_post(struct req *r);
+int page_health(struct req *r);
+int page_health_post(struct req *r);
+int page_orgs(struct req *r);
+int page_orgs_post(struct req *r);
+int page_shelters(struct req *r);
+int page_shelters_post(struct req *r);
+int page_shelter(struct req *r);
+int page_shelter_post(struct req *r);
 int page_account(struct req *r);
 int page_account_post(struct req *r);
 int page_admin_users(struct req *r);

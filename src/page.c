@@ -93,6 +93,10 @@ page_begin(struct req *r, struct html *h, const char *title)
 		    role_scope(r->user.role) != SCOPE_NONE)
 			html_printf(h, "<li><a href=\"/visits\">%s</a></li>",
 			    _("Visits"));
+		if (role_can(r->user.role, PERM_CASE_READ))
+			html_printf(h, "<li><a href=\"/organisations\">%s</a>"
+			    "</li><li><a href=\"/shelters\">%s</a></li>",
+			    _("Organisations"), _("Shelters"));
 		if (role_can(r->user.role, PERM_STATS_READ))
 			html_printf(h, "<li><a href=\"/stats\">%s</a></li>",
 			    _("Statistics"));

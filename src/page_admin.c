@@ -417,6 +417,7 @@ static const struct {
 	{ "enable", N_("The account was enabled.") },
 	{ "password", N_("The password was reset and the user's sessions "
 	    "ended.") },
+	{ "health", N_("Access to health records was changed.") },
 };
 
 static const char *
@@ -518,6 +519,22 @@ user_page(struct req *r, int status, const struct user *u,
 		html_printf(&h, "</form>");
 	}
 	html_printf(&h, "</section>");
+
+	/* Health records: medical officers have them by role; others only
+	 * when granted here. */
+	html_printf(&h, "<section><h2>%s</h2><p>%s</p><form method=\"post\" "
+	    "action=\"/admin/users/%L\">", _("Health records"),
+	    u->health_access ? _("This user was granted access to the health "
+	    "records of the cases they may see.") : _("This user has no "
+	    "granted access to health records (medical officers have it by "
+	    "their role)."), u->id);
+	page_csrf(r, &h);
+	html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+	    "value=\"%s\"><button type=\"submit\"%R>%s</button></form>"
+	    "</section>", u->health_access ? "health-revoke" : "health-grant",
+	    u->health_access ? " class=\"secondary\"" : "",
+	    u->health_access ? _("Revoke access to health records") :
+	    _("Grant access to health records"));
 
 	/* Password reset. */
 	html_printf(&h, "<section><h2>%s</h2><p>%s</p><form method=\"post\" "
@@ -679,6 +696,25 @@ user_set_password(struct req *r, const struct user *u)
 	return redirect_saved(r, u, "password");
 }
 
+/* action=health-grant / health-revoke: access to health records. */
+static int
+user_set_health(struct req *r, const struct user *u, bool on)
+{
+	int rc;
+
+	if (u->health_access == on)
+		return redirect_saved(r, u, "health");
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	rc = db_user_set_health_access(r->app->db, u->id, on);
+	if (rc == DB_OK && audit_user_update(r, u->id, json_pack("{s:s,s:b,s:b}",
+	    "field", "health_access", "old", u->health_access, "new", on)) < 0)
+		rc = DB_ERROR;
+	if (finish(r, rc) != DB_OK)
+		return -1;
+	return redirect_saved(r, u, "health");
+}
+
 int
 page_admin_user_post(struct req *r)
 {
@@ -700,6 +736,10 @@ page_admin_user_post(struct req *r)
 		return user_set_disabled(r, &u, false);
 	if (strcmp(action, "password") == 0)
 		return user_set_password(r, &u);
+	if (strcmp(action, "health-grant") == 0)
+		return user_set_health(r, &u, true);
+	if (strcmp(action, "health-revoke") == 0)
+		return user_set_health(r, &u, false);
 	return resp_error(r, 400, _("Unknown action."), NULL);
 }
 

@@ -386,9 +386,14 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 		    "%s</a></p>", c->id, _("Open the case file"));
 	html_printf(&h, "<ul class=\"case-links\">");
 	if (role_can(r->user.role, PERM_CASEFILE_READ))
-		html_printf(&h, "<li><a href=\"/cases/%L/return\">%s</a></li>"
+		html_printf(&h, "<li><a href=\"/cases/%L/protection\">%s</a></li>"
+		    "<li><a href=\"/cases/%L/return\">%s</a></li>"
 		    "<li><a href=\"/cases/%L/reintegration\">%s</a></li>", c->id,
+		    _("Protection and assistance"), c->id,
 		    _("Return and handover"), c->id, _("Reintegration"));
+	if (cases_health_ok(r))
+		html_printf(&h, "<li><a href=\"/cases/%L/health\">%s</a></li>",
+		    c->id, _("Health"));
 	if (role_can(r->user.role, PERM_FUND_READ) ||
 	    role_can(r->user.role, PERM_FUND_REQUEST))
 		html_printf(&h, "<li><a href=\"/cases/%L/fund\">%s</a></li>",

@@ -123,7 +123,8 @@ timeline_add(struct req *r, int64_t case_id, const char *kind,
 	}
 	memset(&e, 0, sizeof(e));
 	e.case_id = case_id;
-	e.at = (int64_t)time(NULL);
+	/* When the request happened (a demo or an import may date it). */
+	e.at = r && r->now ? r->now : (int64_t)time(NULL);
 	if (on_date && *on_date)
 		snprintf(e.on_date, sizeof(e.on_date), "%s", on_date);
 	if (r && r->authed) {

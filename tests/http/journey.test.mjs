@@ -77,8 +77,8 @@ describe('the whole journey of one case', () => {
       session: cw, body: {
         stage: 'Planned', date: day(-22), version: ret.version,
         legs: [{ from_country: 'TH', from_place: 'Bangkok', to_country: 'CO', to_place: 'Bogotá',
-          departure_date: day(-10), arrival_date: day(-9), means_of_transport: 'Plane', escort: 'Staff',
-          documents_used: ['Genuine'] }],
+          departure_date: day(-10), arrival_date: day(-9), means_of_transport: 'Air', escort: 'Staff',
+          documents_used: ['Own'] }],
       },
     }), 'planned').return;
     ok(await srv.api('POST', `/api/v1/records/${stay.id}/discharge`,

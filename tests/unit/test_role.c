@@ -21,12 +21,39 @@
  * change to a cell there is a deliberate change here too.
  */
 static const bool expect[ROLE__MAX][PERM__MAX] = {
-	/*                         read   create update admin  audit  stats */
-	[ROLE_ADMIN] =             { true,  true,  true,  true,  true,  true },
-	[ROLE_CASEWORKER] =        { true,  true,  true,  false, false, false },
-	[ROLE_OFFICE_MANAGER] =    { true,  true,  true,  false, false, true },
-	[ROLE_PROGRAMME_MANAGER] = { true,  false, true,  false, false, true },
-	[ROLE_RESEARCHER] =        { false, false, false, false, false, true },
+	[ROLE_ADMIN] = {
+		[PERM_CASE_READ] = true, [PERM_CASE_CREATE] = true,
+		[PERM_CASE_UPDATE] = true, [PERM_ADMIN_USERS] = true,
+		[PERM_AUDIT_READ] = true, [PERM_STATS_READ] = true,
+		[PERM_CASEFILE_READ] = true, [PERM_ASSIST] = true,
+		[PERM_PROJECT_MANAGE] = true, [PERM_REGISTRY] = true,
+		[PERM_FUND_READ] = true,
+	},
+	[ROLE_CASEWORKER] = {
+		[PERM_CASE_READ] = true, [PERM_CASE_CREATE] = true,
+		[PERM_CASE_UPDATE] = true, [PERM_CASEFILE_READ] = true,
+		[PERM_ASSIST] = true, [PERM_FUND_REQUEST] = true,
+	},
+	[ROLE_OFFICE_MANAGER] = {
+		[PERM_CASE_READ] = true, [PERM_CASE_CREATE] = true,
+		[PERM_CASE_UPDATE] = true, [PERM_STATS_READ] = true,
+		[PERM_CASEFILE_READ] = true, [PERM_ASSIST] = true,
+		[PERM_FUND_REQUEST] = true, [PERM_TRANSFER_DECIDE] = true,
+		[PERM_REGISTRY] = true, [PERM_HIGH_RISK_OFFICE] = true,
+	},
+	[ROLE_PROGRAMME_MANAGER] = {
+		[PERM_CASE_READ] = true, [PERM_CASE_UPDATE] = true,
+		[PERM_STATS_READ] = true, [PERM_CASEFILE_READ] = true,
+		[PERM_FUND_DECIDE] = true, [PERM_PROJECT_MANAGE] = true,
+		[PERM_FUND_READ] = true,
+	},
+	[ROLE_RESEARCHER] = {
+		[PERM_STATS_READ] = true,
+	},
+	/* Health records of its office's cases; never the case file. */
+	[ROLE_MEDICAL_OFFICER] = {
+		[PERM_CASE_READ] = true, [PERM_HEALTH] = true,
+	},
 };
 
 static void
@@ -35,8 +62,8 @@ test_matrix(void **state)
 	int r, p;
 
 	(void)state;
-	assert_int_equal(PERM__MAX, 6);
-	assert_int_equal(ROLE__MAX, 5);
+	assert_int_equal(PERM__MAX, 16);
+	assert_int_equal(ROLE__MAX, 6);
 	for (r = 0; r < ROLE__MAX; r++)
 		for (p = 0; p < PERM__MAX; p++)
 			if (role_can((enum role)r, (enum perm)p) != expect[r][p])
@@ -64,6 +91,7 @@ test_scopes(void **state)
 	assert_int_equal(role_scope(ROLE_PROGRAMME_MANAGER), SCOPE_ALL);
 	assert_int_equal(role_scope(ROLE_ADMIN), SCOPE_ALL);
 	assert_int_equal(role_scope(ROLE_RESEARCHER), SCOPE_NONE);
+	assert_int_equal(role_scope(ROLE_MEDICAL_OFFICER), SCOPE_OFFICE);
 	/* A scope never goes with a role that cannot read cases. */
 	for (int r = 0; r < ROLE__MAX; r++)
 		if (!role_can((enum role)r, PERM_CASE_READ))
@@ -113,6 +141,7 @@ test_names_round_trip(void **state)
 		[ROLE_OFFICE_MANAGER] = "office-manager",
 		[ROLE_PROGRAMME_MANAGER] = "programme-manager",
 		[ROLE_RESEARCHER] = "researcher",
+		[ROLE_MEDICAL_OFFICER] = "medical-officer",
 	};
 	int r;
 

@@ -1,0 +1,1101 @@
+/*
+ * caserec.c - the sealed records of a case, from their field tables.
+ */
+#include "compat.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "audit.h"
+#include "caserec.h"
+#include "cases.h"
+#include "i18n.h"
+#include "log.h"
+#include "page.h"
+#include "timeline.h"
+#include "vault.h"
+
+#define TEXT_MAX 200
+#define LONGTEXT_MAX 4000
+#define MONEY_MAX 999999999999LL	/* hundredths */
+
+/* --- dates --- */
+
+int64_t
+caserec_day(const char *s)
+{
+	struct tm tm;
+	char back[11];
+	int y, m, d;
+	time_t t;
+
+	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1900)
+		return -1;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = m - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = 12;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return -1;
+	strftime(back, sizeof(back), "%Y-%m-%d", &tm);
+	if (strcmp(back, s) != 0)
+		return -1;
+	return (int64_t)t / 86400;
+}
+
+void
+caserec_day_str(int64_t n, char out[11])
+{
+	time_t t = (time_t)(n * 86400 + 43200);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+void
+caserec_today(const struct req *r, char out[11])
+{
+	caserec_day_str(r->now / 86400, out);
+}
+
+const char *
+caserec_str(json_t *rec, const char *key)
+{
+	const char *s = json_string_value(json_object_get(rec, key));
+
+	return s ? s : "";
+}
+
+/* --- ISO 4217, from Debian's iso-codes, loaded once --- */
+
+static json_t *currencies;
+static pthread_once_t currencies_once = PTHREAD_ONCE_INIT;
+
+static void
+currencies_load(void)
+{
+	json_t *doc = json_load_file("/usr/share/iso-codes/json/iso_4217.json",
+	    0, NULL);
+	json_t *arr = json_object_get(doc, "4217"), *e;
+	size_t i;
+
+	currencies = json_object();
+	json_array_foreach(arr, i, e) {
+		const char *a3 = json_string_value(json_object_get(e, "alpha_3"));
+
+		if (a3)
+			json_object_set_new(currencies, a3, json_true());
+	}
+	json_decref(doc);
+	if (json_object_size(currencies) == 0)
+		log_warn("iso-codes: no ISO 4217 list; currencies are checked "
+		    "for their shape only");
+}
+
+static bool
+currency_valid(const char *s)
+{
+	pthread_once(&currencies_once, currencies_load);
+	if (strlen(s) != 3 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' ||
+	    s[1] > 'Z' || s[2] < 'A' || s[2] > 'Z')
+		return false;
+	return json_object_size(currencies) == 0 ||
+	    json_object_get(currencies, s) != NULL;
+}
+
+/* "123.45" (untrusted) in hundredths; -1 when it is not such a sum. */
+static int64_t
+money_parse(const char *s)
+{
+	int64_t v = 0;
+	int digits = 0, decimals = -1;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s == '.' && decimals < 0 && digits > 0) {
+			decimals = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9')
+			return -1;
+		if (decimals >= 0 && ++decimals > 2)
+			return -1;
+		if (++digits > 14)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (decimals == 0)
+		return -1;
+	for (; decimals < 2; decimals = decimals < 0 ? 1 : decimals + 1)
+		v *= 10;
+	return v <= MONEY_MAX ? v : -1;
+}
+
+static void
+money_str(int64_t v, char out[32])
+{
+	snprintf(out, 32, "%lld.%02lld", (long long)(v / 100),
+	    (long long)(v % 100));
+}
+
+/* --- permissions --- */
+
+bool
+caserec_allowed(const struct req *r, const struct rec_kind *k, bool write)
+{
+	if (k->health)
+		return cases_health_ok(r) &&
+		    role_can(r->user.role, PERM_CASE_READ);
+	return role_can(r->user.role, write ? PERM_ASSIST : PERM_CASEFILE_READ);
+}
+
+int
+caserec_open_case(struct req *r, const struct rec_kind *k, bool write,
+    int64_t case_id, struct case_row *c)
+{
+	const char *denied = k->health ? (write ? "health.update.denied" :
+	    "health.view.denied") : (write ? "case.update.denied" :
+	    "case.view.denied");
+	int rc;
+
+	if (!caserec_allowed(r, k, write)) {
+		if (audit(r, denied, case_id, k->path, NULL) < 0)
+			return -1;
+		if (!r->api)
+			return resp_error(r, 404, _("This case does not exist."),
+			    NULL) < 0 ? -1 : 1;
+		return resp_error(r, 403, k->health ?
+		    _("You are not allowed to see health records.") : write ?
+		    _("You are not allowed to record assistance.") :
+		    _("You are not allowed to see this part of cases."),
+		    NULL) < 0 ? -1 : 1;
+	}
+	rc = cases_load(r, case_id, c, denied);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return resp_error(r, 404, _("This case does not exist."),
+		    NULL) < 0 ? -1 : 1;
+	return 0;
+}
+
+/* --- fields --- */
+
+static const struct rec_field *
+field_of(const struct rec_kind *k, const char *name)
+{
+	for (size_t i = 0; i < k->nfields; i++)
+		if (strcmp(k->fields[i].name, name) == 0)
+			return &k->fields[i];
+	return NULL;
+}
+
+static void
+err_set(json_t *errors, const char *field, const char *msg)
+{
+	if (json_object_get(errors, field) == NULL)
+		json_object_set_new(errors, field, json_string(msg));
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+static bool
+text_ok(const char *s, size_t max)
+{
+	return utf8_valid(s, strlen(s)) && utf8_chars(s) <= max;
+}
+
+/*
+ * Checks value v (untrusted, not null) of field f for case c; returns the
+ * normalised value (new ref) or NULL with an error set.
+ */
+static json_t *
+check_value(struct req *r, const struct case_row *c,
+    const struct rec_field *f, json_t *v, json_t *errors)
+{
+	const char *s = json_string_value(v);
+	char today[11], buf[32];
+	const struct code_def *codes;
+	json_t *out, *e;
+	size_t i, j, n;
+	int64_t id;
+
+	switch (f->type) {
+	case RF_TEXT:
+	case RF_LONGTEXT:
+		if (s == NULL || !text_ok(s, f->type == RF_TEXT ? TEXT_MAX :
+		    LONGTEXT_MAX))
+			break;
+		return json_string(s);
+	case RF_DATE:
+		if (s == NULL || caserec_day(s) < 0) {
+			err_set(errors, f->name,
+			    _("Give a date as YYYY-MM-DD."));
+			return NULL;
+		}
+		caserec_today(r, today);
+		if ((f->flags & RFF_PAST) && strcmp(s, today) > 0) {
+			err_set(errors, f->name,
+			    _("This date is in the future."));
+			return NULL;
+		}
+		return json_string(s);
+	case RF_CODE:
+		if (s == NULL || !code_valid(f->list, s)) {
+			err_set(errors, f->name, _("Choose a value from the list."));
+			return NULL;
+		}
+		return json_string(s);
+	case RF_CODES:
+		if (!json_is_array(v) || json_array_size(v) > 64) {
+			err_set(errors, f->name, _("Choose values from the list."));
+			return NULL;
+		}
+		json_array_foreach(v, i, e)
+			if (!code_valid(f->list, json_string_value(e))) {
+				err_set(errors, f->name,
+				    _("Choose values from the list."));
+				return NULL;
+			}
+		/* In the list's order, each once: the same choice is the
+		 * same value however it was sent. */
+		out = json_array();
+		codes = codelist_codes(f->list, &n);
+		for (j = 0; j < n; j++)
+			json_array_foreach(v, i, e)
+				if (strcmp(json_string_value(e), codes[j].code)
+				    == 0) {
+					json_array_append_new(out,
+					    json_string(codes[j].code));
+					break;
+				}
+		return out;
+	case RF_ORG:
+	case RF_SHELTER:
+		if (!json_is_integer(v) || json_integer_value(v) <= 0) {
+			err_set(errors, f->name, _("Choose one from the list."));
+			return NULL;
+		}
+		id = json_integer_value(v);
+		if (f->type == RF_ORG) {
+			struct organisation o;
+			int rc = db_org_get(r->app->db, id, &o);
+
+			if (rc == DB_ERROR)
+				return NULL;
+			if (rc != DB_OK || o.disabled) {
+				err_set(errors, f->name,
+				    _("This organisation does not exist."));
+				return NULL;
+			}
+		} else {
+			struct shelter sh;
+			int rc = db_shelter_get(r->app->db, id, &sh);
+
+			if (rc == DB_ERROR)
+				return NULL;
+			if (rc != DB_OK || sh.disabled ||
+			    sh.office_id != c->office_id) {
+				err_set(errors, f->name, _("Choose a shelter of "
+				    "the case's office."));
+				return NULL;
+			}
+		}
+		return json_integer(id);
+	case RF_MONEY:
+		if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+		    json_integer_value(v) <= MONEY_MAX / 100)
+			id = json_integer_value(v) * 100;
+		else
+			id = money_parse(s);
+		if (id < 0) {
+			err_set(errors, f->name, _("Give an amount such as "
+			    "1250 or 1250.50 (at most two decimals)."));
+			return NULL;
+		}
+		money_str(id, buf);
+		return json_string(buf);
+	case RF_CURRENCY:
+		if (s == NULL || !currency_valid(s)) {
+			err_set(errors, f->name, _("Give a currency code such "
+			    "as USD, EUR or THB."));
+			return NULL;
+		}
+		return json_string(s);
+	case RF__MAX:
+	default:
+		break;
+	}
+	err_set(errors, f->name, f->type == RF_TEXT ? _("Give a text of at "
+	    "most 200 characters.") : _("Give a text of at most 4000 "
+	    "characters."));
+	return NULL;
+}
+
+/* An empty value: absent, null, "" or []. */
+static bool
+blank(json_t *v)
+{
+	return v == NULL || json_is_null(v) ||
+	    (json_is_string(v) && json_string_length(v) == 0) ||
+	    (json_is_array(v) && json_array_size(v) == 0);
+}
+
+/*
+ * The record that in (untrusted) makes of old (NULL: a new record): each
+ * field of in checked, the rest kept from old. New ref, or NULL with
+ * errors set (or on failure, errors untouched).
+ */
+static json_t *
+check_record(struct req *r, const struct rec_kind *k,
+    const struct case_row *c, json_t *old, json_t *in, json_t *errors)
+{
+	json_t *rec = json_object(), *v, *nv;
+	const char *key;
+	size_t i;
+
+	if (!json_is_object(in)) {
+		err_set(errors, "record", _("Send the record as a JSON object."));
+		json_decref(rec);
+		return NULL;
+	}
+	json_object_foreach(in, key, v)
+		if (field_of(k, key) == NULL && strcmp(key, "version") != 0 &&
+		    strcmp(key, "confirm") != 0)
+			err_set(errors, key, _("Unknown field."));
+	/* What a kind keeps beside its fields (a referral's later
+	 * disclosures) is not the form's to change. */
+	json_object_foreach(old, key, v)
+		if (field_of(k, key) == NULL)
+			json_object_set(rec, key, v);
+	for (i = 0; i < k->nfields; i++) {
+		const struct rec_field *f = &k->fields[i];
+		json_t *was = old ? json_object_get(old, f->name) : NULL;
+
+		v = json_object_get(in, f->name);
+		if (v == NULL) {
+			if (was)
+				json_object_set(rec, f->name, was);
+			continue;
+		}
+		if (blank(v)) {
+			if (old && (f->flags & RFF_FIXED) && !blank(was))
+				err_set(errors, f->name, _("This cannot be "
+				    "changed once recorded."));
+			continue;
+		}
+		/* An unchanged value is not checked again (a shelter or an
+		 * organisation disabled since stays referred to). */
+		if (was && json_equal(was, v)) {
+			json_object_set(rec, f->name, was);
+			continue;
+		}
+		if ((nv = check_value(r, c, f, v, errors)) == NULL) {
+			if (json_object_size(errors) == 0) {
+				json_decref(rec);
+				return NULL;
+			}
+			continue;
+		}
+		if (old && (f->flags & RFF_FIXED) && !json_equal(was, nv))
+			err_set(errors, f->name,
+			    _("This cannot be changed once recorded."));
+		json_object_set_new(rec, f->name, nv);
+	}
+	for (i = 0; i < k->nfields; i++) {
+		const struct rec_field *f = &k->fields[i];
+		const char *a, *b;
+
+		if ((f->flags & RFF_REQUIRED) && blank(json_object_get(rec,
+		    f->name)))
+			err_set(errors, f->name, _("This field is required."));
+		if (f->not_before && (a = json_string_value(json_object_get(rec,
+		    f->name))) && (b = json_string_value(json_object_get(rec,
+		    f->not_before))) && strcmp(a, b) < 0) {
+			const struct rec_field *g = field_of(k, f->not_before);
+
+			err_set(errors, f->name, arena_printf(r->arena,
+			    _("This date comes before “%s”."),
+			    g ? _(g->label) : f->not_before));
+		}
+		if (f->type == RF_MONEY && json_object_get(rec, f->name)) {
+			size_t j;
+
+			for (j = 0; j < k->nfields; j++)
+				if (k->fields[j].type == RF_CURRENCY &&
+				    json_object_get(rec, k->fields[j].name) ==
+				    NULL)
+					err_set(errors, k->fields[j].name,
+					    _("Give the currency of the amount."));
+		}
+	}
+	if (json_object_size(errors) > 0) {
+		json_decref(rec);
+		return NULL;
+	}
+	return rec;
+}
+
+/* The timeline's and audit's detail: the code fields and the sum. */
+static json_t *
+detail_of(const struct rec_kind *k, json_t *rec)
+{
+	json_t *d = json_object(), *v;
+	size_t i;
+
+	for (i = 0; i < k->nfields; i++) {
+		const struct rec_field *f = &k->fields[i];
+
+		if ((v = json_object_get(rec, f->name)) == NULL)
+			continue;
+		if (f->type == RF_CODE || f->type == RF_CODES)
+			json_object_set(d, codelist_name(f->list), v);
+		else if (f->type == RF_MONEY)
+			json_object_set(d, "amount", v);
+		else if (f->type == RF_CURRENCY)
+			json_object_set(d, "currency", v);
+	}
+	return d;
+}
+
+/* The timeline's day: the first past date field of the record. */
+static const char *
+on_date_of(const struct rec_kind *k, json_t *rec, const char *today)
+{
+	for (size_t i = 0; i < k->nfields; i++) {
+		const char *s;
+
+		if (k->fields[i].type != RF_DATE || k->fields[i].col != COL_D1)
+			continue;
+		s = json_string_value(json_object_get(rec, k->fields[i].name));
+		if (s && strcmp(s, today) <= 0)
+			return s;
+	}
+	return NULL;
+}
+
+/* --- storage --- */
+
+static void
+ad_of(const struct case_record *row, char ad[96])
+{
+	snprintf(ad, 96, "caserec:%lld:%s", (long long)row->case_id,
+	    row->kind);
+}
+
+int
+caserec_write(struct req *r, const struct rec_kind *k,
+    struct case_record *row, json_t *body)
+{
+	struct buf sealed;
+	char ad[96], *text;
+	json_t *v;
+	size_t i;
+	int rc;
+
+	row->ref_id = 0;
+	row->state[0] = row->d1[0] = row->d2[0] = row->currency[0] = '\0';
+	row->has_amount = false;
+	row->amount = 0;
+	for (i = 0; i < k->nfields; i++) {
+		const struct rec_field *f = &k->fields[i];
+		const char *s;
+
+		if ((v = json_object_get(body, f->name)) == NULL)
+			continue;
+		s = json_string_value(v);
+		switch (f->col) {
+		case COL_REF:
+			row->ref_id = json_integer_value(v);
+			break;
+		case COL_STATE:
+			snprintf(row->state, sizeof(row->state), "%s", s ? s : "");
+			break;
+		case COL_D1:
+			snprintf(row->d1, sizeof(row->d1), "%s", s ? s : "");
+			break;
+		case COL_D2:
+			snprintf(row->d2, sizeof(row->d2), "%s", s ? s : "");
+			break;
+		case COL_AMOUNT:
+			row->amount = money_parse(s);
+			row->has_amount = row->amount >= 0;
+			break;
+		case COL_CURRENCY:
+			snprintf(row->currency, sizeof(row->currency), "%s",
+			    s ? s : "");
+			break;
+		case COL_NONE:
+		default:
+			break;
+		}
+	}
+	snprintf(row->kind, sizeof(row->kind), "%s", k->name);
+	if ((text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
+		return error("caserec: cannot encode a record");
+	buf_init(&sealed, strlen(text) + VAULT_SEAL_OVERHEAD + 64);
+	ad_of(row, ad);
+	rc = vault_seal(r->app->vault, ad, text, strlen(text), &sealed);
+	sodium_memzero(text, strlen(text));
+	free(text);
+	if (rc < 0) {
+		buf_release(&sealed);
+		return error("caserec: cannot seal a record");
+	}
+	row->body = (unsigned char *)sealed.p;
+	row->body_len = sealed.len;
+	row->updated_by = r->user.id;
+	row->updated_at = r->now;
+	if (row->id == 0) {
+		row->created_by = r->user.id;
+		row->created_at = r->now;
+		rc = db_record_add(r->app->db, row);
+	} else {
+		rc = db_record_update(r->app->db, row);
+	}
+	row->body = NULL;
+	row->body_len = 0;
+	buf_release(&sealed);
+	return rc;
+}
+
+static json_t *
+open_body(struct req *r, const struct case_record *row)
+{
+	struct buf plain;
+	json_t *doc = NULL;
+	char ad[96];
+
+	buf_init(&plain, row->body_len + 64);
+	ad_of(row, ad);
+	if (vault_open_sealed(r->app->vault, ad, row->body, row->body_len,
+	    &plain) == 0)
+		doc = json_loads(buf_cstr(&plain), JSON_REJECT_DUPLICATES, NULL);
+	if (plain.p)
+		sodium_memzero(plain.p, plain.len);
+	buf_release(&plain);
+	if (!json_is_object(doc)) {
+		json_decref(doc);
+		error("caserec: record %lld cannot be opened with this key",
+		    (long long)row->id);
+		return NULL;
+	}
+	return doc;
+}
+
+int
+caserec_get(struct req *r, int64_t id, const char *kind,
+    struct case_record *row, json_t **body)
+{
+	int rc = db_record_get(r->app->db, id, row);
+
+	*body = NULL;
+	if (rc != DB_OK)
+		return rc;
+	/* Another kind (another module's, sealed its own way) is not
+	 * opened here. */
+	if (kind && strcmp(row->kind, kind) != 0)
+		rc = DB_NOTFOUND;
+	else if ((*body = open_body(r, row)) == NULL)
+		rc = DB_ERROR;
+	free(row->body);
+	row->body = NULL;
+	return rc;
+}
+
+static json_t *
+iso_time(int64_t t)
+{
+	char s[32];
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(s);
+}
+
+json_t *
+caserec_json(const struct case_record *row, json_t *body)
+{
+	json_t *o = json_deep_copy(body);
+
+	if (o == NULL)
+		return NULL;
+	json_object_set_new(o, "id", json_integer(row->id));
+	json_object_set_new(o, "case_id", json_integer(row->case_id));
+	json_object_set_new(o, "kind", json_string(row->kind));
+	json_object_set_new(o, "version", json_integer(row->version));
+	json_object_set_new(o, "created_at", iso_time(row->created_at));
+	json_object_set_new(o, "updated_at", iso_time(row->updated_at));
+	return o;
+}
+
+struct list_ctx {
+	struct req *r;
+	json_t *out;
+	bool failed;
+};
+
+static int
+list_cb(void *arg, const struct case_record *row)
+{
+	struct list_ctx *x = arg;
+	json_t *body = open_body(x->r, row), *o;
+
+	if (body == NULL || (o = caserec_json(row, body)) == NULL) {
+		json_decref(body);
+		x->failed = true;
+		return 1;
+	}
+	json_decref(body);
+	json_array_append_new(x->out, o);
+	return 0;
+}
+
+json_t *
+caserec_list(struct req *r, const struct rec_kind *k,
+    const struct case_row *c)
+{
+	struct list_ctx x = { r, json_array(), false };
+
+	if (db_record_list(r->app->db, c->id, k->name, list_cb, &x) != DB_OK ||
+	    x.failed) {
+		json_decref(x.out);
+		return NULL;
+	}
+	return x.out;
+}
+
+/* --- the write --- */
+
+int
+caserec_save(struct req *r, const struct rec_kind *k,
+    const struct case_row *c, int64_t *id, int version, json_t *in,
+    bool confirm, json_t **errors, const char **warning)
+{
+	struct case_record row;
+	struct rec_ctx x;
+	json_t *old = NULL, *rec = NULL;
+	char today[11], object[64];
+	int rc = -1, dbrc;
+
+	*errors = NULL;
+	*warning = NULL;
+	memset(&row, 0, sizeof(row));
+	memset(&x, 0, sizeof(x));
+	if (*id > 0 && k->append_only)
+		return 2;
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	if (*id > 0) {
+		dbrc = caserec_get(r, *id, k->name, &row, &old);
+		if (dbrc != DB_OK || row.case_id != c->id) {
+			rc = dbrc == DB_ERROR ? -1 : 2;
+			goto out;
+		}
+		if (row.version != version) {
+			rc = 2;
+			goto out;
+		}
+	} else {
+		row.case_id = c->id;
+	}
+	row.office_id = c->office_id;
+	*errors = json_object();
+	if ((rec = check_record(r, k, c, old, in, *errors)) == NULL) {
+		rc = json_object_size(*errors) ? 1 : -1;
+		goto out;
+	}
+	x.r = r;
+	x.c = c;
+	x.k = k;
+	x.id = *id;
+	x.old = old;
+	x.rec = rec;
+	x.errors = *errors;
+	x.confirm = confirm;
+	x.event = *id > 0 ? k->ev_update : k->ev_add;
+	if (k->check && k->check(&x) < 0)
+		goto out;
+	if (json_object_size(*errors) > 0 || x.warning) {
+		*warning = x.warning;
+		rc = 1;
+		goto out;
+	}
+	if (old && json_equal(old, rec)) {
+		/* Nothing to change: no new version, no step. */
+		rc = 0;
+		goto out;
+	}
+	dbrc = caserec_write(r, k, &row, rec);
+	if (dbrc == DB_CONFLICT) {
+		rc = 2;
+		goto out;
+	}
+	if (dbrc != DB_OK)
+		goto out;
+	x.id = *id = row.id;
+	caserec_today(r, today);
+	snprintf(object, sizeof(object), "%s:%lld", k->name,
+	    (long long)row.id);
+	if (timeline_add(r, c->id, x.event, row.id, x.on_date ? x.on_date :
+	    on_date_of(k, rec, today),
+	    k->health, detail_of(k, rec)) < 0 ||
+	    audit(r, arena_printf(r->arena, "%s.%s", k->name, old ? "update" :
+	    "add"), c->id, object, detail_of(k, rec)) < 0)
+		goto out;
+	if (k->after && k->after(&x) < 0)
+		goto out;
+	if (db_commit(r->app->db) != DB_OK)
+		goto fail;
+	json_decref(*errors);
+	*errors = NULL;
+	json_decref(old);
+	json_decref(rec);
+	return 0;
+out:
+	db_rollback(r->app->db);
+fail:
+	if (rc != 1) {
+		json_decref(*errors);
+		*errors = NULL;
+	}
+	json_decref(old);
+	json_decref(rec);
+	return rc;
+}
+
+/* --- forms --- */
+
+/* Every value of a repeated form field, in order. */
+static json_t *
+form_all(struct req *r, const char *name)
+{
+	json_t *a = json_array();
+
+	for (struct form_field *f = r->form; f; f = f->next)
+		if (strcmp(f->name, name) == 0 && *f->value)
+			json_array_append_new(a, json_string(f->value));
+	return a;
+}
+
+json_t *
+caserec_from_form(struct req *r, const struct rec_kind *k)
+{
+	json_t *in = json_object();
+	size_t i;
+
+	for (i = 0; i < k->nfields; i++) {
+		const struct rec_field *f = &k->fields[i];
+		const char *s = req_form(r, f->name);
+		char *end;
+		long long n;
+
+		if (f->type == RF_CODES) {
+			json_object_set_new(in, f->name, form_all(r, f->name));
+			continue;
+		}
+		if (s == NULL)
+			continue;
+		if (*s == '\0') {
+			json_object_set_new(in, f->name, json_null());
+			continue;
+		}
+		if (f->type == RF_ORG || f->type == RF_SHELTER) {
+			n = strtoll(s, &end, 10);
+			json_object_set_new(in, f->name, *end || n <= 0 ?
+			    json_string(s) : json_integer(n));
+			continue;
+		}
+		json_object_set_new(in, f->name, json_string(s));
+	}
+	return in;
+}
+
+struct opt_ctx {
+	struct html *h;
+	const struct rec_field *f;
+	int64_t office_id;
+	int64_t selected;
+};
+
+static int
+org_opt_cb(void *arg, const struct organisation *o)
+{
+	struct opt_ctx *x = arg;
+	const char *const *t = x->f->org_types;
+
+	if (o->id != x->selected) {
+		if (o->disabled)
+			return 0;
+		for (; t && *t && strcmp(*t, o->type) != 0; t++)
+			;
+		if (t && *t == NULL)
+			return 0;
+	}
+	html_printf(x->h, "<option value=\"%L\"%R>%s (%s)</option>", o->id,
+	    o->id == x->selected ? " selected" : "", o->name,
+	    code_label(CL_ORG_TYPE, o->type) ? code_label(CL_ORG_TYPE, o->type) :
+	    o->type);
+	return 0;
+}
+
+static int
+shelter_opt_cb(void *arg, const struct shelter *s)
+{
+	struct opt_ctx *x = arg;
+
+	if (s->disabled && s->id != x->selected)
+		return 0;
+	html_printf(x->h, "<option value=\"%L\"%R>%s</option>", s->id,
+	    s->id == x->selected ? " selected" : "", s->name);
+	return 0;
+}
+
+static void
+err_html(struct html *h, const struct rec_kind *k, const char *name,
+    const char *msg)
+{
+	if (msg)
+		html_printf(h, "<small id=\"%s-%s-error\" class=\"error\">%s"
+		    "</small>", k->path, name, msg);
+}
+
+int
+caserec_html_form(struct req *r, struct html *h, const struct rec_kind *k,
+    const struct case_row *c, const char *action, json_t *values,
+    json_t *errors, const char *warning)
+{
+	json_t *idv = json_object_get(values, "id");
+	size_t i, n, j;
+
+	html_printf(h, "<form method=\"post\" action=\"%s\" id=\"form-%s\">",
+	    action, k->path);
+	page_csrf(r, h);
+	html_printf(h, "<input type=\"hidden\" name=\"kind\" value=\"%s\">",
+	    k->path);
+	if (json_is_integer(idv))
+		html_printf(h, "<input type=\"hidden\" name=\"record\" "
+		    "value=\"%L\"><input type=\"hidden\" name=\"version\" "
+		    "value=\"%L\">", (int64_t)json_integer_value(idv),
+		    (int64_t)json_integer_value(json_object_get(values,
+		    "version")));
+	if (errors && json_object_size(errors) > 0)
+		html_printf(h, "<p class=\"flash error\" role=\"alert\">%s</p>",
+		    _("Nothing was saved. Correct the fields marked below."));
+	for (i = 0; i < k->nfields; i++) {
+		const struct rec_field *f = &k->fields[i];
+		json_t *v = json_object_get(values, f->name);
+		const char *s = json_string_value(v);
+		const char *err = json_string_value(json_object_get(errors,
+		    f->name));
+		/* Markup from the kind's literals only, never from input. */
+		const char *inv = err ? arena_printf(r->arena, " aria-invalid="
+		    "\"true\" aria-describedby=\"%s-%s-error\"", k->path,
+		    f->name) : "";
+		const char *req = (f->flags & RFF_REQUIRED) ? " required" : "";
+		struct opt_ctx x = { h, f, c->office_id, 0 };
+		const struct code_def *codes;
+
+		if (f->type == RF_CODES) {
+			html_printf(h, "<fieldset><legend>%s</legend>",
+			    _(f->label));
+			codes = codelist_codes(f->list, &n);
+			for (j = 0; j < n; j++) {
+				bool on = false;
+				size_t q;
+				json_t *e;
+
+				json_array_foreach(v, q, e)
+					if (json_is_string(e) && strcmp(
+					    json_string_value(e),
+					    codes[j].code) == 0)
+						on = true;
+				html_printf(h, "<label><input type=\"checkbox\" "
+				    "name=\"%s\" value=\"%s\"%R> %s</label>",
+				    f->name, codes[j].code, on ? " checked" : "",
+				    code_label(f->list, codes[j].code));
+			}
+			err_html(h, k, f->name, err);
+			html_printf(h, "</fieldset>");
+			continue;
+		}
+		html_printf(h, "<label for=\"%s-%s\">%s</label>", k->path,
+		    f->name, _(f->label));
+		switch (f->type) {
+		case RF_LONGTEXT:
+			html_printf(h, "<textarea id=\"%s-%s\" name=\"%s\" "
+			    "rows=\"3\" maxlength=\"4000\"%R%R>%s</textarea>",
+			    k->path, f->name, f->name, req, inv, s ? s : "");
+			break;
+		case RF_CODE:
+			html_printf(h, "<select id=\"%s-%s\" name=\"%s\"%R%R>"
+			    "<option value=\"\">—</option>", k->path, f->name,
+			    f->name, req, inv);
+			codes = codelist_codes(f->list, &n);
+			for (j = 0; j < n; j++)
+				html_printf(h, "<option value=\"%s\"%R>%s</option>",
+				    codes[j].code, s && strcmp(s, codes[j].code)
+				    == 0 ? " selected" : "",
+				    code_label(f->list, codes[j].code));
+			html_printf(h, "</select>");
+			break;
+		case RF_ORG:
+		case RF_SHELTER:
+			x.selected = json_integer_value(v);
+			html_printf(h, "<select id=\"%s-%s\" name=\"%s\"%R%R>"
+			    "<option value=\"\">—</option>", k->path, f->name,
+			    f->name, req, inv);
+			if ((f->type == RF_ORG ? db_org_list(r->app->db,
+			    org_opt_cb, &x) : db_shelter_list(r->app->db,
+			    c->office_id, shelter_opt_cb, &x)) != DB_OK)
+				return -1;
+			html_printf(h, "</select>");
+			break;
+		case RF_DATE:
+			html_printf(h, "<input type=\"date\" id=\"%s-%s\" "
+			    "name=\"%s\" value=\"%s\"%R%R>", k->path, f->name,
+			    f->name, s ? s : "", req, inv);
+			break;
+		case RF_CURRENCY:
+			html_printf(h, "<input type=\"text\" id=\"%s-%s\" "
+			    "name=\"%s\" value=\"%s\" maxlength=\"3\" "
+			    "pattern=\"[A-Z]{3}\"%R%R>", k->path, f->name,
+			    f->name, s ? s : "", req, inv);
+			break;
+		case RF_MONEY:
+			html_printf(h, "<input type=\"text\" id=\"%s-%s\" "
+			    "name=\"%s\" value=\"%s\" inputmode=\"decimal\"%R%R>",
+			    k->path, f->name, f->name, s ? s : "", req, inv);
+			break;
+		case RF_TEXT:
+		case RF_CODES:
+		case RF__MAX:
+		default:
+			html_printf(h, "<input type=\"text\" id=\"%s-%s\" "
+			    "name=\"%s\" value=\"%s\" maxlength=\"200\"%R%R>",
+			    k->path, f->name, f->name, s ? s : "", req, inv);
+			break;
+		}
+		err_html(h, k, f->name, err);
+	}
+	if (warning)
+		html_printf(h, "<p class=\"flash error\" role=\"alert\">%s</p>"
+		    "<label><input type=\"checkbox\" name=\"confirm\" "
+		    "value=\"1\"> %s</label>", warning,
+		    _("I confirm: save it all the same."));
+	html_printf(h, "<button type=\"submit\">%s</button></form>",
+	    json_is_integer(idv) ? _("Save changes") : _("Add"));
+	return 0;
+}
+
+struct name_ctx {
+	struct req *r;
+	int64_t id;
+	char name[DB_ORG_NAME_MAX];
+};
+
+/* The display of one field's value of a record in a list cell. */
+static void
+cell(struct req *r, struct html *h, const struct rec_field *f, json_t *v)
+{
+	const char *s = json_string_value(v);
+	size_t i;
+	json_t *e;
+
+	html_printf(h, "<td>");
+	switch (f->type) {
+	case RF_CODE:
+		html_printf(h, "%s", s ? code_label(f->list, s) : "");
+		break;
+	case RF_CODES:
+		json_array_foreach(v, i, e)
+			html_printf(h, "%s%s", i ? ", " : "",
+			    code_label(f->list, json_string_value(e)));
+		break;
+	case RF_ORG:
+		if (json_is_integer(v)) {
+			struct organisation o;
+
+			if (db_org_get(r->app->db, json_integer_value(v), &o) ==
+			    DB_OK)
+				html_printf(h, "%s", o.name);
+		}
+		break;
+	case RF_SHELTER:
+		if (json_is_integer(v)) {
+			struct shelter sh;
+
+			if (db_shelter_get(r->app->db, json_integer_value(v),
+			    &sh) == DB_OK)
+				html_printf(h, "%s", sh.name);
+		}
+		break;
+	case RF_TEXT:
+	case RF_LONGTEXT:
+	case RF_DATE:
+	case RF_MONEY:
+	case RF_CURRENCY:
+	case RF__MAX:
+	default:
+		html_printf(h, "%s", s ? s : "");
+		break;
+	}
+	html_printf(h, "</td>");
+}
+
+int
+caserec_html_list(struct req *r, struct html *h, const struct rec_kind *k,
+    json_t *list, const char *edit_base)
+{
+	size_t i, j;
+	json_t *rec;
+
+	if (json_array_size(list) == 0) {
+		html_printf(h, "<p>%s</p>", _("None recorded."));
+		return 0;
+	}
+	html_printf(h, "<figure class=\"table-wrap\"><table><thead><tr>");
+	for (j = 0; j < k->nfields; j++)
+		html_printf(h, "<th scope=\"col\">%s</th>", _(k->fields[j].label));
+	if (edit_base)
+		html_printf(h, "<th></th>");
+	html_printf(h, "</tr></thead><tbody>");
+	json_array_foreach(list, i, rec) {
+		html_printf(h, "<tr>");
+		for (j = 0; j < k->nfields; j++)
+			cell(r, h, &k->fields[j], json_object_get(rec,
+			    k->fields[j].name));
+		if (edit_base)
+			html_printf(h, "<td><a href=\"%s?edit=%L#form-%s\">%s"
+			    "</a></td>", edit_base,
+			    (int64_t)json_integer_value(json_object_get(rec,
+			    "id")), k->path, _("Edit"));
+		html_printf(h, "</tr>");
+	}
+	html_printf(h, "</tbody></table></figure>");
+	return 0;
+}

@@ -1,0 +1,981 @@
+/*
+ * protection.c - the kinds of protection and assistance records and their
+ * rules; partner organisations and shelters.
+ */
+#include "compat.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "casefile.h"
+#include "cases.h"
+#include "i18n.h"
+#include "isocodes.h"
+#include "log.h"
+#include "protection.h"
+#include "timeline.h"
+
+#define NAME_MAX_CHARS 200
+#define CAPACITY_MAX 100000
+
+/* --- the kinds --- */
+
+static const struct rec_field service_fields[] = {
+	{ "service_type", RF_CODE, CL_SERVICE_TYPE, RFF_REQUIRED,
+	    N_("Service"), COL_STATE, NULL, NULL },
+	{ "provider", RF_ORG, CL_NONE, 0, N_("Provider"), COL_REF, NULL, NULL },
+	{ "start_date", RF_DATE, CL_NONE, RFF_REQUIRED, N_("Start date"),
+	    COL_D1, NULL, NULL },
+	{ "end_date", RF_DATE, CL_NONE, 0, N_("End date"), COL_D2,
+	    "start_date", NULL },
+	{ "cost", RF_MONEY, CL_NONE, 0, N_("Cost"), COL_AMOUNT, NULL, NULL },
+	{ "currency", RF_CURRENCY, CL_NONE, 0, N_("Currency"), COL_CURRENCY,
+	    NULL, NULL },
+	{ "status", RF_CODE, CL_SERVICE_STATUS, RFF_REQUIRED, N_("Status"),
+	    COL_NONE, NULL, NULL },
+	{ "notes", RF_LONGTEXT, CL_NONE, 0, N_("Notes"), COL_NONE, NULL, NULL },
+};
+
+/* HTCDS support plans: spl_Type, spl_Objectives, spl_ActionPlan, … */
+static const struct rec_field plan_fields[] = {
+	{ "type", RF_CODE, CL_SUPPORT_PLAN_TYPE, RFF_REQUIRED, N_("Plan type"),
+	    COL_STATE, NULL, NULL },
+	{ "start_date", RF_DATE, CL_NONE, RFF_REQUIRED, N_("Start date"),
+	    COL_D1, NULL, NULL },
+	{ "planned_end_date", RF_DATE, CL_NONE, 0, N_("Planned end date"),
+	    COL_NONE, "start_date", NULL },
+	{ "actual_end_date", RF_DATE, CL_NONE, RFF_PAST, N_("Actual end date"),
+	    COL_D2, "start_date", NULL },
+	{ "objectives", RF_LONGTEXT, CL_NONE, 0, N_("Objectives"), COL_NONE,
+	    NULL, NULL },
+	{ "action_plan", RF_LONGTEXT, CL_NONE, 0, N_("Action plan"), COL_NONE,
+	    NULL, NULL },
+};
+
+static const struct rec_field stay_fields[] = {
+	{ "shelter", RF_SHELTER, CL_NONE, RFF_REQUIRED | RFF_FIXED,
+	    N_("Shelter"), COL_REF, NULL, NULL },
+	{ "admitted", RF_DATE, CL_NONE, RFF_REQUIRED | RFF_PAST,
+	    N_("Admission date"), COL_D1, NULL, NULL },
+	{ "discharged", RF_DATE, CL_NONE, RFF_PAST, N_("Discharge date"),
+	    COL_D2, "admitted", NULL },
+	{ "notes", RF_LONGTEXT, CL_NONE, 0, N_("Notes"), COL_NONE, NULL, NULL },
+};
+
+static const struct rec_field health_fields[] = {
+	{ "health_kind", RF_CODE, CL_HEALTH_KIND, RFF_REQUIRED, N_("Kind"),
+	    COL_STATE, NULL, NULL },
+	{ "date", RF_DATE, CL_NONE, RFF_REQUIRED | RFF_PAST, N_("Date"),
+	    COL_D1, NULL, NULL },
+	{ "follow_up", RF_DATE, CL_NONE, 0, N_("Follow-up date"), COL_D2,
+	    "date", NULL },
+	{ "findings", RF_LONGTEXT, CL_NONE, 0, N_("Findings and notes"),
+	    COL_NONE, NULL, NULL },
+};
+
+static const struct rec_field risk_fields[] = {
+	{ "level", RF_CODE, CL_RISK_LEVEL, RFF_REQUIRED, N_("Risk level"),
+	    COL_STATE, NULL, NULL },
+	{ "date", RF_DATE, CL_NONE, RFF_REQUIRED | RFF_PAST,
+	    N_("Assessment date"), COL_D1, NULL, NULL },
+	{ "threats", RF_CODES, CL_RISK_THREAT, 0, N_("Threats"), COL_NONE,
+	    NULL, NULL },
+	{ "review_date", RF_DATE, CL_NONE, 0, N_("Review date"), COL_D2,
+	    "date", NULL },
+	{ "mitigation", RF_LONGTEXT, CL_NONE, 0, N_("Mitigation"), COL_NONE,
+	    NULL, NULL },
+};
+
+static const char *const le_types[] = { "LawEnforcement",
+    "ProsecutionService", NULL };
+
+static const struct rec_field le_fields[] = {
+	{ "organisation", RF_ORG, CL_NONE, RFF_REQUIRED | RFF_FIXED,
+	    N_("Police or prosecution"), COL_REF, NULL, le_types },
+	{ "date", RF_DATE, CL_NONE, RFF_REQUIRED | RFF_PAST | RFF_FIXED,
+	    N_("Date of referral"), COL_D1, NULL, NULL },
+	{ "shared", RF_CODES, CL_LE_SHARED, RFF_REQUIRED | RFF_FIXED,
+	    N_("Information shared"), COL_NONE, NULL, NULL },
+	{ "proceedings_status", RF_CODE, CL_LE_STATUS, 0,
+	    N_("Proceedings"), COL_STATE, NULL, NULL },
+	{ "notes", RF_LONGTEXT, CL_NONE, 0, N_("Notes"), COL_NONE, NULL, NULL },
+};
+
+static int stay_check(struct rec_ctx *x);
+static int risk_after(struct rec_ctx *x);
+static int le_check(struct rec_ctx *x);
+static int le_after(struct rec_ctx *x);
+
+const struct rec_kind prot_service = {
+	"service", "services", N_("Services"), N_("Service"), service_fields,
+	ARRAY_SIZE(service_fields), "service.added", "service.updated", false,
+	false, NULL, NULL,
+};
+const struct rec_kind prot_plan = {
+	"support_plan", "support-plans", N_("Support plans"),
+	N_("Support plan"), plan_fields, ARRAY_SIZE(plan_fields),
+	"plan.added", "plan.updated", false, false, NULL, NULL,
+};
+const struct rec_kind prot_stay = {
+	"shelter_stay", "shelter-stays", N_("Shelter stays"),
+	N_("Shelter stay"), stay_fields, ARRAY_SIZE(stay_fields),
+	"shelter.admitted", "shelter.updated", false, false, stay_check, NULL,
+};
+const struct rec_kind prot_health = {
+	"health", "health", N_("Health records"), N_("Health record"),
+	health_fields, ARRAY_SIZE(health_fields), "health.recorded",
+	"health.updated", true, false, NULL, NULL,
+};
+const struct rec_kind prot_risk = {
+	"risk", "risk", N_("Security risk assessments"),
+	N_("Security risk assessment"), risk_fields, ARRAY_SIZE(risk_fields),
+	"risk.assessed", NULL, false, true, NULL, risk_after,
+};
+const struct rec_kind prot_le = {
+	"le_referral", "le-referrals", N_("Law-enforcement referrals"),
+	N_("Law-enforcement referral"), le_fields, ARRAY_SIZE(le_fields),
+	"le.referred", "le.updated", false, false, le_check, le_after,
+};
+
+static const struct rec_kind *const all_kinds[] = {
+	&prot_service, &prot_plan, &prot_stay, &prot_risk, &prot_le,
+	&prot_health,
+};
+
+const struct rec_kind *const *
+protection_page_kinds(size_t *n)
+{
+	*n = ARRAY_SIZE(all_kinds) - 1;
+	return all_kinds;
+}
+
+const struct rec_kind *
+protection_kind_by_path(const char *path)
+{
+	for (size_t i = 0; path && i < ARRAY_SIZE(all_kinds); i++)
+		if (strcmp(all_kinds[i]->path, path) == 0)
+			return all_kinds[i];
+	return NULL;
+}
+
+const struct rec_kind *
+protection_kind_by_name(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(all_kinds); i++)
+		if (strcmp(all_kinds[i]->name, name) == 0)
+			return all_kinds[i];
+	return NULL;
+}
+
+/* --- shelter stays: one shelter at a time, capacity --- */
+
+static int
+stay_check(struct rec_ctx *x)
+{
+	struct shelter s;
+	const char *admitted = caserec_str(x->rec, "admitted");
+	const char *discharged = caserec_str(x->rec, "discharged");
+	int64_t other = 0, taken;
+	int rc;
+
+	if (json_object_get(x->errors, "shelter") ||
+	    json_object_get(x->errors, "admitted"))
+		return 0;
+	if (x->old && *caserec_str(x->old, "discharged") == '\0' &&
+	    *discharged) {
+		x->event = "shelter.discharged";
+		x->on_date = discharged;
+	}
+	if (*discharged == '\0') {
+		rc = db_record_open(x->r->app->db, x->c->id, x->k->name, &other);
+		if (rc == DB_ERROR)
+			return -1;
+		if (rc == DB_OK && other != x->id) {
+			json_object_set_new(x->errors, "shelter", json_string(
+			    _("This person is still in a shelter: record the "
+			    "discharge from it before a new admission.")));
+			return 0;
+		}
+	}
+	/* Capacity is asked on admission (or when its day changes). */
+	if (x->old && strcmp(caserec_str(x->old, "admitted"), admitted) == 0)
+		return 0;
+	rc = db_shelter_get(x->r->app->db,
+	    json_integer_value(json_object_get(x->rec, "shelter")), &s);
+	if (rc != DB_OK)
+		return rc == DB_ERROR ? -1 : 0;
+	taken = protection_occupied(x->r->app->db, s.id, admitted);
+	if (taken < 0)
+		return -1;
+	if (x->old && strcmp(caserec_str(x->old, "admitted"), admitted) <= 0 &&
+	    *caserec_str(x->old, "discharged") == '\0')
+		taken--;	/* this stay itself, moved later */
+	if (taken < s.capacity)
+		return 0;
+	if (!x->confirm) {
+		x->warning = arena_printf(x->r->arena, _("The shelter is full "
+		    "on that day: %lld of %lld places are taken. Confirm to "
+		    "admit all the same."), (long long)taken,
+		    (long long)s.capacity);
+		return 0;
+	}
+	json_object_set_new(x->rec, "over_capacity", json_true());
+	return 0;
+}
+
+int64_t
+protection_occupied(struct db *db, int64_t shelter_id, const char *day)
+{
+	int64_t n = 0;
+
+	if (protection_occupancy(db, shelter_id, day, 1, &n) < 0)
+		return -1;
+	return n;
+}
+
+struct occ_ctx {
+	int64_t first;
+	size_t ndays;
+	int64_t *counts;
+};
+
+static int
+occ_cb(void *arg, const char *d1, const char *d2)
+{
+	struct occ_ctx *x = arg;
+	int64_t a = caserec_day(d1), b = *d2 ? caserec_day(d2) :
+	    x->first + (int64_t)x->ndays;
+
+	if (a < 0 || b < 0)
+		return 0;
+	if (a < x->first)
+		a = x->first;
+	if (b > x->first + (int64_t)x->ndays)
+		b = x->first + (int64_t)x->ndays;
+	/* The day of discharge is not a night in the shelter. */
+	for (; a < b; a++)
+		x->counts[a - x->first]++;
+	return 0;
+}
+
+int
+protection_occupancy(struct db *db, int64_t shelter_id, const char *from,
+    size_t ndays, int64_t *counts)
+{
+	struct occ_ctx x = { caserec_day(from), ndays, counts };
+	char to[11];
+
+	if (x.first < 0 || ndays == 0 || ndays > 366)
+		return error("protection: bad occupancy period");
+	memset(counts, 0, ndays * sizeof(*counts));
+	caserec_day_str(x.first + (int64_t)ndays - 1, to);
+	return db_record_spans(db, prot_stay.name, shelter_id, from, to, occ_cb,
+	    &x) == DB_OK ? 0 : -1;
+}
+
+struct office_occ {
+	struct db *db;
+	const char *day;
+	protection_occ_cb cb;
+	void *arg;
+	bool failed;
+};
+
+static int
+office_occ_cb(void *arg, const struct shelter *s)
+{
+	struct office_occ *x = arg;
+	struct shelter_occupancy o = { s->id, s->name, s->capacity, 0 };
+
+	if (s->disabled)
+		return 0;
+	if ((o.occupied = protection_occupied(x->db, s->id, x->day)) < 0) {
+		x->failed = true;
+		return 1;
+	}
+	return x->cb(x->arg, &o);
+}
+
+int
+protection_office_occupancy(struct db *db, int64_t office_id,
+    const char *day, protection_occ_cb cb, void *arg)
+{
+	struct office_occ x = { db, day, cb, arg, false };
+
+	if (caserec_day(day) < 0)
+		return error("protection: bad day");
+	if (db_shelter_list(db, office_id, office_occ_cb, &x) != DB_OK ||
+	    x.failed)
+		return -1;
+	return 0;
+}
+
+/* --- security risk: the latest assessment decides the high-risk mark --- */
+
+struct latest_ctx {
+	char d1[11];
+	int64_t id;
+	char level[DB_REC_STATE_MAX];
+};
+
+static int
+latest_cb(void *arg, const struct case_record *rec)
+{
+	struct latest_ctx *x = arg;
+
+	/* By assessment date, then by order of recording. */
+	if (strcmp(rec->d1, x->d1) >= 0) {
+		snprintf(x->d1, sizeof(x->d1), "%s", rec->d1);
+		snprintf(x->level, sizeof(x->level), "%s", rec->state);
+		x->id = rec->id;
+	}
+	return 0;
+}
+
+static int
+risk_after(struct rec_ctx *x)
+{
+	struct latest_ctx l = { "", 0, "" };
+	bool high;
+
+	if (db_record_list(x->r->app->db, x->c->id, x->k->name, latest_cb,
+	    &l) != DB_OK)
+		return -1;
+	high = strcmp(l.level, "High") == 0;
+	if (high == x->c->high_risk)
+		return 0;
+	if (db_case_set_high_risk(x->r->app->db, x->c->id, high) != DB_OK)
+		return -1;
+	if (timeline_add(x->r, x->c->id, high ? "case.high_risk" :
+	    "case.risk_lowered", x->id, NULL, false,
+	    json_pack("{s:s}", "risk_level", l.level)) < 0)
+		return -1;
+	return audit(x->r, "case.high_risk", x->c->id, NULL,
+	    json_pack("{s:b,s:b}", "old", x->c->high_risk, "new", high));
+}
+
+/* --- law enforcement: consent, the right kind of body, disclosures --- */
+
+int
+protection_le_consent(struct req *r, const struct case_row *c)
+{
+	json_t *file = casefile_load(r, c), *cons;
+	size_t n;
+	int yes;
+
+	if (file == NULL)
+		return -1;
+	cons = json_object_get(file, "consents");
+	n = json_array_size(cons);
+	yes = n > 0 && strcmp(casefile_str(json_array_get(cons, n - 1),
+	    "con_ConsentToShareWithLawEnforcement"), "Yes") == 0;
+	json_decref(file);
+	return yes;
+}
+
+static const char *
+consent_msg(void)
+{
+	return _("The person has not consented to sharing their case with "
+	    "law enforcement: their latest consent record must say Yes to it. "
+	    "Nothing was shared or saved.");
+}
+
+static int
+le_check(struct rec_ctx *x)
+{
+	struct organisation o;
+	int rc;
+
+	if (json_object_get(x->rec, "proceedings_status") == NULL)
+		json_object_set_new(x->rec, "proceedings_status",
+		    json_string("Referred"));
+	if (x->old)
+		return 0;
+	if (json_object_get(x->errors, "organisation") == NULL) {
+		rc = db_org_get(x->r->app->db, json_integer_value(
+		    json_object_get(x->rec, "organisation")), &o);
+		if (rc == DB_ERROR)
+			return -1;
+		if (rc == DB_OK && strcmp(o.type, "LawEnforcement") != 0 &&
+		    strcmp(o.type, "ProsecutionService") != 0)
+			json_object_set_new(x->errors, "organisation",
+			    json_string(_("Choose a police or prosecution "
+			    "organisation.")));
+	}
+	if ((rc = protection_le_consent(x->r, x->c)) < 0)
+		return -1;
+	if (rc == 0)
+		json_object_set_new(x->errors, "consent",
+		    json_string(consent_msg()));
+	return 0;
+}
+
+static int
+le_disclosure_audit(struct req *r, int64_t case_id, int64_t rec_id,
+    int64_t org, json_t *shared)
+{
+	char object[64];
+
+	snprintf(object, sizeof(object), "le_referral:%lld",
+	    (long long)rec_id);
+	return audit(r, "le.disclosure", case_id, object,
+	    json_pack("{s:I,s:O}", "organisation", (json_int_t)org, "shared",
+	    shared));
+}
+
+static int
+le_after(struct rec_ctx *x)
+{
+	if (x->old)
+		return 0;
+	return le_disclosure_audit(x->r, x->c->id, x->id,
+	    json_integer_value(json_object_get(x->rec, "organisation")),
+	    json_object_get(x->rec, "shared"));
+}
+
+int
+protection_disclose(struct req *r, const struct case_row *c,
+    int64_t rec_id, int version, json_t *in, json_t **errors)
+{
+	struct case_record row;
+	json_t *body = NULL, *shared, *v, *list, *d;
+	const char *date, *key;
+	char today[11];
+	int rc = -1, dbrc;
+	size_t i;
+
+	*errors = json_object();
+	memset(&row, 0, sizeof(row));
+	if (!json_is_object(in)) {
+		json_object_set_new(*errors, "record",
+		    json_string(_("Send the record as a JSON object.")));
+		return 1;
+	}
+	json_object_foreach(in, key, v)
+		if (strcmp(key, "date") && strcmp(key, "shared") &&
+		    strcmp(key, "version"))
+			json_object_set_new(*errors, key,
+			    json_string(_("Unknown field.")));
+	if (db_begin(r->app->db) != DB_OK)
+		goto fail;
+	dbrc = caserec_get(r, rec_id, prot_le.name, &row, &body);
+	if (dbrc == DB_ERROR)
+		goto out;
+	if (dbrc != DB_OK || row.case_id != c->id || row.version != version) {
+		rc = 2;
+		goto out;
+	}
+	caserec_today(r, today);
+	date = json_string_value(json_object_get(in, "date"));
+	if (date == NULL || *date == '\0')
+		date = today;
+	if (caserec_day(date) < 0)
+		json_object_set_new(*errors, "date",
+		    json_string(_("Give a date as YYYY-MM-DD.")));
+	else if (strcmp(date, today) > 0)
+		json_object_set_new(*errors, "date",
+		    json_string(_("This date is in the future.")));
+	else if (strcmp(date, caserec_str(body, "date")) < 0)
+		json_object_set_new(*errors, "date", json_string(
+		    _("This date comes before the referral.")));
+	shared = json_object_get(in, "shared");
+	if (!json_is_array(shared) || json_array_size(shared) == 0 ||
+	    json_array_size(shared) > 16)
+		json_object_set_new(*errors, "shared",
+		    json_string(_("Choose what is shared.")));
+	else
+		json_array_foreach(shared, i, v)
+			if (!code_valid(CL_LE_SHARED, json_string_value(v)))
+				json_object_set_new(*errors, "shared",
+				    json_string(_("Choose values from the list.")));
+	if (json_object_size(*errors) == 0) {
+		int yes = protection_le_consent(r, c);
+
+		if (yes < 0)
+			goto out;
+		if (yes == 0)
+			json_object_set_new(*errors, "consent",
+			    json_string(consent_msg()));
+	}
+	if (json_object_size(*errors) > 0) {
+		rc = 1;
+		goto out;
+	}
+	if ((list = json_object_get(body, "disclosures")) == NULL) {
+		list = json_array();
+		json_object_set_new(body, "disclosures", list);
+	}
+	d = json_pack("{s:s,s:O}", "date", date, "shared", shared);
+	json_array_append_new(list, d);
+	dbrc = caserec_write(r, &prot_le, &row, body);
+	if (dbrc == DB_CONFLICT) {
+		rc = 2;
+		goto out;
+	}
+	if (dbrc != DB_OK ||
+	    timeline_add(r, c->id, "le.disclosed", row.id, date, false,
+	    json_pack("{s:O}", "shared_data", shared)) < 0 ||
+	    le_disclosure_audit(r, c->id, row.id, row.ref_id, shared) < 0)
+		goto out;
+	if (db_commit(r->app->db) != DB_OK)
+		goto fail;
+	json_decref(body);
+	json_decref(*errors);
+	*errors = NULL;
+	return 0;
+out:
+	db_rollback(r->app->db);
+fail:
+	json_decref(body);
+	if (rc != 1) {
+		json_decref(*errors);
+		*errors = NULL;
+	}
+	return rc;
+}
+
+/* --- organisations --- */
+
+json_t *
+protection_org_json(const struct organisation *o)
+{
+	return json_pack("{s:I,s:s,s:s,s:s?,s:s?,s:s?,s:b}", "id",
+	    (json_int_t)o->id, "name", o->name, "type", o->type, "country",
+	    *o->country ? o->country : NULL, "city", *o->city ? o->city : NULL,
+	    "phone", *o->phone ? o->phone : NULL, "disabled", o->disabled);
+}
+
+static size_t
+chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/* A text member of in: *out kept when absent; "" for null. False (with
+ * an error) when it is not text of at most NAME_MAX_CHARS. */
+static bool
+text_member(json_t *in, const char *key, char *out, size_t size,
+    json_t *errors)
+{
+	json_t *v = json_object_get(in, key);
+	const char *s;
+
+	if (v == NULL)
+		return true;
+	if (json_is_null(v)) {
+		out[0] = '\0';
+		return true;
+	}
+	s = json_string_value(v);
+	if (s == NULL || !utf8_valid(s, strlen(s)) ||
+	    chars(s) > NAME_MAX_CHARS || strlen(s) >= size ||
+	    strpbrk(s, "\r\n") != NULL) {
+		json_object_set_new(errors, key, json_string(_("Give a text of "
+		    "at most 200 characters on one line.")));
+		return false;
+	}
+	snprintf(out, size, "%s", s);
+	return true;
+}
+
+static bool
+phone_ok(const char *s)
+{
+	size_t n = 0;
+
+	if (*s == '+')
+		s++;
+	if (*s < '1' || *s > '9')
+		return false;
+	for (; *s; s++, n++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return n >= 2 && n <= 15;
+}
+
+static bool
+unknown_keys(json_t *in, const char *const *keys, json_t *errors)
+{
+	const char *key;
+	json_t *v;
+	bool bad = false;
+
+	json_object_foreach(in, key, v) {
+		const char *const *k;
+
+		for (k = keys; *k && strcmp(*k, key) != 0; k++)
+			;
+		if (*k == NULL) {
+			json_object_set_new(errors, key,
+			    json_string(_("Unknown field.")));
+			bad = true;
+		}
+	}
+	return bad;
+}
+
+int
+protection_org_save(struct req *r, struct organisation *o, json_t *in,
+    json_t **errors)
+{
+	static const char *const keys[] = { "name", "type", "country", "city",
+	    "phone", "disabled", NULL };
+	struct organisation n = *o;
+	bool create = o->id == 0;
+	json_t *v;
+	int rc;
+
+	*errors = json_object();
+	if (!json_is_object(in)) {
+		json_object_set_new(*errors, "name",
+		    json_string(_("Send the organisation as a JSON object.")));
+		return 1;
+	}
+	unknown_keys(in, keys, *errors);
+	text_member(in, "name", n.name, sizeof(n.name), *errors);
+	text_member(in, "city", n.city, sizeof(n.city), *errors);
+	if (!json_object_get(*errors, "name") && n.name[0] == '\0')
+		json_object_set_new(*errors, "name",
+		    json_string(_("This field is required.")));
+	if ((v = json_object_get(in, "type")) != NULL) {
+		if (!code_valid(CL_ORG_TYPE, json_string_value(v)))
+			json_object_set_new(*errors, "type",
+			    json_string(_("Choose a value from the list.")));
+		else
+			snprintf(n.type, sizeof(n.type), "%s",
+			    json_string_value(v));
+	}
+	if (!json_object_get(*errors, "type") && n.type[0] == '\0')
+		json_object_set_new(*errors, "type",
+		    json_string(_("This field is required.")));
+	if ((v = json_object_get(in, "country")) != NULL) {
+		if (json_is_null(v) || (json_is_string(v) &&
+		    json_string_length(v) == 0))
+			n.country[0] = '\0';
+		else if (!json_is_string(v) || !country_valid(json_string_value(v)))
+			json_object_set_new(*errors, "country", json_string(
+			    _("Give a country as its ISO code, such as TH.")));
+		else
+			snprintf(n.country, sizeof(n.country), "%s",
+			    json_string_value(v));
+	}
+	if ((v = json_object_get(in, "phone")) != NULL) {
+		if (json_is_null(v) || (json_is_string(v) &&
+		    json_string_length(v) == 0))
+			n.phone[0] = '\0';
+		else if (!json_is_string(v) || !phone_ok(json_string_value(v)))
+			json_object_set_new(*errors, "phone", json_string(
+			    _("Give a phone number such as +6621234567.")));
+		else
+			snprintf(n.phone, sizeof(n.phone), "%s",
+			    json_string_value(v));
+	}
+	if ((v = json_object_get(in, "disabled")) != NULL) {
+		if (!json_is_boolean(v))
+			json_object_set_new(*errors, "disabled",
+			    json_string(_("Give true or false.")));
+		else
+			n.disabled = json_is_true(v);
+	}
+	if (json_object_size(*errors) > 0)
+		return 1;
+	n.updated_at = r->now;
+	if (create)
+		n.created_at = r->now;
+	if (db_begin(r->app->db) != DB_OK)
+		goto fail;
+	rc = create ? db_org_add(r->app->db, &n) : db_org_update(r->app->db, &n);
+	if (rc == DB_CONFLICT) {
+		db_rollback(r->app->db);
+		json_object_set_new(*errors, "name", json_string(_("An "
+		    "organisation of this name exists in this country.")));
+		return 1;
+	}
+	if (rc != DB_OK || audit(r, create ? "org.create" : "org.update", 0,
+	    arena_printf(r->arena, "organisation:%lld", (long long)n.id),
+	    json_pack("{s:s}", "org_type", n.type)) < 0 ||
+	    db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		goto fail;
+	}
+	*o = n;
+	json_decref(*errors);
+	*errors = NULL;
+	return 0;
+fail:
+	json_decref(*errors);
+	*errors = NULL;
+	return -1;
+}
+
+/* --- shelters --- */
+
+bool
+protection_shelter_ok(const struct req *r, const struct shelter *s,
+    bool manage)
+{
+	if (!r->authed || !role_can(r->user.role, manage ? PERM_REGISTRY :
+	    PERM_CASE_READ))
+		return false;
+	switch (role_scope(r->user.role)) {
+	case SCOPE_ALL:
+		return true;
+	case SCOPE_OFFICE:
+		return s == NULL || s->office_id == r->user.office_id;
+	case SCOPE_NONE:
+	default:
+		return false;
+	}
+}
+
+json_t *
+protection_shelter_json(struct req *r, const struct shelter *s)
+{
+	char today[11];
+	int64_t n;
+
+	caserec_today(r, today);
+	if ((n = protection_occupied(r->app->db, s->id, today)) < 0)
+		return NULL;
+	return json_pack("{s:I,s:s,s:s,s:s?,s:I,s:I,s:b,s:b,s:o?}", "id",
+	    (json_int_t)s->id, "office", s->office_code, "name", s->name,
+	    "city", *s->city ? s->city : NULL, "capacity",
+	    (json_int_t)s->capacity, "occupied", (json_int_t)n, "full",
+	    n >= s->capacity, "disabled", s->disabled, "organisation",
+	    s->org_id ? json_integer(s->org_id) : NULL);
+}
+
+int
+protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
+    json_t **errors)
+{
+	static const char *const keys[] = { "name", "city", "capacity",
+	    "office", "organisation", "disabled", NULL };
+	bool create = s->id == 0;
+	struct shelter n;
+	struct office of;
+	struct organisation o;
+	json_t *v;
+	const char *code;
+	int rc;
+
+	if (create)
+		memset(&n, 0, sizeof(n));
+	else
+		n = *s;
+	*errors = json_object();
+	if (!json_is_object(in)) {
+		json_object_set_new(*errors, "name",
+		    json_string(_("Send the shelter as a JSON object.")));
+		return 1;
+	}
+	unknown_keys(in, keys, *errors);
+	text_member(in, "name", n.name, sizeof(n.name), *errors);
+	text_member(in, "city", n.city, sizeof(n.city), *errors);
+	if (!json_object_get(*errors, "name") && n.name[0] == '\0')
+		json_object_set_new(*errors, "name",
+		    json_string(_("This field is required.")));
+	if ((v = json_object_get(in, "capacity")) != NULL || create) {
+		if (json_is_string(v) && json_string_length(v) > 0 &&
+		    json_string_length(v) < 8 && strspn(json_string_value(v),
+		    "0123456789") == json_string_length(v))
+			n.capacity = atoll(json_string_value(v));
+		else if (json_is_integer(v))
+			n.capacity = json_integer_value(v);
+		else
+			n.capacity = -1;
+		if (n.capacity < 0 || n.capacity > CAPACITY_MAX)
+			json_object_set_new(*errors, "capacity", json_string(
+			    _("Give the number of places, from 0 to 100000.")));
+	}
+	code = json_string_value(json_object_get(in, "office"));
+	if (!create) {
+		rc = db_office_get(r->app->db, n.office_id, &of);
+		if (code && *code && strcmp(code, of.code) != 0)
+			json_object_set_new(*errors, "office", json_string(
+			    _("A shelter stays with its office.")));
+	} else if (code == NULL || *code == '\0') {
+		n.office_id = r->user.office_id;
+		rc = db_office_get(r->app->db, n.office_id, &of);
+	} else {
+		rc = db_office_by_code(r->app->db, code, &of);
+	}
+	if (rc == DB_ERROR)
+		goto fail;
+	if (rc != DB_OK)
+		json_object_set_new(*errors, "office",
+		    json_string(_("Choose an office from the list.")));
+	else
+		n.office_id = of.id;
+	if (rc == DB_OK && !protection_shelter_ok(r, &n, true))
+		json_object_set_new(*errors, "office", json_string(
+		    _("You can only manage shelters of your own office.")));
+	v = json_object_get(in, "organisation");
+	if (v && json_is_null(v)) {
+		n.org_id = 0;
+	} else if (v) {
+		rc = json_is_integer(v) ? db_org_get(r->app->db,
+		    json_integer_value(v), &o) : DB_NOTFOUND;
+		if (rc == DB_ERROR)
+			goto fail;
+		if (rc != DB_OK)
+			json_object_set_new(*errors, "organisation", json_string(
+			    _("This organisation does not exist.")));
+		else
+			n.org_id = o.id;
+	}
+	if ((v = json_object_get(in, "disabled")) != NULL) {
+		if (!json_is_boolean(v) || create)
+			json_object_set_new(*errors, "disabled",
+			    json_string(_("Give true or false.")));
+		else
+			n.disabled = json_is_true(v);
+	}
+	if (json_object_size(*errors) > 0)
+		return 1;
+	if (create)
+		n.created_at = r->now;
+	if (db_begin(r->app->db) != DB_OK)
+		goto fail;
+	rc = create ? db_shelter_add(r->app->db, &n) :
+	    db_shelter_update(r->app->db, &n);
+	if (rc == DB_CONFLICT) {
+		db_rollback(r->app->db);
+		json_object_set_new(*errors, "name", json_string(
+		    _("This office has a shelter of this name.")));
+		return 1;
+	}
+	if (rc != DB_OK || audit(r, create ? "shelter.create" :
+	    "shelter.update", 0, arena_printf(r->arena, "shelter:%lld",
+	    (long long)n.id), json_pack("{s:s,s:I}", "office", of.code,
+	    "count", (json_int_t)n.capacity)) < 0 ||
+	    db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		goto fail;
+	}
+	snprintf(n.office_code, sizeof(n.office_code), "%s", of.code);
+	*s = n;
+	json_decref(*errors);
+	*errors = NULL;
+	return 0;
+fail:
+	json_decref(*errors);
+	*errors = NULL;
+	return -1;
+}
+
+/* --- demo --- */
+
+struct find_org {
+	const char *name;
+	const char *country;
+	int64_t id;
+};
+
+static int
+find_org_cb(void *arg, const struct organisation *o)
+{
+	struct find_org *x = arg;
+
+	if (strcmp(o->name, x->name) == 0 && strcmp(o->country, x->country) == 0)
+		x->id = o->id;
+	return x->id != 0;
+}
+
+static const struct {
+	const char *name, *type, *country, *city, *phone;
+} orgs[] = {
+	{ "Ban Kredtrakarn Protection Centre", "NGO", "TH", "Bangkok",
+	    "+6622820000" },
+	{ "Anti-Trafficking in Persons Division", "LawEnforcement", "TH",
+	    "Bangkok", "+6621001191" },
+	{ "Office of the Attorney General, Trafficking Unit",
+	    "ProsecutionService", "TH", "Bangkok", "+6621428000" },
+	{ "Bangkok Metropolitan Health Service",
+	    "HealthServiceOrganisation", "TH", "Bangkok", NULL },
+	{ "Fundación Renacer", "NGO", "CO", "Bogotá", "+5713385000" },
+	{ "Policía Nacional, Grupo de Trata de Personas",
+	    "LawEnforcement", "CO", "Bogotá", "+5715159000" },
+	{ "Fiscalía General de la Nación", "ProsecutionService", "CO",
+	    "Bogotá", "+5715702000" },
+	{ "Subred Integrada de Servicios de Salud Centro Oriente",
+	    "HealthServiceOrganisation", "CO", "Bogotá", NULL },
+};
+static const struct {
+	const char *office, *name, *city;
+	int capacity;
+	int org;	/* index into orgs */
+} shelters[] = {
+	{ "BKK", "Bangkok shelter", "Bangkok", 12, 0 },
+	{ "BOG", "Casa de acogida Bogotá", "Bogotá", 8, 4 },
+};
+
+static int demo_add(struct req *r, int64_t *ids);
+
+int
+protection_demo(struct req *r)
+{
+	int64_t ids[ARRAY_SIZE(orgs)];
+	struct arena *own = NULL;
+	int rc;
+
+	/* A command-line request has no arena of its own. */
+	if (r->arena == NULL && (r->arena = own = arena_new(1 << 20)) == NULL)
+		return -1;
+	rc = demo_add(r, ids);
+	if (own) {
+		arena_free(own);
+		r->arena = NULL;
+	}
+	return rc;
+}
+
+static int
+demo_add(struct req *r, int64_t *ids)
+{
+	json_t *in, *errors;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(orgs); i++) {
+		struct organisation o = { 0 };
+		struct find_org f = { orgs[i].name, orgs[i].country, 0 };
+
+		if (db_org_list(r->app->db, find_org_cb, &f) != DB_OK)
+			return -1;
+		if ((ids[i] = f.id) != 0)
+			continue;
+		in = json_pack("{s:s,s:s,s:s,s:s,s:s?}", "name", orgs[i].name,
+		    "type", orgs[i].type, "country", orgs[i].country, "city",
+		    orgs[i].city, "phone", orgs[i].phone);
+		rc = protection_org_save(r, &o, in, &errors);
+		json_decref(in);
+		json_decref(errors);
+		if (rc != 0)
+			return error("demo: organisation %zu not added", i);
+		ids[i] = o.id;
+	}
+	for (i = 0; i < ARRAY_SIZE(shelters); i++) {
+		struct shelter s = { 0 };
+
+		in = json_pack("{s:s,s:s,s:s,s:i,s:I}", "office",
+		    shelters[i].office, "name", shelters[i].name, "city",
+		    shelters[i].city, "capacity", shelters[i].capacity,
+		    "organisation", (json_int_t)ids[shelters[i].org]);
+		rc = protection_shelter_save(r, &s, in, &errors);
+		json_decref(in);
+		/* Already there (name taken) or no such office: fine. */
+		json_decref(errors);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
