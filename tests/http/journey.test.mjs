@@ -17,7 +17,8 @@ function ok(r, what, status = [200, 201]) {
   return r.json;
 }
 
-/* ISO date n days from today (UTC). */
+/* ISO date n days from today (UTC). The journey happens in one day, so
+ * that its steps are in the order they were recorded. */
 function day(n) {
   return new Date(Date.now() + n * 86400_000).toISOString().slice(0, 10);
 }
@@ -45,11 +46,11 @@ describe('the whole journey of one case', () => {
     const file = await getFile(srv, cw, caseId);
     await saveFile(srv, cw, caseId, realisticFile(file));
 
-    /* Sheltered, from 40 days ago. */
+    /* Sheltered. */
     const shelter = ok(await srv.api('POST', '/api/v1/shelters',
       { session: mgr, body: { name: 'Journey shelter', capacity: 10, city: 'Bangkok' } }), 'shelter');
     const stay = ok(await srv.api('POST', `/api/v1/cases/${caseId}/shelter-stays`,
-      { session: cw, body: { shelter: shelter.id, admitted: day(-40) } }), 'admission');
+      { session: cw, body: { shelter: shelter.id, admitted: day(0) } }), 'admission');
 
     /* A fund request, approved at headquarters against a project, and disbursed. */
     const project = ok(await srv.api('POST', '/api/v1/projects', {
@@ -62,29 +63,29 @@ describe('the whole journey of one case', () => {
       session: pm, body: { decision: 'approve', amount: '800', project_id: project.id, reason: 'Cheaper flight found.' },
     }), 'approval');
     ok(await srv.api('POST', `/api/v1/fund-requests/${fr.id}/disbursements`,
-      { session: pm, body: { amount: '800.00', date: day(-20) } }), 'disbursement');
+      { session: pm, body: { amount: '800.00', date: day(0) } }), 'disbursement');
     const p = ok(await srv.api('GET', `/api/v1/projects/${project.id}`, { session: pm }), 'project after');
     assert.ok(JSON.stringify(p).includes('800'), JSON.stringify(p));
 
     /* Voluntary return to Colombia. */
     let ret = ok(await srv.api('POST', `/api/v1/cases/${caseId}/return`, {
-      session: cw, body: { dest_country: 'CO', dest_office: 'BOG', date: day(-30) },
+      session: cw, body: { dest_country: 'CO', dest_office: 'BOG', date: day(0) },
     }), 'return request').return;
     ret = ok(await srv.api('POST', `/api/v1/cases/${caseId}/return/stage`, {
-      session: cw, body: { stage: 'Counselled', date: day(-25), version: ret.version },
+      session: cw, body: { stage: 'Counselled', date: day(0), version: ret.version },
     }), 'counselled').return;
     ret = ok(await srv.api('POST', `/api/v1/cases/${caseId}/return/stage`, {
       session: cw, body: {
-        stage: 'Planned', date: day(-22), version: ret.version,
+        stage: 'Planned', date: day(0), version: ret.version,
         legs: [{ from_country: 'TH', from_place: 'Bangkok', to_country: 'CO', to_place: 'Bogotá',
-          departure_date: day(-10), arrival_date: day(-9), means_of_transport: 'Air', escort: 'Staff',
+          departure_date: day(0), arrival_date: day(0), means_of_transport: 'Air', escort: 'Staff',
           documents_used: ['Own'] }],
       },
     }), 'planned').return;
     ok(await srv.api('POST', `/api/v1/records/${stay.id}/discharge`,
-      { session: cw, body: { date: day(-10), version: stay.version } }), 'discharge');
+      { session: cw, body: { date: day(0), version: stay.version } }), 'discharge');
     ret = ok(await srv.api('POST', `/api/v1/cases/${caseId}/return/stage`, {
-      session: cw, body: { stage: 'Departed', date: day(-10), version: ret.version },
+      session: cw, body: { stage: 'Departed', date: day(0), version: ret.version },
     }), 'departed').return;
 
     /* Handed over to Bogotá, which accepts and records the arrival. */
@@ -95,12 +96,12 @@ describe('the whole journey of one case', () => {
     }), 'accept');
     const r2 = ok(await srv.api('GET', `/api/v1/cases/${caseId}/return`, { session: bogCw }), 'return at BOG');
     ok(await srv.api('POST', `/api/v1/cases/${caseId}/return/stage`, {
-      session: bogCw, body: { stage: 'Arrived', date: day(-9), received_by: 'BOG reception', version: r2.return.version },
+      session: bogCw, body: { stage: 'Arrived', date: day(0), received_by: 'BOG reception', version: r2.return.version },
     }), 'arrived');
 
     /* Reintegration: a plan, the visits scheduled from the arrival. */
     ok(await srv.api('POST', `/api/v1/cases/${caseId}/reintegration`, {
-      session: bogCw, body: { plan_type: 'Livelihood', plan_date: day(-8), objectives: 'Work as a cook.',
+      session: bogCw, body: { plan_type: 'Livelihood', plan_date: day(0), objectives: 'Work as a cook.',
         packages: [{ type: 'VocationalTraining', status: 'InProgress' }] },
     }), 'plan');
     const visits = ok(await srv.api('GET', `/api/v1/cases/${caseId}/visits`, { session: bogCw }), 'visits').visits;
@@ -127,7 +128,11 @@ describe('the whole journey of one case', () => {
       assert.ok(kinds.includes(k), `no ${k} in ${kinds.join(', ')}`);
     }
     const at = (k) => kinds.indexOf(k);
-    assert.ok(at('case.created') < at('shelter.admitted'));
+    assert.ok(at('case.created') < at('case.screened'));
+    assert.ok(at('case.screened') < at('shelter.admitted'));
+    assert.ok(at('shelter.admitted') < at('fund.requested'));
+    assert.ok(at('fund.requested') < at('fund.approved'));
+    assert.ok(at('fund.approved') < at('fund.disbursed'));
     assert.ok(at('shelter.admitted') < at('return.requested'));
     assert.ok(at('return.departed') < at('return.arrived'));
     assert.ok(at('return.arrived') < at('visit.done'));
