@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include "dashboard.h"
 #include "fund.h"
@@ -13,6 +14,7 @@
 #include "log.h"
 #include "moves.h"
 #include "page.h"
+#include "protection.h"
 
 /* A string member of o, "" when absent. */
 static const char *
@@ -56,7 +58,7 @@ dashboard_followups(struct req *r, struct html *h, int64_t assigned_to)
 		    _("No visit is due in the next 30 days."));
 	html_printf(h, "</tbody></table></figure>");
 	if (overdue)
-		html_printf(h, "<p class=\"flash error\">%d %s</p>", overdue,
+		html_printf(h, "<p class=\"notice\" role=\"status\">%d %s</p>", overdue,
 		    _("visits are overdue."));
 	html_printf(h, "<p><a href=\"/visits\">%s</a></p>", _("All visits"));
 	json_decref(due);
@@ -90,12 +92,72 @@ dashboard_transfers(struct req *r, struct html *h)
 	return 0;
 }
 
+struct shelters {
+	struct html *h;
+	json_t *cats, *occupied, *free;
+	int n;
+};
+
+static int
+shelter_row(void *arg, const struct shelter_occupancy *o)
+{
+	struct shelters *x = arg;
+	bool full = o->capacity > 0 && o->occupied >= o->capacity;
+
+	html_printf(x->h, "<tr%R><td><a href=\"/shelters/%L\">%s</a></td>"
+	    "<td>%L</td><td>%L</td><td>%s</td></tr>", full ?
+	    " class=\"overdue\"" : "", o->id, o->name, o->occupied, o->capacity,
+	    full ? _("Full") : _("Places free"));
+	json_array_append_new(x->cats, json_string(o->name));
+	json_array_append_new(x->occupied, json_integer(o->occupied));
+	json_array_append_new(x->free, json_integer(o->capacity > o->occupied ?
+	    o->capacity - o->occupied : 0));
+	x->n++;
+	return 0;
+}
+
 int
 dashboard_shelters(struct req *r, struct html *h)
 {
-	(void)r;
-	(void)h;
-	return 0;
+	struct shelters x = { .h = h };
+	char today[11];
+	struct tm tm;
+	time_t t = (time_t)r->now;
+
+	if (!role_can(r->user.role, PERM_ASSIST) ||
+	    role_scope(r->user.role) != SCOPE_OFFICE)
+		return 0;
+	gmtime_r(&t, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	x.cats = json_array();
+	x.occupied = json_array();
+	x.free = json_array();
+	html_printf(h, "<h3>%s</h3><figure><table class=\"striped\"><thead><tr>"
+	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+	    "<th scope=\"col\">%s</th><th scope=\"col\"></th></tr></thead>"
+	    "<tbody>", _("Shelter occupancy today"), _("Shelter"),
+	    _("Occupied"), _("Capacity"));
+	if (protection_office_occupancy(r->app->db, r->user.office_id, today,
+	    shelter_row, &x) < 0) {
+		json_decref(x.cats);
+		json_decref(x.occupied);
+		json_decref(x.free);
+		return -1;
+	}
+	if (x.n == 0)
+		html_printf(h, "<tr><td colspan=\"4\">%s</td></tr>",
+		    _("The office has no shelter."));
+	html_printf(h, "</tbody></table></figure>");
+	if (x.n == 0) {
+		json_decref(x.cats);
+		json_decref(x.occupied);
+		json_decref(x.free);
+		return 0;
+	}
+	return page_chart(h, "chart-shelters", _("Shelter occupancy today"),
+	    json_pack("{s:s,s:o,s:[{s:s,s:o},{s:s,s:o}]}", "kind", "stacked",
+	    "categories", x.cats, "series", "name", _("Occupied"), "data",
+	    x.occupied, "name", _("Places free"), "data", x.free));
 }
 
 /* Hours as "3.5 h" or days beyond two days. */

@@ -267,6 +267,21 @@ export async function screenshot(page, name) {
  * nothing went wrong in the page, then browser and server stopped. A
  * shutdown problem is reported, but never hides the first failure.
  */
+/*
+ * Logs username of the demo in on page through the login form; every
+ * user lands on the dashboard.
+ */
+export async function logIn(page, w, srv, username) {
+  const resp = await page.goto(`${srv.base}/login`, { waitUntil: 'load' });
+  assert.equal(resp.status(), 200, 'GET /login');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'en', 'login page language');
+  await page.fill('#username', username);
+  await page.fill('#password', srv.passwords.get(username));
+  await submitAndWait(page, w, `log in as ${username}`,
+    () => page.locator('form[action="/login"] button[type="submit"]').click(),
+    (u) => u.pathname === '/dashboard');
+}
+
 export async function demoSession({ javaScriptEnabled = true, personalData = [] }, body) {
   const srv = await startDemoServer({ personalData });
   const password = srv.passwords.get('caseworker');
@@ -277,14 +292,8 @@ export async function demoSession({ javaScriptEnabled = true, personalData = [] 
   const w = watch(page, srv.base);
   let failed = null;
   try {
-    const resp = await page.goto(`${srv.base}/login`, { waitUntil: 'load' });
-    assert.equal(resp.status(), 200, 'GET /login');
-    assert.equal(await page.locator('html').getAttribute('lang'), 'en', 'login page language');
-    await page.fill('#username', 'caseworker');
-    await page.fill('#password', password);
-    await submitAndWait(page, w, 'log in',
-      () => page.locator('form[action="/login"] button[type="submit"]').click(),
-      (u) => u.pathname === '/dashboard');
+    assert.equal(await page.locator('html').getAttribute('lang') ?? 'en', 'en');
+    await logIn(page, w, srv, 'caseworker');
     /* The tests start from the case list. */
     await submitAndWait(page, w, 'to the case list',
       () => page.locator('header nav a[href="/cases"]').click(),

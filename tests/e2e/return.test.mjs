@@ -9,7 +9,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoSession, launch, watch, openCase, screenshot, submitAndWait, norm } from './lib.mjs';
+import { demoSession, launch, logIn, watch, openCase, screenshot, submitAndWait, norm } from './lib.mjs';
 
 const T_TEST = 180_000;
 const PLACE = 'Barrio Kennedy Reception';
@@ -24,12 +24,7 @@ const stageForm = (page, stage) => page.locator('form[action$="/return"]').filte
 async function login(ctx, srv, username) {
   const page = ctx.pages()[0] ?? await ctx.newPage();
   const w = watch(page, srv.base);
-  await page.goto(`${srv.base}/login`, { waitUntil: 'load' });
-  await page.fill('#username', username);
-  await page.fill('#password', srv.passwords.get(username));
-  await submitAndWait(page, w, `log in as ${username}`,
-    () => page.locator('form[action="/login"] button[type="submit"]').click(),
-    (u) => u.pathname === '/cases');
+  await logIn(page, w, srv, username);
   return { page, w };
 }
 
