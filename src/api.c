@@ -16,37 +16,10 @@
 #include "auth.h"
 #include "cases.h"
 #include "casefile.h"
+#include "date.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
-
-/*
- * Refuses keys of r->json not in allowed (NULL-terminated). Returns 0 when
- * all are known, else answers 400 naming them and returns 1.
- */
-static int
-known_keys(struct req *r, const char *const *allowed)
-{
-	const char *key;
-	json_t *v, *fields = NULL;
-
-	json_object_foreach(r->json, key, v) {
-		const char *const *a;
-
-		for (a = allowed; *a; a++)
-			if (strcmp(*a, key) == 0)
-				break;
-		if (*a)
-			continue;
-		if (fields == NULL)
-			fields = json_object();
-		json_object_set_new(fields, key, json_string(_("Unknown field.")));
-	}
-	if (fields == NULL)
-		return 0;
-	resp_error(r, 400, _("The request contains unknown fields."), fields);
-	return 1;
-}
 
 static int
 field_error(struct req *r, const char *field, const char *msg)
@@ -98,7 +71,7 @@ api_login(struct req *r)
 	enum auth_result ar;
 	json_t *body;
 
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	username = json_string_value(json_object_get(r->json, "username"));
 	password = json_string_value(json_object_get(r->json, "password"));
@@ -149,7 +122,7 @@ api_me_update(struct req *r)
 	json_t *v;
 	int l;
 
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	v = json_object_get(r->json, "lang");
 	if (v == NULL)
@@ -278,7 +251,7 @@ api_cases_search(struct req *r)
 	int64_t page, per_page;
 	json_t *q, *st;
 
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	q = json_object_get(r->json, "q");
 	st = json_object_get(r->json, "status");
@@ -319,7 +292,7 @@ api_cases_create(struct req *r)
 	int status = -1, rc;
 	int64_t assignee = 0;
 
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	if ((v = json_object_get(r->json, "office")) != NULL) {
 		if (!json_is_string(v))
@@ -384,7 +357,7 @@ api_case_patch(struct req *r)
 	int64_t assignee;
 	const char *p;
 
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	if (!role_can(r->user.role, PERM_CASE_UPDATE)) {
 		if (audit(r, "case.update.denied", r->id, NULL, NULL) < 0)
@@ -460,12 +433,9 @@ static int
 audit_cb(void *arg, const struct audit_entry *e)
 {
 	json_t *arr = arg, *detail = NULL, *o;
-	char at[32];
-	struct tm tm;
-	time_t t = (time_t)e->at;
+	char at[TIME_ISO_SIZE];
 
-	gmtime_r(&t, &tm);
-	strftime(at, sizeof(at), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	time_iso(e->at, at);
 	if (e->detail[0])
 		detail = json_loads(e->detail, 0, NULL);
 	o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:o,s:s,s:o}", "id",

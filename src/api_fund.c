@@ -11,38 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "audit.h"
 #include "cases.h"
 #include "fund.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
-
-/* Refuses keys of r->json not in allowed (NULL-terminated): 1 when it
- * answered 400. */
-static int
-known_keys(struct req *r, const char *const *allowed)
-{
-	const char *key;
-	json_t *v, *fields = NULL;
-
-	json_object_foreach(r->json, key, v) {
-		const char *const *a;
-
-		for (a = allowed; *a; a++)
-			if (strcmp(*a, key) == 0)
-				break;
-		if (*a)
-			continue;
-		if (fields == NULL)
-			fields = json_object();
-		json_object_set_new(fields, key, json_string(_("Unknown field.")));
-	}
-	if (fields == NULL)
-		return 0;
-	resp_error(r, 400, _("The request contains unknown fields."), fields);
-	return 1;
-}
 
 static int
 answer_problem(struct req *r, const struct fund_problem *p)
@@ -149,7 +124,7 @@ api_case_fund_create(struct req *r)
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	rc = fund_request_submit(r, &c, str("type", r), amount_of(r, "amount",
 	    a), str("currency", r), str("justification", r), &id, &p);
@@ -238,7 +213,7 @@ api_fund_request_decide(struct req *r)
 	if (!fund_may_read(r))
 		return forbidden(r, "fund.change.denied",
 		    _("Only the programme manager decides fund requests."));
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	pid = json_object_get(r->json, "project_id");
 	if (pid && !json_is_null(pid)) {
@@ -266,7 +241,7 @@ api_fund_request_resubmit(struct req *r)
 	if (!fund_may_read(r))
 		return forbidden(r, "fund.change.denied",
 		    _("Only the office that asked can complete a request."));
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	rc = fund_request_resubmit(r, r->id, amount_of(r, "amount", a),
 	    str("justification", r), &p);
@@ -287,7 +262,7 @@ api_fund_request_disburse(struct req *r)
 	if (!fund_may_read(r))
 		return forbidden(r, "fund.change.denied",
 		    _("Only the programme manager decides fund requests."));
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	amount = amount_of(r, "amount", a);
 	rc = fund_disburse(r, r->id, amount ? amount : "x", str("date", r),
@@ -305,7 +280,7 @@ date_query(struct req *r, const char **date)
 	*date = req_query(r, "date");
 	if (*date && **date == '\0')
 		*date = NULL;
-	return *date == NULL || fund_date_ok(*date);
+	return *date == NULL || date_valid(*date);
 }
 
 struct total_ctx {
@@ -414,7 +389,7 @@ api_projects_create(struct req *r)
 	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.create.denied",
 		    _("You are not allowed to manage projects."));
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	memset(&in, 0, sizeof(in));
 	in.name = str("name", r);
@@ -516,7 +491,7 @@ api_project_case_add(struct req *r)
 	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.assign.denied",
 		    _("You are not allowed to manage projects."));
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	v = json_object_get(r->json, "case_id");
 	rc = fund_project_assign(r, r->id, json_is_integer(v) ?
@@ -540,7 +515,7 @@ api_project_donor_add(struct req *r)
 	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.donor.denied",
 		    _("You are not allowed to manage projects."));
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	amount = amount_of(r, "amount", a);
 	in.name = str("name", r);
@@ -656,7 +631,7 @@ api_rates_set(struct req *r)
 	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
 		return forbidden(r, "fund.rate.denied",
 		    _("You are not allowed to manage exchange rates."));
-	if (known_keys(r, keys))
+	if (req_known_keys(r, keys))
 		return 0;
 	v = json_object_get(r->json, "rate");
 	if (json_is_string(v) && json_string_length(v) < sizeof(rate))

@@ -16,6 +16,7 @@
 #include "casefile.h"
 #include "catalogue.h"
 #include "i18n.h"
+#include "date.h"
 #include "log.h"
 #include "screening.h"
 #include "timeline.h"
@@ -47,11 +48,7 @@ scalar_section(enum section s)
 static void
 iso_day(int64_t t, char out[16])
 {
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(out, 16, "%Y-%m-%d", &tm);
+	date_of(t, out);
 }
 
 const char *
@@ -68,32 +65,13 @@ static json_t *
 open_json(struct req *r, const char *ad, const unsigned char *blob,
     size_t len)
 {
-	struct buf b = BUF_INIT(FILE_MAX);
-	json_t *j;
-
-	if (vault_open_sealed(r->app->vault, ad, blob, len, &b) < 0) {
-		buf_release(&b);
-		return NULL;
-	}
-	j = json_loadb(b.p ? b.p : "{}", b.len ? b.len : 2, 0, NULL);
-	if (b.p)
-		explicit_bzero(b.p, b.cap);
-	buf_release(&b);
-	return j;
+	return vault_open_json(r->app->vault, ad, blob, len);
 }
 
 static int
 seal_json(struct req *r, const char *ad, json_t *j, struct buf *out)
 {
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	rc = vault_seal(r->app->vault, ad, s, strlen(s), out);
-	explicit_bzero(s, strlen(s));
-	free(s);
-	return rc;
+	return vault_seal_json(r->app->vault, ad, j, out);
 }
 
 /* --- loading --- */

@@ -13,6 +13,7 @@
 
 #include "audit.h"
 #include "caserec.h"
+#include "date.h"
 #include "cases.h"
 #include "i18n.h"
 #include "log.h"
@@ -29,39 +30,13 @@
 int64_t
 caserec_day(const char *s)
 {
-	struct tm tm;
-	char back[11];
-	int y, m, d;
-	time_t t;
-
-	if (s == NULL || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-		return -1;
-	for (int i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
-			return -1;
-	if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1900)
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = 12;
-	if ((t = timegm(&tm)) == (time_t)-1)
-		return -1;
-	strftime(back, sizeof(back), "%Y-%m-%d", &tm);
-	if (strcmp(back, s) != 0)
-		return -1;
-	return (int64_t)t / 86400;
+	return date_day_number(s);
 }
 
 void
 caserec_day_str(int64_t n, char out[11])
 {
-	time_t t = (time_t)(n * 86400 + 43200);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	date_of(n * 86400 + 43200, out);
 }
 
 void
@@ -498,6 +473,9 @@ on_date_of(const struct rec_kind *k, json_t *rec, const char *today)
 
 /* --- storage --- */
 
+/* A record's opened body is at most this (requests are capped lower). */
+#define BODY_MAX ((size_t)2 << 20)
+
 static void
 ad_of(const struct case_record *row, char ad[96])
 {
@@ -510,7 +488,7 @@ caserec_write(struct req *r, const struct rec_kind *k,
     struct case_record *row, json_t *body)
 {
 	struct buf sealed;
-	char ad[96], *text;
+	char ad[96];
 	json_t *v;
 	size_t i;
 	int rc;
@@ -553,13 +531,9 @@ caserec_write(struct req *r, const struct rec_kind *k,
 		}
 	}
 	snprintf(row->kind, sizeof(row->kind), "%s", k->name);
-	if ((text = json_dumps(body, JSON_COMPACT | JSON_SORT_KEYS)) == NULL)
-		return error("caserec: cannot encode a record");
-	buf_init(&sealed, strlen(text) + VAULT_SEAL_OVERHEAD + 64);
+	buf_init(&sealed, BODY_MAX + VAULT_SEAL_OVERHEAD);
 	ad_of(row, ad);
-	rc = vault_seal(r->app->vault, ad, text, strlen(text), &sealed);
-	sodium_memzero(text, strlen(text));
-	free(text);
+	rc = vault_seal_json(r->app->vault, ad, body, &sealed);
 	if (rc < 0) {
 		buf_release(&sealed);
 		return error("caserec: cannot seal a record");
@@ -584,24 +558,14 @@ caserec_write(struct req *r, const struct rec_kind *k,
 static json_t *
 open_body(struct req *r, const struct case_record *row)
 {
-	struct buf plain;
-	json_t *doc = NULL;
+	json_t *doc;
 	char ad[96];
 
-	buf_init(&plain, row->body_len + 64);
 	ad_of(row, ad);
-	if (vault_open_sealed(r->app->vault, ad, row->body, row->body_len,
-	    &plain) == 0)
-		doc = json_loads(buf_cstr(&plain), JSON_REJECT_DUPLICATES, NULL);
-	if (plain.p)
-		sodium_memzero(plain.p, plain.len);
-	buf_release(&plain);
-	if (!json_is_object(doc)) {
-		json_decref(doc);
+	doc = vault_open_json(r->app->vault, ad, row->body, row->body_len);
+	if (doc == NULL)
 		error("caserec: record %lld cannot be opened with this key",
 		    (long long)row->id);
-		return NULL;
-	}
 	return doc;
 }
 
@@ -625,18 +589,6 @@ caserec_get(struct req *r, int64_t id, const char *kind,
 	return rc;
 }
 
-static json_t *
-iso_time(int64_t t)
-{
-	char s[32];
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(s);
-}
-
 json_t *
 caserec_json(const struct case_record *row, json_t *body)
 {
@@ -648,8 +600,8 @@ caserec_json(const struct case_record *row, json_t *body)
 	json_object_set_new(o, "case_id", json_integer(row->case_id));
 	json_object_set_new(o, "kind", json_string(row->kind));
 	json_object_set_new(o, "version", json_integer(row->version));
-	json_object_set_new(o, "created_at", iso_time(row->created_at));
-	json_object_set_new(o, "updated_at", iso_time(row->updated_at));
+	json_object_set_new(o, "created_at", time_iso_json(row->created_at));
+	json_object_set_new(o, "updated_at", time_iso_json(row->updated_at));
 	return o;
 }
 

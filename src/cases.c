@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "cases.h"
+#include "date.h"
 #include "i18n.h"
 #include "log.h"
 #include "timeline.h"
@@ -194,18 +195,6 @@ cases_load(struct req *r, int64_t id, struct case_row *c,
 	return DB_OK;
 }
 
-static json_t *
-iso_time(int64_t t)
-{
-	char s[32];
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return json_string(s);
-}
-
 json_t *
 case_json(const struct case_row *c)
 {
@@ -218,8 +207,8 @@ case_json(const struct case_row *c)
 	    json_null(),
 	    "assigned_username", c->assigned_to ?
 	    json_string(c->assigned_username) : json_null(),
-	    "created_at", iso_time(c->created_at),
-	    "updated_at", iso_time(c->updated_at),
+	    "created_at", time_iso_json(c->created_at),
+	    "updated_at", time_iso_json(c->updated_at),
 	    "version", c->version,
 	    "high_risk", c->high_risk);
 }

@@ -5,6 +5,7 @@
 #include "compat.h"
 
 #include "catalogue.h"
+#include "date.h"
 #include "http.h"
 #include "i18n.h"
 #include "isocodes.h"
@@ -247,22 +248,6 @@ days_from_civil(int64_t y, int m, int d)
 	return era * 146097 + doe - 719468;
 }
 
-static bool
-leap_year(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-days_in_month(int y, int m)
-{
-	static const int mdays[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31
-	};
-
-	return m == 2 && leap_year(y) ? 29 : mdays[m - 1];
-}
-
 enum date_check {
 	DATE_OK,
 	DATE_SHAPE,	/* not YYYY, YYYY-MM or YYYY-MM-DD */
@@ -301,7 +286,7 @@ date_check(const char *s, struct partial_date *out)
 		return DATE_TOO_EARLY;
 	if (len >= 7 && (d.month < 1 || d.month > 12))
 		return DATE_NONEXISTENT;
-	if (len == 10 && (d.day < 1 || d.day > days_in_month(d.year, d.month)))
+	if (len == 10 && (d.day < 1 || d.day > date_month_days(d.year, d.month)))
 		return DATE_NONEXISTENT;
 	*out = d;
 	return DATE_OK;
@@ -328,7 +313,7 @@ partial_date_last_day(const struct partial_date *d)
 	int m = d->month ? d->month : 12;
 
 	return days_from_civil(d->year, m,
-	    d->day ? d->day : days_in_month(d->year, m));
+	    d->day ? d->day : date_month_days(d->year, m));
 }
 
 static int64_t

@@ -6,9 +6,9 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
 #include "dashboard.h"
+#include "date.h"
 #include "fund.h"
 #include "i18n.h"
 #include "log.h"
@@ -120,15 +120,12 @@ int
 dashboard_shelters(struct req *r, struct html *h)
 {
 	struct shelters x = { .h = h };
-	char today[11];
-	struct tm tm;
-	time_t t = (time_t)r->now;
+	char today[DATE_SIZE];
 
 	if (!role_can(r->user.role, PERM_ASSIST) ||
 	    role_scope(r->user.role) != SCOPE_OFFICE)
 		return 0;
-	gmtime_r(&t, &tm);
-	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	date_of(r->now, today);
 	x.cats = json_array();
 	x.occupied = json_array();
 	x.free = json_array();

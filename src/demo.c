@@ -11,6 +11,7 @@
 
 #include "casefile.h"
 #include "cli.h"
+#include "date.h"
 #include "db.h"
 #include "demo.h"
 #include "fund.h"
@@ -170,11 +171,7 @@ demo_casefile(struct app *app, const struct user *u, struct case_row *c,
 static void
 days_ago(int64_t now, int days, char out[11])
 {
-	time_t t = (time_t)(now - (int64_t)days * 86400);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
+	date_of(now - (int64_t)days * 86400, out);
 }
 
 /* As the demo account username; -1 when it is missing. */

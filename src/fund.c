@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "audit.h"
 #include "cases.h"
 #include "catalogue.h"
@@ -147,39 +148,10 @@ fund_rate_format(int64_t rate, char out[FUND_AMOUNT_STR])
 	return out;
 }
 
-bool
-fund_date_ok(const char *d)
-{
-	struct tm tm;
-	char back[DB_DATE_SIZE];
-	int y, m, dd, i;
-
-	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
-		return false;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
-			return false;
-	if (sscanf(d, "%4d-%2d-%2d", &y, &m, &dd) != 3 || y < 1900)
-		return false;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = dd;
-	tm.tm_hour = 12;
-	if (timegm(&tm) == (time_t)-1)
-		return false;
-	strftime(back, sizeof(back), "%Y-%m-%d", &tm);
-	return strcmp(back, d) == 0;
-}
-
 void
 fund_today(char out[DB_DATE_SIZE])
 {
-	time_t t = time(NULL);
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, DB_DATE_SIZE, "%Y-%m-%d", &tm);
+	date_of((int64_t)time(NULL), out);
 }
 
 static bool
@@ -764,7 +736,7 @@ fund_disburse(struct req *r, int64_t id, const char *amount,
 		    "remains of the approved amount."));
 	if (date == NULL || *date == '\0')
 		fund_today(day);
-	else if (!fund_date_ok(date))
+	else if (!date_valid(date))
 		return problem(p, 400, "date", _("Give the date as "
 		    "YYYY-MM-DD."));
 	else
@@ -844,10 +816,10 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 		return problem(p, 400, "region", _("The region is too long."));
 	snprintf(pr.region, sizeof(pr.region), "%s", in->region ? in->region :
 	    "");
-	if (in->start && *in->start && !fund_date_ok(in->start))
+	if (in->start && *in->start && !date_valid(in->start))
 		return problem(p, 400, "start", _("Give the date as "
 		    "YYYY-MM-DD."));
-	if (in->end && *in->end && !fund_date_ok(in->end))
+	if (in->end && *in->end && !date_valid(in->end))
 		return problem(p, 400, "end", _("Give the date as YYYY-MM-DD."));
 	snprintf(pr.start, sizeof(pr.start), "%s", in->start ? in->start : "");
 	snprintf(pr.end, sizeof(pr.end), "%s", in->end ? in->end : "");
@@ -1175,7 +1147,7 @@ fund_rate_set(struct req *r, const char *currency, const char *valid_from,
 	if (strcmp(currency, USD) == 0)
 		return problem(p, 400, "currency", _("USD is the reporting "
 		    "currency: its rate is always 1."));
-	if (!fund_date_ok(valid_from))
+	if (!date_valid(valid_from))
 		return problem(p, 400, "valid_from", _("Give the date as "
 		    "YYYY-MM-DD."));
 	if (!decimal_parse(rate, 6, RATE_MAX, &rt.rate) || rt.rate <= 0)

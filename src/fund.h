@@ -56,8 +56,6 @@ bool fund_amount_parse(const char *s, int64_t *out);
 bool fund_amount_json(json_t *v, char out[FUND_AMOUNT_STR]);
 /* cents as "1234.56" (with a '-' when negative). */
 const char *fund_amount_format(int64_t cents, char out[FUND_AMOUNT_STR]);
-/* Whether s is a valid date YYYY-MM-DD. */
-bool fund_date_ok(const char *s);
 /* Today (UTC) as YYYY-MM-DD. */
 void fund_today(char out[DB_DATE_SIZE]);
 /*

@@ -881,3 +881,31 @@ http_serve(struct app *app)
 	free(key);
 	return 0;
 }
+
+/*
+ * Refuses keys of r->json not in allowed (NULL-terminated). Returns 0 when
+ * all are known, else answers 400 naming them and returns 1.
+ */
+int
+req_known_keys(struct req *r, const char *const *allowed)
+{
+	const char *key;
+	json_t *v, *fields = NULL;
+
+	json_object_foreach(r->json, key, v) {
+		const char *const *a;
+
+		for (a = allowed; *a; a++)
+			if (strcmp(*a, key) == 0)
+				break;
+		if (*a)
+			continue;
+		if (fields == NULL)
+			fields = json_object();
+		json_object_set_new(fields, key, json_string(_("Unknown field.")));
+	}
+	if (fields == NULL)
+		return 0;
+	resp_error(r, 400, _("The request contains unknown fields."), fields);
+	return 1;
+}

@@ -123,6 +123,11 @@ const char *req_form(struct req *r, const char *name);
 
 /* --- responses --- */
 void resp_header(struct req *r, const char *name, const char *value);
+/*
+ * Refuses keys of the JSON body r->json not in allowed (NULL-terminated):
+ * 0 when all are known, else answers 400 naming them and returns 1.
+ */
+int req_known_keys(struct req *r, const char *const *allowed);
 int resp_json(struct req *r, int status, json_t *body);	/* steals body */
 int resp_html(struct req *r, int status, struct html *h);
 int resp_redirect(struct req *r, const char *location);

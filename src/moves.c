@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "audit.h"
 #include "cases.h"
 #include "catalogue.h"
@@ -81,61 +82,20 @@ stage_open(int s)
 
 /* --- pure schedule computation --- */
 
-static bool
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int
-month_days(int y, int m)
-{
-	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
-	    31 };
-
-	return m == 2 && leap(y) ? 29 : d[m - 1];
-}
-
-static bool
-date_parts(const char *d, int *y, int *m, int *dd)
-{
-	int i;
-
-	if (d == NULL || strlen(d) != 10 || d[4] != '-' || d[7] != '-')
-		return false;
-	for (i = 0; i < 10; i++)
-		if (i != 4 && i != 7 && !isdigit((unsigned char)d[i]))
-			return false;
-	*y = (d[0] - '0') * 1000 + (d[1] - '0') * 100 + (d[2] - '0') * 10 +
-	    (d[3] - '0');
-	*m = (d[5] - '0') * 10 + (d[6] - '0');
-	*dd = (d[8] - '0') * 10 + (d[9] - '0');
-	return *y >= 1900 && *y <= 9999 && *m >= 1 && *m <= 12 && *dd >= 1 &&
-	    *dd <= month_days(*y, *m);
-}
-
-bool
-moves_date_ok(const char *d)
-{
-	int y, m, dd;
-
-	return date_parts(d, &y, &m, &dd);
-}
-
 int
 moves_add_months(const char *date, int months, char out[11])
 {
 	int y, m, d, t;
 
-	if (!date_parts(date, &y, &m, &d) || months < 0 || months > 1200)
+	if (!date_parse(date, &y, &m, &d) || months < 0 || months > 1200)
 		return -1;
 	t = y * 12 + (m - 1) + months;
 	y = t / 12;
 	m = t % 12 + 1;
 	if (y > 9999)
 		return -1;
-	if (d > month_days(y, m))
-		d = month_days(y, m);
+	if (d > date_month_days(y, m))
+		d = date_month_days(y, m);
 	/* In range already; the modulos tell the compiler so. */
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
 	    (unsigned)m % 100u, (unsigned)d % 100u);
@@ -269,7 +229,7 @@ date_member(json_t *in, const char *key, const char *def, char out[11],
 	out[0] = '\0';
 	if (s == NULL)
 		return 0;
-	if (!moves_date_ok(s))
+	if (!date_valid(s))
 		return refuse(e, 400, _("Give a date as YYYY-MM-DD."), key);
 	snprintf(out, 11, "%s", s);
 	return 0;
@@ -295,24 +255,10 @@ static json_t *
 open_body(struct req *r, const char *ad, const unsigned char *blob,
     size_t len)
 {
-	struct buf b = BUF_INIT(BODY_MAX);
-	json_t *j;
+	json_t *j = vault_open_json(r->app->vault, ad, blob, len);
 
-	if (blob == NULL || len == 0)
-		return json_object();
-	if (vault_open_sealed(r->app->vault, ad, blob, len, &b) < 0) {
-		buf_release(&b);
+	if (j == NULL)
 		error("moves: a record cannot be opened with this key");
-		return NULL;
-	}
-	j = json_loadb(b.p ? b.p : "{}", b.len ? b.len : 2, 0, NULL);
-	if (b.p)
-		explicit_bzero(b.p, b.cap);
-	buf_release(&b);
-	if (j && !json_is_object(j)) {
-		json_decref(j);
-		j = NULL;
-	}
 	return j;
 }
 
@@ -320,15 +266,7 @@ open_body(struct req *r, const char *ad, const unsigned char *blob,
 static int
 seal_body(struct req *r, const char *ad, json_t *j, struct buf *out)
 {
-	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
-	int rc;
-
-	if (s == NULL)
-		return -1;
-	rc = vault_seal(r->app->vault, ad, s, strlen(s), out);
-	explicit_bzero(s, strlen(s));
-	free(s);
-	return rc;
+	return vault_seal_json(r->app->vault, ad, j, out);
 }
 
 static void

@@ -31,8 +31,6 @@ struct moves_err {
 #define MOVES_MONTHS_MAX 120
 #define MOVES_SCHEDULE_DEFAULT "1,3,6,12"
 
-/* Whether d is a real calendar day written YYYY-MM-DD. */
-bool moves_date_ok(const char *d);
 /*
  * date plus months (0..1200), clamped to the end of the month (Jan 31 +
  * 1 month = Feb 28 or 29) into out. -1 for a bad date.

@@ -10,6 +10,7 @@
 
 #include "cases.h"
 #include "catalogue.h"
+#include "date.h"
 #include "db.h"
 #include "i18n.h"
 #include "log.h"
@@ -75,26 +76,6 @@ key_ok(const char *key)
 	return false;
 }
 
-static bool
-date_ok(const char *d)
-{
-	struct tm tm;
-	char back[11];
-	int y, m, dd;
-
-	if (strlen(d) != 10 || sscanf(d, "%4d-%2d-%2d", &y, &m, &dd) != 3)
-		return false;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = dd;
-	tm.tm_hour = 12;
-	if (timegm(&tm) == (time_t)-1)
-		return false;
-	strftime(back, sizeof(back), "%Y-%m-%d", &tm);
-	return strcmp(back, d) == 0;
-}
-
 int
 timeline_add(struct req *r, int64_t case_id, const char *kind,
     int64_t ref_id, const char *on_date, bool restricted, json_t *detail)
@@ -109,7 +90,7 @@ timeline_add(struct req *r, int64_t case_id, const char *kind,
 		json_decref(detail);
 		return error("timeline: unknown kind %s", kind ? kind : "");
 	}
-	if (NEVER(on_date && *on_date && !date_ok(on_date))) {
+	if (NEVER(on_date && *on_date && !date_valid(on_date))) {
 		json_decref(detail);
 		return error("timeline: bad date for %s", kind);
 	}
@@ -230,26 +211,17 @@ struct collect {
 	int n;
 };
 
-static void
-when(const struct case_event *e, char *out, size_t size)
-{
-	struct tm tm;
-	time_t t = (time_t)e->at;
-
-	gmtime_r(&t, &tm);
-	strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
 
 static int
 json_cb(void *arg, const struct case_event *e)
 {
 	struct collect *c = arg;
-	char at[32];
+	char at[TIME_ISO_SIZE];
 	json_t *o, *d;
 
 	if (e->restricted && !c->health)
 		return 0;
-	when(e, at, sizeof(at));
+	time_iso(e->at, at);
 	d = json_loads(e->detail, 0, NULL);
 	o = json_pack("{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:o}",
 	    "id", (json_int_t)e->id,

@@ -9,6 +9,8 @@
 #include "compat.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/types.h>
@@ -1175,4 +1177,45 @@ vault_name_key(struct vault *v, const char *name, char out[VAULT_TOKEN_HEX])
 out:
 	words_wipe(&wd);
 	return rc;
+}
+
+int
+vault_seal_json(struct vault *v, const char *ad, json_t *j, struct buf *out)
+{
+	char *s = json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+	size_t n;
+	int rc;
+
+	if (s == NULL)
+		return error("vault: cannot encode a record");
+	n = strlen(s);
+	rc = vault_seal(v, ad, s, n, out);
+	sodium_memzero(s, n);
+	free(s);
+	return rc;
+}
+
+json_t *
+vault_open_json(struct vault *v, const char *ad, const void *blob, size_t n)
+{
+	struct buf b;
+	json_t *j;
+
+	if (blob == NULL || n == 0)
+		return json_object();
+	buf_init(&b, n + 64);
+	if (vault_open_sealed(v, ad, blob, n, &b) < 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	j = json_loadb(b.p ? b.p : "{}", b.len ? b.len : 2,
+	    JSON_REJECT_DUPLICATES, NULL);
+	if (b.p)
+		sodium_memzero(b.p, b.cap);
+	buf_release(&b);
+	if (!json_is_object(j)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
 }

@@ -66,6 +66,8 @@
 
 #include "compat.h"
 
+#include <jansson.h>
+
 #include "buf.h"
 
 struct vault;
@@ -137,6 +139,18 @@ int vault_seal(struct vault *v, const char *ad, const void *plain, size_t n,
  */
 int vault_open_sealed(struct vault *v, const char *ad, const void *blob,
     size_t n, struct buf *out);
+
+/*
+ * JSON records: vault_seal_json() seals j (compact, keys sorted) bound
+ * to ad and appends the blob to out, wiping the plain text;
+ * vault_open_json() gives back the object (new reference), or NULL when
+ * the blob cannot be opened or is not a JSON object (an empty blob is
+ * an empty object). The opened text is wiped.
+ */
+int vault_seal_json(struct vault *v, const char *ad, json_t *j,
+    struct buf *out);
+json_t *vault_open_json(struct vault *v, const char *ad, const void *blob,
+    size_t n);
 
 /*
  * Text forms for callers that store text: vault_seal_text() seals the

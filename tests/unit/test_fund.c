@@ -19,6 +19,7 @@
 
 #include <jansson.h>
 
+#include "date.h"
 #include "db.h"
 #include "fund.h"
 
@@ -110,15 +111,15 @@ static void
 test_dates(void **state)
 {
 	(void)state;
-	assert_true(fund_date_ok("2026-02-28"));
-	assert_true(fund_date_ok("2024-02-29"));
-	assert_false(fund_date_ok("2026-02-29"));
-	assert_false(fund_date_ok("2026-13-01"));
-	assert_false(fund_date_ok("2026-1-01"));
-	assert_false(fund_date_ok("2026-01-01x"));
-	assert_false(fund_date_ok("+026-01-01"));
-	assert_false(fund_date_ok(""));
-	assert_false(fund_date_ok(NULL));
+	assert_true(date_valid("2026-02-28"));
+	assert_true(date_valid("2024-02-29"));
+	assert_false(date_valid("2026-02-29"));
+	assert_false(date_valid("2026-13-01"));
+	assert_false(date_valid("2026-1-01"));
+	assert_false(date_valid("2026-01-01x"));
+	assert_false(date_valid("+026-01-01"));
+	assert_false(date_valid(""));
+	assert_false(date_valid(NULL));
 }
 
 /* --- storage --- */

@@ -17,6 +17,7 @@
 
 #include <unistd.h>
 
+#include "date.h"
 #include "cli.h"
 #include "demo.h"
 #include "isocodes.h"
@@ -77,8 +78,8 @@ test_add_months_bad(void **state)
 	assert_int_equal(moves_add_months(NULL, 1, out), -1);
 	assert_int_equal(moves_add_months("2026-01-01", -1, out), -1);
 	assert_int_equal(moves_add_months("9999-12-01", 1, out), -1);
-	assert_true(moves_date_ok("2024-02-29"));
-	assert_false(moves_date_ok("2025-02-29"));
+	assert_true(date_valid("2024-02-29"));
+	assert_false(date_valid("2025-02-29"));
 }
 
 static void
