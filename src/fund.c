@@ -319,8 +319,13 @@ fund_request_visible(const struct req *r, const struct fund_request *q)
 {
 	struct case_row c;
 
-	if (role_can(r->user.role, PERM_FUND_READ))
+	/* The programme manager decides every request, a high-risk case's
+	 * too: the office referred it to headquarters. Others who read the
+	 * fund (administrators) do not see high-risk cases' requests. */
+	if (role_can(r->user.role, PERM_FUND_DECIDE))
 		return true;
+	if (role_can(r->user.role, PERM_FUND_READ))
+		return !q->case_high_risk;
 	if (!role_can(r->user.role, PERM_FUND_REQUEST))
 		return false;
 	memset(&c, 0, sizeof(c));
