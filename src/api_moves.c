@@ -122,7 +122,7 @@ api_case_transfers_post(struct req *r)
 	struct case_row c;
 	struct moves_err e;
 	int64_t id = 0;
-	int rc = open_for_change(r, &c, PERM_CASE_UPDATE,
+	int rc = open_for_change(r, &c, PERM_ASSIST,
 	    "transfer.request.denied");
 
 	if (rc)

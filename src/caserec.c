@@ -716,8 +716,10 @@ caserec_save(struct req *r, const struct rec_kind *k,
 	if (timeline_add(r, c->id, x.event, row.id, x.on_date ? x.on_date :
 	    on_date_of(k, rec, today),
 	    k->health, detail_of(k, rec)) < 0 ||
+	    /* The audit is read by administrators, who may not read
+	     * health: a health record's codes stay out of it. */
 	    audit(r, arena_printf(r->arena, "%s.%s", k->name, old ? "update" :
-	    "add"), c->id, object, detail_of(k, rec)) < 0)
+	    "add"), c->id, object, k->health ? NULL : detail_of(k, rec)) < 0)
 		goto out;
 	if (k->after && k->after(&x) < 0)
 		goto out;

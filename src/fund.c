@@ -319,11 +319,8 @@ fund_request_visible(const struct req *r, const struct fund_request *q)
 {
 	struct case_row c;
 
-	/* The programme manager decides every request, a high-risk case's
-	 * too: the office referred it to headquarters. Others who read the
-	 * fund (administrators) do not see high-risk cases' requests. */
-	if (role_can(r->user.role, PERM_FUND_DECIDE))
-		return true;
+	/* A high-risk case does not exist for headquarters either: its
+	 * requests wait, out of the queue, until its risk is lowered. */
 	if (role_can(r->user.role, PERM_FUND_READ))
 		return !q->case_high_risk;
 	if (!role_can(r->user.role, PERM_FUND_REQUEST))
@@ -746,6 +743,19 @@ fund_disburse(struct req *r, int64_t id, const char *amount,
 		    "YYYY-MM-DD."));
 	else
 		snprintf(day, sizeof(day), "%s", date);
+	{
+		char today[DB_DATE_SIZE], decided[DB_DATE_SIZE];
+
+		/* Money is paid out after the decision, and not ahead. */
+		date_of(r->now, today);
+		date_of(q.decided_at, decided);
+		if (strcmp(day, today) > 0)
+			return problem(p, 400, "date", _("A disbursement "
+			    "cannot be dated in the future."));
+		if (q.decided_at && strcmp(day, decided) < 0)
+			return problem(p, 400, "date", _("A disbursement "
+			    "cannot be dated before the approval."));
+	}
 	if (!opt_text_ok(note, FUND_NOTE_MAX))
 		return problem(p, 400, "note", _("The note is too long (at "
 		    "most 2,000 characters)."));

@@ -837,6 +837,12 @@ moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
 		    "departure.") : _("Give the date of arrival."), "date");
 		goto out;
 	}
+	/* A step is recorded once it has happened. */
+	if (strcmp(day, now) > 0) {
+		refuse(e, 400, _("This step cannot be dated in the future."),
+		    "date");
+		goto out;
+	}
 	prev = previous_date(&rr, to == ST_CANCELLED ? ST_ARRIVED : to);
 	if (strcmp(day, prev) < 0) {
 		refuse(e, 400, to == ST_ARRIVED ? _("The arrival cannot be "
@@ -983,7 +989,7 @@ bool
 moves_transfers_allowed(const struct req *r)
 {
 	return r->authed && role_scope(r->user.role) != SCOPE_NONE &&
-	    (role_can(r->user.role, PERM_CASE_UPDATE) ||
+	    (role_can(r->user.role, PERM_ASSIST) ||
 	    role_can(r->user.role, PERM_TRANSFER_DECIDE));
 }
 
@@ -1187,7 +1193,7 @@ moves_transfer_cancel(struct req *r, int64_t id, struct moves_err *e)
 	struct case_row c;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_CASE_UPDATE))
+	if (!role_can(r->user.role, PERM_ASSIST))
 		return refuse(e, 403, _("You are not allowed to change cases."),
 		    NULL);
 	if ((rc = load_transfer(r, id, &t, e)) != 0)

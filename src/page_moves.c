@@ -419,7 +419,7 @@ handover_section(struct req *r, struct html *h, const struct case_row *c,
 			    "declined") == 0 ? _("declined") : _("withdrawn"));
 			if (p && strcmp(jstr(t, "from_office"),
 			    r->user.office_code) == 0 &&
-			    role_can(r->user.role, PERM_CASE_UPDATE)) {
+			    role_can(r->user.role, PERM_ASSIST)) {
 				html_printf(h, " <form method=\"post\" action=\""
 				    "/transfers/%L\" class=\"inline\">",
 				    (int64_t)json_integer_value(json_object_get(t,
@@ -434,7 +434,7 @@ handover_section(struct req *r, struct html *h, const struct case_row *c,
 		}
 		html_printf(h, "</ul>");
 	}
-	if (!pending && role_can(r->user.role, PERM_CASE_UPDATE)) {
+	if (!pending && role_can(r->user.role, PERM_ASSIST)) {
 		html_printf(h, "<form method=\"post\" action=\"/cases/%L/return\">",
 		    c->id);
 		page_csrf(r, h);
@@ -593,7 +593,7 @@ page_return_post(struct req *r)
 	int rc;
 	bool transfer = action && strcmp(action, "transfer") == 0;
 
-	rc = cases_open(r, &c, transfer ? PERM_CASE_UPDATE : PERM_ASSIST,
+	rc = cases_open(r, &c, PERM_ASSIST,
 	    "return.update.denied", 404);
 	if (rc) {
 		json_decref(in);
@@ -801,7 +801,7 @@ transfers_page(struct req *r, int status, const char *err)
 			html_printf(&h, "<br><small>%s</small>", jstr(t, "reason"));
 		html_printf(&h, "</td><td>");
 		if (strcmp(jstr(t, "state"), "pending") == 0 &&
-		    role_can(r->user.role, PERM_CASE_UPDATE)) {
+		    role_can(r->user.role, PERM_ASSIST)) {
 			html_printf(&h, "<form method=\"post\" action=\"/transfers/%L\">",
 			    id);
 			page_csrf(r, &h);

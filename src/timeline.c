@@ -206,11 +206,27 @@ detail_text(struct buf *b, const char *detail)
 struct collect {
 	struct req *r;
 	bool health;
+	bool full;	/* may read the case file: every step */
 	json_t *arr;
 	struct html *h;
 	int n;
 };
 
+
+/*
+ * Health steps need health access. Who may not read the case file (a
+ * medical officer) sees the health steps and the case's registration,
+ * status and assignment, not the rest of its story.
+ */
+static bool
+shown(const struct collect *c, const struct case_event *e)
+{
+	if (e->restricted)
+		return c->health;
+	return c->full || strcmp(e->kind, "case.created") == 0 ||
+	    strcmp(e->kind, "case.status") == 0 ||
+	    strcmp(e->kind, "case.assigned") == 0;
+}
 
 static int
 json_cb(void *arg, const struct case_event *e)
@@ -219,7 +235,7 @@ json_cb(void *arg, const struct case_event *e)
 	char at[TIME_ISO_SIZE];
 	json_t *o, *d;
 
-	if (e->restricted && !c->health)
+	if (!shown(c, e))
 		return 0;
 	time_iso(e->at, at);
 	d = json_loads(e->detail, 0, NULL);
@@ -242,7 +258,8 @@ json_cb(void *arg, const struct case_event *e)
 json_t *
 timeline_json(struct req *r, int64_t case_id)
 {
-	struct collect c = { .r = r, .health = cases_health_ok(r) };
+	struct collect c = { .r = r, .health = cases_health_ok(r),
+	    .full = role_can(r->user.role, PERM_CASEFILE_READ) };
 
 	c.arr = json_array();
 	if (c.arr == NULL)
@@ -261,7 +278,7 @@ html_cb(void *arg, const struct case_event *e)
 	char at[32];
 	struct buf b;
 
-	if (e->restricted && !c->health)
+	if (!shown(c, e))
 		return 0;
 	page_time(e->at, at);
 	buf_init(&b, 4096);
@@ -285,7 +302,8 @@ html_cb(void *arg, const struct case_event *e)
 int
 timeline_html(struct req *r, struct html *h, int64_t case_id)
 {
-	struct collect c = { .r = r, .health = cases_health_ok(r), .h = h };
+	struct collect c = { .r = r, .health = cases_health_ok(r),
+	    .full = role_can(r->user.role, PERM_CASEFILE_READ), .h = h };
 	int rc;
 
 	html_printf(h, "<ol class=\"timeline\">");

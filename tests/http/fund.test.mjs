@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 
-import { assertApiError, auditEntries, createCase, startServer } from './lib.mjs';
+import { assertApiError, auditEntries, createCase, startServer, todayUtc } from './lib.mjs';
 
 const EXTRA = [
   { username: 'medical.bkk', role: 'medical-officer', office: 'BKK', password: 'pw-Medical-BKK-4c1d9e02' },
@@ -256,7 +256,7 @@ describe('the Global Assistance Fund', () => {
       {
         what: 'POST /fund-requests/{id}/disbursements',
         call: async (who) => srv.api('POST', `/api/v1/fund-requests/${(await fresh('approved')).id}/disbursements`,
-          { session: s[who], body: { amount: '5', date: '2026-02-01', note: 'cash' } }),
+          { session: s[who], body: { amount: '5', date: todayUtc(), note: 'cash' } }),
         expect: { admin: 403, 'caseworker.bkk': 403, 'manager.bkk': 403, 'caseworker.bog': 404, pm: 201,
           researcher: 403, 'medical.bkk': 403 },
       },
@@ -449,12 +449,13 @@ describe('the Global Assistance Fund', () => {
 
       /* disbursements up to the commitment, never beyond */
       r = await srv.api('POST', `/api/v1/fund-requests/${q.id}/disbursements`,
-        { session: s.pm, body: { amount: '100.50', date: '2026-03-02', note: 'first instalment' } });
+        { session: s.pm, body: { amount: '100.50', date: todayUtc(), note: 'first instalment' } });
       assert.equal(r.status, 201, r.text);
       assert.equal(r.json.disbursed, '100.50');
       assert.equal(r.json.disbursements[0].note, 'first instalment');
       for (const [body, status] of [[{ amount: '199.51' }, 409], [{ amount: 0 }, 400], [{ amount: '-5' }, 400],
-        [{ amount: '1.234' }, 400], [{ amount: '10', date: '2026-02-31' }, 400], [{}, 400]]) {
+        [{ amount: '1.234' }, 400], [{ amount: '10', date: '2026-02-31' }, 400], [{}, 400],
+        [{ amount: '10', date: '2999-01-01' }, 400], [{ amount: '10', date: '2000-01-01' }, 400]]) {
         assertApiError(await srv.api('POST', `/api/v1/fund-requests/${q.id}/disbursements`, { session: s.pm, body }),
           status, JSON.stringify(body));
       }

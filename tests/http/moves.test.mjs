@@ -130,6 +130,8 @@ test('return and handover: every role, every step, before and after the handover
   await expectStatus(await stage('caseworker.bkk', { stage: 'Departed' }), 400, 'departure without a date');
   await expectStatus(await stage('caseworker.bkk', { stage: 'Departed', date: day(-11) }), 400,
     'departure before the plan');
+  await expectStatus(await stage('caseworker.bkk', { stage: 'Departed', date: day(3) }), 400,
+    'departure in the future');
   await expectStatus(await stage('caseworker.bkk', { stage: 'Departed', date: day(-5) }), 200, 'departed');
   await expectStatus(await stage('caseworker.bkk', { stage: 'Cancelled' }), 409, 'cancel after departure');
   await expectStatus(await put('caseworker.bkk', `${R}/legs`, { legs: [leg] }), 409, 'legs after departure');
@@ -259,9 +261,11 @@ test('declining and withdrawing a handover', async () => {
   await expectStatus(await get('caseworker.bkk', `/api/v1/cases/${c.id}`), 200, 'still at the origin');
   await expectStatus(await get('caseworker.bog', `/api/v1/cases/${c.id}`), 404, 'not at the destination');
 
-  /* Roles that change every case may ask for a handover, but only the
-   * asking office may withdraw it. */
-  for (const who of ['pm', 'admin']) {
+  /* The programme manager does not assist cases: no handover. */
+  await expectStatus(await post('pm', T, { to_office: 'BOG' }), 403, 'transfer asked by pm');
+  /* An administrator may ask for one, but only the asking office may
+   * withdraw it. */
+  for (const who of ['admin']) {
     const t = await expectStatus(await post(who, T, { to_office: 'BOG' }), 201, `transfer asked by ${who}`);
     await expectStatus(await post(who, `/api/v1/transfers/${t.json.id}/cancel`), 404, `withdrawn by ${who}`);
     await expectStatus(await post(who, `/api/v1/transfers/${t.json.id}/decision`, { decision: 'decline', reason: 'x' }),
