@@ -228,10 +228,19 @@ record_change(struct req *r, json_t *in, const struct rec_kind *only)
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	json_decref(body);
-	if (only && k != only)
+	if (only && k != only) {
+		json_decref(body);
 		return resp_error(r, 400, _("Only a shelter stay has a "
 		    "discharge."), NULL);
+	}
+	/* A discharge ends a stay once; a wrong date is corrected by
+	 * changing the stay. */
+	if (only && *caserec_str(body, "discharged")) {
+		json_decref(body);
+		return resp_error(r, 409, _("This stay has ended already."),
+		    NULL);
+	}
+	json_decref(body);
 	if (k->append_only)
 		return resp_error(r, 405, _("This record cannot be changed once "
 		    "made: record a new one."), NULL);

@@ -471,6 +471,11 @@ describe('shelter stays', () => {
     assert.ok(assertApiError(r, 400).fields.shelter);
     r = await post('caseworker.bkk', `/api/v1/records/${stay.id}/discharge`, { date: daysAgo(1), version: stay.version });
     assertApiError(r, 409);
+    /* A stay ends once, even with the current version. */
+    const ended = (await get('caseworker.bkk', `/api/v1/records/${stay.id}`)).json;
+    r = await post('caseworker.bkk', `/api/v1/records/${stay.id}/discharge`, { date: daysAgo(1), version: ended.version });
+    assertApiError(r, 409, 'discharged twice');
+    assert.equal((await get('caseworker.bkk', `/api/v1/records/${stay.id}`)).json.discharged, daysAgo(2));
     /* Now free to be admitted elsewhere. */
     await created(await post('caseworker.bkk', `/api/v1/cases/${c1.id}/shelter-stays`, { shelter: shelterBkk.id, admitted: todayUtc() }));
     const ev = (await events(c1.id)).map((e) => e.kind);
