@@ -171,13 +171,101 @@ protection_kind_by_name(const char *name)
 
 /* --- shelter stays: one shelter at a time, capacity --- */
 
+/* The nights [a, b) of a stay: b is INT64_MAX while it is open. */
+static void
+nights(const char *d1, const char *d2, int64_t *a, int64_t *b)
+{
+	*a = caserec_day(d1);
+	*b = *d2 ? caserec_day(d2) : INT64_MAX;
+}
+
+struct overlap {
+	int64_t self, a, b;
+	bool hit;
+};
+
+static int
+overlap_cb(void *arg, const struct case_record *rec)
+{
+	struct overlap *o = arg;
+	int64_t a, b;
+
+	if (rec->id == o->self)
+		return 0;
+	nights(rec->d1, rec->d2, &a, &b);
+	if (a >= 0 && a < o->b && o->a < b) {
+		o->hit = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* A person sleeps in one shelter a night: refuses a stay that shares a
+ * night with another of the case's stays. 1 when refused. */
+static int
+stay_overlaps(struct rec_ctx *x, const char *admitted, const char *discharged)
+{
+	struct overlap o = { .self = x->id };
+
+	nights(admitted, discharged, &o.a, &o.b);
+	if (o.a < 0 || db_record_list(x->r->app->db, x->c->id, x->k->name,
+	    overlap_cb, &o) != DB_OK)
+		return 0;
+	if (!o.hit)
+		return 0;
+	json_object_set_new(x->errors, "admitted", json_string(_("This stay "
+	    "shares nights with another stay of the same person.")));
+	return 1;
+}
+
+/*
+ * Whether the shelter is full on a night of the stay [admitted,
+ * discharged) (an open stay: up to today), not counting this stay as it
+ * was: 1 with the places taken and the day, 0 when there is room on
+ * every night, -1 on failure. The first 366 nights are looked at.
+ */
+static int
+stay_full_night(struct rec_ctx *x, const struct shelter *s,
+    const char *admitted, const char *discharged, int64_t *taken,
+    char day[11])
+{
+	int64_t a, b, oa = 0, ob = 0, counts[366];
+	size_t n, i;
+	char today[11];
+
+	nights(admitted, discharged, &a, &b);
+	caserec_today(x->r, today);
+	if (b == INT64_MAX)
+		b = caserec_day(today) + 1;
+	if (a < 0 || b <= a)
+		return 0;
+	n = (size_t)(b - a > 366 ? 366 : b - a);
+	if (protection_occupancy(x->r->app->db, s->id, admitted, n, counts) < 0)
+		return -1;
+	if (x->old)
+		nights(caserec_str(x->old, "admitted"),
+		    caserec_str(x->old, "discharged"), &oa, &ob);
+	for (i = 0; i < n; i++) {
+		int64_t d = a + (int64_t)i;
+		int64_t c = counts[i] - (x->old && oa >= 0 && oa <= d && d < ob);
+
+		if (c >= s->capacity) {
+			*taken = c;
+			caserec_day_str(d, day);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static int
 stay_check(struct rec_ctx *x)
 {
 	struct shelter s;
 	const char *admitted = caserec_str(x->rec, "admitted");
 	const char *discharged = caserec_str(x->rec, "discharged");
-	int64_t other = 0, taken;
+	int64_t other = 0, taken = 0;
+	char full_on[11];
 	int rc;
 
 	if (json_object_get(x->errors, "shelter") ||
@@ -199,25 +287,24 @@ stay_check(struct rec_ctx *x)
 			return 0;
 		}
 	}
-	/* Capacity is asked on admission (or when its day changes). */
-	if (x->old && strcmp(caserec_str(x->old, "admitted"), admitted) == 0)
+	if (stay_overlaps(x, admitted, discharged))
+		return 0;
+	/* Capacity is asked for every night of the stay, when its days are
+	 * set or change. */
+	if (x->old && strcmp(caserec_str(x->old, "admitted"), admitted) == 0 &&
+	    strcmp(caserec_str(x->old, "discharged"), discharged) == 0)
 		return 0;
 	rc = db_shelter_get(x->r->app->db,
 	    json_integer_value(json_object_get(x->rec, "shelter")), &s);
 	if (rc != DB_OK)
 		return rc == DB_ERROR ? -1 : 0;
-	taken = protection_occupied(x->r->app->db, s.id, admitted);
-	if (taken < 0)
-		return -1;
-	if (x->old && strcmp(caserec_str(x->old, "admitted"), admitted) <= 0 &&
-	    *caserec_str(x->old, "discharged") == '\0')
-		taken--;	/* this stay itself, moved later */
-	if (taken < s.capacity)
-		return 0;
+	if ((rc = stay_full_night(x, &s, admitted, discharged, &taken,
+	    full_on)) <= 0)
+		return rc;
 	if (!x->confirm) {
 		x->warning = arena_printf(x->r->arena, _("The shelter is full "
-		    "on that day: %lld of %lld places are taken. Confirm to "
-		    "admit all the same."), (long long)taken,
+		    "on %s: %lld of %lld places are taken. Confirm to admit "
+		    "all the same."), full_on, (long long)taken,
 		    (long long)s.capacity);
 		return 0;
 	}

@@ -184,12 +184,15 @@ describe('shelters', () => {
   });
 });
 
-/* A valid new record of each kind (LE needs consent on the case). */
+/* A valid new record of each kind (LE needs consent on the case). Each
+ * shelter stay takes a night of its own: a person's stays never share
+ * one. */
+let stays = 0;
 function sample(kind) {
   switch (kind) {
     case 'services': return { service_type: 'Medical', provider: org.health.id, start_date: daysAgo(3), status: 'InProgress', cost: '100', currency: 'THB' };
     case 'support-plans': return { type: 'Health', start_date: daysAgo(2), objectives: 'Recover' };
-    case 'shelter-stays': return { shelter: shelterBkk.id, admitted: daysAgo(30), discharged: daysAgo(29) };
+    case 'shelter-stays': stays += 1; return { shelter: shelterBkk.id, admitted: daysAgo(300 - stays), discharged: daysAgo(299 - stays) };
     case 'health': return { health_kind: 'MedicalScreening', date: daysAgo(1), findings: 'Fine' };
     case 'risk': return { level: 'Low', date: daysAgo(1), threats: ['Stigma'] };
     case 'le-referrals': return { organisation: org.police.id, date: daysAgo(1), shared: ['Statement'] };
@@ -447,6 +450,32 @@ describe('shelter stays', () => {
     const page = await srv.api('GET', `/shelters/${small.id}`, { session: s['caseworker.bkk'] });
     assert.equal(page.status, 200);
     assert.match(page.text, /class="flash error"/);
+  });
+
+  it('a stay that shares a night with another of the person\'s stays is refused', async () => {
+    const c3 = await createCase(srv, s['caseworker.bkk']);
+    await created(await post('caseworker.bkk', `/api/v1/cases/${c3.id}/shelter-stays`,
+      { shelter: shelterBkk.id, admitted: daysAgo(60), discharged: daysAgo(40) }));
+    let r = await post('caseworker.bkk', `/api/v1/cases/${c3.id}/shelter-stays`,
+      { shelter: shelterBkk.id, admitted: daysAgo(50), discharged: daysAgo(45) });
+    assert.ok(assertApiError(r, 400).fields.admitted);
+    assert.equal(await recordCount(c3.id, 'shelter_stay'), 1);
+    /* The day of discharge is free for the next admission. */
+    await created(await post('caseworker.bkk', `/api/v1/cases/${c3.id}/shelter-stays`,
+      { shelter: shelterBkk.id, admitted: daysAgo(40), discharged: daysAgo(30) }));
+  });
+
+  it('a backdated admission is refused when the shelter is full on a later night of the stay', async () => {
+    const c4 = await createCase(srv, s['caseworker.bkk']);
+    /* Small House is full from five days ago (the first test). */
+    const r = await post('caseworker.bkk', `/api/v1/cases/${c4.id}/shelter-stays`,
+      { shelter: small.id, admitted: daysAgo(20) });
+    const e = assertApiError(r, 409);
+    assert.ok(e.fields.over_capacity);
+    assert.equal(await recordCount(c4.id, 'shelter_stay'), 0);
+    /* A stay that ends before it filled up is fine. */
+    await created(await post('caseworker.bkk', `/api/v1/cases/${c4.id}/shelter-stays`,
+      { shelter: small.id, admitted: daysAgo(20), discharged: daysAgo(10) }));
   });
 
   it('a person in a shelter is not admitted to another before discharge', async () => {
