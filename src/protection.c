@@ -446,9 +446,10 @@ risk_after(struct rec_ctx *x)
 /* --- law enforcement: consent, the right kind of body, disclosures --- */
 
 int
-protection_le_consent(struct req *r, const struct case_row *c)
+protection_le_consent(struct req *r, const struct case_row *c,
+    const char *on)
 {
-	json_t *file = casefile_load(r, c), *cons;
+	json_t *file = casefile_load(r, c), *cons, *last;
 	size_t n;
 	int yes;
 
@@ -456,15 +457,23 @@ protection_le_consent(struct req *r, const struct case_row *c)
 		return -1;
 	cons = json_object_get(file, "consents");
 	n = json_array_size(cons);
-	yes = n > 0 && strcmp(casefile_str(json_array_get(cons, n - 1),
+	last = n > 0 ? json_array_get(cons, n - 1) : NULL;
+	yes = last && strcmp(casefile_str(last,
 	    "con_ConsentToShareWithLawEnforcement"), "Yes") == 0;
+	/* Nothing is shared on a day before the consent that allows it. */
+	if (yes && on && *on && strcmp(on, casefile_str(last, "con_Date")) < 0)
+		yes = 2;
 	json_decref(file);
 	return yes;
 }
 
 static const char *
-consent_msg(void)
+consent_msg(int yes)
 {
+	if (yes == 2)
+		return _("The person consented to this sharing only after that "
+		    "date: date it on or after the consent. Nothing was shared "
+		    "or saved.");
 	return _("The person has not consented to sharing their case with "
 	    "law enforcement: their latest consent record must say Yes to it. "
 	    "Nothing was shared or saved.");
@@ -492,11 +501,12 @@ le_check(struct rec_ctx *x)
 			    json_string(_("Choose a police or prosecution "
 			    "organisation.")));
 	}
-	if ((rc = protection_le_consent(x->r, x->c)) < 0)
+	if ((rc = protection_le_consent(x->r, x->c,
+	    caserec_str(x->rec, "date"))) < 0)
 		return -1;
-	if (rc == 0)
+	if (rc != 1)
 		json_object_set_new(x->errors, "consent",
-		    json_string(consent_msg()));
+		    json_string(consent_msg(rc)));
 	return 0;
 }
 
@@ -579,13 +589,13 @@ protection_disclose(struct req *r, const struct case_row *c,
 				json_object_set_new(*errors, "shared",
 				    json_string(_("Choose values from the list.")));
 	if (json_object_size(*errors) == 0) {
-		int yes = protection_le_consent(r, c);
+		int yes = protection_le_consent(r, c, date);
 
 		if (yes < 0)
 			goto out;
-		if (yes == 0)
+		if (yes != 1)
 			json_object_set_new(*errors, "consent",
-			    json_string(consent_msg()));
+			    json_string(consent_msg(yes)));
 	}
 	if (json_object_size(*errors) > 0) {
 		rc = 1;

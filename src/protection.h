@@ -71,8 +71,10 @@ int protection_office_occupancy(struct db *db, int64_t office_id,
 
 /* --- law enforcement --- */
 /* Whether the case file's latest consent record says "Yes" to sharing
- * with law enforcement: 1 yes, 0 no, -1 on failure. */
-int protection_le_consent(struct req *r, const struct case_row *c);
+ * with law enforcement: 1 yes, 0 no, 2 yes but recorded after day on
+ * (NULL: any day), -1 on failure. */
+int protection_le_consent(struct req *r, const struct case_row *c,
+    const char *on);
 /*
  * Records a further disclosure (in: date, shared) to the body of referral
  * rec_id of case c at version. 0, 1 with *errors, 2 stale or not a

@@ -195,7 +195,7 @@ function sample(kind) {
     case 'shelter-stays': stays += 1; return { shelter: shelterBkk.id, admitted: daysAgo(300 - stays), discharged: daysAgo(299 - stays) };
     case 'health': return { health_kind: 'MedicalScreening', date: daysAgo(1), findings: 'Fine' };
     case 'risk': return { level: 'Low', date: daysAgo(1), threats: ['Stigma'] };
-    case 'le-referrals': return { organisation: org.police.id, date: daysAgo(1), shared: ['Statement'] };
+    case 'le-referrals': return { organisation: org.police.id, date: todayUtc(), shared: ['Statement'] };
     default: throw new Error(kind);
   }
 }
@@ -569,8 +569,12 @@ describe('law-enforcement referrals', () => {
   });
 
   it('with consent are recorded, audited and on the timeline; proceedings can be updated', async () => {
+    /* Not on a day before the consent that allows it. */
+    const early = await post('caseworker.bkk', `/api/v1/cases/${c.id}/le-referrals`,
+      { organisation: org.prosecution.id, date: daysAgo(1), shared: ['Identity'] });
+    assert.ok(assertApiError(early, 400).fields.consent);
     const ref = await created(await post('caseworker.bkk', `/api/v1/cases/${c.id}/le-referrals`,
-      { organisation: org.prosecution.id, date: daysAgo(1), shared: ['Identity', 'Statement'], notes: SECRET_NOTE }));
+      { organisation: org.prosecution.id, date: todayUtc(), shared: ['Identity', 'Statement'], notes: SECRET_NOTE }));
     assert.equal(ref.proceedings_status, 'Referred');
     const aud = await auditEntries(srv, s.admin, `case=${c.id}&action=le.disclosure`);
     assert.equal(aud.length, 1);
@@ -727,14 +731,14 @@ describe('pages', () => {
   it('a referral is updated and disclosed further through the page', async () => {
     await consent(c.id, 'Yes');
     const ref = await created(await post('caseworker.bkk', `/api/v1/cases/${c.id}/le-referrals`,
-      { organisation: org.police.id, date: daysAgo(2), shared: ['Statement', 'Identity', 'Statement'] }));
+      { organisation: org.police.id, date: todayUtc(), shared: ['Statement', 'Identity', 'Statement'] }));
     assert.deepEqual(ref.shared, ['Identity', 'Statement'], 'codes in list order, once');
     let r = await srv.api('GET', `/cases/${c.id}/protection?edit=${ref.id}`, { session: s['caseworker.bkk'] });
     assert.equal(r.status, 200);
     assert.match(r.text, new RegExp(`name="record" value="${ref.id}"`));
     r = await postForm('caseworker.bkk', `/cases/${c.id}/protection`, [['kind', 'le-referrals'],
       ['record', String(ref.id)], ['version', String(ref.version)], ['organisation', String(org.police.id)],
-      ['date', daysAgo(2)], ['shared', 'Statement'], ['shared', 'Identity'], ['proceedings_status', 'Trial'], ['notes', '']]);
+      ['date', todayUtc()], ['shared', 'Statement'], ['shared', 'Identity'], ['proceedings_status', 'Trial'], ['notes', '']]);
     assert.equal(r.status, 303, r.text);
     let now = (await get('caseworker.bkk', `/api/v1/records/${ref.id}`)).json;
     assert.equal(now.proceedings_status, 'Trial');
@@ -747,7 +751,7 @@ describe('pages', () => {
     /* A stale form changes nothing. */
     r = await postForm('caseworker.bkk', `/cases/${c.id}/protection`, [['kind', 'le-referrals'],
       ['record', String(ref.id)], ['version', String(ref.version)], ['organisation', String(org.police.id)],
-      ['date', daysAgo(2)], ['shared', 'Identity'], ['shared', 'Statement'], ['proceedings_status', 'Dismissed']]);
+      ['date', todayUtc()], ['shared', 'Identity'], ['shared', 'Statement'], ['proceedings_status', 'Dismissed']]);
     assert.equal(r.status, 409);
     assert.equal((await get('caseworker.bkk', `/api/v1/records/${ref.id}`)).json.proceedings_status, 'Trial');
   });
