@@ -59,11 +59,12 @@ q(struct db *db, int id, struct conn **c)
 	return dbx_stmt(db, DBX_ACCESS + id, sql[id], c);
 }
 
-int
-db_user_set_health_access(struct db *db, int64_t id, bool on)
+/* Sets the flag of row id by stmt (?1 the id, ?2 the flag). */
+static int
+set_flag(struct db *db, int stmt, int64_t id, bool on)
 {
 	struct conn *c;
-	sqlite3_stmt *st = q(db, Q_HEALTH_ACCESS, &c);
+	sqlite3_stmt *st = q(db, stmt, &c);
 
 	if (st == NULL)
 		return DB_ERROR;
@@ -73,16 +74,15 @@ db_user_set_health_access(struct db *db, int64_t id, bool on)
 }
 
 int
+db_user_set_health_access(struct db *db, int64_t id, bool on)
+{
+	return set_flag(db, Q_HEALTH_ACCESS, id, on);
+}
+
+int
 db_case_set_high_risk(struct db *db, int64_t id, bool on)
 {
-	struct conn *c;
-	sqlite3_stmt *st = q(db, Q_HIGH_RISK, &c);
-
-	if (st == NULL)
-		return DB_ERROR;
-	if (sqlite3_bind_int64(st, 1, id) | sqlite3_bind_int(st, 2, on))
-		return dbx_bind_failed(c, st);
-	return dbx_change(c, st, DB_NOTFOUND);
+	return set_flag(db, Q_HIGH_RISK, id, on);
 }
 
 int
