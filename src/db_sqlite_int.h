@@ -5,7 +5,9 @@
  * A part file keeps its SQL in its own array and gives each statement a
  * slot: its part's base (below) plus its index. dbx_stmt() prepares the
  * statement on the calling thread's connection the first time and keeps
- * it; the caller binds, steps, and resets it with dbx_done(). The schema
+ * it; the caller binds it, then steps and resets it in one call of
+ * dbx_one(), dbx_each(), dbx_int64(), dbx_insert(), dbx_change() or
+ * dbx_run() (or steps it itself and resets it with dbx_done()). The schema
  * of every part stays in db_sqlite.c's migrations, in version order.
  */
 #ifndef CTM_DB_SQLITE_INT_H
