@@ -3028,6 +3028,67 @@ dbx_last_id(struct conn *c)
 	return sqlite3_last_insert_rowid(c->h);
 }
 
+int
+dbx_one(struct conn *c, sqlite3_stmt *st, dbx_row_fn read, void *ctx)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		rc = read ? read(st, ctx) : DB_OK;
+	else
+		rc = rc == SQLITE_DONE ? DB_NOTFOUND : dbx_step_error(c, rc);
+	done(st);
+	return rc;
+}
+
+int
+dbx_each(struct conn *c, sqlite3_stmt *st, dbx_row_fn row, void *ctx)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (row(st, ctx) != 0) {
+			done(st);
+			return DB_OK;
+		}
+	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
+	done(st);
+	return rc;
+}
+
+static int
+int64_read(sqlite3_stmt *st, void *v)
+{
+	*(int64_t *)v = sqlite3_column_int64(st, 0);
+	return DB_OK;
+}
+
+int
+dbx_int64(struct conn *c, sqlite3_stmt *st, int64_t *v)
+{
+	return dbx_one(c, st, int64_read, v);
+}
+
+int
+dbx_insert(struct conn *c, sqlite3_stmt *st, int64_t *id)
+{
+	int rc = dbx_run(c, st);
+
+	if (rc == DB_OK && id != NULL)
+		*id = sqlite3_last_insert_rowid(c->h);
+	return rc;
+}
+
+int
+dbx_change(struct conn *c, sqlite3_stmt *st, int none)
+{
+	int rc = dbx_run(c, st);
+
+	if (rc == DB_OK && sqlite3_changes64(c->h) == 0)
+		return none;
+	return rc;
+}
+
 bool
 dbx_in_tx(struct conn *c)
 {

@@ -59,41 +59,30 @@ q(struct db *db, int id, struct conn **c)
 	return dbx_stmt(db, DBX_ACCESS + id, sql[id], c);
 }
 
-/* Runs an UPDATE of one row: DB_NOTFOUND when it changed none. */
+/* Sets the flag of row id by stmt (?1 the id, ?2 the flag). */
 static int
-update_one(struct conn *c, sqlite3_stmt *st)
+set_flag(struct db *db, int stmt, int64_t id, bool on)
 {
-	int rc = dbx_run(c, st);
+	struct conn *c;
+	sqlite3_stmt *st = q(db, stmt, &c);
 
-	if (rc == DB_OK && dbx_changes(c) == 0)
-		return DB_NOTFOUND;
-	return rc;
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id) | sqlite3_bind_int(st, 2, on))
+		return dbx_bind_failed(c, st);
+	return dbx_change(c, st, DB_NOTFOUND);
 }
 
 int
 db_user_set_health_access(struct db *db, int64_t id, bool on)
 {
-	struct conn *c;
-	sqlite3_stmt *st = q(db, Q_HEALTH_ACCESS, &c);
-
-	if (st == NULL)
-		return DB_ERROR;
-	if (sqlite3_bind_int64(st, 1, id) | sqlite3_bind_int(st, 2, on))
-		return dbx_bind_failed(c, st);
-	return update_one(c, st);
+	return set_flag(db, Q_HEALTH_ACCESS, id, on);
 }
 
 int
 db_case_set_high_risk(struct db *db, int64_t id, bool on)
 {
-	struct conn *c;
-	sqlite3_stmt *st = q(db, Q_HIGH_RISK, &c);
-
-	if (st == NULL)
-		return DB_ERROR;
-	if (sqlite3_bind_int64(st, 1, id) | sqlite3_bind_int(st, 2, on))
-		return dbx_bind_failed(c, st);
-	return update_one(c, st);
+	return set_flag(db, Q_HIGH_RISK, id, on);
 }
 
 int
@@ -121,7 +110,7 @@ db_case_move(struct db *db, int64_t id, int64_t from_office,
 		rc = dbx_bind_failed(c, st);
 		return dbx_end(c, own, rc);
 	}
-	rc = update_one(c, st);
+	rc = dbx_change(c, st, DB_NOTFOUND);
 	if (rc == DB_OK) {
 		if ((st = q(db, Q_MOVE_HISTORY, &c)) == NULL)
 			rc = DB_ERROR;
@@ -140,18 +129,13 @@ db_case_history_office(struct db *db, int64_t id, int64_t office_id)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_HISTORY_GET, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id) |
 	    sqlite3_bind_int64(st, 2, office_id))
 		return dbx_bind_failed(c, st);
-	rc = sqlite3_step(st);
-	rc = rc == SQLITE_ROW ? DB_OK : rc == SQLITE_DONE ? DB_NOTFOUND :
-	    dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_one(c, st, NULL, NULL);
 }
 
 int
@@ -175,38 +159,38 @@ db_event_add(struct db *db, const struct case_event *e)
 	return dbx_run(c, st);
 }
 
+static int
+event_read(sqlite3_stmt *st, void *p)
+{
+	struct case_event *e = p;
+
+	memset(e, 0, sizeof(*e));
+	e->id = sqlite3_column_int64(st, 0);
+	e->case_id = sqlite3_column_int64(st, 1);
+	e->at = sqlite3_column_int64(st, 2);
+	dbx_col_text(st, 3, e->on_date, sizeof(e->on_date));
+	e->user_id = sqlite3_column_int64(st, 4);
+	dbx_col_text(st, 5, e->username, sizeof(e->username));
+	e->office_id = sqlite3_column_int64(st, 6);
+	dbx_col_text(st, 7, e->office_code, sizeof(e->office_code));
+	dbx_col_text(st, 8, e->kind, sizeof(e->kind));
+	e->ref_id = sqlite3_column_int64(st, 9);
+	e->restricted = sqlite3_column_int(st, 10) != 0;
+	dbx_col_text(st, 11, e->detail, sizeof(e->detail));
+	return DB_OK;
+}
+
+DBX_ROWS(event_rows, struct case_event, db_event_cb, event_read)
+
 int
 db_event_list(struct db *db, int64_t case_id, db_event_cb cb, void *arg)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_EVENT_LIST, &c);
-	struct case_event e;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, case_id))
 		return dbx_bind_failed(c, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&e, 0, sizeof(e));
-		e.id = sqlite3_column_int64(st, 0);
-		e.case_id = sqlite3_column_int64(st, 1);
-		e.at = sqlite3_column_int64(st, 2);
-		dbx_col_text(st, 3, e.on_date, sizeof(e.on_date));
-		e.user_id = sqlite3_column_int64(st, 4);
-		dbx_col_text(st, 5, e.username, sizeof(e.username));
-		e.office_id = sqlite3_column_int64(st, 6);
-		dbx_col_text(st, 7, e.office_code, sizeof(e.office_code));
-		dbx_col_text(st, 8, e.kind, sizeof(e.kind));
-		e.ref_id = sqlite3_column_int64(st, 9);
-		e.restricted = sqlite3_column_int(st, 10) != 0;
-		dbx_col_text(st, 11, e.detail, sizeof(e.detail));
-		if (cb(arg, &e) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, event_rows, &(struct event_rows){ cb, arg });
 }

@@ -200,6 +200,28 @@ run(struct conn *c, sqlite3_stmt *st)
 	return rc;
 }
 
+/* An INSERT of the fund; *id (unless NULL) the new row's id. */
+static int
+add(struct conn *c, sqlite3_stmt *st, int64_t *id)
+{
+	int rc = run(c, st);
+
+	if (rc == DB_OK && id != NULL)
+		*id = dbx_last_id(c);
+	return rc;
+}
+
+/* An UPDATE of the fund that must change one row, else none. */
+static int
+change_one(struct conn *c, sqlite3_stmt *st, int none)
+{
+	int rc = run(c, st);
+
+	if (rc == DB_OK && dbx_changes(c) != 1)
+		return none;
+	return rc;
+}
+
 static int
 bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
 {
@@ -210,9 +232,11 @@ bind_blob(sqlite3_stmt *st, int i, const void *p, size_t n)
 
 /* --- projects --- */
 
-static void
-project_row(sqlite3_stmt *st, struct project *p)
+static int
+project_row(sqlite3_stmt *st, void *ctx)
 {
+	struct project *p = ctx;
+
 	memset(p, 0, sizeof(*p));
 	p->id = sqlite3_column_int64(st, 0);
 	dbx_col_text(st, 1, p->name, sizeof(p->name));
@@ -224,7 +248,10 @@ project_row(sqlite3_stmt *st, struct project *p)
 	dbx_col_text(st, 7, p->currency, sizeof(p->currency));
 	p->created_at = sqlite3_column_int64(st, 8);
 	p->assisted = sqlite3_column_int64(st, 9);
+	return DB_OK;
 }
+
+DBX_ROWS(project_rows, struct project, db_project_cb, project_row)
 
 int
 db_project_add(struct db *db, struct project *p,
@@ -255,9 +282,8 @@ db_project_add(struct db *db, struct project *p,
 		rc = dbx_bind_failed(c, st);
 		return dbx_end(c, own, rc);
 	}
-	if ((rc = run(c, st)) != DB_OK)
+	if ((rc = add(c, st, &p->id)) != DB_OK)
 		return dbx_end(c, own, rc);
-	p->id = dbx_last_id(c);
 	p->created_at = now;
 	for (i = 0; rc == DB_OK && i < nlines; i++) {
 		if ((st = q(db, Q_BUDGET_ADD, &c)) == NULL)
@@ -283,21 +309,6 @@ db_project_add(struct db *db, struct project *p,
 	return dbx_end(c, own, rc);
 }
 
-/* Steps a bound look-up of one project into p. */
-static int
-project_one(sqlite3_stmt *st, struct conn *c, struct project *p)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW) {
-		project_row(st, p);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NOTFOUND : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
-}
-
 int
 db_project_get(struct db *db, int64_t id, struct project *p)
 {
@@ -308,7 +319,7 @@ db_project_get(struct db *db, int64_t id, struct project *p)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id))
 		return dbx_bind_failed(c, st);
-	return project_one(st, c, p);
+	return dbx_one(c, st, project_row, p);
 }
 
 int
@@ -321,7 +332,7 @@ db_project_by_name(struct db *db, const char *name, struct project *p)
 		return DB_ERROR;
 	if (dbx_bind_text(st, 1, name))
 		return dbx_bind_failed(c, st);
-	return project_one(st, c, p);
+	return dbx_one(c, st, project_row, p);
 }
 
 int
@@ -329,33 +340,27 @@ db_project_list(struct db *db, db_project_cb cb, void *arg)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_PROJECT_LIST, &c);
-	struct project p;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		project_row(st, &p);
-		if (cb(arg, &p) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, project_rows, &(struct project_rows){ cb, arg });
 }
 
-static void
-budget_row(sqlite3_stmt *st, struct budget_line *b)
+static int
+budget_row(sqlite3_stmt *st, void *ctx)
 {
+	struct budget_line *b = ctx;
+
 	memset(b, 0, sizeof(*b));
 	b->project_id = sqlite3_column_int64(st, 0);
 	dbx_col_text(st, 1, b->currency, sizeof(b->currency));
 	b->budget = sqlite3_column_int64(st, 2);
 	b->committed = sqlite3_column_int64(st, 3);
 	b->disbursed = sqlite3_column_int64(st, 4);
+	return DB_OK;
 }
+
+DBX_ROWS(budget_rows, struct budget_line, db_budget_cb, budget_row)
 
 int
 db_project_budgets(struct db *db, int64_t project_id, db_budget_cb cb,
@@ -363,23 +368,12 @@ db_project_budgets(struct db *db, int64_t project_id, db_budget_cb cb,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, project_id ? Q_BUDGETS : Q_BUDGETS_ALL, &c);
-	struct budget_line b;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (project_id && sqlite3_bind_int64(st, 1, project_id))
 		return dbx_bind_failed(c, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		budget_row(st, &b);
-		if (cb(arg, &b) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, budget_rows, &(struct budget_rows){ cb, arg });
 }
 
 int
@@ -388,21 +382,13 @@ db_project_budget(struct db *db, int64_t project_id, const char *currency,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_BUDGET_GET, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, project_id) |
 	    dbx_bind_text(st, 2, currency))
 		return dbx_bind_failed(c, st);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		budget_row(st, b);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NOTFOUND : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_one(c, st, budget_row, b);
 }
 
 int
@@ -410,7 +396,6 @@ db_project_donor_add(struct db *db, struct donor *d)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_DONOR_ADD, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
@@ -419,10 +404,24 @@ db_project_donor_add(struct db *db, struct donor *d)
 	    sqlite3_bind_int64(st, 3, d->amount) |
 	    dbx_bind_text(st, 4, d->currency))
 		return dbx_bind_failed(c, st);
-	if ((rc = run(c, st)) == DB_OK)
-		d->id = dbx_last_id(c);
-	return rc;
+	return add(c, st, &d->id);
 }
+
+static int
+donor_row(sqlite3_stmt *st, void *ctx)
+{
+	struct donor *d = ctx;
+
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(st, 0);
+	d->project_id = sqlite3_column_int64(st, 1);
+	dbx_col_text(st, 2, d->name, sizeof(d->name));
+	d->amount = sqlite3_column_int64(st, 3);
+	dbx_col_text(st, 4, d->currency, sizeof(d->currency));
+	return DB_OK;
+}
+
+DBX_ROWS(donor_rows, struct donor, db_donor_cb, donor_row)
 
 int
 db_project_donors(struct db *db, int64_t project_id, db_donor_cb cb,
@@ -430,28 +429,12 @@ db_project_donors(struct db *db, int64_t project_id, db_donor_cb cb,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_DONORS, &c);
-	struct donor d;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, project_id))
 		return dbx_bind_failed(c, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&d, 0, sizeof(d));
-		d.id = sqlite3_column_int64(st, 0);
-		d.project_id = sqlite3_column_int64(st, 1);
-		dbx_col_text(st, 2, d.name, sizeof(d.name));
-		d.amount = sqlite3_column_int64(st, 3);
-		dbx_col_text(st, 4, d.currency, sizeof(d.currency));
-		if (cb(arg, &d) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, donor_rows, &(struct donor_rows){ cb, arg });
 }
 
 int
@@ -470,25 +453,30 @@ db_project_case_add(struct db *db, int64_t project_id, int64_t case_id,
 	return dbx_run(c, st);
 }
 
+struct id_rows {
+	db_id_cb cb;
+	void *arg;
+};
+
+static int
+id_rows(sqlite3_stmt *st, void *ctx)
+{
+	struct id_rows *l = ctx;
+
+	return l->cb(l->arg, sqlite3_column_int64(st, 0));
+}
+
 static int
 id_list(struct db *db, int stmt, int64_t key, db_id_cb cb, void *arg)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, stmt, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, key))
 		return dbx_bind_failed(c, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if (cb(arg, sqlite3_column_int64(st, 0)) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, id_rows, &(struct id_rows){ cb, arg });
 }
 
 int
@@ -522,29 +510,29 @@ db_rate_set(struct db *db, const struct fund_rate *rt, int64_t by,
 	return run(c, st);
 }
 
+static int
+rate_row(sqlite3_stmt *st, void *ctx)
+{
+	struct fund_rate *rt = ctx;
+
+	memset(rt, 0, sizeof(*rt));
+	dbx_col_text(st, 0, rt->currency, sizeof(rt->currency));
+	dbx_col_text(st, 1, rt->valid_from, sizeof(rt->valid_from));
+	rt->rate = sqlite3_column_int64(st, 2);
+	return DB_OK;
+}
+
+DBX_ROWS(rate_rows, struct fund_rate, db_rate_cb, rate_row)
+
 int
 db_rate_list(struct db *db, db_rate_cb cb, void *arg)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_RATE_LIST, &c);
-	struct fund_rate rt;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&rt, 0, sizeof(rt));
-		dbx_col_text(st, 0, rt.currency, sizeof(rt.currency));
-		dbx_col_text(st, 1, rt.valid_from, sizeof(rt.valid_from));
-		rt.rate = sqlite3_column_int64(st, 2);
-		if (cb(arg, &rt) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, rate_rows, &(struct rate_rows){ cb, arg });
 }
 
 int
@@ -553,27 +541,21 @@ db_rate_at(struct db *db, const char *currency, const char *date,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_RATE_AT, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (dbx_bind_text(st, 1, currency) | dbx_bind_text(st, 2, date))
 		return dbx_bind_failed(c, st);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*rate = sqlite3_column_int64(st, 0);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NOTFOUND : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_int64(c, st, rate);
 }
 
 /* --- requests --- */
 
-static void
-req_row(sqlite3_stmt *st, struct fund_request *r)
+static int
+req_row(sqlite3_stmt *st, void *ctx)
 {
+	struct fund_request *r = ctx;
+
 	memset(r, 0, sizeof(*r));
 	r->id = sqlite3_column_int64(st, 0);
 	r->case_id = sqlite3_column_int64(st, 1);
@@ -599,7 +581,10 @@ req_row(sqlite3_stmt *st, struct fund_request *r)
 	r->case_office_id = sqlite3_column_int64(st, 20);
 	r->case_assigned_to = sqlite3_column_int64(st, 21);
 	r->case_high_risk = sqlite3_column_int(st, 22) != 0;
+	return DB_OK;
 }
+
+DBX_ROWS(req_rows, struct fund_request, db_fund_request_cb, req_row)
 
 int
 db_fund_request_add(struct db *db, struct fund_request *r,
@@ -607,7 +592,6 @@ db_fund_request_add(struct db *db, struct fund_request *r,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_REQ_ADD, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
@@ -621,9 +605,7 @@ db_fund_request_add(struct db *db, struct fund_request *r,
 	    dbx_bind_id(st, 7, r->requested_by) |
 	    sqlite3_bind_int64(st, 8, now))
 		return dbx_bind_failed(c, st);
-	if ((rc = run(c, st)) == DB_OK)
-		r->id = dbx_last_id(c);
-	return rc;
+	return add(c, st, &r->id);
 }
 
 int
@@ -631,20 +613,32 @@ db_fund_request_get(struct db *db, int64_t id, struct fund_request *r)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_REQ_GET, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id))
 		return dbx_bind_failed(c, st);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		req_row(st, r);
-		rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NOTFOUND : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_one(c, st, req_row, r);
+}
+
+/* A request's two sealed texts, copied out. */
+struct texts_out {
+	unsigned char **just, **reason;
+	size_t *jlen, *rlen;
+};
+
+static int
+texts_read(sqlite3_stmt *st, void *ctx)
+{
+	struct texts_out *t = ctx;
+
+	if (dbx_col_blob(st, 0, t->just, t->jlen) != 0 ||
+	    dbx_col_blob(st, 1, t->reason, t->rlen) != 0) {
+		free(*t->just);
+		*t->just = NULL;
+		return error("db: out of memory");
+	}
+	return DB_OK;
 }
 
 int
@@ -653,7 +647,6 @@ db_fund_request_texts(struct db *db, int64_t id, unsigned char **just,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_REQ_TEXTS, &c);
-	int rc;
 
 	*just = *reason = NULL;
 	*jlen = *rlen = 0;
@@ -661,19 +654,8 @@ db_fund_request_texts(struct db *db, int64_t id, unsigned char **just,
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id))
 		return dbx_bind_failed(c, st);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		if (dbx_col_blob(st, 0, just, jlen) != 0 ||
-		    dbx_col_blob(st, 1, reason, rlen) != 0) {
-			free(*just);
-			*just = NULL;
-			rc = error("db: out of memory");
-		} else
-			rc = DB_OK;
-	} else
-		rc = rc == SQLITE_DONE ? DB_NOTFOUND : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_one(c, st, texts_read,
+	    &(struct texts_out){ just, reason, jlen, rlen });
 }
 
 int
@@ -682,8 +664,6 @@ db_fund_request_list(struct db *db, const struct fund_filter *f,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_REQ_LIST, &c);
-	struct fund_request r;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
@@ -691,16 +671,7 @@ db_fund_request_list(struct db *db, const struct fund_filter *f,
 	    sqlite3_bind_int64(st, 2, f->office_id) |
 	    dbx_bind_text(st, 3, f->state))
 		return dbx_bind_failed(c, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		req_row(st, &r);
-		if (cb(arg, &r) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, req_rows, &(struct req_rows){ cb, arg });
 }
 
 int
@@ -709,17 +680,13 @@ db_fund_request_resubmit(struct db *db, int64_t id, int64_t amount,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_REQ_RESUBMIT, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id) | sqlite3_bind_int64(st, 2, amount) |
 	    bind_blob(st, 3, just, jlen) | sqlite3_bind_int64(st, 4, now))
 		return dbx_bind_failed(c, st);
-	rc = run(c, st);
-	if (rc == DB_OK && dbx_changes(c) == 0)
-		return DB_CONFLICT;
-	return rc;
+	return change_one(c, st, DB_CONFLICT);
 }
 
 static const char *
@@ -772,8 +739,8 @@ db_fund_decide(struct db *db, int64_t id, const char *decision,
 		    dbx_bind_text(st, 2, r.currency) |
 		    sqlite3_bind_int64(st, 3, approved))
 			rc = dbx_bind_failed(c, st);
-		else if ((rc = run(c, st)) == DB_OK && dbx_changes(c) != 1)
-			rc = DB_FUND_LIMIT;
+		else
+			rc = change_one(c, st, DB_FUND_LIMIT);
 	}
 	if (rc == DB_OK) {
 		if ((st = q(db, Q_REQ_DECIDE, &c)) == NULL)
@@ -786,8 +753,8 @@ db_fund_decide(struct db *db, int64_t id, const char *decision,
 		    bind_blob(st, 5, reason, rlen) | dbx_bind_id(st, 6, by) |
 		    sqlite3_bind_int64(st, 7, now))
 			rc = dbx_bind_failed(c, st);
-		else if ((rc = run(c, st)) == DB_OK && dbx_changes(c) != 1)
-			rc = DB_CONFLICT;
+		else
+			rc = change_one(c, st, DB_CONFLICT);
 	}
 	if (rc == DB_OK) {
 		if ((st = q(db, Q_DECISION_ADD, &c)) == NULL)
@@ -829,8 +796,8 @@ db_fund_disburse(struct db *db, int64_t request_id, int64_t amount,
 		else if (sqlite3_bind_int64(st, 1, request_id) |
 		    sqlite3_bind_int64(st, 2, amount))
 			rc = dbx_bind_failed(c, st);
-		else if ((rc = run(c, st)) == DB_OK && dbx_changes(c) != 1)
-			rc = DB_FUND_LIMIT;
+		else
+			rc = change_one(c, st, DB_FUND_LIMIT);
 	}
 	if (rc == DB_OK) {
 		if ((st = q(db, Q_LINE_DISBURSE, &c)) == NULL)
@@ -838,8 +805,8 @@ db_fund_disburse(struct db *db, int64_t request_id, int64_t amount,
 		else if (sqlite3_bind_int64(st, 1, request_id) |
 		    sqlite3_bind_int64(st, 2, amount))
 			rc = dbx_bind_failed(c, st);
-		else if ((rc = run(c, st)) == DB_OK && dbx_changes(c) != 1)
-			rc = DB_FUND_LIMIT;
+		else
+			rc = change_one(c, st, DB_FUND_LIMIT);
 	}
 	if (rc == DB_OK) {
 		if ((st = q(db, Q_DISB_ADD, &c)) == NULL)
@@ -850,11 +817,31 @@ db_fund_disburse(struct db *db, int64_t request_id, int64_t amount,
 		    bind_blob(st, 4, note, nlen) | dbx_bind_id(st, 5, by) |
 		    sqlite3_bind_int64(st, 6, now))
 			rc = dbx_bind_failed(c, st);
-		else if ((rc = run(c, st)) == DB_OK && id)
-			*id = dbx_last_id(c);
+		else
+			rc = add(c, st, id);
 	}
 	return dbx_end(c, own, rc);
 }
+
+static int
+disbursement_row(sqlite3_stmt *st, void *ctx)
+{
+	struct fund_disbursement *d = ctx;
+
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(st, 0);
+	d->request_id = sqlite3_column_int64(st, 1);
+	d->amount = sqlite3_column_int64(st, 2);
+	dbx_col_text(st, 3, d->on_date, sizeof(d->on_date));
+	d->note = sqlite3_column_blob(st, 4);
+	d->note_len = (size_t)sqlite3_column_bytes(st, 4);
+	dbx_col_text(st, 5, d->username, sizeof(d->username));
+	d->created_at = sqlite3_column_int64(st, 6);
+	return DB_OK;
+}
+
+DBX_ROWS(disbursement_rows, struct fund_disbursement, db_disbursement_cb,
+    disbursement_row)
 
 int
 db_fund_disbursements(struct db *db, int64_t request_id,
@@ -862,31 +849,28 @@ db_fund_disbursements(struct db *db, int64_t request_id,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_DISB_LIST, &c);
-	struct fund_disbursement d;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, request_id))
 		return dbx_bind_failed(c, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		memset(&d, 0, sizeof(d));
-		d.id = sqlite3_column_int64(st, 0);
-		d.request_id = sqlite3_column_int64(st, 1);
-		d.amount = sqlite3_column_int64(st, 2);
-		dbx_col_text(st, 3, d.on_date, sizeof(d.on_date));
-		d.note = sqlite3_column_blob(st, 4);
-		d.note_len = (size_t)sqlite3_column_bytes(st, 4);
-		dbx_col_text(st, 5, d.username, sizeof(d.username));
-		d.created_at = sqlite3_column_int64(st, 6);
-		if (cb(arg, &d) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, disbursement_rows,
+	    &(struct disbursement_rows){ cb, arg });
+}
+
+struct turnaround_rows {
+	db_turnaround_cb cb;
+	void *arg;
+};
+
+static int
+turnaround_rows(sqlite3_stmt *st, void *ctx)
+{
+	struct turnaround_rows *l = ctx;
+	char code[DB_CODE_MAX];
+
+	dbx_col_text(st, 0, code, sizeof(code));
+	return l->cb(l->arg, code, sqlite3_column_int64(st, 1));
 }
 
 int
@@ -894,19 +878,9 @@ db_fund_turnaround(struct db *db, db_turnaround_cb cb, void *arg)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_TURNAROUND, &c);
-	char code[DB_CODE_MAX];
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		dbx_col_text(st, 0, code, sizeof(code));
-		if (cb(arg, code, sqlite3_column_int64(st, 1)) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, turnaround_rows,
+	    &(struct turnaround_rows){ cb, arg });
 }

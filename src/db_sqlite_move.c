@@ -152,29 +152,6 @@ bind_date(sqlite3_stmt *st, int i, const char *s)
 	return dbx_bind_text(st, i, s && *s ? s : NULL);
 }
 
-/* One row or none: DB_OK with the row on, DB_NOTFOUND (reset), or error. */
-static int
-step_one(struct conn *c, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		return DB_OK;
-	rc = rc == SQLITE_DONE ? DB_NOTFOUND : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
-}
-
-static int
-update_one(struct conn *c, sqlite3_stmt *st, int none)
-{
-	int rc = dbx_run(c, st);
-
-	if (rc == DB_OK && dbx_changes(c) == 0)
-		return none;
-	return rc;
-}
-
 /* --- returns --- */
 
 int
@@ -182,7 +159,6 @@ db_return_add(struct db *db, struct return_row *rr, int64_t by, int64_t now)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_RET_ADD, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
@@ -194,26 +170,15 @@ db_return_add(struct db *db, struct return_row *rr, int64_t by, int64_t now)
 	    dbx_bind_id(st, 6, by) |
 	    sqlite3_bind_int64(st, 7, now))
 		return dbx_bind_failed(c, st);
-	rc = dbx_run(c, st);
-	if (rc == DB_OK)
-		rr->id = dbx_last_id(c);
-	return rc;
+	return dbx_insert(c, st, &rr->id);
 }
 
-int
-db_return_latest(struct db *db, int64_t case_id, struct return_row *rr)
+static int
+return_read(sqlite3_stmt *st, void *p)
 {
-	struct conn *c;
-	sqlite3_stmt *st = q(db, Q_RET_LATEST, &c);
+	struct return_row *rr = p;
 	int rc;
 
-	memset(rr, 0, sizeof(*rr));
-	if (st == NULL)
-		return DB_ERROR;
-	if (sqlite3_bind_int64(st, 1, case_id))
-		return dbx_bind_failed(c, st);
-	if ((rc = step_one(c, st)) != DB_OK)
-		return rc;
 	rr->id = sqlite3_column_int64(st, 0);
 	rr->case_id = sqlite3_column_int64(st, 1);
 	rr->office_id = sqlite3_column_int64(st, 2);
@@ -231,8 +196,21 @@ db_return_latest(struct db *db, int64_t case_id, struct return_row *rr)
 	rr->created_at = sqlite3_column_int64(st, 14);
 	rr->updated_at = sqlite3_column_int64(st, 15);
 	rr->version = sqlite3_column_int(st, 16);
-	dbx_done(st);
 	return rc;
+}
+
+int
+db_return_latest(struct db *db, int64_t case_id, struct return_row *rr)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_RET_LATEST, &c);
+
+	memset(rr, 0, sizeof(*rr));
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, case_id))
+		return dbx_bind_failed(c, st);
+	return dbx_one(c, st, return_read, rr);
 }
 
 int
@@ -258,7 +236,22 @@ db_return_update(struct db *db, const struct return_row *rr, int64_t by,
 	    dbx_bind_id(st, 11, by) |
 	    sqlite3_bind_int64(st, 12, now))
 		return dbx_bind_failed(c, st);
-	return update_one(c, st, DB_CONFLICT);
+	return dbx_change(c, st, DB_CONFLICT);
+}
+
+struct stage_rows {
+	db_stage_count_cb cb;
+	void *arg;
+};
+
+static int
+stage_rows(sqlite3_stmt *st, void *ctx)
+{
+	struct stage_rows *l = ctx;
+	char stage[DB_STATE_MAX];
+
+	dbx_col_text(st, 0, stage, sizeof(stage));
+	return l->cb(l->arg, stage, sqlite3_column_int64(st, 1));
 }
 
 int
@@ -267,23 +260,12 @@ db_return_stage_counts(struct db *db, int64_t office_id,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_RET_COUNTS, &c);
-	char stage[DB_STATE_MAX];
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, office_id))
 		return dbx_bind_failed(c, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		dbx_col_text(st, 0, stage, sizeof(stage));
-		if (cb(arg, stage, sqlite3_column_int64(st, 1)) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, stage_rows, &(struct stage_rows){ cb, arg });
 }
 
 /* --- transfers --- */
@@ -294,7 +276,6 @@ db_transfer_add(struct db *db, int64_t case_id, int64_t from_office,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_TR_ADD, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
@@ -304,15 +285,14 @@ db_transfer_add(struct db *db, int64_t case_id, int64_t from_office,
 	    dbx_bind_id(st, 4, by) |
 	    sqlite3_bind_int64(st, 5, now))
 		return dbx_bind_failed(c, st);
-	rc = dbx_run(c, st);
-	if (rc == DB_OK)
-		*id = dbx_last_id(c);
-	return rc;
+	return dbx_insert(c, st, id);
 }
 
-static void
-transfer_cols(sqlite3_stmt *st, struct transfer_row *t)
+static int
+transfer_cols(sqlite3_stmt *st, void *p)
 {
+	struct transfer_row *t = p;
+
 	memset(t, 0, sizeof(*t));
 	t->id = sqlite3_column_int64(st, 0);
 	t->case_id = sqlite3_column_int64(st, 1);
@@ -336,24 +316,22 @@ transfer_cols(sqlite3_stmt *st, struct transfer_row *t)
 	dbx_col_text(st, 18, t->ret_departed_on, sizeof(t->ret_departed_on));
 	dbx_col_text(st, 19, t->ret_arrived_on, sizeof(t->ret_arrived_on));
 	t->has_note = sqlite3_column_int(st, 20) != 0;
+	return DB_OK;
 }
+
+DBX_ROWS(transfer_rows, struct transfer_row, db_transfer_cb, transfer_cols)
 
 int
 db_transfer_get(struct db *db, int64_t id, struct transfer_row *t)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_TR_GET, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id))
 		return dbx_bind_failed(c, st);
-	if ((rc = step_one(c, st)) != DB_OK)
-		return rc;
-	transfer_cols(st, t);
-	dbx_done(st);
-	return DB_OK;
+	return dbx_one(c, st, transfer_cols, t);
 }
 
 int
@@ -371,7 +349,21 @@ db_transfer_decide(struct db *db, int64_t id, const char *state,
 	if (sqlite3_bind_int64(st, 1, id) | dbx_bind_text(st, 2, state) | brc |
 	    dbx_bind_id(st, 4, by) | sqlite3_bind_int64(st, 5, now))
 		return dbx_bind_failed(c, st);
-	return update_one(c, st, DB_NOTFOUND);
+	return dbx_change(c, st, DB_NOTFOUND);
+}
+
+/* A blob out of a one-row SELECT: its column 0. */
+struct blob_out {
+	unsigned char **blob;
+	size_t *len;
+};
+
+static int
+note_read(sqlite3_stmt *st, void *p)
+{
+	struct blob_out *b = p;
+
+	return dbx_col_blob(st, 0, b->blob, b->len);
 }
 
 int
@@ -380,7 +372,6 @@ db_transfer_note(struct db *db, int64_t id, unsigned char **blob,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_TR_NOTE, &c);
-	int rc;
 
 	*blob = NULL;
 	*len = 0;
@@ -388,11 +379,7 @@ db_transfer_note(struct db *db, int64_t id, unsigned char **blob,
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id))
 		return dbx_bind_failed(c, st);
-	if ((rc = step_one(c, st)) != DB_OK)
-		return rc;
-	rc = dbx_col_blob(st, 0, blob, len);
-	dbx_done(st);
-	return rc;
+	return dbx_one(c, st, note_read, &(struct blob_out){ blob, len });
 }
 
 int
@@ -401,8 +388,6 @@ db_transfer_list(struct db *db, int64_t office_id, bool incoming,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, incoming ? Q_TR_LIST_IN : Q_TR_LIST_OUT, &c);
-	struct transfer_row t;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
@@ -410,34 +395,18 @@ db_transfer_list(struct db *db, int64_t office_id, bool incoming,
 	    sqlite3_bind_int64(st, 2, case_id) |
 	    sqlite3_bind_int(st, 3, pending_only))
 		return dbx_bind_failed(c, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		transfer_cols(st, &t);
-		if (cb(arg, &t) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, transfer_rows,
+	    &(struct transfer_rows){ cb, arg });
 }
 
 /* --- reintegration plans --- */
 
-int
-db_reint_get(struct db *db, int64_t case_id, struct reint_row *p)
+static int
+reint_read(sqlite3_stmt *st, void *ctx)
 {
-	struct conn *c;
-	sqlite3_stmt *st = q(db, Q_RE_GET, &c);
+	struct reint_row *p = ctx;
 	int rc;
 
-	memset(p, 0, sizeof(*p));
-	if (st == NULL)
-		return DB_ERROR;
-	if (sqlite3_bind_int64(st, 1, case_id))
-		return dbx_bind_failed(c, st);
-	if ((rc = step_one(c, st)) != DB_OK)
-		return rc;
 	p->id = sqlite3_column_int64(st, 0);
 	p->case_id = sqlite3_column_int64(st, 1);
 	dbx_col_text(st, 2, p->plan_type, sizeof(p->plan_type));
@@ -447,8 +416,21 @@ db_reint_get(struct db *db, int64_t case_id, struct reint_row *p)
 	p->created_at = sqlite3_column_int64(st, 6);
 	p->updated_at = sqlite3_column_int64(st, 7);
 	p->version = sqlite3_column_int(st, 8);
-	dbx_done(st);
 	return rc;
+}
+
+int
+db_reint_get(struct db *db, int64_t case_id, struct reint_row *p)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_RE_GET, &c);
+
+	memset(p, 0, sizeof(*p));
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, case_id))
+		return dbx_bind_failed(c, st);
+	return dbx_one(c, st, reint_read, p);
 }
 
 int
@@ -457,7 +439,6 @@ db_reint_put(struct db *db, struct reint_row *p, int64_t by, int64_t now)
 	struct conn *c;
 	sqlite3_stmt *st;
 	const void *body = p->body ? (const void *)p->body : "";
-	int rc;
 
 	if (p->id == 0) {
 		if ((st = q(db, Q_RE_ADD, &c)) == NULL)
@@ -470,10 +451,7 @@ db_reint_put(struct db *db, struct reint_row *p, int64_t by, int64_t now)
 		    SQLITE_TRANSIENT) |
 		    dbx_bind_id(st, 6, by) | sqlite3_bind_int64(st, 7, now))
 			return dbx_bind_failed(c, st);
-		rc = dbx_run(c, st);
-		if (rc == DB_OK)
-			p->id = dbx_last_id(c);
-		return rc;
+		return dbx_insert(c, st, &p->id);
 	}
 	if ((st = q(db, Q_RE_UPDATE, &c)) == NULL)
 		return DB_ERROR;
@@ -485,7 +463,7 @@ db_reint_put(struct db *db, struct reint_row *p, int64_t by, int64_t now)
 	    sqlite3_bind_blob(st, 6, body, (int)p->len, SQLITE_TRANSIENT) |
 	    dbx_bind_id(st, 7, by) | sqlite3_bind_int64(st, 8, now))
 		return dbx_bind_failed(c, st);
-	return update_one(c, st, DB_CONFLICT);
+	return dbx_change(c, st, DB_CONFLICT);
 }
 
 /* --- visits --- */
@@ -496,17 +474,13 @@ db_visit_add(struct db *db, int64_t case_id, const char *due_on,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_VI_ADD, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, case_id) | dbx_bind_text(st, 2, due_on) |
 	    sqlite3_bind_int64(st, 3, now))
 		return dbx_bind_failed(c, st);
-	rc = dbx_run(c, st);
-	if (rc == DB_OK && id)
-		*id = dbx_last_id(c);
-	return rc;
+	return dbx_insert(c, st, id);
 }
 
 int
@@ -514,23 +488,20 @@ db_visit_count(struct db *db, int64_t case_id, int64_t *n)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_VI_COUNT, &c);
-	int rc;
 
 	*n = 0;
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, case_id))
 		return dbx_bind_failed(c, st);
-	if ((rc = step_one(c, st)) != DB_OK)
-		return rc;
-	*n = sqlite3_column_int64(st, 0);
-	dbx_done(st);
-	return DB_OK;
+	return dbx_int64(c, st, n);
 }
 
-static void
-visit_cols(sqlite3_stmt *st, struct visit_row *v)
+static int
+visit_cols(sqlite3_stmt *st, void *p)
 {
+	struct visit_row *v = p;
+
 	memset(v, 0, sizeof(*v));
 	v->id = sqlite3_column_int64(st, 0);
 	v->case_id = sqlite3_column_int64(st, 1);
@@ -548,25 +519,10 @@ visit_cols(sqlite3_stmt *st, struct visit_row *v)
 	dbx_col_text(st, 10, v->assigned_username,
 	    sizeof(v->assigned_username));
 	v->high_risk = sqlite3_column_int(st, 11) != 0;
+	return DB_OK;
 }
 
-static int
-visit_rows(struct conn *c, sqlite3_stmt *st, db_visit_cb cb, void *arg)
-{
-	struct visit_row v;
-	int rc;
-
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		visit_cols(st, &v);
-		if (cb(arg, &v) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
-}
+DBX_ROWS(visit_rows, struct visit_row, db_visit_cb, visit_cols)
 
 int
 db_visit_list(struct db *db, int64_t case_id, db_visit_cb cb, void *arg)
@@ -578,7 +534,27 @@ db_visit_list(struct db *db, int64_t case_id, db_visit_cb cb, void *arg)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, case_id))
 		return dbx_bind_failed(c, st);
-	return visit_rows(c, st, cb, arg);
+	return dbx_each(c, st, visit_rows, &(struct visit_rows){ cb, arg });
+}
+
+/* A visit with its body copied out. */
+struct visit_out {
+	struct visit_row *v;
+	unsigned char **blob;
+	size_t *blen;
+};
+
+static int
+visit_read(sqlite3_stmt *st, void *p)
+{
+	struct visit_out *o = p;
+	int rc;
+
+	visit_cols(st, o->v);
+	rc = dbx_col_blob(st, 5, o->blob, o->blen);
+	o->v->body = NULL;
+	o->v->len = 0;
+	return rc;
 }
 
 int
@@ -587,7 +563,6 @@ db_visit_get(struct db *db, int64_t id, struct visit_row *v,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_VI_GET, &c);
-	int rc;
 
 	*blob = NULL;
 	*blen = 0;
@@ -595,14 +570,7 @@ db_visit_get(struct db *db, int64_t id, struct visit_row *v,
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id))
 		return dbx_bind_failed(c, st);
-	if ((rc = step_one(c, st)) != DB_OK)
-		return rc;
-	visit_cols(st, v);
-	rc = dbx_col_blob(st, 5, blob, blen);
-	v->body = NULL;
-	v->len = 0;
-	dbx_done(st);
-	return rc;
+	return dbx_one(c, st, visit_read, &(struct visit_out){ v, blob, blen });
 }
 
 int
@@ -622,7 +590,7 @@ db_visit_record(struct db *db, int64_t id, const char *status,
 	    bind_date(st, 3, done_on) | brc | dbx_bind_id(st, 5, by) |
 	    sqlite3_bind_int64(st, 6, now))
 		return dbx_bind_failed(c, st);
-	return update_one(c, st, DB_NOTFOUND);
+	return dbx_change(c, st, DB_NOTFOUND);
 }
 
 int
@@ -638,5 +606,5 @@ db_visit_due(struct db *db, int64_t office_id, int64_t assignee,
 	    sqlite3_bind_int64(st, 2, office_id) |
 	    sqlite3_bind_int64(st, 3, assignee))
 		return dbx_bind_failed(c, st);
-	return visit_rows(c, st, cb, arg);
+	return dbx_each(c, st, visit_rows, &(struct visit_rows){ cb, arg });
 }

@@ -91,30 +91,6 @@ q(struct db *db, int id, struct conn **c)
 }
 
 static int
-update_one(struct conn *c, sqlite3_stmt *st)
-{
-	int rc = dbx_run(c, st);
-
-	if (rc == DB_OK && dbx_changes(c) == 0)
-		return DB_NOTFOUND;
-	return rc;
-}
-
-/* Steps a one-row SELECT: DB_OK with the row current (the caller reads
- * and then calls dbx_done), DB_NOTFOUND or an error (statement reset). */
-static int
-one_row(struct conn *c, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		return DB_OK;
-	rc = rc == SQLITE_DONE ? DB_NOTFOUND : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
-}
-
-static int
 text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
 	return dbx_bind_text(st, i, s && *s ? s : NULL);
@@ -122,9 +98,11 @@ text_or_null(sqlite3_stmt *st, int i, const char *s)
 
 /* --- organisations --- */
 
-static void
-org_read(sqlite3_stmt *st, struct organisation *o)
+static int
+org_read(sqlite3_stmt *st, void *p)
 {
+	struct organisation *o = p;
+
 	memset(o, 0, sizeof(*o));
 	o->id = sqlite3_column_int64(st, 0);
 	dbx_col_text(st, 1, o->name, sizeof(o->name));
@@ -135,14 +113,16 @@ org_read(sqlite3_stmt *st, struct organisation *o)
 	o->disabled = sqlite3_column_int(st, 6) != 0;
 	o->created_at = sqlite3_column_int64(st, 7);
 	o->updated_at = sqlite3_column_int64(st, 8);
+	return DB_OK;
 }
+
+DBX_ROWS(org_rows, struct organisation, db_org_cb, org_read)
 
 int
 db_org_add(struct db *db, struct organisation *o)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_ORG_ADD, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
@@ -152,9 +132,7 @@ db_org_add(struct db *db, struct organisation *o)
 	    sqlite3_bind_int(st, 6, o->disabled) |
 	    sqlite3_bind_int64(st, 7, o->created_at))
 		return dbx_bind_failed(c, st);
-	if ((rc = dbx_run(c, st)) == DB_OK)
-		o->id = dbx_last_id(c);
-	return rc;
+	return dbx_insert(c, st, &o->id);
 }
 
 int
@@ -162,17 +140,12 @@ db_org_get(struct db *db, int64_t id, struct organisation *o)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_ORG_GET, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id))
 		return dbx_bind_failed(c, st);
-	if ((rc = one_row(c, st)) != DB_OK)
-		return rc;
-	org_read(st, o);
-	dbx_done(st);
-	return DB_OK;
+	return dbx_one(c, st, org_read, o);
 }
 
 int
@@ -189,7 +162,7 @@ db_org_update(struct db *db, const struct organisation *o)
 	    sqlite3_bind_int(st, 7, o->disabled) |
 	    sqlite3_bind_int64(st, 8, o->updated_at))
 		return dbx_bind_failed(c, st);
-	return update_one(c, st);
+	return dbx_change(c, st, DB_NOTFOUND);
 }
 
 int
@@ -197,28 +170,19 @@ db_org_list(struct db *db, db_org_cb cb, void *arg)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_ORG_LIST, &c);
-	struct organisation o;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		org_read(st, &o);
-		if (cb(arg, &o) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, org_rows, &(struct org_rows){ cb, arg });
 }
 
 /* --- shelters --- */
 
-static void
-shelter_read(sqlite3_stmt *st, struct shelter *s)
+static int
+shelter_read(sqlite3_stmt *st, void *p)
 {
+	struct shelter *s = p;
+
 	memset(s, 0, sizeof(*s));
 	s->id = sqlite3_column_int64(st, 0);
 	s->office_id = sqlite3_column_int64(st, 1);
@@ -229,14 +193,16 @@ shelter_read(sqlite3_stmt *st, struct shelter *s)
 	s->capacity = sqlite3_column_int64(st, 6);
 	s->disabled = sqlite3_column_int(st, 7) != 0;
 	s->created_at = sqlite3_column_int64(st, 8);
+	return DB_OK;
 }
+
+DBX_ROWS(shelter_rows, struct shelter, db_shelter_cb, shelter_read)
 
 int
 db_shelter_add(struct db *db, struct shelter *s)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_SHELTER_ADD, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
@@ -247,9 +213,7 @@ db_shelter_add(struct db *db, struct shelter *s)
 	    sqlite3_bind_int(st, 6, s->disabled) |
 	    sqlite3_bind_int64(st, 7, s->created_at))
 		return dbx_bind_failed(c, st);
-	if ((rc = dbx_run(c, st)) == DB_OK)
-		s->id = dbx_last_id(c);
-	return rc;
+	return dbx_insert(c, st, &s->id);
 }
 
 int
@@ -257,17 +221,12 @@ db_shelter_get(struct db *db, int64_t id, struct shelter *s)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_SHELTER_GET, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id))
 		return dbx_bind_failed(c, st);
-	if ((rc = one_row(c, st)) != DB_OK)
-		return rc;
-	shelter_read(st, s);
-	dbx_done(st);
-	return DB_OK;
+	return dbx_one(c, st, shelter_read, s);
 }
 
 int
@@ -283,7 +242,7 @@ db_shelter_update(struct db *db, const struct shelter *s)
 	    sqlite3_bind_int64(st, 5, s->capacity) |
 	    sqlite3_bind_int(st, 6, s->disabled))
 		return dbx_bind_failed(c, st);
-	return update_one(c, st);
+	return dbx_change(c, st, DB_NOTFOUND);
 }
 
 int
@@ -292,31 +251,22 @@ db_shelter_list(struct db *db, int64_t office_id, db_shelter_cb cb,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_SHELTER_LIST, &c);
-	struct shelter s;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, office_id))
 		return dbx_bind_failed(c, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		shelter_read(st, &s);
-		if (cb(arg, &s) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, shelter_rows, &(struct shelter_rows){ cb, arg });
 }
 
 /* --- case records --- */
 
 /* Reads the current row; the body points into the statement (copy it). */
-static void
-rec_read(sqlite3_stmt *st, struct case_record *rec)
+static int
+rec_read(sqlite3_stmt *st, void *p)
 {
+	struct case_record *rec = p;
+
 	memset(rec, 0, sizeof(*rec));
 	rec->id = sqlite3_column_int64(st, 0);
 	rec->case_id = sqlite3_column_int64(st, 1);
@@ -336,6 +286,26 @@ rec_read(sqlite3_stmt *st, struct case_record *rec)
 	rec->updated_by = sqlite3_column_int64(st, 13);
 	rec->updated_at = sqlite3_column_int64(st, 14);
 	rec->version = sqlite3_column_int(st, 15);
+	return DB_OK;
+}
+
+DBX_ROWS(rec_rows, struct case_record, db_record_cb, rec_read)
+
+/* rec_read() with a malloc'd copy of the body. */
+static int
+rec_read_copy(sqlite3_stmt *st, void *p)
+{
+	struct case_record *rec = p;
+	unsigned char *copy = NULL;
+
+	rec_read(st, rec);
+	if (rec->body_len > 0) {
+		if ((copy = malloc(rec->body_len)) == NULL)
+			return error("db: out of memory");
+		memcpy(copy, rec->body, rec->body_len);
+	}
+	rec->body = copy;
+	return DB_OK;
 }
 
 /* Binds ?3 to ?10 (office to body) of an insert or update. */
@@ -370,10 +340,8 @@ db_record_add(struct db *db, struct case_record *rec)
 	    dbx_bind_id(st, 11, rec->created_by) |
 	    sqlite3_bind_int64(st, 12, rec->created_at))
 		return dbx_bind_failed(c, st);
-	if ((rc = dbx_run(c, st)) == DB_OK) {
-		rec->id = dbx_last_id(c);
+	if ((rc = dbx_insert(c, st, &rec->id)) == DB_OK)
 		rec->version = 1;
-	}
 	return rc;
 }
 
@@ -382,26 +350,12 @@ db_record_get(struct db *db, int64_t id, struct case_record *rec)
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_REC_GET, &c);
-	unsigned char *copy = NULL;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, id))
 		return dbx_bind_failed(c, st);
-	if ((rc = one_row(c, st)) != DB_OK)
-		return rc;
-	rec_read(st, rec);
-	if (rec->body_len > 0) {
-		if ((copy = malloc(rec->body_len)) == NULL) {
-			dbx_done(st);
-			return error("db: out of memory");
-		}
-		memcpy(copy, rec->body, rec->body_len);
-	}
-	rec->body = copy;
-	dbx_done(st);
-	return DB_OK;
+	return dbx_one(c, st, rec_read_copy, rec);
 }
 
 int
@@ -420,10 +374,7 @@ db_record_update(struct db *db, struct case_record *rec)
 	    dbx_bind_id(st, 11, rec->updated_by) |
 	    sqlite3_bind_int64(st, 12, rec->updated_at))
 		return dbx_bind_failed(c, st);
-	rc = update_one(c, st);
-	if (rc == DB_NOTFOUND)
-		return DB_CONFLICT;
-	if (rc == DB_OK)
+	if ((rc = dbx_change(c, st, DB_CONFLICT)) == DB_OK)
 		rec->version++;
 	return rc;
 }
@@ -434,23 +385,12 @@ db_record_list(struct db *db, int64_t case_id, const char *kind,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_REC_LIST, &c);
-	struct case_record rec;
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, case_id) | dbx_bind_text(st, 2, kind))
 		return dbx_bind_failed(c, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rec_read(st, &rec);
-		if (cb(arg, &rec) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, rec_rows, &(struct rec_rows){ cb, arg });
 }
 
 int
@@ -459,17 +399,28 @@ db_record_open(struct db *db, int64_t case_id, const char *kind,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_REC_OPEN, &c);
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, case_id) | dbx_bind_text(st, 2, kind))
 		return dbx_bind_failed(c, st);
-	if ((rc = one_row(c, st)) != DB_OK)
-		return rc;
-	*id = sqlite3_column_int64(st, 0);
-	dbx_done(st);
-	return DB_OK;
+	return dbx_int64(c, st, id);
+}
+
+struct span_rows {
+	db_span_cb cb;
+	void *arg;
+};
+
+static int
+span_rows(sqlite3_stmt *st, void *ctx)
+{
+	struct span_rows *l = ctx;
+	char d1[11], d2[11];
+
+	dbx_col_text(st, 0, d1, sizeof(d1));
+	dbx_col_text(st, 1, d2, sizeof(d2));
+	return l->cb(l->arg, d1, d2);
 }
 
 int
@@ -478,23 +429,11 @@ db_record_spans(struct db *db, const char *kind, int64_t ref_id,
 {
 	struct conn *c;
 	sqlite3_stmt *st = q(db, Q_REC_SPANS, &c);
-	char d1[11], d2[11];
-	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
 	if (dbx_bind_text(st, 1, kind) | sqlite3_bind_int64(st, 2, ref_id) |
 	    dbx_bind_text(st, 3, from) | dbx_bind_text(st, 4, to))
 		return dbx_bind_failed(c, st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		dbx_col_text(st, 0, d1, sizeof(d1));
-		dbx_col_text(st, 1, d2, sizeof(d2));
-		if (cb(arg, d1, d2) != 0) {
-			dbx_done(st);
-			return DB_OK;
-		}
-	}
-	rc = rc == SQLITE_DONE ? DB_OK : dbx_step_error(c, rc);
-	dbx_done(st);
-	return rc;
+	return dbx_each(c, st, span_rows, &(struct span_rows){ cb, arg });
 }
