@@ -676,6 +676,9 @@ moves_return_request(struct req *r, const struct case_row *c, json_t *in,
 
 	if (known(in, keys, e))
 		return 1;
+	if (c->status == CASE_CLOSED || c->status == CASE_CLOSED_REFERRED)
+		return refuse(e, 409, _("This case is closed: reopen it "
+		    "before asking for a return."), NULL);
 	rc = db_return_latest(r->app->db, c->id, &cur);
 	if (rc == DB_ERROR)
 		return -1;

@@ -203,7 +203,9 @@ test('return and handover: every role, every step, before and after the handover
     assert.equal(h.json.return.stage, 'Departed');
     assert.deepEqual(h.json.return.next, []);
     assert.ok(h.json.timeline.some((e) => e.kind === 'transfer.accepted'));
-    await expectStatus(await get(who, `/api/v1/cases/${c.id}`), 404, `case JSON as ${who}`);
+    const sum = await expectStatus(await get(who, `/api/v1/cases/${c.id}`), 200, `case summary as ${who}`);
+    assert.equal(sum.json.history, true);
+    assert.equal(sum.json.office, 'BOG');
     await expectStatus(await get(who, `/api/v1/cases/${c.id}/file`), 404, `file as ${who}`);
     await expectStatus(await get(who, `/api/v1/cases/${c.id}/reintegration`), 404, `reintegration as ${who}`);
     await expectStatus(await get(who, `/api/v1/cases/${c.id}/visits`), 404, `visits as ${who}`);
@@ -554,4 +556,16 @@ test('a return cancelled before departure; a new one may then be asked for', asy
     'a new return');
   assert.equal(again.json.return.stage, 'Requested');
   assert.ok(again.json.timeline.some((e) => e.kind === 'return.cancelled'));
+});
+
+test('a closed case is reopened before a return is asked for', async () => {
+  const c = await createCase(srv, s['caseworker.bkk'], { status: 'Closed' });
+  const R = `/api/v1/cases/${c.id}/return`;
+  const body = { dest_country: 'CO', dest_office: 'BOG', date: day(0) };
+  assertApiError(await srv.api('POST', R, { session: s['caseworker.bkk'], body }), 409);
+  assert.equal((await srv.api('GET', R, { session: s['caseworker.bkk'] })).json.return, null);
+  const open = await srv.api('PATCH', `/api/v1/cases/${c.id}`, { session: s['caseworker.bkk'], body: { status: 'Active' } });
+  assert.equal(open.status, 200, open.text);
+  const r = await srv.api('POST', R, { session: s['caseworker.bkk'], body });
+  assert.equal(r.status, 201, r.text);
 });
