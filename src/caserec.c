@@ -17,13 +17,13 @@
 #include "cases.h"
 #include "i18n.h"
 #include "log.h"
+#include "money.h"
 #include "page.h"
 #include "timeline.h"
 #include "vault.h"
 
 #define TEXT_MAX 200
 #define LONGTEXT_MAX 4000
-#define MONEY_MAX 999999999999LL	/* hundredths */
 
 /* --- dates --- */
 
@@ -90,40 +90,13 @@ currency_valid(const char *s)
 	    json_object_get(currencies, s) != NULL;
 }
 
-/* "123.45" (untrusted) in hundredths; -1 when it is not such a sum. */
+/* Hundredths of an amount, -1 when s is not one (money.h). */
 static int64_t
-money_parse(const char *s)
+money_of(const char *s)
 {
-	int64_t v = 0;
-	int digits = 0, decimals = -1;
+	int64_t v;
 
-	if (s == NULL || *s == '\0')
-		return -1;
-	for (; *s; s++) {
-		if (*s == '.' && decimals < 0 && digits > 0) {
-			decimals = 0;
-			continue;
-		}
-		if (*s < '0' || *s > '9')
-			return -1;
-		if (decimals >= 0 && ++decimals > 2)
-			return -1;
-		if (++digits > 14)
-			return -1;
-		v = v * 10 + (*s - '0');
-	}
-	if (decimals == 0)
-		return -1;
-	for (; decimals < 2; decimals = decimals < 0 ? 1 : decimals + 1)
-		v *= 10;
-	return v <= MONEY_MAX ? v : -1;
-}
-
-static void
-money_str(int64_t v, char out[32])
-{
-	snprintf(out, 32, "%lld.%02lld", (long long)(v / 100),
-	    (long long)(v % 100));
+	return money_parse(s, &v) ? v : -1;
 }
 
 /* --- permissions --- */
@@ -304,13 +277,13 @@ check_value(struct req *r, const struct case_row *c,
 		    json_integer_value(v) <= MONEY_MAX / 100)
 			id = json_integer_value(v) * 100;
 		else
-			id = money_parse(s);
+			id = money_of(s);
 		if (id < 0) {
 			err_set(errors, f->name, _("Give an amount such as "
 			    "1250 or 1250.50 (at most two decimals)."));
 			return NULL;
 		}
-		money_str(id, buf);
+		money_format(id, buf);
 		return json_string(buf);
 	case RF_CURRENCY:
 		if (s == NULL || !currency_valid(s)) {
@@ -518,7 +491,7 @@ caserec_write(struct req *r, const struct rec_kind *k,
 			snprintf(row->d2, sizeof(row->d2), "%s", s ? s : "");
 			break;
 		case COL_AMOUNT:
-			row->amount = money_parse(s);
+			row->amount = money_of(s);
 			row->has_amount = row->amount >= 0;
 			break;
 		case COL_CURRENCY:

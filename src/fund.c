@@ -20,6 +20,7 @@
 #include "i18n.h"
 #include "isocodes.h"
 #include "log.h"
+#include "money.h"
 #include "timeline.h"
 #include "vault.h"
 
@@ -40,49 +41,12 @@ problem(struct fund_problem *p, int status, const char *field,
 
 /* --- amounts, dates, rates --- */
 
-/* Digits with at most maxdec decimals into an integer scaled by
- * 10^scale; false when malformed or above max. */
-static bool
-decimal_parse(const char *s, int scale, int64_t max, int64_t *out)
-{
-	int64_t v = 0;
-	int intdigits = 0, dec = 0;
-
-	if (s == NULL || *s == '\0')
-		return false;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		if (++intdigits > 15)
-			return false;
-		v = v * 10 + (*s - '0');
-	}
-	if (intdigits == 0)
-		return false;
-	if (*s == '.') {
-		s++;
-		if (!(*s >= '0' && *s <= '9'))
-			return false;
-		for (; *s >= '0' && *s <= '9'; s++) {
-			if (++dec > scale)
-				return false;
-			v = v * 10 + (*s - '0');
-		}
-	}
-	if (*s != '\0')
-		return false;
-	for (; dec < scale; dec++)
-		v *= 10;
-	if (v > max)
-		return false;
-	*out = v;
-	return true;
-}
-
 bool
 fund_amount_parse(const char *s, int64_t *out)
 {
 	int64_t v;
 
-	if (!decimal_parse(s, 2, FUND_AMOUNT_MAX, &v) || v <= 0)
+	if (!money_decimal(s, 2, FUND_AMOUNT_MAX, &v) || v <= 0)
 		return false;
 	*out = v;
 	return true;
@@ -125,12 +89,7 @@ fund_amount_json(json_t *v, char out[FUND_AMOUNT_STR])
 const char *
 fund_amount_format(int64_t cents, char out[FUND_AMOUNT_STR])
 {
-	uint64_t a = cents < 0 ? (uint64_t)0 - (uint64_t)cents :
-	    (uint64_t)cents;
-
-	snprintf(out, FUND_AMOUNT_STR, "%s%llu.%02llu", cents < 0 ? "-" : "",
-	    (unsigned long long)(a / 100), (unsigned long long)(a % 100));
-	return out;
+	return money_format(cents, out);
 }
 
 const char *
@@ -1165,7 +1124,7 @@ fund_rate_set(struct req *r, const char *currency, const char *valid_from,
 	if (!date_valid(valid_from))
 		return problem(p, 400, "valid_from", _("Give the date as "
 		    "YYYY-MM-DD."));
-	if (!decimal_parse(rate, 6, RATE_MAX, &rt.rate) || rt.rate <= 0)
+	if (!money_decimal(rate, 6, RATE_MAX, &rt.rate) || rt.rate <= 0)
 		return problem(p, 400, "rate", _("Give the rate as units of the "
 		    "currency per US dollar, a positive number with at most "
 		    "six decimals."));

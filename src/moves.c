@@ -24,6 +24,7 @@
 #include "i18n.h"
 #include "isocodes.h"
 #include "log.h"
+#include "money.h"
 #include "moves.h"
 #include "timeline.h"
 #include "vault.h"
@@ -1490,8 +1491,9 @@ parse_packages(json_t *v, json_t **out, struct moves_err *e)
 	json_array_foreach(v, i, p) {
 		struct moves_err ignore;
 		const char *amount = NULL, *cur = NULL;
+		char money[MONEY_STR];
+		int64_t cents = 0;
 		json_t *a;
-		size_t k, dots = 0, after = 0;
 
 		if (known(p, keys, &ignore))
 			goto bad;
@@ -1508,31 +1510,20 @@ parse_packages(json_t *v, json_t **out, struct moves_err *e)
 			goto bad;
 		set_str(clean, "status", s ? s : "Planned");
 		a = json_object_get(p, "amount");
-		if (json_is_integer(a) && json_integer_value(a) >= 0) {
-			json_object_set_new(clean, "amount", json_sprintf("%lld",
-			    (long long)json_integer_value(a)));
-			amount = json_string_value(json_object_get(clean,
-			    "amount"));
+		if (json_is_integer(a) && json_integer_value(a) >= 0 &&
+		    json_integer_value(a) <= MONEY_MAX / 100) {
+			cents = json_integer_value(a) * 100;
+			amount = "";
 		} else if (a && !json_is_null(a)) {
-			if (text_member(p, "amount", 15, &amount, &ignore))
+			if (text_member(p, "amount", 24, &amount, &ignore) ||
+			    !money_parse(amount, &cents))
 				goto bad_amount;
-			for (k = 0; amount && amount[k]; k++) {
-				if (amount[k] == '.')
-					dots++;
-				else if (!isdigit((unsigned char)amount[k]))
-					goto bad_amount;
-				else if (dots)
-					after++;
-			}
-			if (amount && (dots > 1 || after > 2 || amount[0] == '.'))
-				goto bad_amount;
-			set_str(clean, "amount", amount);
 		}
+		if (amount)
+			set_str(clean, "amount", money_format(cents, money));
 		if (text_member(p, "currency", 3, &cur, &ignore))
 			goto bad_amount;
-		if (cur && (strlen(cur) != 3 || !isupper((unsigned char)cur[0]) ||
-		    !isupper((unsigned char)cur[1]) ||
-		    !isupper((unsigned char)cur[2])))
+		if (cur && !currency_valid(cur))
 			goto bad_amount;
 		if ((amount != NULL) != (cur != NULL))
 			goto bad_amount;

@@ -308,6 +308,11 @@ test('reintegration plan and visits: every role, bad input', async () => {
     currency: 'USD' }] }), 400, 'three decimals');
   await expectStatus(await post('caseworker.bkk', P, { ...plan, packages: [{ type: 'Education', amount: '12' }] }),
     400, 'an amount without currency');
+  for (const [amount, currency, what] of [['5.', 'USD', 'a point without decimals'], ['00010', 'USD', 'leading zeros'],
+    ['-5', 'USD', 'a negative amount'], ['10', 'ZZZ', 'an unknown currency']]) {
+    await expectStatus(await post('caseworker.bkk', P, { ...plan, packages: [{ type: 'Education', amount, currency }] }),
+      400, what);
+  }
   await expectStatus(await post('caseworker.bkk', P, { ...plan, outcome: 'Happy' }), 400, 'unknown outcome');
   assert.equal((await get('caseworker.bkk', P)).json.plan, null, 'refused plans were saved');
   assert.equal((await get('caseworker.bkk', `/api/v1/cases/${c.id}/visits`)).json.visits.length, 0);
@@ -525,7 +530,7 @@ test('pages: refused forms say why and change nothing; forms carry the CSRF toke
     ['pkg0_type', 'Education'], ['pkg0_amount', '250'], ['pkg0_currency', 'USD'], ['pkg0_status', 'InProgress']]);
   assert.ok([302, 303].includes(r.status), `plan: ${r.status} ${r.text.slice(0, 200)}`);
   const plan = (await get('caseworker.bkk', `/api/v1/cases/${c2.id}/reintegration`)).json;
-  assert.deepEqual(plan.plan.packages, [{ type: 'Education', amount: '250', currency: 'USD', status: 'InProgress' }]);
+  assert.deepEqual(plan.plan.packages, [{ type: 'Education', amount: '250.00', currency: 'USD', status: 'InProgress' }]);
   assert.equal(plan.visits.length, 4);
   r = await postForm('caseworker.bkk', RP2, [['action', 'visit'], ['visit_id', String(plan.visits[0].id)],
     ['status', 'Done'], ['date', day(2)]]);

@@ -1,0 +1,84 @@
+/*
+ * test_money.c - the one parser and writer of amounts.
+ */
+#include "compat.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "money.h"
+
+static void
+test_parse(void **state)
+{
+	static const struct {
+		const char *in;
+		bool ok;
+		int64_t cents;
+	} cases[] = {
+		{ "0", true, 0 }, { "12", true, 1200 }, { "12.5", true, 1250 },
+		{ "12.34", true, 1234 }, { "0.05", true, 5 },
+		{ "1000000000000", true, INT64_C(100000000000000) },
+		{ "1000000000000.01", false, 0 }, { "12.345", false, 0 },
+		{ "12.", false, 0 }, { ".5", false, 0 }, { "-1", false, 0 },
+		{ "+1", false, 0 }, { "1e3", false, 0 }, { "00010", false, 0 },
+		{ "01.5", false, 0 }, { "1 000", false, 0 }, { "", false, 0 },
+		{ "99999999999999999999", false, 0 }, { "1,5", false, 0 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t v = -7;
+		bool ok = money_parse(cases[i].in, &v);
+
+		if (ok != cases[i].ok)
+			fail_msg("%s: %s", cases[i].in, ok ? "accepted" :
+			    "refused");
+		if (ok)
+			assert_int_equal(v, cases[i].cents);
+	}
+	assert_false(money_parse(NULL, &(int64_t){ 0 }));
+}
+
+static void
+test_scale_and_overflow(void **state)
+{
+	int64_t v = 0;
+
+	(void)state;
+	assert_true(money_decimal("1.5", 6, INT64_MAX, &v));
+	assert_int_equal(v, 1500000);
+	/* Fifteen digits scaled by a million pass INT64_MAX: refused
+	 * before any overflow. */
+	assert_false(money_decimal("999999999999999", 6, INT64_MAX, &v));
+	assert_false(money_decimal("1.0000001", 6, INT64_MAX, &v));
+}
+
+static void
+test_format(void **state)
+{
+	char out[MONEY_STR];
+
+	(void)state;
+	assert_string_equal(money_format(0, out), "0.00");
+	assert_string_equal(money_format(125050, out), "1250.50");
+	assert_string_equal(money_format(-5, out), "-0.05");
+	assert_string_equal(money_format(INT64_MIN, out),
+	    "-92233720368547758.08");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_scale_and_overflow),
+		cmocka_unit_test(test_format),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
