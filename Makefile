@@ -145,7 +145,7 @@ e2e: build/test/ctm $(MOS) node_modules/.package-lock.json
 # build/fuzz/; replay a crash with build/fuzz/fuzz_<name> <file>.
 FUZZ_CC      ?= clang
 FUZZ_RUNS    := accept:600000 utf8:1000000 html:250000 route:400000 \
-                screening:100000 field:300000 ctdc:20000
+                screening:100000 field:300000 ctdc:20000 values:500000
 FUZZ_SECONDS ?= 20
 FUZZ_TARGETS := $(foreach r,$(FUZZ_RUNS),$(firstword $(subst :, ,$(r))))
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined

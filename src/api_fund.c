@@ -261,7 +261,8 @@ api_fund_request_disburse(struct req *r)
 
 	if (!fund_may_read(r))
 		return forbidden(r, "fund.change.denied",
-		    _("Only the programme manager decides fund requests."));
+		    _("Only headquarters' programme manager records "
+		    "disbursements."));
 	if (req_known_keys(r, keys))
 		return 0;
 	amount = amount_of(r, "amount", a);

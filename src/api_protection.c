@@ -11,6 +11,7 @@
 
 #include "audit.h"
 #include "cases.h"
+#include "date.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
@@ -509,8 +510,8 @@ api_shelter_occupancy(struct req *r)
 		return rc < 0 ? -1 : 0;
 	caserec_today(r, today);
 	b = to && *to ? caserec_day(to) : caserec_day(today);
-	a = from && *from ? caserec_day(from) : b - 29;
-	if (a < 0 || b < 0)
+	a = from && *from ? caserec_day(from) : b == DATE_NONE ? b : b - 29;
+	if (a == DATE_NONE || b == DATE_NONE)
 		return resp_error(r, 400, _("Give the dates as YYYY-MM-DD."),
 		    NULL);
 	if (b < a || b - a >= OCCUPANCY_DAYS_MAX)

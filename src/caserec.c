@@ -19,6 +19,7 @@
 #include "log.h"
 #include "money.h"
 #include "page.h"
+#include "protection.h"
 #include "timeline.h"
 #include "vault.h"
 
@@ -42,7 +43,7 @@ caserec_day_str(int64_t n, char out[11])
 void
 caserec_today(const struct req *r, char out[11])
 {
-	caserec_day_str(r->now / 86400, out);
+	caserec_day_str(date_unix_day(r->now), out);
 }
 
 const char *
@@ -198,7 +199,7 @@ check_value(struct req *r, const struct case_row *c,
 			break;
 		return json_string(s);
 	case RF_DATE:
-		if (s == NULL || caserec_day(s) < 0) {
+		if (s == NULL || !date_valid(s)) {
 			err_set(errors, f->name,
 			    _("Give a date as YYYY-MM-DD."));
 			return NULL;
@@ -767,6 +768,9 @@ struct opt_ctx {
 	const struct rec_field *f;
 	int64_t office_id;
 	int64_t selected;
+	struct db *db;
+	char today[DATE_SIZE];
+	bool failed;
 };
 
 static int
@@ -795,10 +799,27 @@ shelter_opt_cb(void *arg, const struct shelter *s)
 {
 	struct opt_ctx *x = arg;
 
+	int64_t used;
+
 	if (s->disabled && s->id != x->selected)
 		return 0;
-	html_printf(x->h, "<option value=\"%L\"%R>%s</option>", s->id,
+	html_printf(x->h, "<option value=\"%L\"%R>%s", s->id,
 	    s->id == x->selected ? " selected" : "", s->name);
+	/* Today's places, so that a full shelter is seen before choosing;
+	 * the stay's own nights are checked again when it is saved. */
+	if (s->capacity > 0) {
+		used = protection_occupied(x->db, s->id, x->today);
+		if (used < 0) {
+			x->failed = true;
+			return 1;
+		}
+		if (used >= s->capacity)
+			html_printf(x->h, " — %s", _("full today"));
+		else
+			html_printf(x->h, " — %s %L/%L", _("free today:"),
+			    s->capacity - used, s->capacity);
+	}
+	html_printf(x->h, "</option>");
 	return 0;
 }
 
@@ -844,7 +865,8 @@ caserec_html_form(struct req *r, struct html *h, const struct rec_kind *k,
 		    "\"true\" aria-describedby=\"%s-%s-error\"", k->path,
 		    f->name) : "";
 		const char *req = (f->flags & RFF_REQUIRED) ? " required" : "";
-		struct opt_ctx x = { h, f, c->office_id, 0 };
+		struct opt_ctx x = { .h = h, .f = f, .office_id = c->office_id,
+			.db = r->app->db };
 		const struct code_def *codes;
 
 		if (f->type == RF_CODES) {
@@ -896,9 +918,11 @@ caserec_html_form(struct req *r, struct html *h, const struct rec_kind *k,
 			html_printf(h, "<select id=\"%s-%s\" name=\"%s\"%R%R>"
 			    "<option value=\"\">—</option>", k->path, f->name,
 			    f->name, req, inv);
+			date_of(r->now, x.today);
 			if ((f->type == RF_ORG ? db_org_list(r->app->db,
 			    org_opt_cb, &x) : db_shelter_list(r->app->db,
-			    c->office_id, shelter_opt_cb, &x)) != DB_OK)
+			    c->office_id, shelter_opt_cb, &x)) != DB_OK ||
+			    x.failed)
 				return -1;
 			html_printf(h, "</select>");
 			break;

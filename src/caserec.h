@@ -21,6 +21,7 @@
 #include <jansson.h>
 
 #include "catalogue.h"
+#include "date.h"
 #include "html.h"
 #include "http.h"
 
@@ -165,7 +166,8 @@ int caserec_html_form(struct req *r, struct html *h,
 const char *caserec_str(json_t *rec, const char *key);
 /* Today in UTC as YYYY-MM-DD. */
 void caserec_today(const struct req *r, char out[11]);
-/* Days since 1970-01-01 of a YYYY-MM-DD date, or -1 when it is none. */
+/* Days since 1970-01-01 of a YYYY-MM-DD date (date_day_number()), or
+ * DATE_NONE when it is none. */
 int64_t caserec_day(const char *s);
 /* The date of day n (days since 1970-01-01). */
 void caserec_day_str(int64_t n, char out[11]);

@@ -234,20 +234,6 @@ special_answer_label(const char *value)
 
 /* --- dates --- */
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 enum date_check {
 	DATE_OK,
 	DATE_SHAPE,	/* not YYYY, YYYY-MM or YYYY-MM-DD */
@@ -303,7 +289,7 @@ partial_date_parse(const char *s, struct partial_date *out)
 int64_t
 partial_date_first_day(const struct partial_date *d)
 {
-	return days_from_civil(d->year, d->month ? d->month : 1,
+	return date_days_from_civil(d->year, d->month ? d->month : 1,
 	    d->day ? d->day : 1);
 }
 
@@ -312,14 +298,8 @@ partial_date_last_day(const struct partial_date *d)
 {
 	int m = d->month ? d->month : 12;
 
-	return days_from_civil(d->year, m,
+	return date_days_from_civil(d->year, m,
 	    d->day ? d->day : date_month_days(d->year, m));
-}
-
-static int64_t
-unix_day(int64_t t)
-{
-	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
 }
 
 /* --- validators, one per type; v is non-empty, valid UTF-8 --- */
@@ -404,7 +384,7 @@ check_date(const char *v, int64_t today_unix)
 	case DATE_NONEXISTENT:
 		return _("This date does not exist.");
 	}
-	if (partial_date_first_day(&d) > unix_day(today_unix))
+	if (partial_date_first_day(&d) > date_unix_day(today_unix))
 		return _("This date is in the future.");
 	return NULL;
 }

@@ -42,20 +42,35 @@ date_valid(const char *d)
 	return date_parse(d, &y, &m, &dd);
 }
 
+/* Proleptic Gregorian calendar arithmetic after H. Hinnant's
+ * days_from_civil: exact for days before 1970 too. */
+int64_t
+date_days_from_civil(int64_t y, int m, int d)
+{
+	int64_t era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+int64_t
+date_unix_day(int64_t t)
+{
+	return t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+}
+
 int64_t
 date_day_number(const char *d)
 {
-	struct tm tm;
 	int y, m, dd;
 
 	if (!date_parse(d, &y, &m, &dd))
-		return -1;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = m - 1;
-	tm.tm_mday = dd;
-	tm.tm_hour = 12;
-	return (int64_t)timegm(&tm) / 86400;
+		return DATE_NONE;
+	return date_days_from_civil(y, m, dd);
 }
 
 void

@@ -18,8 +18,16 @@ bool date_valid(const char *d);
 bool date_parse(const char *d, int *y, int *m, int *dd);
 /* Days in month m (1-12) of year y. */
 int date_month_days(int y, int m);
-/* Days since 1970-01-01 of day d, or -1 when d is not date_valid(). */
+/* What date_day_number() gives for a day that is not date_valid(). */
+#define DATE_NONE INT64_MIN
+/* Days since 1970-01-01 of day d (negative before it), or DATE_NONE
+ * when d is not date_valid(). */
 int64_t date_day_number(const char *d);
+/* Days since 1970-01-01 of year y, month m (1-12), day d (1-31) of the
+ * proleptic Gregorian calendar, for any year. */
+int64_t date_days_from_civil(int64_t y, int m, int d);
+/* The day (days since 1970-01-01, floored) of unix time t. */
+int64_t date_unix_day(int64_t t);
 /* The UTC day of unix time t. */
 void date_of(int64_t t, char out[DATE_SIZE]);
 /* Unix time t as YYYY-MM-DDTHH:MM:SSZ. */

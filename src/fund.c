@@ -483,10 +483,11 @@ fund_request_submit(struct req *r, const struct case_row *c,
 	return rc;
 }
 
-/* Loads request id for a change by r: visible, with permission perm. */
+/* Loads request id for a change by r: visible, with permission perm;
+ * denied says why not when r lacks it. */
 static int
 load_for_change(struct req *r, int64_t id, enum perm perm,
-    struct fund_request *q, struct fund_problem *p)
+    const char *denied, struct fund_request *q, struct fund_problem *p)
 {
 	int rc = fund_request_load(r, id, q, p);
 
@@ -496,9 +497,7 @@ load_for_change(struct req *r, int64_t id, enum perm perm,
 		if (audit(r, "fund.change.denied", q->case_id, NULL,
 		    json_pack("{s:I}", "request", (json_int_t)id)) < 0)
 			return -1;
-		return problem(p, 403, NULL, perm == PERM_FUND_DECIDE ?
-		    _("Only the programme manager decides fund requests.") :
-		    _("Only the office that asked can complete a request."));
+		return problem(p, 403, NULL, denied);
 	}
 	return 0;
 }
@@ -512,7 +511,8 @@ fund_request_resubmit(struct req *r, int64_t id, const char *amount,
 	int64_t cents;
 	bool new_amount = amount && *amount, new_just = justification &&
 	    *justification;
-	int rc = load_for_change(r, id, PERM_FUND_REQUEST, &q, p);
+	int rc = load_for_change(r, id, PERM_FUND_REQUEST,
+	    _("Only the office that asked can complete a request."), &q, p);
 
 	if (rc != 0)
 		return rc;
@@ -572,7 +572,8 @@ fund_request_decide(struct req *r, int64_t id, const char *decision,
 	const char *kind;
 	bool approve;
 	int64_t cents = 0;
-	int rc = load_for_change(r, id, PERM_FUND_DECIDE, &q, p);
+	int rc = load_for_change(r, id, PERM_FUND_DECIDE,
+	    _("Only the programme manager decides fund requests."), &q, p);
 
 	if (rc != 0)
 		return rc;
@@ -682,7 +683,9 @@ fund_disburse(struct req *r, int64_t id, const char *amount,
 	struct buf sealed = BUF_INIT(FUND_NOTE_MAX * 2);
 	char day[DB_DATE_SIZE];
 	int64_t cents, did = 0;
-	int rc = load_for_change(r, id, PERM_FUND_DECIDE, &q, p);
+	int rc = load_for_change(r, id, PERM_FUND_DECIDE,
+	    _("Only headquarters' programme manager records disbursements."),
+	    &q, p);
 
 	if (rc != 0)
 		return rc;

@@ -148,6 +148,21 @@ req_form(struct req *r, const char *name)
 	return NULL;
 }
 
+int64_t
+form_id(const char *s)
+{
+	int64_t v = 0;
+
+	if (s == NULL || *s == '\0')
+		return 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > (INT64_C(1) << 53) / 10)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	return v > 0 ? v : -1;
+}
+
 void
 resp_header(struct req *r, const char *name, const char *value)
 {
@@ -651,11 +666,11 @@ headers_ambiguous(struct MHD_Connection *c, const char *version)
 
 /* Answers at once, on the first call, and lets libmicrohttpd close. */
 static enum MHD_Result
-refuse_now(struct req *r, int status, const char *msg)
+refuse_now(struct req *r, int status, const char *msgid)
 {
 	r->now = (int64_t)time(NULL);
 	choose_language(r);
-	if (resp_error(r, status, msg, NULL) < 0)
+	if (resp_error(r, status, _(msgid), NULL) < 0)
 		return MHD_NO;
 	i18n_use(LANG_EN);
 	resp_header(r, MHD_HTTP_HEADER_CONNECTION, "close");
@@ -679,16 +694,16 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 			return MHD_NO;
 		*con_cls = r;
 		if (bad_uri)
-			return refuse_now(r, 400, _("The address is not valid."));
+			return refuse_now(r, 400, N_("The address is not valid."));
 		if (headers_ambiguous(c, version))
-			return refuse_now(r, 400, _("The request is malformed."));
+			return refuse_now(r, 400, N_("The request is malformed."));
 		cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 		    MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl && strtoull(cl, NULL, 10) > HTTP_BODY_MAX) {
 			/* Answer at once rather than read what will be thrown
 			 * away; libmicrohttpd then closes the connection. */
 			r->body_toobig = true;
-			return refuse_now(r, 413, _("The request is too large."));
+			return refuse_now(r, 413, N_("The request is too large."));
 		}
 		return MHD_YES;
 	}

@@ -120,6 +120,10 @@ size_t req_query_all(struct req *r, const char *name, const char **out,
 const char *req_header(struct req *r, const char *name);
 const char *req_cookie(struct req *r, const char *name);
 const char *req_form(struct req *r, const char *name);
+/* A record or user id typed into a form or query (untrusted): 0 when s
+ * is NULL or empty, -1 unless it is plain decimal digits for a number
+ * from 1 to about 2^53 (no sign, no spaces, no leading "+"). */
+int64_t form_id(const char *s);
 
 /* --- responses --- */
 void resp_header(struct req *r, const char *name, const char *value);

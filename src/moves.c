@@ -1008,17 +1008,20 @@ moves_transfer_request(struct req *r, const struct case_row *c, json_t *in,
 	char dest[DB_CODE_MAX] = "";
 	int rc;
 
+	bool departed;
+
 	if (known(in, keys, e) ||
 	    text_member(in, "to_office", DB_CODE_MAX - 1, &code, e))
 		return 1;
-	if (code == NULL) {
-		rc = db_return_latest(r->app->db, c->id, &rr);
-		if (rc == DB_ERROR)
-			return -1;
-		free(rr.body);
-		if (rc == DB_OK && stage_of(rr.stage) != ST_CANCELLED)
-			code = office_code(r, rr.dest_office, dest);
-	}
+	rc = db_return_latest(r->app->db, c->id, &rr);
+	if (rc == DB_ERROR)
+		return -1;
+	free(rr.body);
+	if (rc != DB_OK)
+		rr.stage[0] = '\0';
+	departed = rc == DB_OK && stage_of(rr.stage) == ST_DEPARTED;
+	if (code == NULL && rc == DB_OK && stage_of(rr.stage) != ST_CANCELLED)
+		code = office_code(r, rr.dest_office, dest);
 	if (code == NULL || *code == '\0')
 		return refuse(e, 400, _("Choose the office to hand the case "
 		    "over to."), "to_office");
@@ -1030,6 +1033,11 @@ moves_transfer_request(struct req *r, const struct case_row *c, json_t *in,
 	if (to.id == c->office_id)
 		return refuse(e, 400, _("The case is already in this office: "
 		    "choose another office."), "to_office");
+	/* A person on the way home is received by the return's office. */
+	if (departed && to.id != rr.dest_office)
+		return refuse(e, 400, _("The person has left for the return's "
+		    "destination: hand the case over to the office that "
+		    "receives them there."), "to_office");
 	if (db_begin(r->app->db) != DB_OK)
 		return -1;
 	rc = db_transfer_add(r->app->db, c->id, c->office_id, to.id,
@@ -1115,13 +1123,7 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 		    "handover would take it from."), NULL);
 	if (strcmp(decision, "accept") == 0) {
 		a = json_object_get(in, "assigned_to");
-		if (json_is_string(a) && *json_string_value(a)) {
-			char *end;
-
-			assignee = strtoll(json_string_value(a), &end, 10);
-			if (*end)
-				assignee = 0;
-		} else if (json_is_integer(a))
+		if (json_is_integer(a))
 			assignee = json_integer_value(a);
 		p = assignee <= 0 ? _("Choose who takes the case over.") :
 		    cases_assignee_problem(r, t.to_office, assignee);
@@ -1241,12 +1243,21 @@ struct tr_ctx {
 	bool pending_only;
 };
 
-/* A high-risk case is listed only to its assignee and office managers. */
+/* A high-risk case is listed only to its assignee and the managers of
+ * the office that holds it now, or of the office asked to take it while
+ * the handover waits: the office that handed it over no longer sees it
+ * once it becomes high-risk. */
 static bool
 transfer_hidden(const struct req *r, const struct transfer_row *t)
 {
-	return t->high_risk && t->case_assigned != r->user.id &&
-	    !role_can(r->user.role, PERM_HIGH_RISK_OFFICE);
+	if (!t->high_risk || (t->case_assigned != 0 &&
+	    t->case_assigned == r->user.id))
+		return false;
+	if (!role_can(r->user.role, PERM_HIGH_RISK_OFFICE))
+		return true;
+	return t->case_office != r->user.office_id &&
+	    !(strcmp(t->state, "pending") == 0 &&
+	    t->to_office == r->user.office_id);
 }
 
 static int
@@ -1681,6 +1692,40 @@ out:
 	return rc;
 }
 
+/* Refuses a visit dated before what its schedule counts from: the
+ * person's arrival after a return, or else the reintegration plan. */
+static int
+visit_date_check(struct req *r, int64_t case_id, const char *date,
+    struct moves_err *e)
+{
+	struct return_row rr;
+	struct reint_row p;
+	int rc = db_return_latest(r->app->db, case_id, &rr);
+
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc == DB_OK) {
+		free(rr.body);
+		if (stage_of(rr.stage) == ST_ARRIVED) {
+			if (strcmp(date, rr.arrived_on) < 0)
+				return refuse(e, 400, _("A visit cannot be "
+				    "dated before the person arrived."),
+				    "date");
+			return 0;
+		}
+	}
+	rc = db_reint_get(r->app->db, case_id, &p);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc == DB_OK) {
+		free(p.body);
+		if (strcmp(date, p.plan_date) < 0)
+			return refuse(e, 400, _("A visit cannot be dated "
+			    "before the reintegration plan."), "date");
+	}
+	return 0;
+}
+
 int
 moves_visit_record(struct req *r, int64_t id, json_t *in,
     struct moves_err *e)
@@ -1729,6 +1774,8 @@ moves_visit_record(struct req *r, int64_t id, json_t *in,
 	if (date[0] && strcmp(date, now) > 0)
 		return refuse(e, 400, _("A visit cannot be recorded before it "
 		    "happens."), "date");
+	if (date[0] && (rc = visit_date_check(r, c.id, date, e)) != 0)
+		return rc;
 	if (notes) {
 		body = json_pack("{s:s}", "notes", notes);
 		ad_of(ad, "visit", c.id, id);

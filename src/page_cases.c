@@ -317,21 +317,6 @@ page_cases_search(struct req *r)
 	return cases_page(r, 200, NULL, 0, NULL, NULL, q);
 }
 
-/* Parses an optional user id from a form; 0 for none, -1 when invalid. */
-static int64_t
-form_id(const char *s)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL || *s == '\0')
-		return 0;
-	v = strtoll(s, &end, 10);
-	if (*end || v <= 0)
-		return -1;
-	return v;
-}
-
 int
 page_cases_create(struct req *r)
 {

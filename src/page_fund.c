@@ -533,14 +533,8 @@ page_fund_request_post(struct req *r)
 	if (fv.action == NULL)
 		fv.action = "";
 	if (strcmp(fv.action, "decide") == 0) {
-		char *end = NULL;
-		long long pid = 0;
+		int64_t pid = form_id(fv.project);
 
-		if (fv.project && *fv.project) {
-			pid = strtoll(fv.project, &end, 10);
-			if (*end || pid <= 0)
-				pid = -1;
-		}
 		rc = fund_request_decide(r, r->id, fv.decision, fv.amount,
 		    pid < 0 ? 0 : pid, fv.reason, &p);
 	} else if (strcmp(fv.action, "disburse") == 0)

@@ -848,8 +848,12 @@ page_transfer_post(struct req *r)
 		rc = moves_transfer_cancel(r, r->id, &e);
 	} else if (action && (strcmp(action, "accept") == 0 ||
 	    strcmp(action, "decline") == 0)) {
+		int64_t who = form_id(req_form(r, "assigned_to"));
+
 		in = json_pack("{s:s}", "decision", action);
-		put(r, in, "assigned_to", "assigned_to");
+		if (who != 0)
+			json_object_set_new(in, "assigned_to",
+			    json_integer(who));
 		put(r, in, "reason", "reason");
 		rc = moves_transfer_decide(r, r->id, in, &e);
 		json_decref(in);
@@ -1081,7 +1085,7 @@ page_reint_post(struct req *r)
 		rc = moves_reint_save(r, &c, in, &e);
 	} else if (action && strcmp(action, "visit") == 0) {
 		const char *vid = req_form(r, "visit_id");
-		long long id = vid ? strtoll(vid, NULL, 10) : 0;
+		int64_t id = form_id(vid);
 
 		put(r, in, "status", "status");
 		put(r, in, "date", "date");

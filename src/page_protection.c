@@ -32,18 +32,6 @@ struct redo {
 	json_t *disclose_errors;	/* borrowed */
 };
 
-static int64_t
-form_int(const char *s)
-{
-	char *end;
-	long long v;
-
-	if (s == NULL || *s == '\0')
-		return 0;
-	v = strtoll(s, &end, 10);
-	return *end || v <= 0 || v > INT32_MAX * 1024LL ? -1 : v;
-}
-
 /* Errors not tied to a field (consent), shown above the form. */
 static void
 general_errors(struct html *h, const struct rec_kind *k, json_t *errors)
@@ -130,7 +118,7 @@ records_page(struct req *r, int status, const struct case_row *c,
     const char *action, const struct redo *redo)
 {
 	struct html h;
-	int64_t edit = form_int(req_query(r, "edit"));
+	int64_t edit = form_id(req_query(r, "edit"));
 	size_t i, j;
 	json_t *list, *rec;
 	int rc = -1;
@@ -256,8 +244,8 @@ static int
 disclose_post(struct req *r, const struct case_row *c)
 {
 	struct redo redo = { 0 };
-	int64_t id = form_int(req_form(r, "record"));
-	int64_t version = form_int(req_form(r, "version"));
+	int64_t id = form_id(req_form(r, "record"));
+	int64_t version = form_id(req_form(r, "version"));
 	json_t *in = json_object(), *shared = json_array(), *errors = NULL;
 	const char *date = req_form(r, "date");
 	char loc[96];
@@ -298,8 +286,8 @@ records_post(struct req *r, bool health)
 	struct case_row c;
 	json_t *in, *errors = NULL;
 	const char *warning = NULL;
-	int64_t id = form_int(req_form(r, "record"));
-	int64_t version = form_int(req_form(r, "version"));
+	int64_t id = form_id(req_form(r, "record"));
+	int64_t version = form_id(req_form(r, "version"));
 	char loc[96];
 	int rc;
 
@@ -472,7 +460,7 @@ int
 page_orgs(struct req *r)
 {
 	struct organisation o;
-	int64_t edit = form_int(req_query(r, "edit"));
+	int64_t edit = form_id(req_query(r, "edit"));
 
 	if (!role_can(r->user.role, PERM_CASE_READ))
 		return resp_error(r, 403, _("You are not allowed to see "
@@ -497,7 +485,7 @@ int
 page_orgs_post(struct req *r)
 {
 	struct organisation o;
-	int64_t id = form_int(req_form(r, "id"));
+	int64_t id = form_id(req_form(r, "id"));
 	json_t *in, *errors = NULL;
 	int rc;
 

@@ -11,6 +11,7 @@
 #include "audit.h"
 #include "casefile.h"
 #include "cases.h"
+#include "date.h"
 #include "i18n.h"
 #include "isocodes.h"
 #include "log.h"
@@ -237,7 +238,7 @@ stay_full_night(struct rec_ctx *x, const struct shelter *s,
 	caserec_today(x->r, today);
 	if (b == INT64_MAX)
 		b = caserec_day(today) + 1;
-	if (a < 0 || b <= a)
+	if (a == DATE_NONE || b == DATE_NONE || b <= a)
 		return 0;
 	n = (size_t)(b - a > 366 ? 366 : b - a);
 	if (protection_occupancy(x->r->app->db, s->id, admitted, n, counts) < 0)
@@ -247,7 +248,8 @@ stay_full_night(struct rec_ctx *x, const struct shelter *s,
 		    caserec_str(x->old, "discharged"), &oa, &ob);
 	for (i = 0; i < n; i++) {
 		int64_t d = a + (int64_t)i;
-		int64_t c = counts[i] - (x->old && oa >= 0 && oa <= d && d < ob);
+		int64_t c = counts[i] - (x->old && oa != DATE_NONE && oa <= d &&
+		    d < ob);
 
 		if (c >= s->capacity) {
 			*taken = c;
@@ -335,7 +337,7 @@ occ_cb(void *arg, const char *d1, const char *d2)
 	int64_t a = caserec_day(d1), b = *d2 ? caserec_day(d2) :
 	    x->first + (int64_t)x->ndays;
 
-	if (a < 0 || b < 0)
+	if (a == DATE_NONE || b == DATE_NONE)
 		return 0;
 	if (a < x->first)
 		a = x->first;
@@ -354,7 +356,7 @@ protection_occupancy(struct db *db, int64_t shelter_id, const char *from,
 	struct occ_ctx x = { caserec_day(from), ndays, counts };
 	char to[11];
 
-	if (x.first < 0 || ndays == 0 || ndays > 366)
+	if (x.first == DATE_NONE || ndays == 0 || ndays > 366)
 		return error("protection: bad occupancy period");
 	memset(counts, 0, ndays * sizeof(*counts));
 	caserec_day_str(x.first + (int64_t)ndays - 1, to);
@@ -391,7 +393,7 @@ protection_office_occupancy(struct db *db, int64_t office_id,
 {
 	struct office_occ x = { db, day, cb, arg, false };
 
-	if (caserec_day(day) < 0)
+	if (!date_valid(day))
 		return error("protection: bad day");
 	if (db_shelter_list(db, office_id, office_occ_cb, &x) != DB_OK ||
 	    x.failed)
@@ -569,7 +571,7 @@ protection_disclose(struct req *r, const struct case_row *c,
 	date = json_string_value(json_object_get(in, "date"));
 	if (date == NULL || *date == '\0')
 		date = today;
-	if (caserec_day(date) < 0)
+	if (!date_valid(date))
 		json_object_set_new(*errors, "date",
 		    json_string(_("Give a date as YYYY-MM-DD.")));
 	else if (strcmp(date, today) > 0)

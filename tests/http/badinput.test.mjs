@@ -155,6 +155,14 @@ describe('bad input', () => {
       assertJson413(await sendBig(head, body));
     });
 
+    it('a 413 answered from the headers alone speaks the reader\'s language', async () => {
+      const body = bigJson(2 * MAX_BODY);
+      const res = await sendBig(rawHead('POST', '/api/v1/cases',
+        [`Content-Length: ${body.length}`, 'Accept-Language: es']), body);
+      assertJson413(res);
+      assert.equal(JSON.parse(res.body).error, 'La solicitud es demasiado grande.');
+    });
+
     it('the session still works after a 413', async () => {
       assert.equal((await srv.api('GET', '/api/v1/me', { session: cw })).status, 200);
     });

@@ -259,6 +259,7 @@ describe('the Global Assistance Fund', () => {
           { session: s[who], body: { amount: '5', date: todayUtc(), note: 'cash' } }),
         expect: { admin: 403, 'caseworker.bkk': 403, 'manager.bkk': 403, 'caseworker.bog': 404, pm: 201,
           researcher: 403, 'medical.bkk': 403 },
+        refusal: /records disbursements/,
       },
       {
         what: 'POST /projects',
@@ -320,6 +321,7 @@ describe('the Global Assistance Fund', () => {
           const r = await m.call(who);
           assert.equal(r.status, m.expect[who], `${m.what} as ${who}: ${r.status} ${r.text}`);
           if (r.status >= 400) assertApiError(r, r.status, `${m.what} as ${who}`);
+          if (r.status === 403 && m.refusal) assert.match(r.json.error, m.refusal, `${m.what} as ${who}`);
         }
       });
     }

@@ -148,6 +148,9 @@ test('return and handover: every role, every step, before and after the handover
     await expectStatus(await post(who, T, { to_office: 'BOG' }), st, `transfer as ${who}`);
   }
   assert.equal((await get('manager.bog', '/api/v1/transfers')).json.incoming.length, 0, 'a refused transfer was saved');
+  const away = await expectStatus(await post('caseworker.bkk', T, { to_office: 'HQ' }), 400,
+    'a handover away from the destination of a person on the way');
+  assert.match(away.json.error, /left for the return's destination/);
   const tr = await expectStatus(await post('caseworker.bkk', T, {}), 201, 'transfer to the return destination');
   await expectStatus(await post('manager.bkk', T, { to_office: 'BOG' }), 409, 'a second pending transfer');
 
@@ -182,6 +185,10 @@ test('return and handover: every role, every step, before and after the handover
   await expectStatus(await post('manager.bog', D, { decision: 'accept', assigned_to: s['caseworker.bkk'].user.id }),
     400, 'assigning a caseworker of another office');
   await expectStatus(await post('manager.bog', D, { decision: 'maybe' }), 400, 'unknown decision');
+  for (const bad of [String(s['caseworker.bog'].user.id), s['caseworker.bog'].user.id + 0.5, true, [1]]) {
+    await expectStatus(await post('manager.bog', D, { decision: 'accept', assigned_to: bad }), 400,
+      `assigned_to given as ${JSON.stringify(bad)}`);
+  }
   await expectStatus(await post('manager.bog', '/api/v1/transfers/999999/decision', acc), 404, 'no such transfer');
   assert.equal((await get('manager.bog', '/api/v1/transfers')).json.incoming[0].state, 'pending');
   await expectStatus(await get('caseworker.bkk', `/api/v1/cases/${c.id}`), 200, 'still at the origin');
@@ -235,6 +242,9 @@ test('return and handover: every role, every step, before and after the handover
   const visits = (await get('caseworker.bog', `/api/v1/cases/${c.id}/visits`)).json.visits;
   assert.deepEqual(visits.map((v) => v.due_on), [1, 3, 6, 12].map((m) => addMonths(day(-4), m)));
   assert.ok(visits.every((v) => v.status === 'Scheduled'));
+  await expectStatus(await post('caseworker.bog', `/api/v1/visits/${visits[0].id}`, { status: 'Done', date: day(-5) }),
+    400, 'a visit before the arrival');
+  assert.equal((await get('caseworker.bog', `/api/v1/cases/${c.id}/visits`)).json.visits[0].status, 'Scheduled');
   await expectStatus(await post('caseworker.bog', R, req), 201, 'a new return after arrival');
 
   /* The timeline says it all, with codes only; the audit has no notes. */
@@ -333,6 +343,8 @@ test('reintegration plan and visits: every role, bad input', async () => {
   const VR = `/api/v1/visits/${vid}`;
   await expectStatus(await post('caseworker.bkk', VR, { status: 'Done', date: day(3) }), 400, 'a visit in the future');
   await expectStatus(await post('caseworker.bkk', VR, { status: 'Done' }), 400, 'done without a date');
+  await expectStatus(await post('caseworker.bkk', VR, { status: 'Done', date: day(-1) }), 400,
+    'a visit before the plan');
   await expectStatus(await post('caseworker.bkk', VR, { status: 'Scheduled' }), 400, 'back to scheduled');
   await expectStatus(await post('researcher', VR, { status: 'Missed' }), 403, 'visit by a researcher');
   await expectStatus(await post('pm', VR, { status: 'Missed' }), 403, 'visit by the programme manager');
@@ -438,6 +450,24 @@ test('case numbers stay unique when cases move between offices', async () => {
   assert.match(b2.case_number, /^BOG-/);
   const moved = await get('caseworker.bog', `/api/v1/cases/${k1.id}`);
   assert.equal(moved.json.case_number, k1.case_number, 'a moved case keeps its number');
+});
+
+test('a handed-over case that becomes high-risk leaves the old office\'s transfer list', async () => {
+  const k = await newCase();
+  const t = await post('caseworker.bkk', `/api/v1/cases/${k.id}/transfers`, { to_office: 'BOG' });
+  await expectStatus(await post('manager.bog', `/api/v1/transfers/${t.json.id}/decision`,
+    { decision: 'accept', assigned_to: s['caseworker.bog'].user.id }), 200, 'accept');
+  const listed = async (who) => {
+    const l = (await get(who, '/api/v1/transfers')).json;
+    return [...l.incoming, ...l.outgoing].some((x) => x.id === t.json.id);
+  };
+  assert.ok(await listed('manager.bkk'), 'the old office lists its handover');
+  await expectStatus(await post('caseworker.bog', `/api/v1/cases/${k.id}/risk`,
+    { level: 'High', date: day(0), threats: ['ThreatFromTraffickers'] }), 201, 'high risk');
+  for (const who of ['manager.bkk', 'caseworker.bkk']) assert.ok(!(await listed(who)), `still listed to ${who}`);
+  for (const who of ['manager.bog', 'caseworker.bog']) assert.ok(await listed(who), `hidden from ${who}`);
+  const page = await get('manager.bkk', '/transfers');
+  assert.ok(!page.text.includes(k.case_number), 'the transfers page shows it');
 });
 
 /* POST an HTML form as the pages do (csrf from the session unless given). */

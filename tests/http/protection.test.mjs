@@ -450,6 +450,15 @@ describe('shelter stays', () => {
     const page = await srv.api('GET', `/shelters/${small.id}`, { session: s['caseworker.bkk'] });
     assert.equal(page.status, 200);
     assert.match(page.text, /class="flash error"/);
+    /* The admission form marks the full shelter and counts the free places of the others. */
+    const form = (await srv.api('GET', `/cases/${c1.id}/protection`, { session: s['caseworker.bkk'] })).text;
+    const select = (form.match(/<select id="[a-z_-]*-shelter" name="shelter"[\s\S]*?<\/select>/) || [''])[0];
+    const option = (id) => (select.match(new RegExp(`<option value="${id}"[^>]*>([^<]*)</option>`)) || [])[1];
+    assert.match(option(small.id), /^Small House — full today$/);
+    const free = option(shelterBkk.id).match(/free today: (\d+)\/(\d+)$/);
+    assert.ok(free, option(shelterBkk.id));
+    assert.equal(Number(free[2]), 10);
+    assert.equal(Number(free[1]), 10 - (await get('caseworker.bkk', `/api/v1/shelters/${shelterBkk.id}`)).json.occupied);
   });
 
   it('a stay that shares a night with another of the person\'s stays is refused', async () => {

@@ -82,16 +82,17 @@ test_days(void **state)
 	(void)state;
 	assert_int_equal(caserec_day("1970-01-01"), 0);
 	assert_int_equal(caserec_day("1970-01-02"), 1);
+	assert_int_equal(caserec_day("1969-12-31"), -1);
 	assert_int_equal(caserec_day("2024-02-29") + 1,
 	    caserec_day("2024-03-01"));
-	assert_int_equal(caserec_day("2026-02-29"), -1);
-	assert_int_equal(caserec_day("2026-02-30"), -1);
-	assert_int_equal(caserec_day("2026-2-01"), -1);
-	assert_int_equal(caserec_day("2026-02-01x"), -1);
-	assert_int_equal(caserec_day("2026/02/01"), -1);
-	assert_int_equal(caserec_day("+026-02-01"), -1);
-	assert_int_equal(caserec_day(""), -1);
-	assert_int_equal(caserec_day(NULL), -1);
+	assert_int_equal(caserec_day("2026-02-29"), DATE_NONE);
+	assert_int_equal(caserec_day("2026-02-30"), DATE_NONE);
+	assert_int_equal(caserec_day("2026-2-01"), DATE_NONE);
+	assert_int_equal(caserec_day("2026-02-01x"), DATE_NONE);
+	assert_int_equal(caserec_day("2026/02/01"), DATE_NONE);
+	assert_int_equal(caserec_day("+026-02-01"), DATE_NONE);
+	assert_int_equal(caserec_day(""), DATE_NONE);
+	assert_int_equal(caserec_day(NULL), DATE_NONE);
 	caserec_day_str(caserec_day("2026-12-31"), out);
 	assert_string_equal(out, "2026-12-31");
 	caserec_day_str(caserec_day("2026-12-31") + 1, out);
