@@ -32,9 +32,12 @@ no_record(struct req *r)
 	return resp_error(r, 404, _("This record does not exist."), NULL);
 }
 
-/* Answers a refused save: *errors (stolen) or warning. */
+/* Answers a refused save of a k: *errors (stolen) or a warning, which
+ * names the field that confirms it (over_capacity for a full shelter,
+ * confirm for the rest). */
 static int
-refused(struct req *r, json_t *errors, const char *warning)
+refused(struct req *r, const struct rec_kind *k, json_t *errors,
+    const char *warning)
 {
 	const char *consent = json_string_value(json_object_get(errors,
 	    "consent"));
@@ -42,7 +45,7 @@ refused(struct req *r, json_t *errors, const char *warning)
 	if (warning) {
 		json_decref(errors);
 		return resp_error(r, 409, warning, json_pack("{s:s}",
-		    "over_capacity", warning));
+		    k == &prot_stay ? "over_capacity" : "confirm", warning));
 	}
 	return resp_error(r, 400, consent ? consent : _("Nothing was saved: "
 	    "some fields need correcting."), errors);
@@ -150,7 +153,7 @@ api_case_records_post(struct req *r)
 	    &warning);
 	json_decref(in);
 	if (rc == 1)
-		return refused(r, errors, warning);
+		return refused(r, k, errors, warning);
 	if (rc != 0)
 		return -1;
 	return record_answer(r, 201, id);
@@ -250,7 +253,7 @@ record_change(struct req *r, json_t *in, const struct rec_kind *only)
 	rc = caserec_save(r, k, &c, &id, version, in, confirmed(r), &errors,
 	    &warning);
 	if (rc == 1)
-		return refused(r, errors, warning);
+		return refused(r, k, errors, warning);
 	if (rc == 2)
 		return stale(r);
 	if (rc != 0)
@@ -310,7 +313,7 @@ api_record_disclose(struct req *r)
 		return 0;
 	rc = protection_disclose(r, &c, row.id, version, r->json, &errors);
 	if (rc == 1)
-		return refused(r, errors, NULL);
+		return refused(r, NULL, errors, NULL);
 	if (rc == 2)
 		return stale(r);
 	if (rc != 0)
@@ -361,7 +364,7 @@ api_orgs_create(struct req *r)
 	memset(&o, 0, sizeof(o));
 	rc = protection_org_save(r, &o, r->json, &errors);
 	if (rc == 1)
-		return refused(r, errors, NULL);
+		return refused(r, NULL, errors, NULL);
 	if (rc != 0)
 		return -1;
 	return resp_json(r, 201, protection_org_json(&o));
@@ -402,7 +405,7 @@ api_org_patch(struct req *r)
 		    NULL);
 	rc = protection_org_save(r, &o, r->json, &errors);
 	if (rc == 1)
-		return refused(r, errors, NULL);
+		return refused(r, NULL, errors, NULL);
 	if (rc != 0)
 		return -1;
 	return resp_json(r, 200, protection_org_json(&o));
@@ -461,7 +464,7 @@ api_shelters_create(struct req *r)
 		return registry_forbidden(r);
 	rc = protection_shelter_save(r, &s, r->json, &errors);
 	if (rc == 1)
-		return refused(r, errors, NULL);
+		return refused(r, NULL, errors, NULL);
 	if (rc != 0 || (o = protection_shelter_json(r, &s)) == NULL)
 		return -1;
 	return resp_json(r, 201, o);
@@ -547,7 +550,7 @@ api_shelter_patch(struct req *r)
 		return registry_forbidden(r);
 	rc = protection_shelter_save(r, &s, r->json, &errors);
 	if (rc == 1)
-		return refused(r, errors, NULL);
+		return refused(r, NULL, errors, NULL);
 	if (rc != 0 || (o = protection_shelter_json(r, &s)) == NULL)
 		return -1;
 	return resp_json(r, 200, o);

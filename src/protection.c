@@ -105,6 +105,7 @@ static const struct rec_field le_fields[] = {
 };
 
 static int stay_check(struct rec_ctx *x);
+static int risk_check(struct rec_ctx *x);
 static int risk_after(struct rec_ctx *x);
 static int le_check(struct rec_ctx *x);
 static int le_after(struct rec_ctx *x);
@@ -132,7 +133,7 @@ const struct rec_kind prot_health = {
 const struct rec_kind prot_risk = {
 	"risk", "risk", N_("Security risk assessments"),
 	N_("Security risk assessment"), risk_fields, ARRAY_SIZE(risk_fields),
-	"risk.assessed", NULL, false, true, NULL, risk_after,
+	"risk.assessed", NULL, false, true, risk_check, risk_after,
 };
 const struct rec_kind prot_le = {
 	"le_referral", "le-referrals", N_("Law-enforcement referrals"),
@@ -420,6 +421,36 @@ latest_cb(void *arg, const struct case_record *rec)
 		snprintf(x->level, sizeof(x->level), "%s", rec->state);
 		x->id = rec->id;
 	}
+	return 0;
+}
+
+/*
+ * An assessment dated before the latest one does not set the risk level;
+ * one of another level is confirmed first, so that a backdated High is
+ * never taken for a case made high-risk.
+ */
+static int
+risk_check(struct rec_ctx *x)
+{
+	struct latest_ctx l = { "", 0, "" };
+	const char *date = caserec_str(x->rec, "date");
+	const char *level = caserec_str(x->rec, "level");
+	const char *now;
+
+	if (x->confirm || json_object_get(x->errors, "date") ||
+	    json_object_get(x->errors, "level"))
+		return 0;
+	if (db_record_list(x->r->app->db, x->c->id, x->k->name, latest_cb,
+	    &l) != DB_OK)
+		return -1;
+	if (l.d1[0] == '\0' || strcmp(date, l.d1) >= 0 ||
+	    strcmp(level, l.level) == 0)
+		return 0;
+	now = code_label(CL_RISK_LEVEL, l.level);
+	x->warning = arena_printf(x->r->arena, _("An assessment dated %s is "
+	    "more recent: this one will not change the case's risk level, "
+	    "which stays %s. Confirm to record it all the same."), l.d1,
+	    now ? now : l.level);
 	return 0;
 }
 

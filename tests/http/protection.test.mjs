@@ -413,8 +413,24 @@ describe('high-risk cases', () => {
     assert.ok(ev.includes('case.risk_lowered'), ev.join());
   });
 
-  it('an older assessment recorded later does not decide', async () => {
-    await created(await post('caseworker.bkk', `/api/v1/cases/${h.id}/risk`, { level: 'High', date: daysAgo(20) }));
+  it('an older assessment recorded later does not decide, and is confirmed first', async () => {
+    const n = await recordCount(h.id, 'risk');
+    const body = { level: 'High', date: daysAgo(20) };
+    const w = assertApiError(await post('caseworker.bkk', `/api/v1/cases/${h.id}/risk`, body), 409);
+    assert.match(w.error, new RegExp(`dated ${todayUtc()} is more recent.*stays Medium`));
+    assert.ok(w.fields.confirm);
+    assert.equal(await recordCount(h.id, 'risk'), n, 'an unconfirmed assessment was saved');
+    /* The page asks too, in the reader's language, and keeps what was typed. */
+    const page = await postForm('caseworker.bkk', `/cases/${h.id}/protection`,
+      [['kind', 'risk'], ['level', 'High'], ['date', daysAgo(20)]]);
+    assert.equal(page.status, 400);
+    assert.match(page.text, /is more recent: this one will not change/);
+    assert.match(page.text, /name="confirm"/);
+    assert.equal(await recordCount(h.id, 'risk'), n);
+    /* The same level as the latest needs no confirmation. */
+    await created(await post('caseworker.bkk', `/api/v1/cases/${h.id}/risk`, { level: 'Medium', date: daysAgo(25) }));
+    await created(await post('caseworker.bkk', `/api/v1/cases/${h.id}/risk`, { ...body, confirm: true }));
+    assert.equal(await recordCount(h.id, 'risk'), n + 2);
     assert.equal((await get('caseworker2.bkk', `/api/v1/cases/${h.id}`)).status, 200);
   });
 });
