@@ -26,6 +26,7 @@
 #include "log.h"
 #include "money.h"
 #include "moves.h"
+#include "protection.h"
 #include "timeline.h"
 #include "vault.h"
 
@@ -1001,14 +1002,14 @@ int
 moves_transfer_request(struct req *r, const struct case_row *c, json_t *in,
     int64_t *id, struct moves_err *e)
 {
-	static const char *const keys[] = { "to_office", NULL };
+	static const char *const keys[] = { "to_office", "confirm", NULL };
 	struct return_row rr;
 	struct office to;
 	const char *code;
 	char dest[DB_CODE_MAX] = "";
 	int rc;
-
 	bool departed;
+	json_t *confirm = json_object_get(in, "confirm");
 
 	if (known(in, keys, e) ||
 	    text_member(in, "to_office", DB_CODE_MAX - 1, &code, e))
@@ -1038,6 +1039,20 @@ moves_transfer_request(struct req *r, const struct case_row *c, json_t *in,
 		return refuse(e, 400, _("The person has left for the return's "
 		    "destination: hand the case over to the office that "
 		    "receives them there."), "to_office");
+	if (confirm && !json_is_boolean(confirm))
+		return refuse(e, 400, _("Give confirm as true or false."),
+		    "confirm");
+	/* The receiving office cannot discharge from the origin's shelter:
+	 * a stay left open would count a place taken for ever. */
+	if (!json_is_true(confirm)) {
+		rc = protection_in_shelter(r->app->db, c->id);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return refuse(e, 409, _("The person is still in a "
+			    "shelter: record the discharge first, or confirm "
+			    "to hand the case over all the same."), "confirm");
+	}
 	if (db_begin(r->app->db) != DB_OK)
 		return -1;
 	rc = db_transfer_add(r->app->db, c->id, c->office_id, to.id,

@@ -21,6 +21,7 @@
 #include "isocodes.h"
 #include "moves.h"
 #include "page.h"
+#include "protection.h"
 #include "timeline.h"
 
 #define LEG_ROWS_MIN 3
@@ -445,8 +446,15 @@ handover_section(struct req *r, struct html *h, const struct case_row *c,
 		oo.selected = json_is_object(ret) ? jstr(ret, "dest_office") :
 		    NULL;
 		db_office_list(r->app->db, office_opt_cb, &oo);
-		html_printf(h, "</select></label><button type=\"submit\">%s"
-		    "</button></form>", _("Ask for the handover"));
+		html_printf(h, "</select></label>");
+		if (protection_in_shelter(r->app->db, c->id) > 0)
+			html_printf(h, "<p class=\"notice\">%s</p><label><input "
+			    "type=\"checkbox\" name=\"confirm\" value=\"1\"> "
+			    "%s</label>", _("The person is still in a shelter: "
+			    "record the discharge before the handover."),
+			    _("Hand the case over all the same."));
+		html_printf(h, "<button type=\"submit\">%s</button></form>",
+		    _("Ask for the handover"));
 	}
 	html_printf(h, "</section>");
 }
@@ -619,6 +627,8 @@ page_return_post(struct req *r)
 		rc = moves_return_legs(r, &c, in, &e);
 	} else if (transfer) {
 		put(r, in, "to_office", "to_office");
+		if (req_form(r, "confirm"))
+			json_object_set_new(in, "confirm", json_true());
 		rc = moves_transfer_request(r, &c, in, &tid, &e);
 	} else {
 		rc = 1;

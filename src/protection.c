@@ -315,6 +315,15 @@ stay_check(struct rec_ctx *x)
 	return 0;
 }
 
+int
+protection_in_shelter(struct db *db, int64_t case_id)
+{
+	int64_t id;
+	int rc = db_record_open(db, case_id, prot_stay.name, &id);
+
+	return rc == DB_OK ? 1 : rc == DB_NOTFOUND ? 0 : -1;
+}
+
 int64_t
 protection_occupied(struct db *db, int64_t shelter_id, const char *day)
 {

@@ -46,6 +46,9 @@ bool protection_shelter_ok(const struct req *r, const struct shelter *s,
  */
 int protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
     json_t **errors);
+/* Whether the person of case_id is in a shelter now (a stay without a
+ * discharge): 1 yes, 0 no, -1 on failure. */
+int protection_in_shelter(struct db *db, int64_t case_id);
 /* How many people stay in shelter id on day (YYYY-MM-DD): admitted on or
  * before it and not discharged by then. -1 on failure. */
 int64_t protection_occupied(struct db *db, int64_t shelter_id,

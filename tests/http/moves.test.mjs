@@ -452,6 +452,24 @@ test('case numbers stay unique when cases move between offices', async () => {
   assert.equal(moved.json.case_number, k1.case_number, 'a moved case keeps its number');
 });
 
+test('a person still in a shelter is handed over only when confirmed', async () => {
+  const k = await newCase();
+  const sh = await expectStatus(await post('manager.bkk', '/api/v1/shelters', { name: 'Handover House', capacity: 4 }),
+    201, 'shelter');
+  await expectStatus(await post('caseworker.bkk', `/api/v1/cases/${k.id}/shelter-stays`,
+    { shelter: sh.json.id, admitted: day(-3) }), 201, 'admitted');
+  const T = `/api/v1/cases/${k.id}/transfers`;
+  const w = await expectStatus(await post('caseworker.bkk', T, { to_office: 'BOG' }), 409, 'unconfirmed');
+  assert.ok(w.json.fields.confirm, 'the refusal names the confirmation');
+  await expectStatus(await post('caseworker.bkk', T, { to_office: 'BOG', confirm: 'yes' }), 400, 'confirm as text');
+  assert.equal((await get('manager.bog', '/api/v1/transfers')).json.incoming.filter((t) => t.case_id === k.id).length, 0,
+    'a refused handover was saved');
+  const page = await get('caseworker.bkk', `/cases/${k.id}/return`);
+  assert.match(page.text, /still in a shelter/);
+  assert.match(page.text, /name="confirm"/);
+  await expectStatus(await post('caseworker.bkk', T, { to_office: 'BOG', confirm: true }), 201, 'confirmed');
+});
+
 test('a handed-over case that becomes high-risk leaves the old office\'s transfer list', async () => {
   const k = await newCase();
   const t = await post('caseworker.bkk', `/api/v1/cases/${k.id}/transfers`, { to_office: 'BOG' });
