@@ -92,6 +92,42 @@ dashboard_transfers(struct req *r, struct html *h)
 	return 0;
 }
 
+struct stranded {
+	struct html *h;
+	int n;
+};
+
+static int
+stranded_row(void *arg, const struct stranded_row *s)
+{
+	struct stranded *x = arg;
+
+	if (x->n++ == 0)
+		html_printf(x->h, "<h3>%s</h3><p class=\"notice\" role=\"status"
+		    "\">%s</p><ul>", _("Cases to reassign"), _("These open "
+		    "cases are assigned to someone who has left the office or "
+		    "whose account is disabled."));
+	html_printf(x->h, "<li><a href=\"/cases/%L\">%s</a> · %s (%s)</li>",
+	    s->case_id, s->case_number, s->username, s->disabled ?
+	    _("account disabled") : _("now in another office"));
+	return 0;
+}
+
+int
+dashboard_stranded(struct req *r, struct html *h)
+{
+	struct stranded x = { .h = h };
+
+	if (!role_can(r->user.role, PERM_TRANSFER_DECIDE))
+		return 0;
+	if (db_case_stranded(r->app->db, r->user.office_id, stranded_row,
+	    &x) != DB_OK)
+		return -1;
+	if (x.n)
+		html_printf(h, "</ul>");
+	return 0;
+}
+
 struct shelters {
 	struct html *h;
 	json_t *cats, *occupied, *free;

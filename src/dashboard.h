@@ -15,6 +15,9 @@
 int dashboard_followups(struct req *r, struct html *h, int64_t assigned_to);
 /* Handovers waiting for the office's answer. */
 int dashboard_transfers(struct req *r, struct html *h);
+/* Office managers: open cases whose caseworker has left the office or
+ * was disabled, with a link to reassign each. */
+int dashboard_stranded(struct req *r, struct html *h);
 /* Shelters of the office, occupancy against capacity. */
 int dashboard_shelters(struct req *r, struct html *h);
 /* The fund's queue, budgets and turnaround. */

@@ -662,6 +662,22 @@ int db_visit_record(struct db *db, int64_t id, const char *status,
  * due date. */
 int db_visit_due(struct db *db, int64_t office_id, int64_t assignee,
     const char *until, db_visit_cb cb, void *arg);
+
+/* An open case of an office whose assignee has left it: moved to another
+ * office or disabled. */
+struct stranded_row {
+	int64_t case_id;
+	char case_number[DB_CASENO_MAX];
+	int64_t assigned_to;
+	char username[DB_USERNAME_MAX];
+	bool disabled;			/* else moved to another office */
+	int64_t updated_at;
+};
+typedef int (*db_stranded_cb)(void *arg, const struct stranded_row *s);
+/* The open (Active or FollowUp) cases of office_id whose assignee is
+ * disabled or in another office, oldest change first. */
+int db_case_stranded(struct db *db, int64_t office_id, db_stranded_cb cb,
+    void *arg);
 /* --- protection and assistance --- */
 
 /*

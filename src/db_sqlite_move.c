@@ -31,6 +31,7 @@ enum {
 	Q_VI_GET,
 	Q_VI_RECORD,
 	Q_VI_DUE,
+	Q_STRANDED,
 	Q__MAX
 };
 
@@ -137,6 +138,12 @@ static const char *const sql[Q__MAX] = {
 	    "SELECT " VI_COLS VI_FROM "WHERE v.status = 'Scheduled' "
 	    "AND v.due_on <= ?1 AND (?2 = 0 OR c.office_id = ?2) "
 	    "AND (?3 = 0 OR c.assigned_to = ?3) ORDER BY v.due_on, v.id",
+	[Q_STRANDED] =
+	    "SELECT c.id, c.number, c.assigned_to, u.username, u.disabled, "
+	    "c.updated_at FROM cases c JOIN users u ON u.id = c.assigned_to "
+	    "WHERE c.office_id = ?1 AND c.status IN ('Active', 'FollowUp') "
+	    "AND (u.disabled = 1 OR u.office_id IS NOT c.office_id) "
+	    "ORDER BY c.updated_at, c.id",
 };
 
 static sqlite3_stmt *
@@ -607,4 +614,34 @@ db_visit_due(struct db *db, int64_t office_id, int64_t assignee,
 	    sqlite3_bind_int64(st, 3, assignee))
 		return dbx_bind_failed(c, st);
 	return dbx_each(c, st, visit_rows, &(struct visit_rows){ cb, arg });
+}
+
+static int
+stranded_read(sqlite3_stmt *st, struct stranded_row *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->case_id = sqlite3_column_int64(st, 0);
+	dbx_col_text(st, 1, s->case_number, sizeof(s->case_number));
+	s->assigned_to = sqlite3_column_int64(st, 2);
+	dbx_col_text(st, 3, s->username, sizeof(s->username));
+	s->disabled = sqlite3_column_int(st, 4) != 0;
+	s->updated_at = sqlite3_column_int64(st, 5);
+	return DB_OK;
+}
+
+DBX_ROWS(stranded_rows, struct stranded_row, db_stranded_cb, stranded_read)
+
+int
+db_case_stranded(struct db *db, int64_t office_id, db_stranded_cb cb,
+    void *arg)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_STRANDED, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, office_id))
+		return dbx_bind_failed(c, st);
+	return dbx_each(c, st, stranded_rows, &(struct stranded_rows){ cb,
+	    arg });
 }

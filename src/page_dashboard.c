@@ -158,6 +158,7 @@ page_dashboard(struct req *r)
 		html_printf(&h, "<section><h2>%s</h2>", _("The office"));
 		if (caseload(r, &h, "chart-office", _("Office caseload"), 0) < 0 ||
 		    dashboard_transfers(r, &h) < 0 ||
+		    dashboard_stranded(r, &h) < 0 ||
 		    dashboard_shelters(r, &h) < 0 ||
 		    dashboard_followups(r, &h, 0) < 0)
 			rc = -1;
