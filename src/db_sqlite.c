@@ -108,8 +108,18 @@ enum stmt {
 	STMT_CASE_PERPS_ADD,
 	/* audit */
 	STMT_AUDIT_ADD,
+	/* One list and one count per audit index that can drive the
+	 * search (enum audit_driver order). */
 	STMT_AUDIT_LIST,
+	STMT_AUDIT_LIST_CASE,
+	STMT_AUDIT_LIST_USER,
+	STMT_AUDIT_LIST_ACTION,
+	STMT_AUDIT_LIST_TIME,
 	STMT_AUDIT_COUNT,
+	STMT_AUDIT_COUNT_CASE,
+	STMT_AUDIT_COUNT_USER,
+	STMT_AUDIT_COUNT_ACTION,
+	STMT_AUDIT_COUNT_TIME,
 	/* research datasets */
 	STMT_DATASET_READ_BEGIN,
 	STMT_DATASET_GET,
@@ -183,6 +193,19 @@ enum stmt {
 	"ELSE substr(action, 1, length(?3) + 1) = ?3 || '.' END) " \
 	"AND (?5 = 0 OR at >= ?5) " \
 	"AND (?6 = 0 OR at <= ?6) "
+/*
+ * AUDIT_WHERE decides what matches, but its "no filter" alternatives keep
+ * SQLite from any index. Each driver adds the same condition in a form an
+ * index can serve (?9: the action's upper bound, ?10: the period's end),
+ * chosen by the filter given.
+ */
+#define AUDIT_BY_CASE "AND case_id = ?2 "
+#define AUDIT_BY_USER "AND username = ?1 "
+#define AUDIT_BY_ACTION "AND action >= ?3 AND action < ?9 "
+#define AUDIT_BY_TIME "AND at BETWEEN ?5 AND ?10 "
+#define AUDIT_LIST(by) "SELECT " AUDIT_COLS AUDIT_WHERE by \
+	"ORDER BY at DESC, id DESC LIMIT ?7 OFFSET ?8"
+#define AUDIT_COUNT(by) "SELECT count(*) FROM audit " AUDIT_WHERE by
 
 #define DATASET_COLS \
 	"d.id, d.name, d.layout, d.source_hash, d.rows, d.imported_at, " \
@@ -313,10 +336,16 @@ static const char *const sql[] = {
 	[STMT_AUDIT_ADD] =
 	    "INSERT INTO audit (at, user_id, username, ip, action, case_id, "
 	    "object, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-	[STMT_AUDIT_LIST] =
-	    "SELECT " AUDIT_COLS AUDIT_WHERE
-	    "ORDER BY at DESC, id DESC LIMIT ?7 OFFSET ?8",
-	[STMT_AUDIT_COUNT] = "SELECT count(*) FROM audit " AUDIT_WHERE,
+	[STMT_AUDIT_LIST] = AUDIT_LIST(""),
+	[STMT_AUDIT_LIST_CASE] = AUDIT_LIST(AUDIT_BY_CASE),
+	[STMT_AUDIT_LIST_USER] = AUDIT_LIST(AUDIT_BY_USER),
+	[STMT_AUDIT_LIST_ACTION] = AUDIT_LIST(AUDIT_BY_ACTION),
+	[STMT_AUDIT_LIST_TIME] = AUDIT_LIST(AUDIT_BY_TIME),
+	[STMT_AUDIT_COUNT] = AUDIT_COUNT(""),
+	[STMT_AUDIT_COUNT_CASE] = AUDIT_COUNT(AUDIT_BY_CASE),
+	[STMT_AUDIT_COUNT_USER] = AUDIT_COUNT(AUDIT_BY_USER),
+	[STMT_AUDIT_COUNT_ACTION] = AUDIT_COUNT(AUDIT_BY_ACTION),
+	[STMT_AUDIT_COUNT_TIME] = AUDIT_COUNT(AUDIT_BY_TIME),
 	/* A read snapshot (deferred: takes no write lock). */
 	[STMT_DATASET_READ_BEGIN] = "BEGIN",
 	[STMT_DATASET_GET] = "SELECT " DATASET_COLS "WHERE d.name = ?1",
@@ -2169,14 +2198,46 @@ bind_audit_filter(sqlite3_stmt *st, const struct audit_filter *f)
 {
 	const char *user = f->username && *f->username ? f->username : NULL;
 	const char *action = f->action && *f->action ? f->action : NULL;
-	bool prefix = action && action[strlen(action) - 1] == '.';
-
-	return bind_text(st, 1, user) |
+	size_t n = action ? strlen(action) : 0;
+	bool prefix = action && action[n - 1] == '.';
+	char upper[DB_ACTION_MAX + 2];
+	int rc = bind_text(st, 1, user) |
 	    sqlite3_bind_int64(st, 2, f->case_id) |
 	    bind_text(st, 3, action) |
 	    sqlite3_bind_int(st, 4, prefix ? 1 : 0) |
 	    sqlite3_bind_int64(st, 5, f->from) |
 	    sqlite3_bind_int64(st, 6, f->to);
+
+	/* Every action that matches sorts before the action with its last
+	 * dot, or an added one, made a '/': "case.view" and "case.view.x"
+	 * are below "case.view/". */
+	if (action && n <= DB_ACTION_MAX &&
+	    sqlite3_bind_parameter_count(st) >= 9) {
+		memcpy(upper, action, n);
+		if (prefix)
+			upper[n - 1] = '/';
+		else
+			upper[n++] = '/';
+		rc |= sqlite3_bind_text(st, 9, upper, (int)n, SQLITE_TRANSIENT);
+	}
+	if (sqlite3_bind_parameter_count(st) >= 10)
+		rc |= sqlite3_bind_int64(st, 10, f->to ? f->to : INT64_MAX);
+	return rc;
+}
+
+/* Which index drives a search with filter f, most selective first. */
+static int
+audit_driver(const struct audit_filter *f)
+{
+	if (f->case_id)
+		return 1;
+	if (f->username && *f->username)
+		return 2;
+	if (f->action && *f->action && strlen(f->action) <= DB_ACTION_MAX)
+		return 3;
+	if (f->from || f->to)
+		return 4;
+	return 0;
 }
 
 /* Newest first. The filter's strings are untrusted. */
@@ -2189,22 +2250,25 @@ db_audit_list(struct db *db, const struct audit_filter *f,
 	sqlite3_stmt *st;
 	struct audit_entry *e;
 	int rc, r = 0;
+	enum stmt list, count;
 
 	if (c == NULL)
 		return DB_ERROR;
 	if (f == NULL)
 		f = &any;
+	list = (enum stmt)(STMT_AUDIT_LIST + audit_driver(f));
+	count = (enum stmt)(STMT_AUDIT_COUNT + audit_driver(f));
 
 	if (total) {
-		if ((st = prep(c, STMT_AUDIT_COUNT)) == NULL)
+		if ((st = prep(c, count)) == NULL)
 			return DB_ERROR;
 		if (bind_audit_filter(st, f))
-			return bind_failed(c, STMT_AUDIT_COUNT);
+			return bind_failed(c, count);
 		rc = sqlite3_step(st);
 		if (rc == SQLITE_ROW)
 			*total = sqlite3_column_int64(st, 0);
 		else
-			step_error(c, STMT_AUDIT_COUNT, rc);
+			step_error(c, count, rc);
 		done(st);
 		if (rc != SQLITE_ROW)
 			return DB_ERROR;
@@ -2215,7 +2279,7 @@ db_audit_list(struct db *db, const struct audit_filter *f,
 	/* An entry is over 1.5 KiB: keep it off the worker's stack. */
 	if ((e = malloc(sizeof(*e))) == NULL)
 		return error("db: out of memory");
-	if ((st = prep(c, STMT_AUDIT_LIST)) == NULL) {
+	if ((st = prep(c, list)) == NULL) {
 		free(e);
 		return DB_ERROR;
 	}
@@ -2223,7 +2287,7 @@ db_audit_list(struct db *db, const struct audit_filter *f,
 	    sqlite3_bind_int64(st, 7, sql_limit(f->limit)) |
 	    sqlite3_bind_int64(st, 8, sql_offset(f->offset))) {
 		free(e);
-		return bind_failed(c, STMT_AUDIT_LIST);
+		return bind_failed(c, list);
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(e, 0, sizeof(*e));
@@ -2240,7 +2304,7 @@ db_audit_list(struct db *db, const struct audit_filter *f,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		r = step_error(c, STMT_AUDIT_LIST, rc);
+		r = step_error(c, list, rc);
 	done(st);
 	free(e);
 	return r < 0 ? DB_ERROR : DB_OK;
