@@ -61,6 +61,9 @@ struct opts {
 	bool password_stdin;
 	int64_t session_idle;
 	int64_t session_max;
+	int64_t max_connections;
+	int64_t per_ip_connections;
+	int64_t connection_timeout;
 	bool help;
 };
 
@@ -68,6 +71,7 @@ enum {
 	OPT_DB = 256, OPT_CODE, OPT_NAME, OPT_COUNTRY, OPT_HQ, OPT_USERNAME,
 	OPT_ROLE, OPT_OFFICE, OPT_PWSTDIN, OPT_LISTEN, OPT_TLS_CERT,
 	OPT_TLS_KEY, OPT_PWFILE, OPT_IDLE, OPT_MAX, OPT_HELP, OPT_KEYFILE,
+	OPT_MAXCONN, OPT_PERIP, OPT_CONNTIMEOUT,
 };
 
 static const struct option longopts[] = {
@@ -88,6 +92,9 @@ static const struct option longopts[] = {
 	{ "session-max", required_argument, NULL, OPT_MAX },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "key-file", required_argument, NULL, OPT_KEYFILE },
+	{ "max-connections", required_argument, NULL, OPT_MAXCONN },
+	{ "per-ip-connections", required_argument, NULL, OPT_PERIP },
+	{ "connection-timeout", required_argument, NULL, OPT_CONNTIMEOUT },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -144,9 +151,15 @@ static const struct {
 	  "per role and a few cases. The generated passwords are written to F\n"
 	  "(default: demo-passwords.txt beside the database), readable only by you.\n" },
 	{ "serve", "usage: ctm serve --db PATH [--key-file F] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
-	  "                 [--session-idle SECONDS] [--session-max SECONDS]\n\n"
+	  "                 [--session-idle SECONDS] [--session-max SECONDS]\n"
+	  "                 [--max-connections N] [--per-ip-connections N]\n"
+	  "                 [--connection-timeout SECONDS]\n\n"
 	  "Serves the web interface and the API (default 127.0.0.1:8080).\n"
-	  "Prints 'listening on URL' when ready; SIGTERM or SIGINT stop it cleanly.\n" },
+	  "Prints 'listening on URL' when ready; SIGTERM or SIGINT stop it cleanly.\n"
+	  "Connections: at most N in all (default 512) and per client address\n"
+	  "(default 64; 0: no per-address limit, for a server behind a reverse\n"
+	  "proxy, where every client has the proxy's address); an idle connection\n"
+	  "is closed after the timeout (default 30 seconds).\n" },
 	{ "stats", "usage: ctm stats --db PATH [--dataset NAME] --by VAR [--by VAR2]\n"
 	  "                 [--where VAR=VALUE ...] [--per-member] [--k N]\n"
 	  "                 [--format table|csv|json] [--key-file F]\n\n"
@@ -195,6 +208,25 @@ fail(const char *fmt, ...)
 	return 1;
 }
 
+/* A whole number from min to max, plain digits (untrusted). */
+static int
+parse_count(const char *s, int64_t min, int64_t max, int64_t *out)
+{
+	int64_t v = 0;
+
+	if (*s == '\0')
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || v > max)
+			return -1;
+		v = v * 10 + (*s - '0');
+	}
+	if (v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 static int
 parse_seconds(const char *s, int64_t *out)
 {
@@ -219,6 +251,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->listen = "127.0.0.1:8080";
 	o->session_idle = 30 * 60;
 	o->session_max = 12 * 3600;
+	o->max_connections = 512;
+	o->per_ip_connections = 64;
+	o->connection_timeout = 30;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -243,6 +278,22 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_MAX:
 			if (parse_seconds(optarg, &o->session_max) < 0)
 				return fail("--session-max wants a number of seconds"), -1;
+			break;
+		case OPT_MAXCONN:
+			if (parse_count(optarg, 1, 100000, &o->max_connections) < 0)
+				return fail("--max-connections wants 1 to 100000"), -1;
+			break;
+		case OPT_PERIP:
+			if (parse_count(optarg, 0, 100000,
+			    &o->per_ip_connections) < 0)
+				return fail("--per-ip-connections wants 0 (no "
+				    "limit) to 100000"), -1;
+			break;
+		case OPT_CONNTIMEOUT:
+			if (parse_count(optarg, 1, 3600,
+			    &o->connection_timeout) < 0)
+				return fail("--connection-timeout wants 1 to 3600 "
+				    "seconds"), -1;
 			break;
 		case OPT_HELP: o->help = true; break;
 		case OPT_KEYFILE: o->key_file = optarg; break;
@@ -798,9 +849,9 @@ cmd_serve(const struct opts *o)
 	app.cfg.login_ip_max_failures = 20;
 	app.cfg.lockout_seconds = 15 * 60;
 	app.cfg.threads = n > 0 && n < 64 ? (unsigned)n : 2;
-	app.cfg.conn_limit = 512;
-	app.cfg.per_ip_limit = 64;
-	app.cfg.conn_timeout = 30;
+	app.cfg.conn_limit = (unsigned)o->max_connections;
+	app.cfg.per_ip_limit = (unsigned)o->per_ip_connections;
+	app.cfg.conn_timeout = (unsigned)o->connection_timeout;
 	if (isocodes_load(NULL) < 0)
 		return fail("cannot read the ISO country and language lists "
 		    "(package iso-codes)");

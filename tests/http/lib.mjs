@@ -89,7 +89,8 @@ process.on('exit', () => {
  * Creates a temp dir and database (HQ + admin, offices BKK and BOG, the
  * USERS above plus opts.extraUsers: [{username, role, office, password}]),
  * then starts `ctm serve` on 127.0.0.1:0 and waits for "listening on".
- * opts.sessionIdle / opts.sessionMax (seconds) are passed to serve.
+ * opts.sessionIdle / opts.sessionMax (seconds) are passed to serve, and
+ * opts.serveArgs (an array) after them.
  */
 export async function startServer(opts = {}) {
   if (!fs.existsSync(CTM_BIN)) {
@@ -124,6 +125,7 @@ export async function startServer(opts = {}) {
   const args = ['serve', '--db', db, '--listen', '127.0.0.1:0'];
   if (opts.sessionIdle != null) args.push('--session-idle', String(opts.sessionIdle));
   if (opts.sessionMax != null) args.push('--session-max', String(opts.sessionMax));
+  if (opts.serveArgs) args.push(...opts.serveArgs);
   const child = spawn(CTM_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
 
