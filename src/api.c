@@ -64,8 +64,9 @@ user_json(const struct user *u)
 int
 api_login(struct req *r)
 {
-	static const char *const keys[] = { "username", "password", NULL };
-	const char *username, *password;
+	static const char *const keys[] = { "username", "password", "code",
+		NULL };
+	const char *username, *password, *code;
 	char token[CRYPT_TOKEN_HEX], csrf[CRYPT_TOKEN_HEX];
 	struct user u;
 	enum auth_result ar;
@@ -75,16 +76,17 @@ api_login(struct req *r)
 		return 0;
 	username = json_string_value(json_object_get(r->json, "username"));
 	password = json_string_value(json_object_get(r->json, "password"));
+	code = json_string_value(json_object_get(r->json, "code"));
 	if (username == NULL || password == NULL || *username == '\0')
 		return resp_error(r, 400,
 		    _("Give a username and a password."), NULL);
-	ar = auth_login(r, username, password, &u, token, csrf);
+	ar = auth_login(r, username, password, code, &u, token, csrf);
 	switch (ar) {
 	case AUTH_OK:
 		break;
 	case AUTH_BAD:
-		return resp_error(r, 401, _("Invalid username or password."),
-		    NULL);
+		return resp_error(r, 401, _("Invalid username, password or "
+		    "code."), NULL);
 	case AUTH_LOCKED:
 		return resp_error(r, 429, _("Too many failed attempts. Try "
 		    "again in a few minutes."), NULL);
@@ -109,10 +111,88 @@ api_logout(struct req *r)
 	return resp_json(r, 200, json_pack("{s:b}", "ok", 1));
 }
 
+static const char *const totp_states[] = {
+	[AUTH_TOTP_NONE] = "off", [AUTH_TOTP_PENDING] = "pending",
+	[AUTH_TOTP_ON] = "on",
+};
+
 int
 api_me(struct req *r)
 {
-	return resp_json(r, 200, user_json(&r->user));
+	json_t *u = user_json(&r->user);
+	int t = auth_totp_state(r, r->user.id);
+
+	if (t < 0) {
+		json_decref(u);
+		return -1;
+	}
+	json_object_set_new(u, "two_step", json_string(totp_states[t]));
+	return resp_json(r, 200, u);
+}
+
+/*
+ * POST /api/v1/me/two-step: {"action": "start"} gives a new key (off
+ * until confirmed) as {"key", "uri"}; {"action": "confirm", "code"} turns
+ * it on; {"action": "off", "password", "code"} turns it off.
+ */
+int
+api_me_two_step(struct req *r)
+{
+	static const char *const keys[] = { "action", "code", "password",
+		NULL };
+	const char *action, *code, *pw;
+	char b32[TOTP_B32_SIZE], uri[160];
+	json_t *body;
+	int rc;
+
+	if (req_known_keys(r, keys))
+		return 0;
+	action = json_string_value(json_object_get(r->json, "action"));
+	code = json_string_value(json_object_get(r->json, "code"));
+	pw = json_string_value(json_object_get(r->json, "password"));
+	if (action && strcmp(action, "start") == 0) {
+		rc = auth_totp_start(r, b32);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return resp_error(r, 409, _("Two-step verification is "
+			    "on already."), NULL);
+		snprintf(uri, sizeof(uri), "otpauth://totp/ctm:%s?secret=%s&"
+		    "issuer=ctm", r->user.username, b32);
+		body = json_pack("{s:s,s:s,s:s}", "two_step", "pending", "key",
+		    b32, "uri", uri);
+		sodium_memzero(b32, sizeof(b32));
+		sodium_memzero(uri, sizeof(uri));
+		return resp_json(r, 200, body);
+	}
+	if (action && strcmp(action, "confirm") == 0) {
+		rc = auth_totp_confirm(r, code);
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return field_error(r, "code", _("That code is not the "
+			    "one the app shows now: check the key and the "
+			    "phone's clock, and type the newest code."));
+		return resp_json(r, 200, json_pack("{s:s}", "two_step", "on"));
+	}
+	if (action && strcmp(action, "off") == 0) {
+		rc = auth_totp_turn_off(r, pw, code);
+		if (rc < 0)
+			return -1;
+		if (rc == 2) {
+			resp_cookie(r, "ctm_session", "", 0, true);
+			return resp_error(r, 401, _("Too many failed attempts: "
+			    "log in again in a few minutes."), NULL);
+		}
+		if (rc == 3)
+			return resp_error(r, 429, _("Too many failed attempts. "
+			    "Try again in a few minutes."), NULL);
+		if (rc == 1)
+			return resp_error(r, 400, _("The password or the code "
+			    "is wrong: two-step verification stays on."), NULL);
+		return resp_json(r, 200, json_pack("{s:s}", "two_step", "off"));
+	}
+	return field_error(r, "action", _("Choose start, confirm or off."));
 }
 
 int

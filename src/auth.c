@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sodium.h>
@@ -12,6 +13,7 @@
 #include "crypt.h"
 #include "i18n.h"
 #include "log.h"
+#include "vault.h"
 
 /*
  * Failure counters live in a fixed table (so a flood of made-up
@@ -171,9 +173,216 @@ auth_password_problem(const char *pw)
 	return NULL;
 }
 
+/* --- two-step verification --- */
+
+/* The secret is sealed bound to its user: a row copied to another user
+ * does not open. */
+static void
+totp_ad(int64_t user_id, char ad[32])
+{
+	snprintf(ad, 32, "totp:%lld", (long long)user_id);
+}
+
+/* Opens user_id's secret into secret (at most TOTP_SECRET_LEN bytes,
+ * *len set): 1 when the user has one (t filled), 0 when none, -1. */
+static int
+totp_load(struct req *r, int64_t user_id, struct totp_row *t,
+    unsigned char secret[TOTP_SECRET_LEN], size_t *len)
+{
+	struct buf plain = BUF_INIT(TOTP_SECRET_LEN + 1);
+	char ad[32];
+	int rc = db_totp_get(r->app->db, user_id, t);
+
+	if (rc == DB_NOTFOUND)
+		return 0;
+	if (rc != DB_OK)
+		return -1;
+	totp_ad(user_id, ad);
+	rc = vault_open_sealed(r->app->vault, ad, t->secret, t->len, &plain);
+	free(t->secret);
+	t->secret = NULL;
+	if (rc < 0 || plain.len != TOTP_SECRET_LEN) {
+		if (plain.p)
+			sodium_memzero(plain.p, plain.len);
+		buf_release(&plain);
+		return error("auth: a two-step secret does not open");
+	}
+	memcpy(secret, plain.p, plain.len);
+	*len = plain.len;
+	sodium_memzero(plain.p, plain.len);
+	buf_release(&plain);
+	return 1;
+}
+
+/* Whether user_id may pass its second step with code: 1 yes (also when
+ * the user has it off), 0 no, -1. A code accepted is used up. */
+static int
+totp_passes(struct req *r, int64_t user_id, const char *code)
+{
+	struct totp_row t;
+	unsigned char secret[TOTP_SECRET_LEN];
+	size_t len = 0;
+	int64_t step;
+	int rc = totp_load(r, user_id, &t, secret, &len);
+
+	if (rc <= 0)
+		return rc < 0 ? -1 : 1;
+	if (!t.active) {
+		sodium_memzero(secret, sizeof(secret));
+		return 1;
+	}
+	step = totp_match(secret, len, code, r->now, t.last_step);
+	sodium_memzero(secret, sizeof(secret));
+	if (step < 0)
+		return 0;
+	/* Two logins with one code at once: only one moves the step. */
+	rc = db_totp_use(r->app->db, user_id, step);
+	return rc == DB_OK ? 1 : rc == DB_NOTFOUND ? 0 : -1;
+}
+
+int
+auth_totp_state(struct req *r, int64_t user_id)
+{
+	struct totp_row t;
+	int rc = db_totp_get(r->app->db, user_id, &t);
+
+	free(t.secret);
+	if (rc == DB_NOTFOUND)
+		return AUTH_TOTP_NONE;
+	if (rc != DB_OK)
+		return -1;
+	return t.active ? AUTH_TOTP_ON : AUTH_TOTP_PENDING;
+}
+
+int
+auth_totp_start(struct req *r, char b32[TOTP_B32_SIZE])
+{
+	unsigned char secret[TOTP_SECRET_LEN];
+	struct buf sealed = BUF_INIT(256);
+	char ad[32];
+	int rc = auth_totp_state(r, r->user.id);
+
+	if (rc < 0)
+		return -1;
+	if (rc == AUTH_TOTP_ON)
+		return 1;
+	totp_secret_new(secret);
+	totp_ad(r->user.id, ad);
+	rc = vault_seal(r->app->vault, ad, secret, sizeof(secret), &sealed);
+	if (rc == 0)
+		totp_base32(secret, b32);
+	sodium_memzero(secret, sizeof(secret));
+	if (rc < 0 || db_totp_put(r->app->db, r->user.id, sealed.p, sealed.len,
+	    false, 0, r->now) != DB_OK) {
+		buf_release(&sealed);
+		return -1;
+	}
+	buf_release(&sealed);
+	return audit(r, "account.totp.start", 0, NULL, NULL) < 0 ? -1 : 0;
+}
+
+int
+auth_totp_confirm(struct req *r, const char *code)
+{
+	struct totp_row t;
+	unsigned char secret[TOTP_SECRET_LEN];
+	struct buf sealed = BUF_INIT(256);
+	size_t len = 0;
+	int64_t step;
+	char ad[32];
+	int rc = totp_load(r, r->user.id, &t, secret, &len);
+
+	if (rc <= 0) {
+		sodium_memzero(secret, sizeof(secret));
+		return rc < 0 ? -1 : 1;
+	}
+	step = t.active ? -1 : totp_match(secret, len, code, r->now, 0);
+	if (step > 0) {
+		totp_ad(r->user.id, ad);
+		rc = vault_seal(r->app->vault, ad, secret, len, &sealed);
+	}
+	sodium_memzero(secret, sizeof(secret));
+	if (step < 0) {
+		buf_release(&sealed);
+		return 1;
+	}
+	if (rc < 0 || db_begin(r->app->db) != DB_OK) {
+		buf_release(&sealed);
+		return -1;
+	}
+	if (db_totp_put(r->app->db, r->user.id, sealed.p, sealed.len, true,
+	    step, r->now) != DB_OK ||
+	    audit(r, "account.totp.on", 0, NULL, NULL) < 0 ||
+	    db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		buf_release(&sealed);
+		return -1;
+	}
+	buf_release(&sealed);
+	return 0;
+}
+
+int
+auth_totp_off(struct req *r, int64_t user_id)
+{
+	char obj[40];
+
+	snprintf(obj, sizeof(obj), "user:%lld", (long long)user_id);
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	if (db_totp_delete(r->app->db, user_id) != DB_OK ||
+	    (user_id == r->user.id ?
+	    audit(r, "account.totp.off", 0, NULL, NULL) :
+	    audit(r, "admin.user.update", 0, obj, json_pack("{s:s,s:s,s:s}",
+	    "field", "totp", "old", "on", "new", "off"))) < 0 ||
+	    db_commit(r->app->db) != DB_OK) {
+		db_rollback(r->app->db);
+		return -1;
+	}
+	return 0;
+}
+
+int
+auth_totp_pending(struct req *r, char b32[TOTP_B32_SIZE])
+{
+	struct totp_row t;
+	unsigned char secret[TOTP_SECRET_LEN];
+	size_t len = 0;
+	int rc = totp_load(r, r->user.id, &t, secret, &len);
+
+	if (rc == 1 && !t.active)
+		totp_base32(secret, b32);
+	sodium_memzero(secret, sizeof(secret));
+	return rc < 0 ? -1 : rc == 1 && !t.active;
+}
+
+int
+auth_totp_turn_off(struct req *r, const char *password, const char *code)
+{
+	struct user u;
+	int rc;
+
+	if (auth_user_locked(r))
+		return 3;
+	if (db_user_get(r->app->db, r->user.id, &u) != DB_OK)
+		return -1;
+	rc = password && strlen(password) <= AUTH_PASSWORD_MAX &&
+	    crypt_pw_verify(u.pwhash, password) == 0;
+	if (rc)
+		rc = totp_passes(r, r->user.id, code);
+	if (rc < 0)
+		return -1;
+	if (rc == 0) {
+		rc = auth_password_failed(r);
+		return rc < 0 ? -1 : rc > 0 ? 2 : 1;
+	}
+	return auth_totp_off(r, r->user.id) < 0 ? -1 : 0;
+}
+
 enum auth_result
 auth_login(struct req *r, const char *username, const char *password,
-    struct user *u, char token[CRYPT_TOKEN_HEX], char csrf[CRYPT_TOKEN_HEX])
+    const char *code, struct user *u, char token[CRYPT_TOKEN_HEX],
+    char csrf[CRYPT_TOKEN_HEX])
 {
 	const struct config *cfg = &r->app->cfg;
 	struct session s;
@@ -204,6 +413,13 @@ auth_login(struct req *r, const char *username, const char *password,
 		crypt_pw_dummy(password);
 	if (ok && u->disabled)
 		ok = false;
+	if (ok) {
+		int t = totp_passes(r, u->id, code);
+
+		if (t < 0)
+			return AUTH_ERROR;
+		ok = t == 1;
+	}
 	if (!ok) {
 		throttle_fail("u:", uname, r->now, cfg->login_max_failures,
 		    cfg->lockout_seconds);

@@ -11,6 +11,7 @@
 
 #include "crypt.h"
 #include "http.h"
+#include "totp.h"
 
 enum auth_result {
 	AUTH_OK,
@@ -24,13 +25,49 @@ enum auth_result {
 #define AUTH_PASSWORD_MAX 256
 
 /*
- * Checks username/password (untrusted) and on success creates a session:
- * token (for the cookie) and csrf are written to the caller's buffers,
- * u receives the user. Audits login.ok / login.failed / login.locked.
+ * Checks username/password (untrusted) and, for a user with two-step
+ * verification on, code (untrusted, NULL when none was given); on success
+ * creates a session: token (for the cookie) and csrf are written to the
+ * caller's buffers, u receives the user. A missing or wrong code fails
+ * exactly as a wrong password does (AUTH_BAD, counted, audited
+ * login.failed), so that the answer never tells that the password was
+ * right. Audits login.ok / login.failed / login.locked.
  */
 enum auth_result auth_login(struct req *r, const char *username,
-    const char *password, struct user *u, char token[CRYPT_TOKEN_HEX],
-    char csrf[CRYPT_TOKEN_HEX]);
+    const char *password, const char *code, struct user *u,
+    char token[CRYPT_TOKEN_HEX], char csrf[CRYPT_TOKEN_HEX]);
+
+/* --- two-step verification (src/totp.h) of r's session user --- */
+enum auth_totp_state {
+	AUTH_TOTP_NONE,		/* never set up, or turned off */
+	AUTH_TOTP_PENDING,	/* a secret given, not yet confirmed */
+	AUTH_TOTP_ON,
+};
+/* The state of user_id's two-step verification, or -1. */
+int auth_totp_state(struct req *r, int64_t user_id);
+/* Gives r's user a new secret (sealed, off until confirmed) in base32
+ * into b32. 1 when it is on already (turn it off first), 0, or -1. */
+int auth_totp_start(struct req *r, char b32[TOTP_B32_SIZE]);
+/* Turns it on when code (untrusted) is the pending secret's code now:
+ * 0, 1 when it is not (or nothing is pending), -1. Audited
+ * account.totp.on. */
+int auth_totp_confirm(struct req *r, const char *code);
+/* Turns user_id's off (its secret is deleted): by the user (r's, after
+ * checking the password and a code) or by an administrator (a lost
+ * phone). Audited account.totp.off or admin.user.update. 0 or -1. */
+int auth_totp_off(struct req *r, int64_t user_id);
+/* The pending (not yet confirmed) secret of r's user in base32 into b32:
+ * 1 when there is one, 0 when not, -1. */
+int auth_totp_pending(struct req *r, char b32[TOTP_B32_SIZE]);
+/*
+ * r's user turns it off, giving the password and a code (untrusted).
+ * Either wrong counts as a failed login of the user (as a wrong current
+ * password does on a password change): 0 done, 1 refused, 2 refused and
+ * the user is now locked (every session ended: treat r as logged out),
+ * 3 locked already, -1.
+ */
+int auth_totp_turn_off(struct req *r, const char *password,
+    const char *code);
 
 /*
  * Counts a wrong current password given on a password change by r's

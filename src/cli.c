@@ -34,6 +34,7 @@
 #include "isocodes.h"
 #include "log.h"
 
+#include "totp.h"
 #include "vault.h"
 #include "htcds.h"
 #include "export_ctdc.h"
@@ -110,7 +111,7 @@ static const char usage_main[] =
 "  user    add --db PATH --username U --role R --office C --password-stdin\n"
 "  user    list --db PATH\n"
 "  user    passwd|disable|enable --db PATH --username U [--password-stdin]\n"
-"  user    health-grant|health-revoke --db PATH --username U\n"
+"  user    health-grant|health-revoke|two-step-off --db PATH --username U\n"
 "  demo    --db PATH [--passwords-file F]   demo offices, accounts and cases\n"
 "  serve   --db PATH [--key-file F] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
 "          [--session-idle SECONDS] [--session-max SECONDS]\n"
@@ -142,7 +143,7 @@ static const struct {
 	  "       ctm user list --db PATH\n"
 	  "       ctm user passwd --db PATH --username U --password-stdin\n"
 	  "       ctm user disable|enable --db PATH --username U\n"
-	  "       ctm user health-grant|health-revoke --db PATH --username U\n\n"
+	  "       ctm user health-grant|health-revoke|two-step-off --db PATH --username U\n\n"
 	  "ROLE: admin, caseworker, office-manager, programme-manager, researcher,\n"
 	  "medical-officer.\n"
 	  "Passwords have at least 10 characters and are read from standard input.\n" },
@@ -616,7 +617,8 @@ cmd_user(const char *sub, const struct opts *o)
 	}
 	if (strcmp(sub, "add") && strcmp(sub, "passwd") &&
 	    strcmp(sub, "disable") && strcmp(sub, "enable") &&
-	    strcmp(sub, "health-grant") && strcmp(sub, "health-revoke"))
+	    strcmp(sub, "health-grant") && strcmp(sub, "health-revoke") &&
+	    strcmp(sub, "two-step-off"))
 		return usage("user", false);
 	if (o->username == NULL)
 		return fail("--username is required");
@@ -654,6 +656,12 @@ cmd_user(const char *sub, const struct opts *o)
 		cli_audit(db, "admin.user.update", obj,
 		    "{\"field\":\"password\"}");
 		printf("password of %s changed\n", o->username);
+	} else if (strcmp(sub, "two-step-off") == 0) {
+		if (db_totp_delete(db, u.id) != DB_OK)
+			goto out;
+		cli_audit(db, "admin.user.update", obj,
+		    "{\"field\":\"totp\",\"old\":\"on\",\"new\":\"off\"}");
+		printf("two-step verification of %s turned off\n", o->username);
 	} else if (strncmp(sub, "health-", 7) == 0) {
 		bool on = strcmp(sub, "health-grant") == 0;
 
@@ -1129,6 +1137,8 @@ cli_main(int argc, char **argv)
 		if (crypt_init(nc > 0 && nc < 64 ? (unsigned)nc : 2) < 0)
 			return 1;
 	}
+	if (totp_init() < 0)
+		return fail("cannot start the one-time code library"), 1;
 	if (argc < 2)
 		return usage(NULL, false);
 	cmd = argv[1];

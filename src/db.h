@@ -90,6 +90,26 @@ int db_user_list(struct db *db, db_user_cb cb, void *arg);
 int db_user_set_password(struct db *db, int64_t id, const char *pwhash);
 int db_user_set_disabled(struct db *db, int64_t id, bool disabled);
 int db_user_set_lang(struct db *db, int64_t id, int lang);
+
+/* Two-step verification of a user: the sealed secret, whether it is on
+ * (a secret not yet confirmed is off), and the step of the last code
+ * accepted. */
+struct totp_row {
+	int64_t user_id;
+	unsigned char *secret;		/* malloc'd by reads */
+	size_t len;
+	bool active;
+	int64_t last_step;
+};
+/* DB_NOTFOUND when the user has none. */
+int db_totp_get(struct db *db, int64_t user_id, struct totp_row *t);
+/* Sets the user's secret, on or off, with last_step 0 when off. */
+int db_totp_put(struct db *db, int64_t user_id, const void *secret,
+    size_t len, bool active, int64_t step, int64_t now);
+/* Records step as the last one used if it is later than the last:
+ * DB_NOTFOUND when it is not (a code used twice, even at once). */
+int db_totp_use(struct db *db, int64_t user_id, int64_t step);
+int db_totp_delete(struct db *db, int64_t user_id);
 int db_user_set_role(struct db *db, int64_t id, enum role role,
     int64_t office_id);
 int db_user_set_health_access(struct db *db, int64_t id, bool on);

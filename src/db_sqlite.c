@@ -814,6 +814,17 @@ static const struct migration {
 	"CREATE INDEX monitoring_visits_case ON monitoring_visits(case_id, due_on);"
 	"CREATE INDEX monitoring_visits_due ON monitoring_visits(status, due_on);",
 	false },
+	/* Two-step verification: the secret is sealed by the caller (the
+	 * vault); last_step is the last code's step, never accepted again. */
+	{ 7,
+	"CREATE TABLE user_totp ("
+	"  user_id INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,"
+	"  secret BLOB NOT NULL,"
+	"  active INTEGER NOT NULL DEFAULT 0 CHECK (active IN (0, 1)),"
+	"  last_step INTEGER NOT NULL DEFAULT 0,"
+	"  updated_at INTEGER NOT NULL"
+	");",
+	false },
 };
 
 /* HTCDS 2.0 case status values, as stored. */

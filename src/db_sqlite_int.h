@@ -19,13 +19,14 @@
 
 #include "db.h"
 
-#define DBX_SLOTS 320
+#define DBX_SLOTS 352
 /* Bases of the parts' slot ranges; each part has 64 slots. */
 #define DBX_CASEREC 0		/* db_sqlite_caserec.c */
 #define DBX_FUND 64		/* db_sqlite_fund.c */
 #define DBX_OPS 128		/* db_sqlite_ops.c */
 #define DBX_MOVE 192		/* db_sqlite_move.c */
 #define DBX_ACCESS 256		/* db_sqlite_access.c */
+#define DBX_AUTH 320		/* db_sqlite_auth.c (32 slots) */
 
 struct conn;
 

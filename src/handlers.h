@@ -11,6 +11,7 @@ int api_login(struct req *r);
 int api_logout(struct req *r);
 int api_me(struct req *r);
 int api_me_update(struct req *r);
+int api_me_two_step(struct req *r);
 int api_cases_list(struct req *r);
 int api_cases_create(struct req *r);
 int api_cases_search(struct req *r);

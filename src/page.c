@@ -251,10 +251,18 @@ login_form(struct req *r, int status, const char *username, const char *err)
 	    "<label for=\"password\">%s</label>"
 	    "<input id=\"password\" type=\"password\" name=\"password\" "
 	    "autocomplete=\"current-password\" required%R>"
+	    "<label for=\"code\">%s</label>"
+	    "<input id=\"code\" name=\"code\" inputmode=\"numeric\" "
+	    "autocomplete=\"one-time-code\" maxlength=\"6\" "
+	    "pattern=\"[0-9]{6}\" aria-describedby=\"code-help\"%R>"
+	    "<small id=\"code-help\">%s</small>"
 	    "<button type=\"submit\">%s</button></form></article>",
 	    _("Username"), username ? username : "",
 	    err ? " aria-invalid=\"true\"" : "", _("Password"),
-	    err ? " aria-invalid=\"true\"" : "", _("Log in"));
+	    err ? " aria-invalid=\"true\"" : "", _("Code"),
+	    err ? " aria-invalid=\"true\"" : "",
+	    _("The 6-digit code of your authenticator app, if you turned on "
+	    "two-step verification."), _("Log in"));
 	page_end(r, &h);
 	rc = resp_html(r, status, &h);
 	html_release(&h);
@@ -274,17 +282,20 @@ page_login_post(struct req *r)
 {
 	const char *u = req_form(r, "username");
 	const char *p = req_form(r, "password");
+	const char *code = req_form(r, "code");
 	char token[CRYPT_TOKEN_HEX], csrf[CRYPT_TOKEN_HEX];
 	struct user user;
 
 	if (u == NULL || p == NULL || *u == '\0')
 		return login_form(r, 400, u,
 		    _("Give a username and a password."));
-	switch (auth_login(r, u, p, &user, token, csrf)) {
+	switch (auth_login(r, u, p, code && *code ? code : NULL, &user,
+	    token, csrf)) {
 	case AUTH_OK:
 		break;
 	case AUTH_BAD:
-		return login_form(r, 401, u, _("Invalid username or password."));
+		return login_form(r, 401, u, _("Invalid username, password or "
+		    "code."));
 	case AUTH_LOCKED:
 		return login_form(r, 429, u, _("Too many failed attempts. Try "
 		    "again in a few minutes."));

@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sodium.h>
+
 #include "audit.h"
 #include "auth.h"
 #include "crypt.h"
@@ -26,9 +28,88 @@ enum account_field {
 	AF__MAX
 };
 
-/* The account page; err (AF__MAX messages, or NULL) marks the form. */
+/*
+ * The two-step verification section: how to turn it on (the secret to
+ * type into an authenticator app, then a code to confirm), or off (the
+ * password and a code). err is the section's refusal, or NULL.
+ */
 static int
-account_page(struct req *r, int status, const char *const *err)
+totp_section(struct req *r, struct html *h, const char *err)
+{
+	char b32[TOTP_B32_SIZE] = "", grouped[TOTP_B32_SIZE * 5 / 4 + 1];
+	int state = auth_totp_state(r, r->user.id);
+	size_t i, j = 0;
+
+	if (state < 0)
+		return -1;
+	html_printf(h, "<section id=\"two-step\"><h2>%s</h2>",
+	    _("Two-step verification"));
+	if (err)
+		html_printf(h, "<p class=\"flash error\" role=\"alert\">%s</p>",
+		    err);
+	if (state == AUTH_TOTP_ON) {
+		html_printf(h, "<p>%s</p><form method=\"post\" action=\""
+		    "/account\">", _("Two-step verification is on: each login "
+		    "asks for a code from your authenticator app."));
+		page_csrf(r, h);
+		html_printf(h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"totp-off\">");
+		page_field(h, "totp-password", "current", "password",
+		    _("Current password"), NULL, NULL,
+		    "required autocomplete=\"current-password\"");
+		page_field(h, "totp-code", "code", "text", _("Code"), NULL, NULL,
+		    "required inputmode=\"numeric\" maxlength=\"6\" "
+		    "autocomplete=\"one-time-code\"");
+		html_printf(h, "<button type=\"submit\" class=\"secondary\">%s"
+		    "</button></form></section>",
+		    _("Turn two-step verification off"));
+		return 0;
+	}
+	if (state == AUTH_TOTP_PENDING && auth_totp_pending(r, b32) < 0)
+		return -1;
+	html_printf(h, "<p>%s</p>", _("With two-step verification on, a "
+	    "stolen password is not enough to log in as you: each login also "
+	    "asks for a code that an authenticator app on your phone shows."));
+	if (b32[0]) {
+		/* In groups of four, as the apps' key fields show it. */
+		for (i = 0; b32[i] && j < sizeof(grouped) - 2; i++) {
+			if (i && i % 4 == 0)
+				grouped[j++] = ' ';
+			grouped[j++] = b32[i];
+		}
+		grouped[j] = '\0';
+		html_printf(h, "<p>%s</p><p><code class=\"totp-key\">%s</code>"
+		    "</p><p><a href=\"otpauth://totp/ctm:%U?secret=%s&amp;"
+		    "issuer=ctm\">%s</a></p>", _("Add this key to your "
+		    "authenticator app (time-based, 6 digits), then type the "
+		    "code it shows:"), grouped, r->user.username, b32,
+		    _("Open in the authenticator app on this device"));
+		sodium_memzero(grouped, sizeof(grouped));
+		html_printf(h, "<form method=\"post\" action=\"/account\">");
+		page_csrf(r, h);
+		html_printf(h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"totp-confirm\">");
+		page_field(h, "totp-confirm-code", "code", "text", _("Code"),
+		    NULL, NULL, "required inputmode=\"numeric\" maxlength="
+		    "\"6\" autocomplete=\"one-time-code\"");
+		html_printf(h, "<button type=\"submit\">%s</button></form>",
+		    _("Turn two-step verification on"));
+	}
+	html_printf(h, "<form method=\"post\" action=\"/account\">");
+	page_csrf(r, h);
+	html_printf(h, "<input type=\"hidden\" name=\"action\" value=\""
+	    "totp-start\"><button type=\"submit\"%R>%s</button></form>"
+	    "</section>", b32[0] ? " class=\"secondary\"" : "", b32[0] ?
+	    _("Give me a new key") : _("Set up two-step verification"));
+	sodium_memzero(b32, sizeof(b32));
+	return 0;
+}
+
+/* The account page; err (AF__MAX messages, or NULL) marks the password
+ * form, totp_err the two-step section. */
+static int
+account_page(struct req *r, int status, const char *const *err,
+    const char *totp_err)
 {
 	static const char *const none[AF__MAX];
 	const struct user *u = &r->user;
@@ -73,6 +154,10 @@ account_page(struct req *r, int status, const char *const *err)
 	    "required autocomplete=\"new-password\"");
 	html_printf(&h, "<button type=\"submit\">%s</button></form></section>",
 	    _("Change my password"));
+	if (totp_section(r, &h, totp_err) < 0) {
+		html_release(&h);
+		return -1;
+	}
 	page_end(r, &h);
 	rc = resp_html(r, status, &h);
 	html_release(&h);
@@ -82,7 +167,7 @@ account_page(struct req *r, int status, const char *const *err)
 int
 page_account(struct req *r)
 {
-	return account_page(r, 200, NULL);
+	return account_page(r, 200, NULL, NULL);
 }
 
 /*
@@ -108,9 +193,52 @@ to_login(struct req *r)
  * with the new password costs little. Either way the browser is sent to
  * /login with its session cookie cleared.
  */
+/* action=totp-start, totp-confirm or totp-off. */
+static int
+totp_post(struct req *r, const char *action)
+{
+	char b32[TOTP_B32_SIZE];
+	int rc;
+
+	if (strcmp(action, "totp-start") == 0) {
+		rc = auth_totp_start(r, b32);
+		sodium_memzero(b32, sizeof(b32));
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return account_page(r, 409, NULL, _("Two-step "
+			    "verification is on already."));
+		return resp_redirect(r, "/account#two-step");
+	}
+	if (strcmp(action, "totp-confirm") == 0) {
+		rc = auth_totp_confirm(r, req_form(r, "code"));
+		if (rc < 0)
+			return -1;
+		if (rc > 0)
+			return account_page(r, 400, NULL, _("That code is not "
+			    "the one the app shows now: check the key and the "
+			    "phone's clock, and type the newest code."));
+		return resp_redirect(r, "/account#two-step");
+	}
+	rc = auth_totp_turn_off(r, req_form(r, "current"), req_form(r,
+	    "code"));
+	if (rc < 0)
+		return -1;
+	if (rc == 2)
+		return to_login(r);
+	if (rc == 3)
+		return account_page(r, 429, NULL, _("Too many failed "
+		    "attempts. Try again in a few minutes."));
+	if (rc == 1)
+		return account_page(r, 400, NULL, _("The password or the "
+		    "code is wrong: two-step verification stays on."));
+	return resp_redirect(r, "/account#two-step");
+}
+
 int
 page_account_post(struct req *r)
 {
+	const char *action = req_form(r, "action");
 	const char *err[AF__MAX] = { NULL };
 	const char *cur = req_form(r, "current");
 	const char *pw = req_form(r, "password");
@@ -119,6 +247,11 @@ page_account_post(struct req *r)
 	struct user u;
 	int rc;
 
+	if (action && strncmp(action, "totp-", 5) == 0 &&
+	    (strcmp(action, "totp-start") == 0 ||
+	    strcmp(action, "totp-confirm") == 0 ||
+	    strcmp(action, "totp-off") == 0))
+		return totp_post(r, action);
 	if (cur == NULL)
 		cur = "";
 	if (pw == NULL)
@@ -130,12 +263,12 @@ page_account_post(struct req *r)
 		return -1;
 	if (*cur == '\0') {
 		err[AF_CURRENT] = _("Give your current password.");
-		return account_page(r, 400, err);
+		return account_page(r, 400, err, NULL);
 	}
 	if (auth_user_locked(r)) {
 		err[AF_CURRENT] = _("Too many failed attempts. Try again in a "
 		    "few minutes.");
-		return account_page(r, 429, err);
+		return account_page(r, 429, err, NULL);
 	}
 	if (strlen(cur) > AUTH_PASSWORD_MAX ||
 	    crypt_pw_verify(u.pwhash, cur) != 0) {
@@ -145,7 +278,7 @@ page_account_post(struct req *r)
 		if (rc > 0)
 			return to_login(r);
 		err[AF_CURRENT] = _("The current password is wrong.");
-		return account_page(r, 400, err);
+		return account_page(r, 400, err, NULL);
 	}
 	if ((err[AF_NEW] = auth_password_problem(pw)) == NULL) {
 		if (strcmp(pw, cur) == 0)
@@ -155,7 +288,7 @@ page_account_post(struct req *r)
 			err[AF_CONFIRM] = _("The two passwords are not the same.");
 	}
 	if (err[AF_NEW] || err[AF_CONFIRM])
-		return account_page(r, 400, err);
+		return account_page(r, 400, err, NULL);
 
 	if (crypt_pw_hash(pw, hash) < 0)
 		return error("account.password: password hashing failed");

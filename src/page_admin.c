@@ -418,6 +418,7 @@ static const struct {
 	{ "password", N_("The password was reset and the user's sessions "
 	    "ended.") },
 	{ "health", N_("Access to health records was changed.") },
+	{ "totp", N_("Two-step verification was turned off.") },
 };
 
 static const char *
@@ -443,7 +444,7 @@ user_page(struct req *r, int status, const struct user *u,
 	struct html h;
 	char t[32];
 	const char *msg;
-	int rc = -1;
+	int rc = -1, totp;
 
 	if (f == NULL)
 		f = &empty;
@@ -535,6 +536,23 @@ user_page(struct req *r, int status, const struct user *u,
 	    u->health_access ? " class=\"secondary\"" : "",
 	    u->health_access ? _("Revoke access to health records") :
 	    _("Grant access to health records"));
+
+	/* Two-step verification: turned off here when a phone is lost. */
+	totp = auth_totp_state(r, u->id);
+	html_printf(&h, "<section><h2>%s</h2><p>%s</p>",
+	    _("Two-step verification"), totp == AUTH_TOTP_ON ? _("On: this "
+	    "user's logins ask for a code from an authenticator app.") :
+	    _("Off."));
+	if (totp == AUTH_TOTP_ON) {
+		html_printf(&h, "<form method=\"post\" action=\"/admin/users/"
+		    "%L\">", u->id);
+		page_csrf(r, &h);
+		html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"totp-off\"><button type=\"submit\" class=\""
+		    "secondary\">%s</button></form>", _("Turn it off (a lost "
+		    "phone): the user sets it up again after logging in"));
+	}
+	html_printf(&h, "</section>");
 
 	/* Password reset. */
 	html_printf(&h, "<section><h2>%s</h2><p>%s</p><form method=\"post\" "
@@ -740,6 +758,11 @@ page_admin_user_post(struct req *r)
 		return user_set_health(r, &u, true);
 	if (strcmp(action, "health-revoke") == 0)
 		return user_set_health(r, &u, false);
+	if (strcmp(action, "totp-off") == 0) {
+		if (auth_totp_off(r, u.id) < 0)
+			return -1;
+		return redirect_saved(r, &u, "totp");
+	}
 	return resp_error(r, 400, _("Unknown action."), NULL);
 }
 

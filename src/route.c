@@ -15,6 +15,7 @@ static const struct route routes[] = {
 	{ M_POST, "/api/v1/logout", api_logout, RF_AUTH },
 	{ RW, "/api/v1/me", api_me, RF_AUTH },
 	{ M_PATCH, "/api/v1/me", api_me_update, RF_AUTH },
+	{ M_POST, "/api/v1/me/two-step", api_me_two_step, RF_AUTH },
 	{ RW, "/api/v1/cases", api_cases_list, RF_AUTH },
 	{ M_POST, "/api/v1/cases", api_cases_create, RF_AUTH },
 	{ M_POST, "/api/v1/cases/search", api_cases_search, RF_AUTH },

@@ -43,7 +43,7 @@ export const USERS = {
   researcher: { role: 'researcher', office: 'HQ', password: 'pw-Researcher-HQ-0b6e71c4' },
 };
 
-export const EN_BAD_LOGIN = 'Invalid username or password.';
+export const EN_BAD_LOGIN = 'Invalid username, password or code.';
 export const CASE_STATUSES = ['Active', 'FollowUp', 'Closed', 'ClosedReferred'];
 export const MAX_BODY = 1024 * 1024;
 
