@@ -65,6 +65,7 @@ struct opts {
 	int64_t max_connections;
 	int64_t per_ip_connections;
 	int64_t connection_timeout;
+	int64_t threads;
 	bool help;
 };
 
@@ -72,7 +73,7 @@ enum {
 	OPT_DB = 256, OPT_CODE, OPT_NAME, OPT_COUNTRY, OPT_HQ, OPT_USERNAME,
 	OPT_ROLE, OPT_OFFICE, OPT_PWSTDIN, OPT_LISTEN, OPT_TLS_CERT,
 	OPT_TLS_KEY, OPT_PWFILE, OPT_IDLE, OPT_MAX, OPT_HELP, OPT_KEYFILE,
-	OPT_MAXCONN, OPT_PERIP, OPT_CONNTIMEOUT,
+	OPT_MAXCONN, OPT_PERIP, OPT_CONNTIMEOUT, OPT_THREADS,
 };
 
 static const struct option longopts[] = {
@@ -96,6 +97,7 @@ static const struct option longopts[] = {
 	{ "max-connections", required_argument, NULL, OPT_MAXCONN },
 	{ "per-ip-connections", required_argument, NULL, OPT_PERIP },
 	{ "connection-timeout", required_argument, NULL, OPT_CONNTIMEOUT },
+	{ "threads", required_argument, NULL, OPT_THREADS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -115,6 +117,8 @@ static const char usage_main[] =
 "  demo    --db PATH [--passwords-file F]   demo offices, accounts and cases\n"
 "  serve   --db PATH [--key-file F] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
 "          [--session-idle SECONDS] [--session-max SECONDS]\n"
+"          [--max-connections N] [--per-ip-connections N]\n"
+"          [--connection-timeout SECONDS] [--threads N]\n"
 "  import  ctdc --db PATH --dataset NAME [--skip-invalid] FILE\n"
 "          a CTDC research file (CSV) into a dataset\n"
 "  import  htcds --db PATH --office CODE [--skip-invalid] FILE.json|FILE.csv\n"
@@ -154,13 +158,14 @@ static const struct {
 	{ "serve", "usage: ctm serve --db PATH [--key-file F] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
 	  "                 [--session-idle SECONDS] [--session-max SECONDS]\n"
 	  "                 [--max-connections N] [--per-ip-connections N]\n"
-	  "                 [--connection-timeout SECONDS]\n\n"
+	  "                 [--connection-timeout SECONDS] [--threads N]\n\n"
 	  "Serves the web interface and the API (default 127.0.0.1:8080).\n"
 	  "Prints 'listening on URL' when ready; SIGTERM or SIGINT stop it cleanly.\n"
 	  "Connections: at most N in all (default 512) and per client address\n"
 	  "(default 64; 0: no per-address limit, for a server behind a reverse\n"
 	  "proxy, where every client has the proxy's address); an idle connection\n"
-	  "is closed after the timeout (default 30 seconds).\n" },
+	  "is closed after the timeout (default 30 seconds). Requests are answered\n"
+	  "by N threads (default: one per processor, 1 to 64).\n" },
 	{ "stats", "usage: ctm stats --db PATH [--dataset NAME] --by VAR [--by VAR2]\n"
 	  "                 [--where VAR=VALUE ...] [--per-member] [--k N]\n"
 	  "                 [--format table|csv|json] [--key-file F]\n\n"
@@ -295,6 +300,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 			    &o->connection_timeout) < 0)
 				return fail("--connection-timeout wants 1 to 3600 "
 				    "seconds"), -1;
+			break;
+		case OPT_THREADS:
+			if (parse_count(optarg, 1, 64, &o->threads) < 0)
+				return fail("--threads wants 1 to 64"), -1;
 			break;
 		case OPT_HELP: o->help = true; break;
 		case OPT_KEYFILE: o->key_file = optarg; break;
@@ -856,7 +865,10 @@ cmd_serve(const struct opts *o)
 	app.cfg.login_max_failures = 5;
 	app.cfg.login_ip_max_failures = 20;
 	app.cfg.lockout_seconds = 15 * 60;
-	app.cfg.threads = n > 0 && n < 64 ? (unsigned)n : 2;
+	if (o->threads > 0)
+		app.cfg.threads = (unsigned)o->threads;
+	else
+		app.cfg.threads = n > 0 && n < 64 ? (unsigned)n : 2;
 	app.cfg.conn_limit = (unsigned)o->max_connections;
 	app.cfg.per_ip_limit = (unsigned)o->per_ip_connections;
 	app.cfg.conn_timeout = (unsigned)o->connection_timeout;
