@@ -185,8 +185,16 @@ open_record(struct req *r, bool write, const struct rec_kind **k,
 			return -1;
 		return no_record(r) < 0 ? -1 : 1;
 	}
-	if ((rc = caserec_open_case(r, *k, write, row->case_id, c)) != 0)
-		return rc;
+	/* A record of a case out of the reader's scope answers exactly as
+	 * a record that does not exist: its id must not tell that it is
+	 * there (the attempt is audited by cases_load). */
+	rc = cases_load(r, row->case_id, c, (*k)->health ?
+	    (write ? "health.update.denied" : "health.view.denied") :
+	    (write ? "case.update.denied" : "case.view.denied"));
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return no_record(r) < 0 ? -1 : 1;
 	/* Opened only for those who may see it. */
 	rc = caserec_get(r, r->id, (*k)->name, row, body);
 	if (rc == DB_ERROR)
