@@ -136,6 +136,7 @@ static const char *const sql[Q__MAX] = {
 	    "body = ?4, updated_by = ?5, updated_at = ?6 WHERE id = ?1",
 	[Q_VI_DUE] =
 	    "SELECT " VI_COLS VI_FROM "WHERE v.status = 'Scheduled' "
+	    "AND c.status IN ('Active', 'FollowUp') "
 	    "AND v.due_on <= ?1 AND (?2 = 0 OR c.office_id = ?2) "
 	    "AND (?3 = 0 OR c.assigned_to = ?3) ORDER BY v.due_on, v.id",
 	[Q_STRANDED] =
