@@ -6,9 +6,77 @@
  * in English, French and Spanish.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
 import { createCase, getFile, realisticFile, saveFile, startServer } from './lib.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = (f) => path.resolve(here, '../..', f);
+
+/* Every step kind and its English label (its msgid), from events.def. */
+const EVENTS = new Map([...fs.readFileSync(repo('src/events.def'), 'utf8')
+  .matchAll(/^EVENT\("([^"]+)",\s*N_\("((?:[^"\\]|\\.)*)"\)\)/gm)]
+  .map((m) => [m[1], JSON.parse(`"${m[2]}"`)]));
+
+/* msgid -> msgstr of po/LANG.po (singular entries; obsolete ones skipped). */
+function readPo(lang) {
+  const map = new Map();
+  let cur = null;
+  let field = null;
+  const flush = () => {
+    if (cur?.msgid && cur.msgstr !== undefined && cur.plural === undefined) map.set(cur.msgid, cur.msgstr);
+  };
+  for (const raw of fs.readFileSync(repo(`po/${lang}.po`), 'utf8').split('\n')) {
+    const line = raw.trim();
+    let m;
+    if (line === '' || line.startsWith('#')) continue;
+    if ((m = /^msgid\s+(".*")$/.exec(line))) {
+      flush();
+      cur = { msgid: JSON.parse(m[1]) };
+      field = 'msgid';
+    } else if ((m = /^msgid_plural\s+(".*")$/.exec(line))) {
+      cur.plural = JSON.parse(m[1]);
+      field = 'plural';
+    } else if ((m = /^msgstr\s+(".*")$/.exec(line))) {
+      cur.msgstr = JSON.parse(m[1]);
+      field = 'msgstr';
+    } else if (/^msgstr\[\d+\]/.test(line)) {
+      field = null;
+    } else if (/^".*"$/.test(line) && cur && field) {
+      cur[field] += JSON.parse(line);
+    }
+  }
+  flush();
+  return map;
+}
+
+const PO = { fr: readPo('fr'), es: readPo('es') };
+
+/* The label of a step kind in lang, from the catalogues. */
+function label(lang, kind) {
+  const msgid = EVENTS.get(kind);
+  assert.ok(msgid, `${kind} is not in src/events.def`);
+  if (lang === 'en') return msgid;
+  const t = PO[lang].get(msgid);
+  assert.ok(t, `po/${lang}.po has no translation of "${msgid}" (${kind})`);
+  return t;
+}
+
+function decode(s) {
+  return s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+/* The step kinds the journey records, in the order they happened: the
+ * identification (dated in the case file, January 2024) comes first. */
+const JOURNEY = ['case.identified', 'case.created', 'case.screened', 'shelter.admitted', 'fund.requested',
+  'fund.approved', 'project.assigned', 'fund.disbursed', 'return.requested', 'return.counselled',
+  'return.planned', 'shelter.discharged', 'return.departed', 'transfer.requested', 'transfer.accepted',
+  'return.arrived', 'visit.scheduled', 'reintegration.planned', 'visit.done', 'reintegration.outcome',
+  'case.status'];
 
 const MANAGER_BOG = { username: 'manager.bog', role: 'office-manager', office: 'BOG', password: 'pw-Manager-BOG-c41e7b' };
 
@@ -62,10 +130,29 @@ describe('the whole journey of one case', () => {
     ok(await srv.api('POST', `/api/v1/fund-requests/${fr.id}/decision`, {
       session: pm, body: { decision: 'approve', amount: '800', project_id: project.id, reason: 'Cheaper flight found.' },
     }), 'approval');
+    /* The approval commits 800 of the 850 asked; nothing is paid yet. */
+    const figures = async (what, committed, disbursed) => {
+      const p = ok(await srv.api('GET', `/api/v1/projects/${project.id}`, { session: pm }), what);
+      const msg = `GET /api/v1/projects/${project.id} ${what}: ${JSON.stringify(p)}`;
+      assert.equal(p.currency, 'USD', msg);
+      assert.equal(p.budget, '10000.00', msg);
+      assert.equal(p.funded, '10000.00', msg);
+      assert.equal(p.still_to_raise, '0.00', msg);
+      assert.deepEqual(p.budgets, [{ currency: 'USD', budget: '10000.00', committed, disbursed, remaining: '9200.00' }], msg);
+      assert.equal(p.usd.budget, '10000.00', msg);
+      assert.equal(p.usd.committed, committed, msg);
+      assert.equal(p.usd.disbursed, disbursed, msg);
+      assert.equal(p.usd.remaining, '9200.00', msg);
+      assert.equal(p.usd.incomplete, false, msg);
+      assert.equal(p.assisted, 1, msg);
+      assert.deepEqual(p.cases.map((x) => x.id), [caseId], msg);
+    };
+    await figures('after the approval', '800.00', '0.00');
     ok(await srv.api('POST', `/api/v1/fund-requests/${fr.id}/disbursements`,
       { session: pm, body: { amount: '800.00', date: day(0) } }), 'disbursement');
-    const p = ok(await srv.api('GET', `/api/v1/projects/${project.id}`, { session: pm }), 'project after');
-    assert.ok(JSON.stringify(p).includes('800'), JSON.stringify(p));
+    await figures('after the disbursement', '800.00', '800.00');
+    const frAfter = ok(await srv.api('GET', `/api/v1/fund-requests/${fr.id}`, { session: pm }), 'request after');
+    assert.deepEqual(frAfter.disbursements.map((d) => d.amount), ['800.00'], JSON.stringify(frAfter));
 
     /* Voluntary return to Colombia. */
     let ret = ok(await srv.api('POST', `/api/v1/cases/${caseId}/return`, {
@@ -143,6 +230,17 @@ describe('the whole journey of one case', () => {
     }
     assert.equal(r.steps.find((s) => s.kind === 'transfer.accepted').by, 'manager.bog');
     assert.equal(r.steps.find((s) => s.kind === 'fund.approved').by, 'pm');
+    /* Identified: on the day the case file gives, before the registration. */
+    const idn = r.steps.filter((s) => s.kind === 'case.identified');
+    assert.equal(idn.length, 1, `case.identified steps: ${JSON.stringify(idn)}`);
+    assert.equal(kinds[0], 'case.identified', kinds.join(', '));
+    assert.equal(idn[0].date, '2024-01-15');
+    assert.equal(idn[0].by, 'caseworker.bkk');
+    assert.equal(idn[0].office, 'BKK');
+    assert.deepEqual(idn[0].detail, { how_identified: 'Police' });
+    /* Exactly the journey's steps, once each, in the order they happened. */
+    assert.deepEqual(kinds, JOURNEY);
+    for (const s of r.steps) assert.equal(s.label, label('en', s.kind), s.kind);
     /* No personal data on the timeline. */
     const text = JSON.stringify(r);
     for (const secret of ['José', 'Pérez', 'Cook', 'cook', 'Doing well', 'Cheaper flight', 'BOG reception', 'escort.']) {
@@ -159,6 +257,34 @@ describe('the whole journey of one case', () => {
       const r = await srv.api('GET', `/cases/${caseId}`, { session: bogCw, headers: { 'Accept-Language': lang } });
       assert.equal(r.status, 200);
       for (const w of words) assert.ok(r.text.includes(w), `${lang}: no "${w}"`);
+
+      /* Every step's label, from the catalogues, in the timeline's order. */
+      const sec = /<section id="timeline">([\s\S]*?)<\/section>/.exec(r.text);
+      assert.ok(sec, `GET /cases/${caseId} (${lang}): no timeline section`);
+      const shown = [...sec[1].matchAll(/<li><p><strong>([\s\S]*?)<\/strong>/g)].map((m) => decode(m[1]));
+      for (const kind of JOURNEY) {
+        assert.ok(shown.includes(label(lang, kind)),
+          `GET /cases/${caseId} (${lang}): no label "${label(lang, kind)}" for ${kind}; shown: ${shown.join(' | ')}`);
+      }
+      assert.deepEqual(shown, JOURNEY.map((k) => label(lang, k)), `GET /cases/${caseId} (${lang}): labels in order`);
+      if (lang !== 'en') {
+        for (const kind of JOURNEY) {
+          const en = label('en', kind);
+          if (en !== label(lang, kind)) assert.ok(!shown.includes(en), `${lang}: English label "${en}" left`);
+        }
+      }
+
+      /* No raw kind code anywhere in what the page says. */
+      const text = decode(r.text.replace(/<script[\s\S]*?<\/script>/g, ' ').replace(/<[^>]*>/g, ' '));
+      for (const kind of EVENTS.keys()) {
+        assert.ok(!text.includes(kind), `GET /cases/${caseId} (${lang}): raw kind "${kind}" in the page`);
+        assert.ok(!sec[1].includes(kind), `GET /cases/${caseId} (${lang}): raw kind "${kind}" in the timeline`);
+      }
+
+      /* The API's labels are the page's. */
+      const t = ok(await srv.api('GET', `/api/v1/cases/${caseId}/timeline`,
+        { session: bogCw, headers: { 'Accept-Language': lang } }), `timeline ${lang}`);
+      assert.deepEqual(t.steps.map((s) => s.label), JOURNEY.map((k) => label(lang, k)), `timeline API labels (${lang})`);
     });
   }
 

@@ -1,0 +1,594 @@
+/*
+ * dashboard.test.mjs - the start page of each role, against data set up
+ * through the API: the exact figures of each section the role should
+ * see, the sections it should not see absent, nothing of another office,
+ * no personal data, and the headings in English, French and Spanish.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+
+import { createCase, getFile, realisticFile, saveFile, startServer } from './lib.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+const EXTRA = [
+  { username: 'manager.bog', role: 'office-manager', office: 'BOG', password: 'pw-Manager-BOG-d5a9e3' },
+  { username: 'caseworker2.bkk', role: 'caseworker', office: 'BKK', password: 'pw-Caseworker2-BKK-7c1f08' },
+  { username: 'medical.bkk', role: 'medical-officer', office: 'BKK', password: 'pw-Medical-BKK-4e8b2a' },
+];
+
+/* Personal data put into the case files, notes and justifications: none
+ * of it may ever reach a dashboard. */
+const PEOPLE = {
+  A1: { first: 'Xiomara Anaís', second: 'Quintero-Zapata', phone: '+573118765432' },
+  A3: { first: 'Leidy Johana', second: 'Murillo Benítez', phone: '+573129876543' },
+  S1: { first: 'Marisol Yuliana', second: 'Cárdenas Ruiz', phone: '+573137654321' },
+  B1: { first: 'Yolanda Esperanza', second: 'Betancourt Ñañez', phone: '+573146543210' },
+};
+const PRIVATE_TEXT = [
+  ...Object.values(PEOPLE).flatMap((p) => [p.first, p.second, p.phone, ...p.first.split(' '), ...p.second.split(' ')]),
+  'CC-1020304050', 'jm.perez@example.org', 'Calle 45', 'el Flaco', 'Samut Sakhon',
+  'Offered a job on a fishing boat', 'promised a paid job',
+  'Escort for Xiomara', 'Medicine for Leidy', 'Bus fare for Yolanda', 'Came in at night with her sister',
+  'Within the ceiling', 'Not covered', 'Which pharmacy',
+];
+
+/* ------------------------------------------------------------------ */
+/* Dates (UTC, as the server sees them)                                */
+/* ------------------------------------------------------------------ */
+
+function day(n) {
+  return new Date(Date.now() + n * 86400_000).toISOString().slice(0, 10);
+}
+
+function daysIn(y, m) {
+  return new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+/* A plan date and a schedule of k months that put the one visit exactly
+ * on `target` (visits are scheduled k months after the plan date, the
+ * day clamped to the month's end, so the day must exist k months back). */
+function planFor(target) {
+  const [y, m, d] = target.split('-').map(Number);
+  for (let k = 1; k <= 24; k++) {
+    const t = y * 12 + (m - 1) - k;
+    const yy = Math.floor(t / 12);
+    const mm = (t % 12) + 1;
+    if (d <= daysIn(yy, mm)) {
+      return { k, base: `${yy}-${String(mm).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
+    }
+  }
+  throw new Error(`no plan date for ${target}`);
+}
+
+/* ------------------------------------------------------------------ */
+/* Translations, read from the catalogues                              */
+/* ------------------------------------------------------------------ */
+
+function unquote(s) {
+  return JSON.parse(s);
+}
+
+/* msgid -> msgstr of a .po file (no plural forms, no obsolete entries). */
+function readPo(lang) {
+  const text = fs.readFileSync(path.resolve(here, `../../po/${lang}.po`), 'utf8');
+  const map = new Map();
+  let cur = null;
+  let field = null;
+  const flush = () => {
+    if (cur && cur.msgid && cur.msgstr !== undefined && cur.plural === undefined) map.set(cur.msgid, cur.msgstr);
+  };
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    let m;
+    if ((m = /^msgid\s+(".*")$/.exec(line))) {
+      flush();
+      cur = { msgid: unquote(m[1]) };
+      field = 'msgid';
+    } else if ((m = /^msgid_plural\s+(".*")$/.exec(line))) {
+      cur.plural = unquote(m[1]);
+      field = 'plural';
+    } else if ((m = /^msgstr\s+(".*")$/.exec(line))) {
+      cur.msgstr = unquote(m[1]);
+      field = 'msgstr';
+    } else if ((m = /^msgstr\[\d+\]\s+(".*")$/.exec(line))) {
+      field = 'msgstrN';
+    } else if (/^".*"$/.test(line) && cur && field && field !== 'msgstrN') {
+      cur[field] += unquote(line);
+    }
+  }
+  flush();
+  return map;
+}
+
+const PO = { fr: readPo('fr'), es: readPo('es') };
+
+/* The page text of msgid in lang, as the page escapes it. */
+function tr(lang, msgid) {
+  if (lang === 'en') return msgid;
+  const s = PO[lang].get(msgid);
+  assert.ok(s, `po/${lang}.po has no translation of "${msgid}"`);
+  return s;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading the page                                                    */
+/* ------------------------------------------------------------------ */
+
+function decode(s) {
+  return s.replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+}
+
+function textOf(html) {
+  return decode(html.replace(/<[^>]*>/g, '')).trim();
+}
+
+/* The <main> of the page: what the dashboard itself says. */
+function mainOf(html) {
+  const m = /<main[^>]*>([\s\S]*)<\/main>/.exec(html);
+  assert.ok(m, 'no <main> in the page');
+  return m[1];
+}
+
+/* Every h1/h2/h3 of <main> as [level, text], in order. */
+function headings(html) {
+  return [...mainOf(html).matchAll(/<h([123])>([\s\S]*?)<\/h\1>/g)].map((m) => [Number(m[1]), textOf(m[2])]);
+}
+
+/* From the <h3> titled `title` up to the next heading or section end. */
+function block(html, title) {
+  const main = mainOf(html);
+  const found = [...main.matchAll(/<h3>([\s\S]*?)<\/h3>/g)].filter((m) => textOf(m[1]) === title);
+  assert.equal(found.length, 1, `sections "${title}": ${found.length}`);
+  const rest = main.slice(found[0].index + found[0][0].length);
+  const end = rest.search(/<h[23]>|<\/section>/);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+/* Rows of the tables in html: [{cls, cells: [text...]}], thead left out. */
+function rows(html) {
+  const body = html.replace(/<thead>[\s\S]*?<\/thead>/g, '');
+  return [...body.matchAll(/<tr([^>]*)>([\s\S]*?)<\/tr>/g)].map((m) => ({
+    cls: (/class="([^"]*)"/.exec(m[1]) ?? [])[1] ?? '',
+    cells: [...m[2].matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((c) => textOf(c[1])),
+  }));
+}
+
+/* The JSON of the chart with that id. */
+function chart(html, id) {
+  const m = new RegExp(`<script type="application/json" id="${id}">([\\s\\S]*?)</script>`).exec(html);
+  assert.ok(m, `no chart ${id}`);
+  return JSON.parse(m[1]);
+}
+
+/* ------------------------------------------------------------------ */
+
+describe('the dashboard of each role', () => {
+  let srv;
+  const s = {};
+  const cases = {};
+  const byOffice = { BKK: [], BOG: [] };
+  const shelterName = { alpha: 'Shelter Alpha BKK', beta: 'Shelter Beta BKK', gamma: 'Shelter Gamma BOG' };
+  let schedule = null;
+
+  function ok(r, what, status = [200, 201]) {
+    assert.ok(status.includes(r.status), `${what}: ${r.status} ${r.text}`);
+    return r.json;
+  }
+
+  const dashboard = async (who, lang = 'en') => {
+    const r = await srv.api('GET', '/dashboard', { session: s[who], headers: { 'Accept-Language': lang } });
+    assert.equal(r.status, 200, `GET /dashboard as ${who} (${lang}): ${r.status}`);
+    assert.match(String(r.headers['content-type']), /^text\/html/);
+    return r.text;
+  };
+
+  async function newCase(key, who, body = {}) {
+    const c = await createCase(srv, s[who], body);
+    const office = s[who].user.office;
+    cases[key] = { ...c, office };
+    byOffice[office].push(c.case_number);
+    return c;
+  }
+
+  /* The case's one monitoring visit, due on `target`. */
+  async function visitOn(key, who, target) {
+    const { k, base } = planFor(target);
+    if (schedule !== k) {
+      ok(await srv.api('PUT', '/api/v1/settings/reintegration-schedule',
+        { session: s.admin, body: { months: [k] } }), 'schedule');
+      schedule = k;
+    }
+    ok(await srv.api('POST', `/api/v1/cases/${cases[key].id}/reintegration`,
+      { session: s[who], body: { plan_type: 'Livelihood', plan_date: base } }), `plan ${key}`);
+    const v = ok(await srv.api('GET', `/api/v1/cases/${cases[key].id}/visits`, { session: s[who] }), `visits ${key}`).visits;
+    assert.deepEqual(v.map((x) => x.due_on), [target], `visits of ${key}`);
+  }
+
+  async function file(key, who) {
+    const f = await getFile(srv, s[who], cases[key].id);
+    const saved = await saveFile(srv, s[who], cases[key].id, realisticFile(f, PEOPLE[key]), key);
+    assert.equal(saved.prs_FirstName, PEOPLE[key].first, `${key}: the name was not saved`);
+  }
+
+  async function fundRequest(key, who, amount, justification) {
+    return ok(await srv.api('POST', `/api/v1/cases/${cases[key].id}/fund-requests`, {
+      session: s[who], body: { type: 'return', amount, currency: 'USD', justification },
+    }), `fund request ${key}`);
+  }
+
+  async function admit(key, who, shelter, admitted) {
+    return ok(await srv.api('POST', `/api/v1/cases/${cases[key].id}/shelter-stays`, {
+      session: s[who], body: { shelter, admitted, notes: 'Came in at night with her sister' },
+    }), `admit ${key}`);
+  }
+
+  before(async () => {
+    srv = await startServer({ extraUsers: EXTRA });
+    for (const u of ['admin', 'caseworker.bkk', 'caseworker2.bkk', 'manager.bkk', 'caseworker.bog', 'manager.bog',
+      'pm', 'researcher', 'medical.bkk']) {
+      s[u] = await srv.login(u);
+    }
+    const cw = s['caseworker.bkk'].user.id;
+    const cw2 = s['caseworker2.bkk'].user.id;
+    const bogCw = s['caseworker.bog'].user.id;
+
+    /* Bangkok. caseworker.bkk: three active cases with a follow-up
+     * overdue, due today and due tomorrow; one in follow-up with a visit
+     * in 31 days (beyond the dashboard's 30); one closed, one closed and
+     * referred. */
+    await newCase('A1', 'manager.bkk', { assigned_to: cw });
+    await newCase('A2', 'manager.bkk', { assigned_to: cw });
+    await newCase('A3', 'manager.bkk', { assigned_to: cw });
+    await newCase('A4', 'manager.bkk', { assigned_to: cw, status: 'FollowUp' });
+    await newCase('A6', 'manager.bkk', { assigned_to: cw, status: 'Closed' });
+    await newCase('A7', 'manager.bkk', { assigned_to: cw, status: 'ClosedReferred' });
+    /* Another caseworker's: an overdue visit, four in shelters, one
+     * high-risk. Two unassigned, handed over to Bogotá (one withdrawn). */
+    await newCase('A5', 'manager.bkk', { assigned_to: cw2 });
+    for (const k of ['S1', 'S2', 'S3', 'S4']) await newCase(k, 'manager.bkk', { assigned_to: cw2 });
+    await newCase('R1', 'manager.bkk', { assigned_to: cw2 });
+    await newCase('H1', 'manager.bkk');
+    await newCase('H2', 'manager.bkk');
+    /* Bogotá. */
+    await newCase('B1', 'manager.bog', { assigned_to: bogCw });
+    await newCase('B2', 'manager.bog', { assigned_to: bogCw });
+    await newCase('B3', 'manager.bog', { assigned_to: bogCw });
+
+    await file('A1', 'caseworker.bkk');
+    await file('A3', 'caseworker.bkk');
+    await file('S1', 'caseworker2.bkk');
+    await file('B1', 'caseworker.bog');
+
+    /* Follow-ups. */
+    await visitOn('A1', 'caseworker.bkk', day(0));
+    await visitOn('A2', 'caseworker.bkk', day(1));
+    await visitOn('A3', 'caseworker.bkk', day(-3));
+    await visitOn('A4', 'caseworker.bkk', day(31));
+    await visitOn('A5', 'caseworker2.bkk', day(-10));
+    await visitOn('B3', 'caseworker.bog', day(5));
+    await visitOn('B2', 'caseworker.bog', day(30));
+
+    /* Shelters: Alpha (3 places) holds S1 and S2 today, S3 left today;
+     * Beta (1 place) is full with S4; Gamma in Bogotá holds B2. */
+    const alpha = ok(await srv.api('POST', '/api/v1/shelters',
+      { session: s['manager.bkk'], body: { name: shelterName.alpha, capacity: 3, city: 'Bangkok' } }), 'alpha');
+    const beta = ok(await srv.api('POST', '/api/v1/shelters',
+      { session: s['manager.bkk'], body: { name: shelterName.beta, capacity: 1, city: 'Bangkok' } }), 'beta');
+    const gamma = ok(await srv.api('POST', '/api/v1/shelters',
+      { session: s['manager.bog'], body: { name: shelterName.gamma, capacity: 5, city: 'Bogotá' } }), 'gamma');
+    await admit('S1', 'caseworker2.bkk', alpha.id, day(-2));
+    await admit('S2', 'caseworker2.bkk', alpha.id, day(0));
+    const left = await admit('S3', 'caseworker2.bkk', alpha.id, day(-5));
+    ok(await srv.api('POST', `/api/v1/records/${left.id}/discharge`,
+      { session: s['caseworker2.bkk'], body: { date: day(0), version: left.version } }), 'discharge S3');
+    await admit('S4', 'caseworker2.bkk', beta.id, day(-1));
+    await admit('B2', 'caseworker.bog', gamma.id, day(-1));
+    const sh = ok(await srv.api('GET', '/api/v1/shelters', { session: s['manager.bkk'] }), 'shelters').shelters;
+    assert.deepEqual(sh.map((x) => [x.name, x.occupied, x.capacity]).sort(),
+      [[shelterName.alpha, 2, 3], [shelterName.beta, 1, 1]], 'GET /api/v1/shelters as manager.bkk');
+
+    /* High risk: seen by its assignee and the office's managers only. */
+    ok(await srv.api('POST', `/api/v1/cases/${cases.R1.id}/risk`,
+      { session: s['caseworker2.bkk'], body: { level: 'High', date: day(0) } }), 'risk');
+
+    /* Handovers: H1 waits for Bogotá; H2 was withdrawn. */
+    ok(await srv.api('POST', `/api/v1/cases/${cases.H1.id}/transfers`,
+      { session: s['manager.bkk'], body: { to_office: 'BOG' } }), 'handover H1');
+    const h2 = ok(await srv.api('POST', `/api/v1/cases/${cases.H2.id}/transfers`,
+      { session: s['manager.bkk'], body: { to_office: 'BOG' } }), 'handover H2');
+    ok(await srv.api('POST', `/api/v1/transfers/${h2.id}/cancel`, { session: s['manager.bkk'], body: {} }), 'withdraw H2');
+
+    /* The fund: two projects (USD, and EUR at 0.8 per dollar); A1, A2
+     * and B1 wait; A3 approved and partly disbursed, A4 rejected, A5
+     * sent back for more information. */
+    ok(await srv.api('POST', '/api/v1/rates',
+      { session: s.pm, body: { currency: 'EUR', valid_from: '2020-01-01', rate: '0.8' } }), 'rate');
+    const pUsd = ok(await srv.api('POST', '/api/v1/projects', {
+      session: s.pm, body: { name: 'Dashboard project USD', currency: 'USD', budget: 10000, donors: [{ name: 'Donor U', amount: 10000 }] },
+    }), 'project USD');
+    ok(await srv.api('POST', '/api/v1/projects', {
+      session: s.pm, body: { name: 'Dashboard project EUR', currency: 'EUR', budget: 4000, donors: [{ name: 'Donor E', amount: 4000 }] },
+    }), 'project EUR');
+    await fundRequest('A1', 'caseworker.bkk', '300.00', 'Escort for Xiomara');
+    await fundRequest('A2', 'caseworker.bkk', '250.00', 'Escort for Xiomara');
+    await fundRequest('B1', 'caseworker.bog', '120.00', 'Bus fare for Yolanda');
+    const fa3 = await fundRequest('A3', 'caseworker.bkk', '650.00', 'Medicine for Leidy');
+    const fa4 = await fundRequest('A4', 'caseworker.bkk', '90.00', 'Medicine for Leidy');
+    const fa5 = await fundRequest('A5', 'caseworker2.bkk', '75.00', 'Medicine for Leidy');
+    ok(await srv.api('POST', `/api/v1/fund-requests/${fa3.id}/decision`, {
+      session: s.pm, body: { decision: 'approve', amount: '500', project_id: pUsd.id, reason: 'Within the ceiling.' },
+    }), 'approve A3');
+    ok(await srv.api('POST', `/api/v1/fund-requests/${fa3.id}/disbursements`,
+      { session: s.pm, body: { amount: '200.00', date: day(0) } }), 'disburse A3');
+    ok(await srv.api('POST', `/api/v1/fund-requests/${fa4.id}/decision`,
+      { session: s.pm, body: { decision: 'reject', reason: 'Not covered.' } }), 'reject A4');
+    ok(await srv.api('POST', `/api/v1/fund-requests/${fa5.id}/decision`,
+      { session: s.pm, body: { decision: 'need-info', reason: 'Which pharmacy?' } }), 'need-info A5');
+    const q = ok(await srv.api('GET', '/api/v1/fund-requests?state=submitted', { session: s.pm }), 'queue');
+    assert.equal(q.count, 3, `GET /api/v1/fund-requests?state=submitted: ${JSON.stringify(q)}`);
+  });
+  after(async () => { await srv?.stop(); });
+
+  const HEADINGS = {
+    'caseworker.bkk': [[1, 'Dashboard'], [2, 'My work'], [3, 'My active cases'], [3, 'My cases by status'],
+      [3, 'My follow-ups due']],
+    'manager.bkk': [[1, 'Dashboard'], [2, 'The office'], [3, 'Office caseload'],
+      [3, 'Handovers waiting for your answer'], [3, 'Shelter occupancy today'],
+      [3, 'Monitoring visits due and overdue']],
+    'manager.bog': [[1, 'Dashboard'], [2, 'The office'], [3, 'Office caseload'],
+      [3, 'Handovers waiting for your answer'], [3, 'Shelter occupancy today'],
+      [3, 'Monitoring visits due and overdue']],
+    pm: [[1, 'Dashboard'], [2, 'Global Assistance Fund'], [3, 'Fund requests waiting'],
+      [3, 'Turnaround from request to decision'], [3, 'Budgets']],
+    admin: [[1, 'Dashboard'], [2, 'Administration']],
+    researcher: [[1, 'Dashboard']],
+    'medical.bkk': [[1, 'Dashboard'], [2, 'Health'], [3, 'Office caseload']],
+  };
+  const ROLE_LABEL = {
+    'caseworker.bkk': ['Caseworker', 'BKK'], 'manager.bkk': ['Office manager', 'BKK'],
+    'manager.bog': ['Office manager', 'BOG'], pm: ['Programme manager', 'HQ'], admin: ['Administrator', 'HQ'],
+    researcher: ['Researcher', 'HQ'], 'medical.bkk': ['Medical officer', 'BKK'],
+  };
+  const ALL_SECTION_HEADINGS = [...new Set(Object.values(HEADINGS).flat().map((h) => h[1])), 'Cases to reassign'];
+
+  /* Case numbers of another office (and every case for roles that list none). */
+  function assertNoCases(html, numbers, who) {
+    for (const n of numbers) assert.ok(!html.includes(n), `${who}: the dashboard shows case ${n}`);
+  }
+  function assertNoPrivate(html, who) {
+    for (const p of PRIVATE_TEXT) assert.ok(!html.includes(p), `${who}: the dashboard shows "${p}"`);
+  }
+  /* The status table of a caseload: [[label, n] x4] and the total. */
+  function caseload(html, title, lang = 'en') {
+    const r = rows(block(html, title));
+    assert.equal(r.length, 5, `${title}: ${JSON.stringify(r)}`);
+    assert.equal(r[4].cells[0], tr(lang, 'Total'));
+    return { counts: r.slice(0, 4).map((x) => Number(x.cells[1])), total: Number(r[4].cells[1]) };
+  }
+
+  it('shows each role its sections, and only those', async () => {
+    for (const [who, expected] of Object.entries(HEADINGS)) {
+      const html = await dashboard(who);
+      assert.deepEqual(headings(html), expected, `GET /dashboard as ${who}`);
+      const [role, office] = ROLE_LABEL[who];
+      assert.match(html, new RegExp(`<hgroup><h1>Dashboard</h1><p>${role} · ${office}</p></hgroup>`), who);
+      assert.doesNotMatch(html, /Cases to reassign/, `${who}: nobody's caseworker has left`);
+      assertNoPrivate(html, who);
+    }
+  });
+
+  it('caseworker.bkk: own active cases, own caseload, own follow-ups', async () => {
+    const html = await dashboard('caseworker.bkk');
+    const mine = rows(block(html, 'My active cases'));
+    assert.deepEqual(mine.map((r) => r.cells[0]).sort(),
+      [cases.A1.case_number, cases.A2.case_number, cases.A3.case_number].sort(), 'My active cases');
+    for (const r of mine) assert.equal(r.cells[1], 'Active');
+
+    const { counts, total } = caseload(html, 'My cases by status');
+    assert.deepEqual(counts, [3, 1, 1, 1], 'My cases by status: Active, FollowUp, Closed, ClosedReferred');
+    assert.equal(total, 6);
+    assert.deepEqual(chart(html, 'chart-mine').series[0].data, [3, 1, 1, 1]);
+
+    const fu = block(html, 'My follow-ups due');
+    assert.deepEqual(rows(fu).map((r) => [r.cells[0], r.cells[1], r.cells[2], r.cls]), [
+      [cases.A3.case_number, day(-3), 'Overdue', 'overdue'],
+      [cases.A1.case_number, day(0), 'Due', ''],
+      [cases.A2.case_number, day(1), 'Due', ''],
+    ], 'My follow-ups due');
+    assert.match(fu, /<p class="notice" role="status">1 visits are overdue\.<\/p>/);
+    assert.match(fu, new RegExp(`href="/cases/${cases.A3.id}/reintegration"`));
+
+    /* Not a colleague's cases, not the office's shelters, handovers or the fund. */
+    assertNoCases(html, [...byOffice.BOG, ...['A4', 'A5', 'A6', 'A7', 'S1', 'S2', 'S3', 'S4', 'R1', 'H1', 'H2']
+      .map((k) => cases[k].case_number)], 'caseworker.bkk');
+    for (const n of Object.values(shelterName)) assert.ok(!html.includes(n), `caseworker.bkk sees ${n}`);
+    assert.doesNotMatch(html, /requests wait for a decision|Dashboard project/);
+    for (const id of ['chart-office', 'chart-shelters', 'chart-budgets', 'chart-health']) {
+      assert.ok(!html.includes(`id="${id}"`), `caseworker.bkk: ${id}`);
+    }
+  });
+
+  it('manager.bkk: the office caseload, no handover to answer, shelters 2 of 3 and full, visits', async () => {
+    const html = await dashboard('manager.bkk');
+    const { counts, total } = caseload(html, 'Office caseload');
+    /* Active: A1 A2 A3 A5 S1-S4 R1 H1 H2; FollowUp A4; Closed A6; ClosedReferred A7. */
+    assert.deepEqual(counts, [11, 1, 1, 1], 'Office caseload');
+    assert.equal(total, 14);
+    assert.deepEqual(chart(html, 'chart-office').series[0].data, [11, 1, 1, 1]);
+
+    const ho = block(html, 'Handovers waiting for your answer');
+    assert.match(ho, /<p>No case waits to be handed over to your office\.<\/p>/);
+    assert.doesNotMatch(ho, /<li>/);
+
+    const sh = rows(block(html, 'Shelter occupancy today')).map((r) => [...r.cells, r.cls]);
+    assert.deepEqual(sh.sort(), [
+      [shelterName.alpha, '2', '3', 'Places free', ''],
+      [shelterName.beta, '1', '1', 'Full', 'overdue'],
+    ], 'Shelter occupancy today');
+    const c = chart(html, 'chart-shelters');
+    const at = c.categories.indexOf(shelterName.alpha);
+    assert.ok(at >= 0, JSON.stringify(c));
+    assert.equal(c.series[0].data[at], 2);
+    assert.equal(c.series[1].data[at], 1);
+
+    const vi = block(html, 'Monitoring visits due and overdue');
+    assert.deepEqual(rows(vi).map((r) => [r.cells[0], r.cells[1], r.cells[2]]), [
+      [cases.A5.case_number, day(-10), 'Overdue'],
+      [cases.A3.case_number, day(-3), 'Overdue'],
+      [cases.A1.case_number, day(0), 'Due'],
+      [cases.A2.case_number, day(1), 'Due'],
+    ], 'Monitoring visits due and overdue');
+    assert.match(vi, /<p class="notice" role="status">2 visits are overdue\.<\/p>/);
+    assert.ok(!html.includes(cases.A4.case_number), 'a visit 31 days away is listed');
+
+    assertNoCases(html, byOffice.BOG, 'manager.bkk');
+    assert.ok(!html.includes(shelterName.gamma), 'manager.bkk sees the Bogotá shelter');
+    assert.doesNotMatch(html, /requests wait for a decision|Dashboard project/);
+  });
+
+  it('manager.bog: the handover from Bangkok waits, and nothing else of Bangkok', async () => {
+    const html = await dashboard('manager.bog');
+    const { counts, total } = caseload(html, 'Office caseload');
+    assert.deepEqual(counts, [3, 0, 0, 0], 'Office caseload');
+    assert.equal(total, 3);
+
+    const ho = block(html, 'Handovers waiting for your answer');
+    const items = [...ho.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => textOf(m[1]));
+    assert.deepEqual(items, [`${cases.H1.case_number} · from BKK`], 'Handovers waiting for your answer');
+    assert.match(ho, /<a href="\/transfers">/);
+
+    assert.deepEqual(rows(block(html, 'Shelter occupancy today')).map((r) => r.cells),
+      [[shelterName.gamma, '1', '5', 'Places free']]);
+    /* Due in 30 days is still within the next 30 days. */
+    assert.deepEqual(rows(block(html, 'Monitoring visits due and overdue')).map((r) => r.cells),
+      [[cases.B3.case_number, day(5), 'Due'], [cases.B2.case_number, day(30), 'Due']]);
+    assert.doesNotMatch(html, /visits are overdue/);
+
+    /* The waiting handover's number is the one thing of Bangkok shown. */
+    assertNoCases(html, byOffice.BKK.filter((n) => n !== cases.H1.case_number), 'manager.bog');
+    assert.ok(!html.includes(shelterName.alpha) && !html.includes(shelterName.beta), 'manager.bog sees Bangkok shelters');
+  });
+
+  it('caseworker.bog: only Bogotá', async () => {
+    const html = await dashboard('caseworker.bog');
+    assert.deepEqual(rows(block(html, 'My active cases')).map((r) => r.cells[0]).sort(),
+      [cases.B1.case_number, cases.B2.case_number, cases.B3.case_number].sort());
+    assert.deepEqual(caseload(html, 'My cases by status').counts, [3, 0, 0, 0]);
+    assert.deepEqual(rows(block(html, 'My follow-ups due')).map((r) => r.cells),
+      [[cases.B3.case_number, day(5), 'Due'], [cases.B2.case_number, day(30), 'Due']]);
+    assertNoCases(html, byOffice.BKK, 'caseworker.bog');
+    assertNoPrivate(html, 'caseworker.bog');
+  });
+
+  it('pm: the fund queue, turnaround and budgets, and no case', async () => {
+    const html = await dashboard('pm');
+    const wait = block(html, 'Fund requests waiting');
+    assert.match(wait, /<a href="\/fund"><strong>3<\/strong> requests wait for a decision<\/a> · the oldest for \d+\.\d hours<\/p>/,
+      'Fund requests waiting');
+
+    const ta = rows(block(html, 'Turnaround from request to decision')).map((r) => r.cells);
+    assert.equal(ta.length, 2, JSON.stringify(ta));
+    assert.deepEqual(ta[0].slice(0, 2), ['BKK', '3'], 'turnaround BKK');
+    assert.deepEqual(ta[1].slice(0, 2), ['All offices', '3'], 'turnaround overall');
+    for (const r of ta) {
+      assert.match(r[2], /^\d+\.\d hours$/);
+      assert.match(r[3], /^\d+\.\d hours$/);
+    }
+    const api = ok(await srv.api('GET', '/api/v1/fund/turnaround', { session: s.pm }), 'turnaround');
+    assert.equal(api.overall.count, 3);
+
+    const b = rows(block(html, 'Budgets')).map((r) => r.cells);
+    assert.deepEqual(b.slice(0, -1).sort(), [
+      ['Dashboard project EUR', 'EUR', '4000.00', '0.00', '0.00'],
+      ['Dashboard project USD', 'USD', '10000.00', '500.00', '200.00'],
+    ], 'Budgets');
+    assert.deepEqual(b[b.length - 1], ['Total', 'USD', '15000.00', '500.00', '200.00'], 'Budgets in USD');
+    const bc = chart(html, 'chart-budgets');
+    const iu = bc.categories.indexOf('Dashboard project USD (USD)');
+    assert.ok(iu >= 0, JSON.stringify(bc));
+    assert.deepEqual(bc.series.map((x) => x.data[iu]), [10000, 500, 200]);
+
+    assertNoCases(html, [...byOffice.BKK, ...byOffice.BOG], 'pm');
+    for (const n of Object.values(shelterName)) assert.ok(!html.includes(n), `pm sees ${n}`);
+  });
+
+  it('admin: administration only; researcher: nothing; medical officer: the office caseload without the file', async () => {
+    const admin = await dashboard('admin');
+    const adm = mainOf(admin);
+    for (const href of ['/admin/users', '/admin/offices', '/admin/audit']) {
+      assert.ok(adm.includes(`<a href="${href}">`), `admin: no ${href}`);
+    }
+    assert.doesNotMatch(adm, /<table|<figure|class="chart"/, 'admin: a table or chart');
+
+    const res = await dashboard('researcher');
+    assert.doesNotMatch(mainOf(res), /<section|<table|class="chart"/, 'researcher: a section');
+
+    const med = await dashboard('medical.bkk');
+    const { counts, total } = caseload(med, 'Office caseload');
+    /* The manager's figures less R1, which is high-risk. */
+    assert.deepEqual(counts, [10, 1, 1, 1], 'Office caseload of the medical officer');
+    assert.equal(total, 13);
+    assert.deepEqual(chart(med, 'chart-health').series[0].data, [10, 1, 1, 1]);
+    assert.doesNotMatch(med, /\/reintegration"|\/shelters\/\d/, 'medical officer: visits or shelters');
+
+    for (const [who, html] of [['admin', admin], ['researcher', res], ['medical.bkk', med]]) {
+      assertNoCases(html, [...byOffice.BKK, ...byOffice.BOG], who);
+      for (const n of Object.values(shelterName)) assert.ok(!html.includes(n), `${who} sees ${n}`);
+      assert.doesNotMatch(html, /requests wait for a decision|Dashboard project/, who);
+    }
+  });
+
+  for (const lang of ['fr', 'es']) {
+    it(`reads in ${lang} (Accept-Language), with no English heading left`, async () => {
+      for (const [who, expected] of Object.entries(HEADINGS)) {
+        const html = await dashboard(who, lang);
+        assert.match(html, new RegExp(`<html lang="${lang}"`));
+        assert.match(html, new RegExp(`<title>${tr(lang, 'Dashboard')} — ctm</title>`));
+        const got = headings(html);
+        assert.deepEqual(got, expected.map(([l, t]) => [l, tr(lang, t)]), `GET /dashboard as ${who} in ${lang}`);
+        for (const [, t] of got) {
+          const english = ALL_SECTION_HEADINGS.find((e) => e === t && tr(lang, e) !== e);
+          assert.equal(english, undefined, `${who} (${lang}): English heading "${t}"`);
+        }
+        const [role] = ROLE_LABEL[who];
+        assert.ok(decode(html).includes(`<p>${tr(lang, role)} · `), `${who} (${lang}): role not translated`);
+        assertNoPrivate(html, `${who} (${lang})`);
+      }
+      /* The figures are the same, their words translated. */
+      const cw = await dashboard('caseworker.bkk', lang);
+      assert.deepEqual(caseload(cw, tr(lang, 'My cases by status'), lang).counts, [3, 1, 1, 1]);
+      assert.deepEqual(rows(block(cw, tr(lang, 'My follow-ups due'))).map((r) => r.cells[2]),
+        [tr(lang, 'Overdue'), tr(lang, 'Due'), tr(lang, 'Due')]);
+      assert.ok(decode(cw).includes(`>1 ${tr(lang, 'visits are overdue.')}</p>`), `${lang}: overdue notice`);
+      const mgr = await dashboard('manager.bkk', lang);
+      assert.deepEqual(rows(block(mgr, tr(lang, 'Shelter occupancy today'))).map((r) => r.cells).sort(), [
+        [shelterName.alpha, '2', '3', tr(lang, 'Places free')],
+        [shelterName.beta, '1', '1', tr(lang, 'Full')],
+      ]);
+      assert.ok(decode(mgr).includes(`<p>${tr(lang, 'No case waits to be handed over to your office.')}</p>`), `${lang}: no handover`);
+      const bog = await dashboard('manager.bog', lang);
+      assert.ok(decode(bog).includes(`${cases.H1.case_number}</a> · ${tr(lang, 'from')} BKK`), `${lang}: handover`);
+      const pm = await dashboard('pm', lang);
+      assert.ok(decode(pm).includes(`<strong>3</strong> ${tr(lang, 'requests wait for a decision')}</a>`), `${lang}: fund queue`);
+      assert.ok(decode(pm).includes(` · ${tr(lang, 'the oldest for')} `), `${lang}: oldest`);
+      const b = rows(block(pm, tr(lang, 'Budgets'))).map((r) => r.cells);
+      assert.deepEqual(b[b.length - 1], [tr(lang, 'Total'), 'USD', '15000.00', '500.00', '200.00']);
+      assert.equal(rows(block(pm, tr(lang, 'Turnaround from request to decision')))[1].cells[0],
+        tr(lang, 'All offices'));
+    });
+  }
+
+  it('follows the user\'s language setting over Accept-Language', async () => {
+    ok(await srv.api('PATCH', '/api/v1/me', { session: s['manager.bog'], body: { lang: 'es' } }), 'set lang');
+    const html = await dashboard('manager.bog', 'fr');
+    assert.match(html, /<html lang="es"/);
+    assert.deepEqual(headings(html), HEADINGS['manager.bog'].map(([l, t]) => [l, tr('es', t)]));
+    assert.deepEqual(caseload(html, tr('es', 'Office caseload'), 'es').counts, [3, 0, 0, 0]);
+  });
+});
