@@ -4,7 +4,7 @@
 #   make test   build under ASan+UBSan and run every test
 #   make        release build in build/ctm
 
-PKGS      := libmicrohttpd jansson sqlite3 libsodium liboath xlsxwriter libzip expat
+PKGS      := libmicrohttpd jansson sqlite3 libsodium liboath xlsxwriter libzip expat libqrencode
 CC        ?= gcc
 WARN      := -Wall -Wextra -Wformat-security -Wstrict-prototypes \
              -Wold-style-definition -Wpointer-arith -Wvla -Wwrite-strings

@@ -20,12 +20,12 @@ ROOT=$PWD
 APT_PKGS=(
 	build-essential pkg-config
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
-	liboath-dev libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev
+	liboath-dev libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev libqrencode-dev
 	gettext iso-codes libcmocka-dev
 	chromium clang wrk locales
 	curl ca-certificates fonts-dejavu-core unzip
 )
-PC_MODULES=(libmicrohttpd jansson sqlite3 libsodium liboath cmocka xlsxwriter libzip expat)
+PC_MODULES=(libmicrohttpd jansson sqlite3 libsodium liboath cmocka xlsxwriter libzip expat libqrencode)
 COMMANDS=(msgfmt xgettext node npm unzip clang)
 CHROMIUM=/usr/bin/chromium
 LOCALES=(fr_FR.UTF-8 es_ES.UTF-8)

@@ -20,6 +20,7 @@
 #include "i18n.h"
 #include "log.h"
 #include "page.h"
+#include "qr.h"
 
 enum account_field {
 	AF_CURRENT,
@@ -37,6 +38,7 @@ static int
 totp_section(struct req *r, struct html *h, const char *err)
 {
 	char b32[TOTP_B32_SIZE] = "", grouped[TOTP_B32_SIZE * 5 / 4 + 1];
+	struct buf uri;
 	int state = auth_totp_state(r, r->user.id);
 	size_t i, j = 0;
 
@@ -78,11 +80,27 @@ totp_section(struct req *r, struct html *h, const char *err)
 			grouped[j++] = b32[i];
 		}
 		grouped[j] = '\0';
-		html_printf(h, "<p>%s</p><p><code class=\"totp-key\">%s</code>"
+		/* The key as apps take it from a QR code (Key Uri Format). */
+		buf_init(&uri, 512);
+		if (buf_addstr(&uri, "otpauth://totp/ctm:") < 0 ||
+		    url_escape(&uri, r->user.username) < 0 ||
+		    buf_printf(&uri, "?secret=%s&issuer=ctm", b32) < 0) {
+			buf_release(&uri);
+			return -1;
+		}
+		html_printf(h, "<p>%s</p><figure class=\"totp-qr\">",
+		    _("Scan this code with your authenticator app "
+		    "(time-based, 6 digits), or type the key below into it, "
+		    "then type the code it shows:"));
+		if (qr_svg(h, buf_cstr(&uri), "totp-qr",
+		    _("QR code of the key")) < 0)
+			h->failed = true;
+		if (uri.p)
+			sodium_memzero(uri.p, uri.cap);
+		buf_release(&uri);
+		html_printf(h, "</figure><p><code class=\"totp-key\">%s</code>"
 		    "</p><p><a href=\"otpauth://totp/ctm:%U?secret=%s&amp;"
-		    "issuer=ctm\">%s</a></p>", _("Add this key to your "
-		    "authenticator app (time-based, 6 digits), then type the "
-		    "code it shows:"), grouped, r->user.username, b32,
+		    "issuer=ctm\">%s</a></p>", grouped, r->user.username, b32,
 		    _("Open in the authenticator app on this device"));
 		sodium_memzero(grouped, sizeof(grouped));
 		html_printf(h, "<form method=\"post\" action=\"/account\">");

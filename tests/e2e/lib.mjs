@@ -201,7 +201,7 @@ export function watch(page, base) {
   page.on('console', (m) => {
     const where = m.location()?.url ? ` (${m.location().url})` : '';
     if (m.type() === 'error') {
-      if (echoes > 0 && /status of 400/.test(m.text())) { echoes--; return; }
+      if (echoes > 0 && /status of [45]\d\d/.test(m.text())) { echoes--; return; }
       problems.push(`console error: ${m.text()}${where}`);
     } else if (/Content[- ]Security[- ]Policy/i.test(m.text())) {
       problems.push(`CSP: ${m.text()}`);
