@@ -22,7 +22,7 @@ APT_PKGS=(
 	libmicrohttpd-dev libjansson-dev libsqlite3-dev sqlite3 libsodium-dev
 	liboath-dev libcsv-dev libxlsxwriter-dev libzip-dev libexpat1-dev libqrencode-dev
 	gettext iso-codes libcmocka-dev
-	chromium clang wrk locales
+	chromium clang wrk locales zbar-tools
 	curl ca-certificates fonts-dejavu-core unzip
 )
 PC_MODULES=(libmicrohttpd jansson sqlite3 libsodium liboath cmocka xlsxwriter libzip expat libqrencode)
