@@ -66,6 +66,19 @@ asset_link(struct html *h, const char *name, bool script)
 		    name, v);
 }
 
+/* A section of the header, marked as the current one when the page is
+ * in it. */
+static void
+nav_link(struct req *r, struct html *h, const char *href, const char *label)
+{
+	size_t n = strlen(href);
+	bool here = strncmp(r->path, href, n) == 0 &&
+	    (r->path[n] == '\0' || r->path[n] == '/');
+
+	html_printf(h, "<li><a href=\"%s\"%R>%s</a></li>", href,
+	    here ? " aria-current=\"page\"" : "", label);
+}
+
 void
 page_begin(struct req *r, struct html *h, const char *title)
 {
@@ -80,43 +93,12 @@ page_begin(struct req *r, struct html *h, const char *title)
 	asset_link(h, "pico.min.css", false);
 	asset_link(h, "ctm.css", false);
 	asset_link(h, "ctm.js", true);
-	html_printf(h, "</head><body><header class=\"container\"><nav><ul>"
-	    "<li><a href=\"/\" class=\"brand\"><strong>ctm</strong></a></li></ul><ul>");
+	/* Two rows: the brand with who is logged in, logging out and the
+	 * language; then the sections this role may open. */
+	html_printf(h, "</head><body><header class=\"container\"><nav "
+	    "class=\"top\"><ul><li><a href=\"/\" class=\"brand\"><strong>ctm"
+	    "</strong></a></li></ul><ul>");
 	if (r->authed) {
-		if (role_can(r->user.role, PERM_CASE_READ))
-			html_printf(h, "<li><a href=\"/cases\">%s</a></li>",
-			    _("Cases"));
-		if (moves_transfers_allowed(r))
-			html_printf(h, "<li><a href=\"/transfers\">%s</a></li>",
-			    _("Transfers"));
-		if (role_can(r->user.role, PERM_ASSIST) &&
-		    role_scope(r->user.role) != SCOPE_NONE)
-			html_printf(h, "<li><a href=\"/visits\">%s</a></li>",
-			    _("Visits"));
-		if (role_can(r->user.role, PERM_CASE_READ))
-			html_printf(h, "<li><a href=\"/organisations\">%s</a>"
-			    "</li><li><a href=\"/shelters\">%s</a></li>",
-			    _("Organisations"), _("Shelters"));
-		if (role_can(r->user.role, PERM_STATS_READ))
-			html_printf(h, "<li><a href=\"/stats\">%s</a></li>",
-			    _("Statistics"));
-		if (role_can(r->user.role, PERM_FUND_READ) ||
-		    role_can(r->user.role, PERM_FUND_REQUEST))
-			html_printf(h, "<li><a href=\"/fund\">%s</a></li>",
-			    _("Fund"));
-		if (role_can(r->user.role, PERM_FUND_READ))
-			html_printf(h, "<li><a href=\"/projects\">%s</a></li>",
-			    _("Projects"));
-		if (role_can(r->user.role, PERM_ADMIN_USERS))
-			html_printf(h, "<li><a href=\"/admin/users\">%s</a></li>"
-			    "<li><a href=\"/admin/offices\">%s</a></li>",
-			    _("Users"), _("Offices"));
-		if (role_can(r->user.role, PERM_ADMIN_USERS))
-			html_printf(h, "<li><a href=\"/admin/settings\">%s</a>"
-			    "</li>", _("Settings"));
-		if (role_can(r->user.role, PERM_AUDIT_READ))
-			html_printf(h, "<li><a href=\"/admin/audit\">%s</a></li>",
-			    _("Audit"));
 		html_printf(h, "<li><a href=\"/account\" title=\"%s\">%s</a></li>"
 		    "<li><form method=\"post\" action=\"/logout\" class=\"inline\">",
 		    _("My account"), r->user.username);
@@ -142,7 +124,38 @@ page_begin(struct req *r, struct html *h, const char *title)
 			    lang_code((enum lang)l), lang_code((enum lang)l),
 			    lang_name((enum lang)l));
 	}
-	html_printf(h, "</form></li></ul></nav></header><main class=\"container\">");
+	html_printf(h, "</form></li></ul></nav>");
+	if (r->authed) {
+		html_printf(h, "<nav class=\"sections\" aria-label=\"%s\"><ul>",
+		    _("Sections"));
+		if (role_can(r->user.role, PERM_CASE_READ))
+			nav_link(r, h, "/cases", _("Cases"));
+		if (moves_transfers_allowed(r))
+			nav_link(r, h, "/transfers", _("Transfers"));
+		if (role_can(r->user.role, PERM_ASSIST) &&
+		    role_scope(r->user.role) != SCOPE_NONE)
+			nav_link(r, h, "/visits", _("Visits"));
+		if (role_can(r->user.role, PERM_CASE_READ)) {
+			nav_link(r, h, "/organisations", _("Organisations"));
+			nav_link(r, h, "/shelters", _("Shelters"));
+		}
+		if (role_can(r->user.role, PERM_STATS_READ))
+			nav_link(r, h, "/stats", _("Statistics"));
+		if (role_can(r->user.role, PERM_FUND_READ) ||
+		    role_can(r->user.role, PERM_FUND_REQUEST))
+			nav_link(r, h, "/fund", _("Fund"));
+		if (role_can(r->user.role, PERM_FUND_READ))
+			nav_link(r, h, "/projects", _("Projects"));
+		if (role_can(r->user.role, PERM_ADMIN_USERS)) {
+			nav_link(r, h, "/admin/users", _("Users"));
+			nav_link(r, h, "/admin/offices", _("Offices"));
+			nav_link(r, h, "/admin/settings", _("Settings"));
+		}
+		if (role_can(r->user.role, PERM_AUDIT_READ))
+			nav_link(r, h, "/admin/audit", _("Audit"));
+		html_printf(h, "</ul></nav>");
+	}
+	html_printf(h, "</header><main class=\"container\">");
 }
 
 void
