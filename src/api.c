@@ -94,6 +94,12 @@ api_login(struct req *r)
 	default:
 		return -1;
 	}
+	/* A login from a live session ends that session: one browser, one
+	 * session. */
+	if (auth_logout(r) < 0) {
+		sodium_memzero(token, sizeof(token));
+		return -1;
+	}
 	resp_cookie(r, "ctm_session", token, r->app->cfg.session_max, true);
 	r->lang = u.lang >= 0 ? (enum lang)u.lang : r->lang;
 	body = json_pack("{s:s,s:o}", "csrf_token", csrf, "user",

@@ -512,14 +512,19 @@ check_csrf(struct req *r, const struct route *rt)
 		return 0;
 	if (!same_origin(r))
 		return -1;
+	/* The API login needs no session's token: a client whose old
+	 * session is still alive logs in again as one without. */
+	if (rt->flags & RF_NO_CSRF)
+		return 0;
 	if (r->authed) {
 		tok = req_header(r, "X-CSRF-Token");
 		if (tok == NULL && !r->api)
 			tok = req_form(r, "csrf");
-		return tok && crypt_equal(tok, r->sess.csrf) ? 0 : -1;
+		if (tok && crypt_equal(tok, r->sess.csrf))
+			return 0;
+		if (!(rt->flags & RF_ANON_FORM))
+			return -1;
 	}
-	if (rt->flags & RF_NO_CSRF)
-		return 0;
 	if (rt->flags & RF_ANON_FORM) {
 		tok = req_form(r, "csrf");
 		return tok && r->pre_token && strlen(r->pre_token) == 64 &&

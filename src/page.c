@@ -5,6 +5,8 @@
 
 #include <stdio.h>
 #include <string.h>
+
+#include <sodium.h>
 #include <time.h>
 
 #include "assets.h"
@@ -314,6 +316,12 @@ page_login_post(struct req *r)
 		    "again in a few minutes."));
 	case AUTH_ERROR:
 	default:
+		return -1;
+	}
+	/* A login from a live session ends that session: one browser, one
+	 * session. */
+	if (auth_logout(r) < 0) {
+		sodium_memzero(token, sizeof(token));
 		return -1;
 	}
 	resp_cookie(r, "ctm_session", token, r->app->cfg.session_max, true);
