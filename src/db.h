@@ -677,6 +677,10 @@ int db_visit_get(struct db *db, int64_t id, struct visit_row *v,
 int db_visit_record(struct db *db, int64_t id, const char *status,
     const char *done_on, const void *blob, size_t len, int64_t by,
     int64_t now);
+/* Moves a visit still Scheduled to due_on; DB_NOTFOUND when it is not
+ * (any more) Scheduled. */
+int db_visit_move(struct db *db, int64_t id, const char *due_on, int64_t by,
+    int64_t now);
 /* Scheduled visits due on or before until (YYYY-MM-DD) of the cases now
  * in office_id (0: every office) assigned to assignee (0: anyone), by
  * due date. */

@@ -30,6 +30,7 @@ enum {
 	Q_VI_LIST,
 	Q_VI_GET,
 	Q_VI_RECORD,
+	Q_VI_MOVE,
 	Q_VI_DUE,
 	Q_STRANDED,
 	Q__MAX
@@ -134,6 +135,9 @@ static const char *const sql[Q__MAX] = {
 	[Q_VI_RECORD] =
 	    "UPDATE monitoring_visits SET status = ?2, done_on = ?3, "
 	    "body = ?4, updated_by = ?5, updated_at = ?6 WHERE id = ?1",
+	[Q_VI_MOVE] =
+	    "UPDATE monitoring_visits SET due_on = ?2, updated_by = ?3, "
+	    "updated_at = ?4 WHERE id = ?1 AND status = 'Scheduled'",
 	[Q_VI_DUE] =
 	    "SELECT " VI_COLS VI_FROM "WHERE v.status = 'Scheduled' "
 	    "AND c.status IN ('Active', 'FollowUp') "
@@ -597,6 +601,21 @@ db_visit_record(struct db *db, int64_t id, const char *status,
 	if (sqlite3_bind_int64(st, 1, id) | dbx_bind_text(st, 2, status) |
 	    bind_date(st, 3, done_on) | brc | dbx_bind_id(st, 5, by) |
 	    sqlite3_bind_int64(st, 6, now))
+		return dbx_bind_failed(c, st);
+	return dbx_change(c, st, DB_NOTFOUND);
+}
+
+int
+db_visit_move(struct db *db, int64_t id, const char *due_on, int64_t by,
+    int64_t now)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_VI_MOVE, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id) | dbx_bind_text(st, 2, due_on) |
+	    dbx_bind_id(st, 3, by) | sqlite3_bind_int64(st, 4, now))
 		return dbx_bind_failed(c, st);
 	return dbx_change(c, st, DB_NOTFOUND);
 }

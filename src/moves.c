@@ -253,6 +253,23 @@ version_member(json_t *in, int current, struct moves_err *e)
 	return 0;
 }
 
+/* in's optional member "confirm" into *yes; refuses anything but a
+ * boolean. */
+static int
+confirm_member(json_t *in, bool *yes, struct moves_err *e)
+{
+	json_t *v = json_object_get(in, "confirm");
+
+	*yes = false;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_boolean(v))
+		return refuse(e, 400, _("Give confirm as true or false."),
+		    "confirm");
+	*yes = json_is_true(v);
+	return 0;
+}
+
 static json_t *
 open_body(struct req *r, const char *ad, const unsigned char *blob,
     size_t len)
@@ -362,7 +379,8 @@ moves_schedule_set(struct req *r, const char *s, struct moves_err *e)
 	return db_commit(r->app->db) == DB_OK ? 0 : -1;
 }
 
-/* Schedules the visits of case_id from base, unless it has some. */
+/* Schedules the visits of case_id from base, unless it has some: 1
+ * scheduled, 0 it had some, -1 on failure. */
 static int
 schedule_visits(struct req *r, int64_t case_id, const char *base)
 {
@@ -382,8 +400,10 @@ schedule_visits(struct req *r, int64_t case_id, const char *base)
 		if (db_visit_add(r->app->db, case_id, dates[i], r->now,
 		    NULL) != DB_OK)
 			return -1;
-	return timeline_add(r, case_id, "visit.scheduled", 0, base, false,
-	    json_pack("{s:I,s:s}", "count", (json_int_t)n, "date", base));
+	if (timeline_add(r, case_id, "visit.scheduled", 0, base, false,
+	    json_pack("{s:I,s:s}", "count", (json_int_t)n, "date", base)) < 0)
+		return -1;
+	return 1;
 }
 
 /* --- return --- */
@@ -392,17 +412,42 @@ static const char *const leg_keys[] = { "from_country", "from_place",
 	"to_country", "to_place", "departure_date", "arrival_date",
 	"means_of_transport", "escort", "documents_used", NULL };
 
+/* The field of leg i's member key ("legs[1].departure_date"), in r's
+ * arena; "legs" when it cannot be made. */
+static const char *
+leg_field(struct req *r, size_t i, const char *key)
+{
+	const char *f = key ? arena_printf(r->arena, "legs[%zu].%s", i, key) :
+	    arena_printf(r->arena, "legs[%zu]", i);
+
+	return f ? f : "legs";
+}
+
+static int
+leg_refuse(struct req *r, json_t *legs, struct moves_err *e, size_t i,
+    const char *key, const char *msg)
+{
+	json_decref(legs);
+	return refuse(e, 400, msg, leg_field(r, i, key));
+}
+
 /*
- * Checks the travel legs in v (an array) and returns a clean copy (new
- * reference) in *out; refuses with field "legs".
+ * Checks the travel legs in v (an array) of a return asked for on
+ * requested (YYYY-MM-DD) to dest_country, and returns a clean copy (new
+ * reference) in *out. The legs make one journey: none departs before the
+ * request or arrives before it departs, each leaves from the country
+ * where the one before ended, once it has arrived, and the last ends in
+ * dest_country. Refuses with the field of the leg's member at fault
+ * ("legs[1].from_country"), or "legs" for the list itself.
  */
 static int
-parse_legs(json_t *v, json_t **out, struct moves_err *e)
+parse_legs(struct req *r, json_t *v, const char *requested,
+    const char *dest_country, json_t **out, struct moves_err *e)
 {
 	json_t *legs, *leg, *clean, *docs, *d;
 	size_t i, j;
 	const char *s;
-	char dep[11], arr[11];
+	char dep[11], arr[11], prev_arr[11] = "", prev_to[3] = "";
 
 	*out = NULL;
 	if (!json_is_array(v) || json_array_size(v) > LEGS_MAX)
@@ -426,51 +471,67 @@ parse_legs(json_t *v, json_t **out, struct moves_err *e)
 		clean = json_object();
 		json_array_append_new(legs, clean);
 		if (text_member(leg, "from_country", 2, &s, e) || s == NULL ||
-		    !country_valid(s)) {
-			json_decref(legs);
-			return refuse(e, 400, _("Each leg needs the country it "
-			    "leaves from and the country it goes to."), "legs");
-		}
+		    !country_valid(s))
+			return leg_refuse(r, legs, e, i, "from_country",
+			    _("Each leg needs the country it leaves from and "
+			    "the country it goes to."));
+		if (i > 0 && strcmp(s, prev_to) != 0)
+			return leg_refuse(r, legs, e, i, "from_country",
+			    _("A leg leaves from the country where the leg "
+			    "before it ends."));
 		set_str(clean, "from_country", s);
 		if (text_member(leg, "to_country", 2, &s, e) || s == NULL ||
-		    !country_valid(s)) {
-			json_decref(legs);
-			return refuse(e, 400, _("Each leg needs the country it "
-			    "leaves from and the country it goes to."), "legs");
-		}
+		    !country_valid(s))
+			return leg_refuse(r, legs, e, i, "to_country",
+			    _("Each leg needs the country it leaves from and "
+			    "the country it goes to."));
+		if (i + 1 == json_array_size(v) && dest_country &&
+		    strcmp(s, dest_country) != 0)
+			return leg_refuse(r, legs, e, i, "to_country",
+			    _("The last leg ends in the country of return."));
 		set_str(clean, "to_country", s);
+		snprintf(prev_to, sizeof(prev_to), "%s", s);
 		if (text_member(leg, "from_place", PLACE_MAX, &s, e))
-			goto bad_text;
+			return leg_refuse(r, legs, e, i, "from_place",
+			    _("A place name is too long or not valid."));
 		set_str(clean, "from_place", s);
 		if (text_member(leg, "to_place", PLACE_MAX, &s, e))
-			goto bad_text;
+			return leg_refuse(r, legs, e, i, "to_place",
+			    _("A place name is too long or not valid."));
 		set_str(clean, "to_place", s);
 		if (date_member(leg, "departure_date", NULL, dep, e) ||
-		    date_member(leg, "arrival_date", NULL, arr, e) ||
-		    dep[0] == '\0' || arr[0] == '\0') {
-			json_decref(legs);
-			return refuse(e, 400, _("Each leg needs its departure and "
-			    "arrival dates, as YYYY-MM-DD."), "legs");
-		}
-		if (strcmp(arr, dep) < 0) {
-			json_decref(legs);
-			return refuse(e, 400, _("A leg cannot arrive before it "
-			    "departs."), "legs");
-		}
+		    dep[0] == '\0')
+			return leg_refuse(r, legs, e, i, "departure_date",
+			    _("Each leg needs its departure and arrival dates, "
+			    "as YYYY-MM-DD."));
+		if (date_member(leg, "arrival_date", NULL, arr, e) ||
+		    arr[0] == '\0')
+			return leg_refuse(r, legs, e, i, "arrival_date",
+			    _("Each leg needs its departure and arrival dates, "
+			    "as YYYY-MM-DD."));
+		if (requested && strcmp(dep, requested) < 0)
+			return leg_refuse(r, legs, e, i, "departure_date",
+			    _("A leg cannot depart before the return was asked "
+			    "for."));
+		if (i > 0 && strcmp(dep, prev_arr) < 0)
+			return leg_refuse(r, legs, e, i, "departure_date",
+			    _("A leg cannot depart before the leg before it "
+			    "arrives."));
+		if (strcmp(arr, dep) < 0)
+			return leg_refuse(r, legs, e, i, "arrival_date",
+			    _("A leg cannot arrive before it departs."));
+		snprintf(prev_arr, sizeof(prev_arr), "%s", arr);
 		set_str(clean, "departure_date", dep);
 		set_str(clean, "arrival_date", arr);
 		if (text_member(leg, "means_of_transport", 40, &s, e) ||
-		    (s && !code_valid(CL_TRANSPORT, s))) {
-			json_decref(legs);
-			return refuse(e, 400, _("Unknown means of transport."),
-			    "legs");
-		}
+		    (s && !code_valid(CL_TRANSPORT, s)))
+			return leg_refuse(r, legs, e, i, "means_of_transport",
+			    _("Unknown means of transport."));
 		set_str(clean, "means_of_transport", s);
 		if (text_member(leg, "escort", 40, &s, e) ||
-		    (s && !code_valid(CL_ESCORT, s))) {
-			json_decref(legs);
-			return refuse(e, 400, _("Unknown escort."), "legs");
-		}
+		    (s && !code_valid(CL_ESCORT, s)))
+			return leg_refuse(r, legs, e, i, "escort",
+			    _("Unknown escort."));
 		set_str(clean, "escort", s);
 		docs = json_object_get(leg, "documents_used");
 		if (docs && !json_is_null(docs)) {
@@ -487,18 +548,17 @@ parse_legs(json_t *v, json_t **out, struct moves_err *e)
 			json_object_set_new(clean, "documents_used", dc);
 			if (!json_is_array(docs) || json_array_size(docs) > 5) {
 				json_decref(docs);
-				json_decref(legs);
-				return refuse(e, 400, _("Unknown travel "
-				    "documents."), "legs");
+				return leg_refuse(r, legs, e, i, "documents_used",
+				    _("Unknown travel documents."));
 			}
 			json_array_foreach(docs, j, d) {
 				if (!json_is_string(d) ||
 				    !code_valid(CL_TRAVEL_DOCUMENTS,
 				    json_string_value(d))) {
 					json_decref(docs);
-					json_decref(legs);
-					return refuse(e, 400, _("Unknown travel "
-					    "documents."), "legs");
+					return leg_refuse(r, legs, e, i,
+					    "documents_used",
+					    _("Unknown travel documents."));
 				}
 				json_array_append(dc, d);
 			}
@@ -507,14 +567,9 @@ parse_legs(json_t *v, json_t **out, struct moves_err *e)
 	}
 	*out = legs;
 	return 0;
-bad_text:
-	json_decref(legs);
-	return refuse(e, 400, _("A place name is too long or not valid."),
-	    "legs");
 bad:
-	json_decref(legs);
-	return refuse(e, 400, _("Each leg is an object with the fields of a "
-	    "leg."), "legs");
+	return leg_refuse(r, legs, e, i, NULL, _("Each leg is an object with "
+	    "the fields of a leg."));
 }
 
 /* The distinct means of transport of legs (new reference). */
@@ -667,16 +722,17 @@ moves_return_request(struct req *r, const struct case_row *c, json_t *in,
     struct moves_err *e)
 {
 	static const char *const keys[] = { "dest_country", "dest_office",
-	    "date", "notes", NULL };
+	    "date", "notes", "confirm", NULL };
 	struct return_row rr, cur;
 	struct office dest;
 	const char *country, *office, *notes;
 	char day[11], now[11], ad[64];
 	struct buf b = BUF_INIT(BODY_MAX);
 	json_t *body = NULL;
+	bool confirmed;
 	int rc;
 
-	if (known(in, keys, e))
+	if (known(in, keys, e) || confirm_member(in, &confirmed, e))
 		return 1;
 	if (c->status == CASE_CLOSED || c->status == CASE_CLOSED_REFERRED)
 		return refuse(e, 409, _("This case is closed: reopen it "
@@ -707,6 +763,17 @@ moves_return_request(struct req *r, const struct case_row *c, json_t *in,
 	if (date_member(in, "date", now, day, e) ||
 	    text_member(in, "notes", NOTE_MAX, &notes, e))
 		return 1;
+	/* As every step: recorded once it has happened. A request dated
+	 * ahead would date every later step before it. */
+	if (strcmp(day, now) > 0)
+		return refuse(e, 400, _("This step cannot be dated in the "
+		    "future."), "date");
+	/* A regional office may receive people in several countries: an
+	 * office of another country is taken once the user says so. */
+	if (strcmp(dest.country, country) != 0 && !confirmed)
+		return refuse(e, 409, _("The office at destination is in "
+		    "another country: confirm that it receives people returning "
+		    "to this country."), "confirm");
 
 	memset(&rr, 0, sizeof(rr));
 	rr.case_id = c->id;
@@ -751,6 +818,24 @@ fail:
 	json_decref(body);
 	buf_release(&b);
 	return -1;
+}
+
+int
+moves_in_transit(struct db *db, int64_t case_id, int64_t *from_office)
+{
+	struct return_row rr;
+	int rc = db_return_latest(db, case_id, &rr);
+
+	*from_office = 0;
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return 0;
+	free(rr.body);
+	if (stage_of(rr.stage) != ST_DEPARTED)
+		return 0;
+	*from_office = rr.office_id;
+	return 1;
 }
 
 /* Loads the case's return under way into rr and its body; 1 (refused)
@@ -802,15 +887,16 @@ moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
     struct moves_err *e)
 {
 	static const char *const keys[] = { "stage", "date", "notes", "legs",
-	    "received_by", "reason", "version", NULL };
+	    "received_by", "reason", "version", "confirm", NULL };
 	struct return_row rr;
 	struct buf b = BUF_INIT(BODY_MAX);
 	json_t *body = NULL, *legs = NULL, *detail;
 	const char *notes, *received = NULL, *reason = NULL, *prev;
 	char now[11], day[11], dest[DB_CODE_MAX];
 	int rc, cur, to;
+	bool confirmed;
 
-	if (known(in, keys, e))
+	if (known(in, keys, e) || confirm_member(in, &confirmed, e))
 		return 1;
 	to = stage_of(json_string_value(json_object_get(in, "stage")));
 	if (to < 0 || to == ST_REQUESTED)
@@ -849,6 +935,10 @@ moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
 		goto out;
 	}
 	prev = previous_date(&rr, to == ST_CANCELLED ? ST_ARRIVED : to);
+	/* A return whose steps were dated ahead (before such dates were
+	 * refused) can still be cancelled today. */
+	if (to == ST_CANCELLED && strcmp(prev, now) > 0)
+		prev = now;
 	if (strcmp(day, prev) < 0) {
 		refuse(e, 400, to == ST_ARRIVED ? _("The arrival cannot be "
 		    "before the departure.") : _("This step cannot be dated "
@@ -858,15 +948,35 @@ moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
 	if (to == ST_PLANNED) {
 		json_t *given = json_object_get(in, "legs");
 
-		if (given && parse_legs(given, &legs, e))
-			goto out;
-		if (legs == NULL)
-			legs = json_incref(json_object_get(body, "legs"));
-		if (legs == NULL || json_array_size(legs) == 0) {
+		/* The legs saved before are checked again: the journey
+		 * is planned as it stands. */
+		if (given == NULL)
+			given = json_object_get(body, "legs");
+		if (given == NULL || (json_is_array(given) &&
+		    json_array_size(given) == 0)) {
 			refuse(e, 400, _("Give at least one travel leg."), "legs");
 			goto out;
 		}
+		if (parse_legs(r, given, rr.requested_on, json_string_value(
+		    json_object_get(body, "dest_country")), &legs, e))
+			goto out;
 		json_object_set(body, "legs", legs);
+	}
+	/* A stay left open in the origin's shelter would count a place
+	 * taken for ever once the person has left. */
+	if (to == ST_DEPARTED && !confirmed) {
+		int in_shelter = protection_in_shelter(r->app->db, c->id);
+
+		if (in_shelter < 0) {
+			rc = -1;
+			goto out;
+		}
+		if (in_shelter > 0) {
+			refuse(e, 409, _("The person is still in a shelter: "
+			    "record the discharge first, or confirm to record "
+			    "the departure all the same."), "confirm");
+			goto out;
+		}
 	}
 	if (to == ST_ARRIVED) {
 		if (rr.dest_office != c->office_id) {
@@ -957,7 +1067,9 @@ moves_return_legs(struct req *r, const struct case_row *c, json_t *in,
 	}
 	if (version_member(in, rr.version, e))
 		goto out;
-	if (parse_legs(json_object_get(in, "legs"), &legs, e))
+	if (parse_legs(r, json_object_get(in, "legs"), rr.requested_on,
+	    json_string_value(json_object_get(body, "dest_country")), &legs,
+	    e))
 		goto out;
 	if (stage_of(rr.stage) == ST_PLANNED && json_array_size(legs) == 0) {
 		refuse(e, 400, _("Give at least one travel leg."), "legs");
@@ -1110,9 +1222,13 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 	int64_t assignee = 0;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_TRANSFER_DECIDE))
+	if (!role_can(r->user.role, PERM_TRANSFER_DECIDE)) {
+		if (audit(r, "transfer.denied", 0, NULL, json_pack("{s:I}",
+		    "transfer", (json_int_t)id)) < 0)
+			return -1;
 		return refuse(e, 403, _("Only the manager of the receiving "
 		    "office can accept or decline a handover."), NULL);
+	}
 	if (known(in, keys, e))
 		return 1;
 	if ((rc = load_transfer(r, id, &t, e)) != 0)
@@ -1207,6 +1323,9 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 	return 0;
 }
 
+static bool transfer_hidden(const struct req *r,
+    const struct transfer_row *t);
+
 int
 moves_transfer_cancel(struct req *r, int64_t id, struct moves_err *e)
 {
@@ -1214,22 +1333,36 @@ moves_transfer_cancel(struct req *r, int64_t id, struct moves_err *e)
 	struct case_row c;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_ASSIST))
+	if (!role_can(r->user.role, PERM_ASSIST)) {
+		if (audit(r, "transfer.denied", 0, NULL, json_pack("{s:I}",
+		    "transfer", (json_int_t)id)) < 0)
+			return -1;
 		return refuse(e, 403, _("You are not allowed to change cases."),
 		    NULL);
+	}
 	if ((rc = load_transfer(r, id, &t, e)) != 0)
 		return rc;
 	if (t.from_office != r->user.office_id)
 		return refuse(e, 403, _("Only the office that asked for this "
 		    "handover can withdraw it."), NULL);
+	/* A decided handover is told as such to whoever may still list it:
+	 * once accepted, the case is no longer the asking office's own. */
+	if (strcmp(t.state, "pending") != 0) {
+		if (transfer_hidden(r, &t)) {
+			if (audit(r, "transfer.denied", 0, NULL, json_pack(
+			    "{s:I}", "transfer", (json_int_t)id)) < 0)
+				return -1;
+			return refuse(e, 404, _("This handover does not "
+			    "exist."), NULL);
+		}
+		return refuse(e, 409, _("This handover has been decided "
+		    "already."), NULL);
+	}
 	rc = cases_load(r, t.case_id, &c, "transfer.denied");
 	if (rc == DB_ERROR)
 		return -1;
 	if (rc != DB_OK)
 		return refuse(e, 404, _("This handover does not exist."), NULL);
-	if (strcmp(t.state, "pending") != 0)
-		return refuse(e, 409, _("This handover has been decided "
-		    "already."), NULL);
 	if (db_begin(r->app->db) != DB_OK)
 		return -1;
 	rc = db_transfer_decide(r->app->db, id, "cancelled", NULL, 0,
@@ -1567,6 +1700,61 @@ bad:
 	return refuse(e, 400, _("A package is not valid."), "packages");
 }
 
+struct mv_ctx {
+	int64_t id[MOVES_SCHEDULE_MAX * 4];
+	char due[MOVES_SCHEDULE_MAX * 4][11];
+	size_t n;
+};
+
+static int
+scheduled_cb(void *arg, const struct visit_row *v)
+{
+	struct mv_ctx *x = arg;
+
+	if (strcmp(v->status, "Scheduled") != 0 || x->n >= ARRAY_SIZE(x->id))
+		return 0;
+	x->id[x->n] = v->id;
+	snprintf(x->due[x->n], sizeof(x->due[x->n]), "%s", v->due_on);
+	x->n++;
+	return 0;
+}
+
+/*
+ * The plan date of case_id changed from old to new: its visits still
+ * Scheduled keep their months after the plan and move with it (Done
+ * and Missed ones stay as they were). The caller's transaction.
+ */
+static int
+move_plan_visits(struct req *r, int64_t case_id, const char *old,
+    const char *new)
+{
+	struct mv_ctx x = { .n = 0 };
+	int oy, om, od, y, m, d, months;
+	char to[11];
+	size_t i, moved = 0;
+
+	if (!date_parse(old, &oy, &om, &od) ||
+	    db_visit_list(r->app->db, case_id, scheduled_cb, &x) != DB_OK)
+		return -1;
+	for (i = 0; i < x.n; i++) {
+		if (!date_parse(x.due[i], &y, &m, &d))
+			continue;
+		months = (y * 12 + m) - (oy * 12 + om);
+		if (moves_add_months(new, months, to) < 0)
+			continue;
+		if (strcmp(to, x.due[i]) == 0)
+			continue;
+		if (db_visit_move(r->app->db, x.id[i], to, r->user.id,
+		    r->now) != DB_OK)
+			return -1;
+		moved++;
+	}
+	if (moved == 0)
+		return 0;
+	return timeline_add(r, case_id, "visit.rescheduled", 0, new, false,
+	    json_pack("{s:I,s:s}", "count", (json_int_t)moved, "date", new));
+}
+
 int
 moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
     struct moves_err *e)
@@ -1577,10 +1765,12 @@ moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
 	struct return_row rr;
 	struct buf b = BUF_INIT(BODY_MAX);
 	json_t *body = NULL, *packages = NULL;
-	const char *type, *objectives, *outcome;
+	const char *type, *objectives, *outcome, *from = NULL;
 	char now[11], date[11], ad[64], old_outcome[DB_STATE_MAX];
-	bool isnew, plan_changed;
-	int rc;
+	char old_date[DB_DATE_MAX];
+	bool isnew, plan_changed, move_visits = false;
+	int64_t have = 0;
+	int rc, lr = DB_NOTFOUND, ls = -1;
 
 	if (known(in, keys, e))
 		return 1;
@@ -1607,6 +1797,13 @@ moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
 	    text_member(in, "objectives", NOTE_MAX, &objectives, e) ||
 	    text_member(in, "outcome", 40, &outcome, e))
 		goto out;
+	/* The visits count from the plan date: one ahead would put them
+	 * off for as long. */
+	if (json_object_get(in, "plan_date") && strcmp(date, now) > 0) {
+		refuse(e, 400, _("A reintegration plan cannot be dated in the "
+		    "future."), "plan_date");
+		goto out;
+	}
 	if (type && !code_valid(CL_SUPPORT_PLAN_TYPE, type)) {
 		refuse(e, 400, _("Choose a type of support plan."), "plan_type");
 		goto out;
@@ -1626,6 +1823,33 @@ moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
 	    json_object_get(in, "plan_date") ||
 	    json_object_get(in, "objectives");
 	snprintf(old_outcome, sizeof(old_outcome), "%s", p.outcome);
+	snprintf(old_date, sizeof(old_date), "%s", isnew ? "" : p.plan_date);
+	/* Where the visits count from: a new plan schedules them from its
+	 * date when the case has no return (or a cancelled one) and no
+	 * visits yet; after an arrival they count from the arrival. The
+	 * plan remembers it ("visits_from"), so that a corrected plan date
+	 * moves only visits of its own. */
+	rc = -1;
+	lr = db_return_latest(r->app->db, c->id, &rr);
+	if (lr == DB_ERROR)
+		goto out;
+	if (lr == DB_OK) {
+		free(rr.body);
+		ls = stage_of(rr.stage);
+	}
+	if (db_visit_count(r->app->db, c->id, &have) != DB_OK)
+		goto out;
+	if (isnew && have == 0 && (lr == DB_NOTFOUND || ls == ST_CANCELLED))
+		set_str(body, "visits_from", "plan");
+	else if (isnew && have == 0 && ls == ST_ARRIVED)
+		set_str(body, "visits_from", "arrival");
+	from = json_string_value(json_object_get(body, "visits_from"));
+	/* A plan from before it was remembered: the rule of its making. */
+	if (!isnew && from == NULL && (lr == DB_NOTFOUND ||
+	    ls == ST_CANCELLED))
+		from = "plan";
+	move_visits = !isnew && from && strcmp(from, "plan") == 0 &&
+	    strcmp(old_date, date) != 0;
 	if (type)
 		snprintf(p.plan_type, sizeof(p.plan_type), "%s", type);
 	snprintf(p.plan_date, sizeof(p.plan_date), "%s", date);
@@ -1678,18 +1902,16 @@ moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
 	if (isnew) {
 		/* Visits follow the arrival of a return; a case without
 		 * one has them from the plan date. */
-		int lr = db_return_latest(r->app->db, c->id, &rr);
-
-		free(rr.body);
-		if (lr == DB_ERROR)
-			goto fail;
-		if ((lr == DB_NOTFOUND || stage_of(rr.stage) == ST_CANCELLED) &&
+		if ((lr == DB_NOTFOUND || ls == ST_CANCELLED) &&
 		    schedule_visits(r, c->id, p.plan_date) < 0)
 			goto fail;
-		if (lr == DB_OK && stage_of(rr.stage) == ST_ARRIVED &&
+		if (ls == ST_ARRIVED &&
 		    schedule_visits(r, c->id, rr.arrived_on) < 0)
 			goto fail;
 	}
+	if (move_visits && move_plan_visits(r, c->id, old_date,
+	    p.plan_date) < 0)
+		goto fail;
 	if (audit(r, "reintegration.save", c->id, NULL, json_pack(
 	    "{s:I,s:s,s:s,s:b}", "plan", (json_int_t)p.id, "support_plan_type",
 	    p.plan_type, "reintegration_outcome", p.outcome, "new", isnew)) < 0 ||
@@ -1756,15 +1978,21 @@ moves_visit_record(struct req *r, int64_t id, json_t *in,
 	json_t *body = NULL;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_ASSIST))
-		return refuse(e, 403, _("You are not allowed to change cases."),
-		    NULL);
-	if (known(in, keys, e))
-		return 1;
 	rc = db_visit_get(r->app->db, id, &v, &blob, &blen);
 	if (rc == DB_ERROR)
 		return -1;
 	free(blob);
+	/* Audited as every refusal by role, with the case when there is
+	 * one: the answer is the same either way. */
+	if (!role_can(r->user.role, PERM_ASSIST)) {
+		if (audit(r, "visit.denied", rc == DB_OK ? v.case_id : 0, NULL,
+		    json_pack("{s:I}", "visit", (json_int_t)id)) < 0)
+			return -1;
+		return refuse(e, 403, _("You are not allowed to change cases."),
+		    NULL);
+	}
+	if (known(in, keys, e))
+		return 1;
 	if (rc == DB_OK) {
 		rc = cases_load(r, v.case_id, &c, "visit.denied");
 		if (rc == DB_ERROR)
@@ -1784,6 +2012,10 @@ moves_visit_record(struct req *r, int64_t id, json_t *in,
 	if (strcmp(v.status, "Done") == 0 || strcmp(v.status, status) == 0)
 		return refuse(e, 409, _("This visit has been recorded already."),
 		    NULL);
+	/* A visit may be done early, but is missed only once it is due. */
+	if (strcmp(status, "Missed") == 0 && strcmp(now, v.due_on) < 0)
+		return refuse(e, 400, _("A visit cannot be recorded as missed "
+		    "before it is due."), "status");
 	if (strcmp(status, "Done") == 0 && date[0] == '\0')
 		return refuse(e, 400, _("Give the date of the visit."), "date");
 	if (date[0] && strcmp(date, now) > 0)
@@ -1850,8 +2082,10 @@ moves_demo_requested(struct req *r, int64_t case_id, const char *dest_office,
 
 	if (demo_case(r, case_id, &c) < 0)
 		return -1;
-	in = json_pack("{s:s,s:s,s:s}", "dest_country", country,
-	    "dest_office", dest_office, "date", date);
+	/* The demo's missions are regional: Bangkok receives people going
+	 * home to Myanmar, which the user would confirm. */
+	in = json_pack("{s:s,s:s,s:s,s:b}", "dest_country", country,
+	    "dest_office", dest_office, "date", date, "confirm", 1);
 	rc = moves_return_request(r, &c, in, &e);
 	json_decref(in);
 	return demo_check(rc, &e, "return request");

@@ -73,6 +73,11 @@ int moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
 int moves_return_legs(struct req *r, const struct case_row *c, json_t *in,
     struct moves_err *e);
 
+/* Whether the person of case_id is on the way home: its newest return
+ * has departed and not yet arrived. 1 with *from_office the office that
+ * asked for it, 0 (*from_office 0), -1 on failure. */
+int moves_in_transit(struct db *db, int64_t case_id, int64_t *from_office);
+
 /* --- handover --- */
 
 /* Asks for a handover of c to in's to_office (default: the return's

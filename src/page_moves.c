@@ -303,6 +303,13 @@ stage_forms(struct req *r, struct html *h, const struct case_row *c,
 		    _("Date"), st, again ? form_or(r, "date") : "",
 		    strcmp(st, "Departed") == 0 || strcmp(st, "Arrived") == 0 ?
 		    " required" : "");
+		if (strcmp(st, "Departed") == 0 &&
+		    protection_in_shelter(r->app->db, c->id) > 0)
+			html_printf(h, "<p class=\"notice\">%s</p><label><input "
+			    "type=\"checkbox\" name=\"confirm\" value=\"1\"> "
+			    "%s</label>", _("The person is still in a shelter: "
+			    "record the discharge before the departure."),
+			    _("Record the departure all the same."));
 		if (strcmp(st, "Arrived") == 0)
 			html_printf(h, "<label for=\"received_by\">%s<input "
 			    "id=\"received_by\" name=\"received_by\" "
@@ -330,6 +337,7 @@ request_form(struct req *r, struct html *h, const struct case_row *c,
     struct iso_option *cs, size_t ncs)
 {
 	struct office_opts oo = { .h = h, .skip = 0 };
+	struct office dest;
 
 	html_printf(h, "<article><h2>%s</h2><form method=\"post\" "
 	    "action=\"/cases/%L/return\">", _("Ask for a voluntary return"),
@@ -345,7 +353,17 @@ request_form(struct req *r, struct html *h, const struct case_row *c,
 	    "</option>", _("Office at destination"));
 	oo.selected = form_or(r, "dest_office");
 	db_office_list(r->app->db, office_opt_cb, &oo);
-	html_printf(h, "</select></label><label for=\"request-date\">%s<input "
+	html_printf(h, "</select></label>");
+	/* Asked again when the office chosen is of another country. */
+	if (*form_or(r, "dest_office") && *form_or(r, "dest_country") &&
+	    db_office_by_code(r->app->db, form_or(r, "dest_office"),
+	    &dest) == DB_OK && strcmp(dest.country, form_or(r,
+	    "dest_country")) != 0)
+		html_printf(h, "<label><input type=\"checkbox\" "
+		    "name=\"confirm\" value=\"1\"> %s</label>",
+		    _("This office receives people returning to this "
+		    "country."));
+	html_printf(h, "<label for=\"request-date\">%s<input "
 	    "type=\"date\" id=\"request-date\" name=\"date\" value=\"%s\">"
 	    "</label><label for=\"request-notes\">%s<textarea "
 	    "id=\"request-notes\" name=\"notes\" maxlength=\"4000\">%s"
@@ -612,6 +630,8 @@ page_return_post(struct req *r)
 		put(r, in, "dest_office", "dest_office");
 		put(r, in, "date", "date");
 		put(r, in, "notes", "notes");
+		if (req_form(r, "confirm"))
+			json_object_set_new(in, "confirm", json_true());
 		rc = moves_return_request(r, &c, in, &e);
 	} else if (action && strcmp(action, "stage") == 0) {
 		put(r, in, "stage", "stage");
@@ -619,6 +639,8 @@ page_return_post(struct req *r)
 		put(r, in, "notes", "notes");
 		put(r, in, "received_by", "received_by");
 		put(r, in, "reason", "reason");
+		if (req_form(r, "confirm"))
+			json_object_set_new(in, "confirm", json_true());
 		put_version(r, in);
 		rc = moves_return_stage(r, &c, in, &e);
 	} else if (action && strcmp(action, "legs") == 0) {

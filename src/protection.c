@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "isocodes.h"
 #include "log.h"
+#include "moves.h"
 #include "protection.h"
 #include "timeline.h"
 
@@ -261,6 +262,32 @@ stay_full_night(struct rec_ctx *x, const struct shelter *s,
 	return 0;
 }
 
+/* A person who has left on a return is not admitted again by the office
+ * they left until they are recorded as arrived. 1 when refused. */
+static int
+stay_in_transit(struct rec_ctx *x)
+{
+	struct shelter s;
+	int64_t from;
+	int rc;
+
+	if (x->old)
+		return 0;
+	rc = moves_in_transit(x->r->app->db, x->c->id, &from);
+	if (rc <= 0)
+		return rc;
+	rc = db_shelter_get(x->r->app->db,
+	    json_integer_value(json_object_get(x->rec, "shelter")), &s);
+	if (rc != DB_OK)
+		return rc == DB_ERROR ? -1 : 0;
+	if (s.office_id != from)
+		return 0;
+	json_object_set_new(x->errors, "shelter", json_string(_("This person "
+	    "has left on a return and is not yet recorded as arrived: the "
+	    "office they left cannot admit them to a shelter.")));
+	return 1;
+}
+
 static int
 stay_check(struct rec_ctx *x)
 {
@@ -274,6 +301,8 @@ stay_check(struct rec_ctx *x)
 	if (json_object_get(x->errors, "shelter") ||
 	    json_object_get(x->errors, "admitted"))
 		return 0;
+	if ((rc = stay_in_transit(x)) != 0)
+		return rc < 0 ? -1 : 0;
 	if (x->old && *caserec_str(x->old, "discharged") == '\0' &&
 	    *discharged) {
 		x->event = "shelter.discharged";

@@ -357,7 +357,7 @@ function writes(file) {
     { label: 'POST reintegration plan', method: 'POST', path: `${b}/reintegration`, missing: `${m}/reintegration`,
       body: { outcome: 'Reintegrated', version: H.planVersion }, expect: caseGate('assist', 'reintegration.update.denied') },
     { label: 'POST visit', method: 'POST', path: `/api/v1/visits/${H.visit.id}`, missing: `/api/v1/visits/${MISSING}`,
-      body: { status: 'Missed' }, expect: (u) => (can(u, 'assist') ? [404, 'visit.denied', H.id] : [403, null, null]) },
+      body: { status: 'Missed' }, expect: (u) => (can(u, 'assist') ? [404, 'visit.denied', H.id] : [403, 'visit.denied', H.id]) },
     { label: 'POST fund request', method: 'POST', path: `${b}/fund-requests`, missing: `${m}/fund-requests`,
       body: { type: 'medical', amount: '80', currency: 'USD', justification: 'x' },
       expect: caseGate('fundReq', 'fund.request.denied') },
@@ -619,13 +619,14 @@ describe('a high-risk case', () => {
     await saveFile(srv, s[mgr], H.id, f, 'manager saves the file');
     assert.equal((await post(cw, `${b}/return`, { dest_country: 'CO', dest_office: 'BOG' })).status, 409,
       'a second return under way');
-    await ok(await call(cw, 'PUT', `${b}/return/legs`, { legs: [leg, { ...leg, from_place: 'Panama' }] }), 200, 'legs');
+    await ok(await call(cw, 'PUT', `${b}/return/legs`, { legs: [{ ...leg, to_country: 'PA', to_place: 'Panama' },
+      { ...leg, from_country: 'PA', from_place: 'Panama', departure_date: leg.arrival_date }] }), 200, 'legs');
     await ok(await post(cw, `${b}/return/stage`, { stage: 'Planned', date: todayUtc() }), 200, 'planned');
     const t = await ok(await post(cw, `${b}/transfers`, { to_office: 'BOG' }), 201, 'transfer');
     await ok(await post(mgr, `/api/v1/transfers/${t.id}/cancel`), 200, 'transfer withdrawn');
     await ok(await post(mgr, `${b}/reintegration`, { objectives: 'Open a stall', version: H.planVersion }), 200,
       'reintegration');
-    await ok(await post(cw, `/api/v1/visits/${H.visit.id}`, { status: 'Missed' }), 200, 'visit');
+    await ok(await post(cw, `/api/v1/visits/${H.visit.id}`, { status: 'Done', date: todayUtc() }), 200, 'visit');
     await ok(await post(mgr, `${b}/fund-requests`, { type: 'return', amount: '300', currency: 'USD', justification: 'Ticket' }),
       201, 'fund request');
     const c = await ok(await get(cw, b), 200, 'case');
