@@ -401,7 +401,7 @@ schedule_visits(struct req *r, int64_t case_id, const char *base)
 		    NULL) != DB_OK)
 			return -1;
 	if (timeline_add(r, case_id, "visit.scheduled", 0, base, false,
-	    json_pack("{s:I,s:s}", "count", (json_int_t)n, "date", base)) < 0)
+	    json_pack("{s:I,s:s}", "visits", (json_int_t)n, "date", base)) < 0)
 		return -1;
 	return 1;
 }
@@ -1019,7 +1019,7 @@ moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
 	}
 	detail = json_pack("{s:s}", "return_stage", stage_codes[to]);
 	if (to == ST_PLANNED) {
-		json_object_set_new(detail, "count",
+		json_object_set_new(detail, "legs",
 		    json_integer((json_int_t)json_array_size(legs)));
 		json_object_set_new(detail, "means_of_transport",
 		    leg_transports(legs));
@@ -1752,7 +1752,7 @@ move_plan_visits(struct req *r, int64_t case_id, const char *old,
 	if (moved == 0)
 		return 0;
 	return timeline_add(r, case_id, "visit.rescheduled", 0, new, false,
-	    json_pack("{s:I,s:s}", "count", (json_int_t)moved, "date", new));
+	    json_pack("{s:I,s:s}", "visits", (json_int_t)moved, "date", new));
 }
 
 int
@@ -1892,7 +1892,7 @@ moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
 	if (plan_changed && timeline_add(r, c->id, isnew ?
 	    "reintegration.planned" : "reintegration.updated", p.id,
 	    isnew ? p.plan_date : NULL, false, json_pack("{s:s,s:I}",
-	    "support_plan_type", p.plan_type, "count", (json_int_t)
+	    "support_plan_type", p.plan_type, "packages", (json_int_t)
 	    json_array_size(json_object_get(body, "packages")))) < 0)
 		goto fail;
 	if (strcmp(old_outcome, p.outcome) != 0 && p.outcome[0] &&

@@ -38,6 +38,10 @@ static const struct {
 	{ "to_office", N_("To office") },
 	{ "date", N_("Date") },
 	{ "project", N_("Project") },
+	{ "visits", N_("Visits") },
+	{ "legs", N_("Travel legs") },
+	{ "packages", N_("Packages") },
+	/* Steps recorded before the three above had their own names. */
 	{ "count", N_("Count") },
 };
 
