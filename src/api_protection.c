@@ -539,7 +539,7 @@ api_shelter_occupancy(struct req *r)
 		caserec_day_str(a + (int64_t)i, day);
 		json_array_append_new(days, json_pack("{s:s,s:I,s:b}", "date",
 		    day, "occupied", (json_int_t)counts[i], "full",
-		    counts[i] >= s.capacity));
+		    protection_full(s.capacity, counts[i])));
 	}
 	return resp_json(r, 200, json_pack("{s:I,s:I,s:o}", "shelter",
 	    (json_int_t)s.id, "capacity", (json_int_t)s.capacity, "days", days));

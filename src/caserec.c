@@ -807,18 +807,16 @@ shelter_opt_cb(void *arg, const struct shelter *s)
 	    s->id == x->selected ? " selected" : "", s->name);
 	/* Today's places, so that a full shelter is seen before choosing;
 	 * the stay's own nights are checked again when it is saved. */
-	if (s->capacity > 0) {
-		used = protection_occupied(x->db, s->id, x->today);
-		if (used < 0) {
-			x->failed = true;
-			return 1;
-		}
-		if (used >= s->capacity)
-			html_printf(x->h, " — %s", _("full today"));
-		else
-			html_printf(x->h, " — %s %L/%L", _("free today:"),
-			    s->capacity - used, s->capacity);
+	used = protection_occupied(x->db, s->id, x->today);
+	if (used < 0) {
+		x->failed = true;
+		return 1;
 	}
+	if (protection_full(s->capacity, used))
+		html_printf(x->h, " — %s", _("full today"));
+	else
+		html_printf(x->h, " — %s %L/%L", _("free today:"),
+		    protection_free(s->capacity, used), s->capacity);
 	html_printf(x->h, "</option>");
 	return 0;
 }

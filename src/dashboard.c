@@ -138,7 +138,7 @@ static int
 shelter_row(void *arg, const struct shelter_occupancy *o)
 {
 	struct shelters *x = arg;
-	bool full = o->capacity > 0 && o->occupied >= o->capacity;
+	bool full = protection_full(o->capacity, o->occupied);
 
 	html_printf(x->h, "<tr%R><td><a href=\"/shelters/%L\">%s</a></td>"
 	    "<td>%L</td><td>%L</td><td>%s</td></tr>", full ?
@@ -146,8 +146,8 @@ shelter_row(void *arg, const struct shelter_occupancy *o)
 	    full ? _("Full") : _("Places free"));
 	json_array_append_new(x->cats, json_string(o->name));
 	json_array_append_new(x->occupied, json_integer(o->occupied));
-	json_array_append_new(x->free, json_integer(o->capacity > o->occupied ?
-	    o->capacity - o->occupied : 0));
+	json_array_append_new(x->free, json_integer(protection_free(
+	    o->capacity, o->occupied)));
 	x->n++;
 	return 0;
 }

@@ -407,6 +407,44 @@ media_type_is(const char *ct, const char *type)
 	return *ct == '\0' || *ct == ';';
 }
 
+static int
+hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * Whether urlencoded text p[0..n) holds a C0 control character other
+ * than TAB, LF and CR, as a byte or %-encoded. libmicrohttpd hands
+ * values over as C strings, so a NUL would cut one short unseen, and no
+ * field of ctm holds the other controls.
+ */
+static bool
+urlencoded_has_controls(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned c = (unsigned char)p[i];
+		int h, l;
+
+		if (c == '%' && i + 2 < n && (h = hex_digit(p[i + 1])) >= 0 &&
+		    (l = hex_digit(p[i + 2])) >= 0) {
+			c = (unsigned)(h * 16 + l);
+			i += 2;
+		}
+		if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+			return true;
+	}
+	return false;
+}
+
 /* 0 when the body parsed (or there was none), else an error response. */
 static int
 parse_body(struct req *r)
@@ -439,6 +477,12 @@ parse_body(struct req *r)
 	}
 	if (!media_type_is(ct, "application/x-www-form-urlencoded"))
 		return resp_error(r, 415, _("Unsupported form encoding."), NULL), 1;
+	/* The whole form is refused, before any of it is read. */
+	if (urlencoded_has_controls(r->body.p, r->body.len))
+		return resp_error(r, 400, _("The form contains a control "
+		    "character (such as a NUL byte) that no field may hold. "
+		    "Nothing was saved: correct the text and send it again."),
+		    NULL), 1;
 	{
 		struct MHD_PostProcessor *pp = MHD_create_post_processor(
 		    r->conn, 16 * 1024, form_iter, r);
@@ -605,8 +649,10 @@ dispatch(struct req *r)
 /*
  * The request line's URI before libmicrohttpd decodes it: an encoded NUL
  * would cut the path short and an encoded slash would change its
- * segments, so a request using either is refused (kept per request in
- * the con_cls slot until on_request makes the struct req).
+ * segments, so a request using either is refused, as is a query with a
+ * control character, which would cut a value short as in a form (kept
+ * per request in the con_cls slot until on_request makes the struct
+ * req).
  */
 static void *
 on_uri(void *cls, const char *uri, struct MHD_Connection *c)
@@ -621,6 +667,8 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 		    (p[1] == '2' && (p[2] == 'f' || p[2] == 'F')) ||
 		    (p[1] == '5' && (p[2] == 'c' || p[2] == 'C'))))
 			return (void *)&on_uri;
+	if (q && urlencoded_has_controls(q + 1, strlen(q + 1)))
+		return (void *)&on_uri;
 	return NULL;
 }
 

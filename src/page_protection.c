@@ -557,7 +557,7 @@ shelter_row_cb(void *arg, const struct shelter *s)
 	html_printf(x->h, "<tr><td><a href=\"/shelters/%L\">%s</a></td><td>%s"
 	    "</td><td>%s</td><td>%L</td><td>%L", s->id, s->name,
 	    s->office_code, s->city, s->capacity, n);
-	if (n >= s->capacity)
+	if (protection_full(s->capacity, n))
 		html_printf(x->h, " <span class=\"badge\">%s</span>", _("full"));
 	html_printf(x->h, "</td></tr>");
 	return 0;
@@ -607,7 +607,7 @@ shelters_page(struct req *r, int status, json_t *values, json_t *errors)
 		    "maxlength=\"200\"");
 		page_field(&h, "shelter-capacity", "capacity", "number",
 		    _("Capacity (places)"), caserec_str(values, "capacity"),
-		    err_of(errors, "capacity"), "required min=\"0\" "
+		    err_of(errors, "capacity"), "required min=\"1\" "
 		    "max=\"100000\"");
 		if (office == 0) {
 			html_printf(&h, "<label for=\"shelter-office\">%s</label>"
@@ -698,7 +698,7 @@ shelter_page(struct req *r, int status, const struct shelter *s,
 	html_printf(&h, "<dl><dt>%s</dt><dd>%L</dd><dt>%s</dt><dd>%L</dd></dl>",
 	    _("Capacity (places)"), s->capacity, _("Occupied today"),
 	    counts[OCCUPANCY_DAYS - 1]);
-	if (counts[OCCUPANCY_DAYS - 1] >= s->capacity)
+	if (protection_full(s->capacity, counts[OCCUPANCY_DAYS - 1]))
 		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>",
 		    _("The shelter is full: a new admission needs an explicit "
 		    "confirmation."));
@@ -708,7 +708,7 @@ shelter_page(struct req *r, int status, const struct shelter *s,
 	for (i = OCCUPANCY_DAYS; i-- > 0;) {
 		caserec_day_str(first + (int64_t)i, day);
 		html_printf(&h, "<tr><td>%s</td><td>%L", day, counts[i]);
-		if (counts[i] >= s->capacity)
+		if (protection_full(s->capacity, counts[i]))
 			html_printf(&h, " <span class=\"badge\">%s</span>",
 			    _("full"));
 		html_printf(&h, "</td></tr>");
@@ -733,7 +733,7 @@ shelter_page(struct req *r, int status, const struct shelter *s,
 		page_field(&h, "shelter-capacity", "capacity", "number",
 		    _("Capacity (places)"), values ? caserec_str(values,
 		    "capacity") : cap, err_of(errors, "capacity"),
-		    "required min=\"0\" max=\"100000\"");
+		    "required min=\"1\" max=\"100000\"");
 		html_printf(&h, "<label><input type=\"checkbox\" name=\"disabled\" "
 		    "value=\"1\"%R> %s</label><button type=\"submit\">%s</button>"
 		    "</form></section>", s->disabled ? " checked" : "",

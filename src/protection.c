@@ -18,6 +18,7 @@
 #include "moves.h"
 #include "protection.h"
 #include "timeline.h"
+#include "vault.h"
 
 #define NAME_MAX_CHARS 200
 #define CAPACITY_MAX 100000
@@ -174,7 +175,8 @@ protection_kind_by_name(const char *name)
 
 /* --- shelter stays: one shelter at a time, capacity --- */
 
-/* The nights [a, b) of a stay: b is INT64_MAX while it is open. */
+/* The nights [a, b) of a stay: b is INT64_MAX while it is open. These
+ * are what occupancy counts: the day of discharge is not a night. */
 static void
 nights(const char *d1, const char *d2, int64_t *a, int64_t *b)
 {
@@ -182,9 +184,23 @@ nights(const char *d1, const char *d2, int64_t *a, int64_t *b)
 	*b = *d2 ? caserec_day(d2) : INT64_MAX;
 }
 
+/*
+ * The days [a, b) a stay holds the person: its nights, and for a stay
+ * discharged on the day of its admission that one day. No two stays of
+ * a person may share a day, so a same-day stay is not taken while
+ * another stay is open or covers that night.
+ */
+static void
+stay_days(const char *d1, const char *d2, int64_t *a, int64_t *b)
+{
+	nights(d1, d2, a, b);
+	if (*a != DATE_NONE && *b != DATE_NONE && *b <= *a)
+		*b = *a + 1;
+}
+
 struct overlap {
 	int64_t self, a, b;
-	bool hit;
+	bool hit, open;
 };
 
 static int
@@ -195,71 +211,109 @@ overlap_cb(void *arg, const struct case_record *rec)
 
 	if (rec->id == o->self)
 		return 0;
-	nights(rec->d1, rec->d2, &a, &b);
-	if (a >= 0 && a < o->b && o->a < b) {
+	stay_days(rec->d1, rec->d2, &a, &b);
+	if (a != DATE_NONE && b != DATE_NONE && a < o->b && o->a < b) {
 		o->hit = true;
+		o->open = rec->d2[0] == '\0';
 		return 1;
 	}
 	return 0;
 }
 
-/* A person sleeps in one shelter a night: refuses a stay that shares a
- * night with another of the case's stays. 1 when refused. */
+/*
+ * A person is in one shelter at a time: refuses a stay (new or changed)
+ * that shares a day with another of the case's stays (stay_days()). At
+ * "shelter" when the other stay is still open, else at "admitted".
+ * 1 when refused, 0 when not, -1 on failure.
+ */
 static int
 stay_overlaps(struct rec_ctx *x, const char *admitted, const char *discharged)
 {
 	struct overlap o = { .self = x->id };
 
-	nights(admitted, discharged, &o.a, &o.b);
-	if (o.a < 0 || db_record_list(x->r->app->db, x->c->id, x->k->name,
-	    overlap_cb, &o) != DB_OK)
+	stay_days(admitted, discharged, &o.a, &o.b);
+	if (o.a == DATE_NONE || o.b == DATE_NONE)
 		return 0;
+	if (db_record_list(x->r->app->db, x->c->id, x->k->name, overlap_cb,
+	    &o) != DB_OK)
+		return -1;
 	if (!o.hit)
 		return 0;
-	json_object_set_new(x->errors, "admitted", json_string(_("This stay "
-	    "shares nights with another stay of the same person.")));
+	if (o.open)
+		json_object_set_new(x->errors, "shelter", json_string(
+		    _("This person is still in a shelter: record the "
+		    "discharge from it before a new admission.")));
+	else
+		json_object_set_new(x->errors, "admitted", json_string(
+		    _("This stay overlaps another stay of the same person: a "
+		    "person is in one shelter at a time.")));
 	return 1;
 }
 
 /*
- * Whether the shelter is full on a night of the stay [admitted,
- * discharged) (an open stay: up to today), not counting this stay as it
- * was: 1 with the places taken and the day, 0 when there is room on
- * every night, -1 on failure. The first 366 nights are looked at.
+ * Whether the shelter is full on a night of [a, b) as it is stored: 1
+ * with the places taken and the day, 0 when there is room on every
+ * night, -1 on failure.
+ */
+static int
+full_night_in(struct rec_ctx *x, const struct shelter *s, int64_t a,
+    int64_t b, int64_t *taken, char day[11])
+{
+	int64_t counts[366];
+	char from[11];
+	size_t n, i;
+
+	for (; a < b; a += (int64_t)n) {
+		n = (size_t)(b - a > 366 ? 366 : b - a);
+		caserec_day_str(a, from);
+		if (protection_occupancy(x->r->app->db, s->id, from, n,
+		    counts) < 0)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (protection_full(s->capacity, counts[i])) {
+				*taken = counts[i];
+				caserec_day_str(a + (int64_t)i, day);
+				return 1;
+			}
+	}
+	return 0;
+}
+
+/*
+ * Whether the shelter is full on a night the stay adds: a new stay's
+ * nights up to today, or the nights a change adds to those the stay had
+ * (an earlier admission, a later discharge, a discharge taken away). A
+ * discharge, or one made earlier, only frees places and is never
+ * refused. Those nights are not the stay's yet, so the stored counts are
+ * the others'. 1 with the places taken and the day, 0, -1 on failure.
  */
 static int
 stay_full_night(struct rec_ctx *x, const struct shelter *s,
     const char *admitted, const char *discharged, int64_t *taken,
     char day[11])
 {
-	int64_t a, b, oa = 0, ob = 0, counts[366];
-	size_t n, i;
+	int64_t a, b, oa, ob, end;
 	char today[11];
+	int rc;
 
 	nights(admitted, discharged, &a, &b);
 	caserec_today(x->r, today);
-	if (b == INT64_MAX)
-		b = caserec_day(today) + 1;
+	/* Nights to come are not known yet: an open stay counts to today. */
+	end = caserec_day(today) + 1;
+	if (b > end)
+		b = end;
 	if (a == DATE_NONE || b == DATE_NONE || b <= a)
 		return 0;
-	n = (size_t)(b - a > 366 ? 366 : b - a);
-	if (protection_occupancy(x->r->app->db, s->id, admitted, n, counts) < 0)
-		return -1;
-	if (x->old)
-		nights(caserec_str(x->old, "admitted"),
-		    caserec_str(x->old, "discharged"), &oa, &ob);
-	for (i = 0; i < n; i++) {
-		int64_t d = a + (int64_t)i;
-		int64_t c = counts[i] - (x->old && oa != DATE_NONE && oa <= d &&
-		    d < ob);
-
-		if (c >= s->capacity) {
-			*taken = c;
-			caserec_day_str(d, day);
-			return 1;
-		}
-	}
-	return 0;
+	if (x->old == NULL)
+		return full_night_in(x, s, a, b, taken, day);
+	nights(caserec_str(x->old, "admitted"),
+	    caserec_str(x->old, "discharged"), &oa, &ob);
+	if (oa == DATE_NONE || ob == DATE_NONE || ob <= oa)
+		return full_night_in(x, s, a, b, taken, day);
+	/* [a, b) less [oa, ob): what lies before the old nights, then after. */
+	if ((rc = full_night_in(x, s, a, b < oa ? b : oa, taken, day)) != 0)
+		return rc;
+	return full_night_in(x, s, a > ob ? a : ob, b, taken, day);
 }
 
 /* A person who has left on a return is not admitted again by the office
@@ -294,12 +348,13 @@ stay_check(struct rec_ctx *x)
 	struct shelter s;
 	const char *admitted = caserec_str(x->rec, "admitted");
 	const char *discharged = caserec_str(x->rec, "discharged");
-	int64_t other = 0, taken = 0;
+	int64_t taken = 0;
 	char full_on[11];
 	int rc;
 
 	if (json_object_get(x->errors, "shelter") ||
-	    json_object_get(x->errors, "admitted"))
+	    json_object_get(x->errors, "admitted") ||
+	    json_object_get(x->errors, "discharged"))
 		return 0;
 	if ((rc = stay_in_transit(x)) != 0)
 		return rc < 0 ? -1 : 0;
@@ -308,24 +363,8 @@ stay_check(struct rec_ctx *x)
 		x->event = "shelter.discharged";
 		x->on_date = discharged;
 	}
-	if (*discharged == '\0') {
-		rc = db_record_open(x->r->app->db, x->c->id, x->k->name, &other);
-		if (rc == DB_ERROR)
-			return -1;
-		if (rc == DB_OK && other != x->id) {
-			json_object_set_new(x->errors, "shelter", json_string(
-			    _("This person is still in a shelter: record the "
-			    "discharge from it before a new admission.")));
-			return 0;
-		}
-	}
-	if (stay_overlaps(x, admitted, discharged))
-		return 0;
-	/* Capacity is asked for every night of the stay, when its days are
-	 * set or change. */
-	if (x->old && strcmp(caserec_str(x->old, "admitted"), admitted) == 0 &&
-	    strcmp(caserec_str(x->old, "discharged"), discharged) == 0)
-		return 0;
+	if ((rc = stay_overlaps(x, admitted, discharged)) != 0)
+		return rc < 0 ? -1 : 0;
 	rc = db_shelter_get(x->r->app->db,
 	    json_integer_value(json_object_get(x->rec, "shelter")), &s);
 	if (rc != DB_OK)
@@ -342,6 +381,18 @@ stay_check(struct rec_ctx *x)
 	}
 	json_object_set_new(x->rec, "over_capacity", json_true());
 	return 0;
+}
+
+bool
+protection_full(int64_t capacity, int64_t occupied)
+{
+	return occupied >= capacity;
+}
+
+int64_t
+protection_free(int64_t capacity, int64_t occupied)
+{
+	return occupied < capacity ? capacity - occupied : 0;
 }
 
 int
@@ -727,40 +778,94 @@ chars(const char *s)
 	return n;
 }
 
-/* A text member of in: *out kept when absent; "" for null. False (with
- * an error) when it is not text of at most NAME_MAX_CHARS. */
-static bool
-text_member(json_t *in, const char *key, char *out, size_t size,
-    json_t *errors)
+/* Length of the white space (ASCII, or a no-break space) at s. */
+static size_t
+space_at(const char *s)
+{
+	if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
+		return 1;
+	if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
+		return 2;
+	return 0;
+}
+
+/* s without its surrounding white space, in r's arena (NULL when out of
+ * memory). */
+static const char *
+trimmed(struct req *r, const char *s)
+{
+	size_t n, len;
+
+	while ((n = space_at(s)) > 0)
+		s += n;
+	len = strlen(s);
+	while (len > 0 && (space_at(s + len - 1) == 1 || (len >= 2 &&
+	    space_at(s + len - 2) == 2)))
+		len -= space_at(s + len - 1) == 1 ? 1 : 2;
+	return arena_strndup(r->arena, s, len);
+}
+
+/* A text member of in, trimmed of surrounding white space: *out kept when
+ * absent; "" for null. 0, 1 (with an error) when it is not text of at
+ * most NAME_MAX_CHARS on one line, -1 when out of memory. */
+static int
+text_member(struct req *r, json_t *in, const char *key, char *out,
+    size_t size, json_t *errors)
 {
 	json_t *v = json_object_get(in, key);
 	const char *s;
 
 	if (v == NULL)
-		return true;
+		return 0;
 	if (json_is_null(v)) {
 		out[0] = '\0';
-		return true;
+		return 0;
 	}
 	s = json_string_value(v);
+	if (s != NULL && (s = trimmed(r, s)) == NULL)
+		return -1;
 	if (s == NULL || !utf8_valid(s, strlen(s)) ||
 	    chars(s) > NAME_MAX_CHARS || strlen(s) >= size ||
 	    strpbrk(s, "\r\n") != NULL) {
 		json_object_set_new(errors, key, json_string(_("Give a text of "
 		    "at most 200 characters on one line.")));
-		return false;
+		return 1;
 	}
 	snprintf(out, size, "%s", s);
-	return true;
+	return 0;
 }
 
+/*
+ * Whether names a and b are the same to a reader: compared as name
+ * search compares people's names (vault_name_normalise(): case and
+ * accents folded, runs of spaces and punctuation as one). Names with no
+ * letter or digit are compared as they are.
+ */
+static bool
+same_name(const char *a, const char *b)
+{
+	struct buf fa = BUF_INIT(4096), fb = BUF_INIT(4096);
+	bool same;
+
+	if (vault_name_normalise(a, &fa) < 0 ||
+	    vault_name_normalise(b, &fb) < 0 || fa.len == 0 || fb.len == 0)
+		same = strcmp(a, b) == 0;
+	else
+		same = strcmp(buf_cstr(&fa), buf_cstr(&fb)) == 0;
+	buf_release(&fa);
+	buf_release(&fb);
+	return same;
+}
+
+/* In international format, as docs/api.md says: + and 2 to 15 digits,
+ * the first not 0. */
 static bool
 phone_ok(const char *s)
 {
 	size_t n = 0;
 
-	if (*s == '+')
-		s++;
+	if (*s++ != '+')
+		return false;
 	if (*s < '1' || *s > '9')
 		return false;
 	for (; *s; s++, n++)
@@ -790,6 +895,25 @@ unknown_keys(json_t *in, const char *const *keys, json_t *errors)
 	return bad;
 }
 
+/* Whether a name is taken by another organisation of its country or
+ * shelter of its office. */
+struct taken {
+	int64_t id;		/* the one being saved, 0 when new */
+	const char *name;
+	const char *country;	/* organisations */
+	bool hit;
+};
+
+static int
+org_taken_cb(void *arg, const struct organisation *o)
+{
+	struct taken *t = arg;
+
+	t->hit = o->id != t->id && strcmp(o->country, t->country) == 0 &&
+	    same_name(o->name, t->name);
+	return t->hit;
+}
+
 int
 protection_org_save(struct req *r, struct organisation *o, json_t *in,
     json_t **errors)
@@ -797,6 +921,7 @@ protection_org_save(struct req *r, struct organisation *o, json_t *in,
 	static const char *const keys[] = { "name", "type", "country", "city",
 	    "phone", "disabled", NULL };
 	struct organisation n = *o;
+	struct taken t;
 	bool create = o->id == 0;
 	json_t *v;
 	int rc;
@@ -808,8 +933,9 @@ protection_org_save(struct req *r, struct organisation *o, json_t *in,
 		return 1;
 	}
 	unknown_keys(in, keys, *errors);
-	text_member(in, "name", n.name, sizeof(n.name), *errors);
-	text_member(in, "city", n.city, sizeof(n.city), *errors);
+	if (text_member(r, in, "name", n.name, sizeof(n.name), *errors) < 0 ||
+	    text_member(r, in, "city", n.city, sizeof(n.city), *errors) < 0)
+		goto fail;
 	if (!json_object_get(*errors, "name") && n.name[0] == '\0')
 		json_object_set_new(*errors, "name",
 		    json_string(_("This field is required.")));
@@ -836,15 +962,19 @@ protection_org_save(struct req *r, struct organisation *o, json_t *in,
 			    json_string_value(v));
 	}
 	if ((v = json_object_get(in, "phone")) != NULL) {
-		if (json_is_null(v) || (json_is_string(v) &&
-		    json_string_length(v) == 0))
+		const char *ph = json_is_string(v) ?
+		    trimmed(r, json_string_value(v)) : NULL;
+
+		if (json_is_string(v) && ph == NULL)
+			goto fail;
+		if (json_is_null(v) || (ph && *ph == '\0'))
 			n.phone[0] = '\0';
-		else if (!json_is_string(v) || !phone_ok(json_string_value(v)))
+		else if (ph == NULL || !phone_ok(ph))
 			json_object_set_new(*errors, "phone", json_string(
-			    _("Give a phone number such as +6621234567.")));
+			    _("Give a phone number in international format: + "
+			    "and 2 to 15 digits, such as +6621234567.")));
 		else
-			snprintf(n.phone, sizeof(n.phone), "%s",
-			    json_string_value(v));
+			snprintf(n.phone, sizeof(n.phone), "%s", ph);
 	}
 	if ((v = json_object_get(in, "disabled")) != NULL) {
 		if (!json_is_boolean(v))
@@ -860,7 +990,14 @@ protection_org_save(struct req *r, struct organisation *o, json_t *in,
 		n.created_at = r->now;
 	if (db_begin(r->app->db) != DB_OK)
 		goto fail;
-	rc = create ? db_org_add(r->app->db, &n) : db_org_update(r->app->db, &n);
+	/* Within the write lock, so two at once cannot both pass. */
+	t = (struct taken){ n.id, n.name, n.country, false };
+	rc = db_org_list(r->app->db, org_taken_cb, &t);
+	if (rc == DB_OK && t.hit)
+		rc = DB_CONFLICT;
+	else if (rc == DB_OK)
+		rc = create ? db_org_add(r->app->db, &n) :
+		    db_org_update(r->app->db, &n);
 	if (rc == DB_CONFLICT) {
 		db_rollback(r->app->db);
 		json_object_set_new(*errors, "name", json_string(_("An "
@@ -917,8 +1054,18 @@ protection_shelter_json(struct req *r, const struct shelter *s)
 	    (json_int_t)s->id, "office", s->office_code, "name", s->name,
 	    "city", *s->city ? s->city : NULL, "capacity",
 	    (json_int_t)s->capacity, "occupied", (json_int_t)n, "full",
-	    n >= s->capacity, "disabled", s->disabled, "organisation",
+	    protection_full(s->capacity, n), "disabled", s->disabled, "organisation",
 	    s->org_id ? json_integer(s->org_id) : NULL);
+}
+
+/* The list is of the shelter's office. */
+static int
+shelter_taken_cb(void *arg, const struct shelter *s)
+{
+	struct taken *t = arg;
+
+	t->hit = s->id != t->id && same_name(s->name, t->name);
+	return t->hit;
 }
 
 int
@@ -931,6 +1078,7 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 	struct shelter n;
 	struct office of;
 	struct organisation o;
+	struct taken t;
 	json_t *v;
 	const char *code;
 	int rc;
@@ -946,8 +1094,9 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 		return 1;
 	}
 	unknown_keys(in, keys, *errors);
-	text_member(in, "name", n.name, sizeof(n.name), *errors);
-	text_member(in, "city", n.city, sizeof(n.city), *errors);
+	if (text_member(r, in, "name", n.name, sizeof(n.name), *errors) < 0 ||
+	    text_member(r, in, "city", n.city, sizeof(n.city), *errors) < 0)
+		goto fail;
 	if (!json_object_get(*errors, "name") && n.name[0] == '\0')
 		json_object_set_new(*errors, "name",
 		    json_string(_("This field is required.")));
@@ -960,9 +1109,15 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 			n.capacity = json_integer_value(v);
 		else
 			n.capacity = -1;
-		if (n.capacity < 0 || n.capacity > CAPACITY_MAX)
+		/* A shelter of no places has no use: it is disabled
+		 * instead, which keeps its stays and history. */
+		if (n.capacity == 0)
 			json_object_set_new(*errors, "capacity", json_string(
-			    _("Give the number of places, from 0 to 100000.")));
+			    _("A shelter has at least 1 place: to take it out "
+			    "of use, disable it.")));
+		else if (n.capacity < 0 || n.capacity > CAPACITY_MAX)
+			json_object_set_new(*errors, "capacity", json_string(
+			    _("Give the number of places, from 1 to 100000.")));
 	}
 	code = json_string_value(json_object_get(in, "office"));
 	if (!create) {
@@ -1013,8 +1168,13 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 		n.created_at = r->now;
 	if (db_begin(r->app->db) != DB_OK)
 		goto fail;
-	rc = create ? db_shelter_add(r->app->db, &n) :
-	    db_shelter_update(r->app->db, &n);
+	t = (struct taken){ n.id, n.name, NULL, false };
+	rc = db_shelter_list(r->app->db, n.office_id, shelter_taken_cb, &t);
+	if (rc == DB_OK && t.hit)
+		rc = DB_CONFLICT;
+	else if (rc == DB_OK)
+		rc = create ? db_shelter_add(r->app->db, &n) :
+		    db_shelter_update(r->app->db, &n);
 	if (rc == DB_CONFLICT) {
 		db_rollback(r->app->db);
 		json_object_set_new(*errors, "name", json_string(

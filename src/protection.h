@@ -49,6 +49,14 @@ int protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 /* Whether the person of case_id is in a shelter now (a stay without a
  * discharge): 1 yes, 0 no, -1 on failure. */
 int protection_in_shelter(struct db *db, int64_t case_id);
+/*
+ * Whether a shelter of capacity places is full with occupied people in
+ * it, and how many places are free: the one rule for the API, the pages
+ * and the dashboards. A shelter of no places (possible only in data from
+ * before capacity had to be at least 1) is full.
+ */
+bool protection_full(int64_t capacity, int64_t occupied);
+int64_t protection_free(int64_t capacity, int64_t occupied);
 /* How many people stay in shelter id on day (YYYY-MM-DD): admitted on or
  * before it and not discharged by then. -1 on failure. */
 int64_t protection_occupied(struct db *db, int64_t shelter_id,

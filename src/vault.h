@@ -171,7 +171,9 @@ int vault_b64_decode(const char *text, size_t len, struct buf *out);
 /*
  * Appends the normalised form of name to out: its words, folded as
  * described above, in their original order, separated by one space.
- * For tests and diagnostics; the output is personal data. -1 when name
+ * For tests and diagnostics, and to compare the names of organisations
+ * and shelters (protection.c); for a person's name the output is personal
+ * data. -1 when name
  * is not valid UTF-8 or longer than VAULT_NAME_MAX (logged without the
  * name), or out is full.
  */

@@ -782,7 +782,10 @@ describe('pages', () => {
   });
 
   it('a full shelter asks for confirmation on the page', async () => {
-    const sh = await created(await post('manager.bkk', '/api/v1/shelters', { name: 'Tiny House', capacity: 0 }));
+    const sh = await created(await post('manager.bkk', '/api/v1/shelters', { name: 'Tiny House', capacity: 1 }));
+    const other = await createCase(srv, s['caseworker.bkk']);
+    await created(await post('caseworker.bkk', `/api/v1/cases/${other.id}/shelter-stays`,
+      { shelter: sh.id, admitted: todayUtc() }), 'the one place taken');
     let r = await postForm('caseworker.bkk', `/cases/${c.id}/protection`, [['kind', 'shelter-stays'],
       ['shelter', String(sh.id)], ['admitted', todayUtc()]]);
     assert.equal(r.status, 400);
