@@ -467,6 +467,14 @@ parse_body(struct req *r)
 			    _("The request body must be JSON."), NULL), 1;
 		r->json = json_loadb(r->body.p, r->body.len,
 		    JSON_REJECT_DUPLICATES, &jerr);
+		if (r->json == NULL && json_error_code(&jerr) ==
+		    json_error_numeric_overflow)
+			return resp_error(r, 400, _("A number in the request is "
+			    "too large."), NULL), 1;
+		if (r->json == NULL && json_error_code(&jerr) ==
+		    json_error_duplicate_key)
+			return resp_error(r, 400, _("A field is given twice in "
+			    "the request."), NULL), 1;
 		if (r->json == NULL)
 			return resp_error(r, 400,
 			    _("The request body is not valid JSON."), NULL), 1;

@@ -212,6 +212,28 @@ describe('bad input', () => {
       });
     }
 
+    it('a number too large for any field: 400 that says so, nothing changed', async () => {
+      await expectUnchanged(async () => {
+        const r = await srv.api('PATCH', `/api/v1/cases/${caseId}`,
+          { session: cw, body: '{"assigned_to": 99999999999999999999999}' });
+        assertApiError(r, 400);
+        assert.equal(r.json.error, 'A number in the request is too large.');
+      });
+      const fr = await srv.api('POST', '/api/v1/cases',
+        { session: cw, body: '{"assigned_to": 1e400}', headers: { 'Accept-Language': 'fr' } });
+      assertApiError(fr, 400);
+      assert.notEqual(fr.json.error, 'A number in the request is too large.', 'in French');
+    });
+
+    it('a field given twice: 400 that says so', async () => {
+      await expectUnchanged(async () => {
+        const r = await srv.api('PATCH', `/api/v1/cases/${caseId}`,
+          { session: cw, body: '{"status":"Closed","status":"Active"}' });
+        assertApiError(r, 400);
+        assert.equal(r.json.error, 'A field is given twice in the request.');
+      });
+    });
+
     it('deeply nested JSON: 400, no crash', async () => {
       const body = `{"status":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
       assertApiError(await srv.api('POST', '/api/v1/cases', { session: cw, body }), 400);
