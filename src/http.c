@@ -445,6 +445,45 @@ urlencoded_has_controls(const char *p, size_t n)
 	return false;
 }
 
+/* Whether a string of the JSON holds a C0 control other than TAB, LF and
+ * CR (jansson refuses \u0000 itself): the same rule as for forms. */
+static bool
+json_has_controls(const json_t *j, int depth)
+{
+	const char *key, *p;
+	const json_t *v;
+	size_t i, n;
+
+	if (depth > 64)
+		return false;	/* jansson's own depth limit is lower */
+	switch (json_typeof(j)) {
+	case JSON_STRING:
+		p = json_string_value(j);
+		n = json_string_length(j);
+		for (i = 0; i < n; i++)
+			if ((unsigned char)p[i] < 0x20 && p[i] != '\t' &&
+			    p[i] != '\n' && p[i] != '\r')
+				return true;
+		return false;
+	case JSON_OBJECT:
+		json_object_foreach((json_t *)j, key, v) {
+			for (p = key; *p; p++)
+				if ((unsigned char)*p < 0x20)
+					return true;
+			if (json_has_controls(v, depth + 1))
+				return true;
+		}
+		return false;
+	case JSON_ARRAY:
+		json_array_foreach(j, i, v)
+			if (json_has_controls(v, depth + 1))
+				return true;
+		return false;
+	default:
+		return false;
+	}
+}
+
 /* 0 when the body parsed (or there was none), else an error response. */
 static int
 parse_body(struct req *r)
@@ -481,6 +520,10 @@ parse_body(struct req *r)
 		if (!json_is_object(r->json))
 			return resp_error(r, 400,
 			    _("The request body must be a JSON object."), NULL), 1;
+		if (json_has_controls(r->json, 0))
+			return resp_error(r, 400, _("The request contains a "
+			    "control character that no field may hold. Nothing "
+			    "was saved."), NULL), 1;
 		return 0;
 	}
 	if (!media_type_is(ct, "application/x-www-form-urlencoded"))

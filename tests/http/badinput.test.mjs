@@ -225,6 +225,29 @@ describe('bad input', () => {
       assert.notEqual(fr.json.error, 'A number in the request is too large.', 'in French');
     });
 
+    for (const [name, text] of [['U+0001', 'a\\u0001b'], ['ESC', 'a\\u001bb'], ['U+001F', '\\u001f'], ['U+000B', 'a\\u000bb']]) {
+      it(`a control character (${name}) in any string, key or array: 400, nothing changed`, async () => {
+        for (const body of [
+          `{"status":"Active","x":"${text}"}`,
+          `{"status":"Active","note":["ok","${text}"]}`,
+          `{"${text}":"Active"}`,
+        ]) {
+          await expectUnchanged(async () => {
+            const r = await srv.api('PATCH', `/api/v1/cases/${caseId}`, { session: cw, body });
+            assertApiError(r, 400);
+            assert.match(r.json.error, /control character/, body);
+          });
+        }
+      });
+    }
+
+    it('TAB, LF and CR are text like any other', async () => {
+      const r = await srv.api('PATCH', `/api/v1/cases/${caseId}`,
+        { session: cw, body: '{"status":"Active","x":"a\\tb\\nc\\r"}' });
+      assertApiError(r, 400);
+      assert.doesNotMatch(r.json.error, /control character/, 'refused for its unknown field, not for its text');
+    });
+
     it('a field given twice: 400 that says so', async () => {
       await expectUnchanged(async () => {
         const r = await srv.api('PATCH', `/api/v1/cases/${caseId}`,
