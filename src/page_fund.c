@@ -474,8 +474,6 @@ request_page(struct req *r, int status, int64_t id,
 	html_printf(&h, "</dl>");
 	wipe(&just);
 	wipe(&reason);
-	if (decisions_html(r, &h, &q) < 0)
-		return fail(&h);
 
 	if (q.approved) {
 		dc.r = r;
@@ -493,6 +491,8 @@ request_page(struct req *r, int status, int64_t id,
 			    _("Nothing paid out yet."));
 		html_printf(&h, "</tbody></table></figure>");
 	}
+	if (decisions_html(r, &h, &q) < 0)
+		return fail(&h);
 
 	if (role_can(r->user.role, PERM_FUND_DECIDE) &&
 	    strcmp(q.state, "submitted") == 0) {
