@@ -63,6 +63,25 @@ forbidden(struct req *r, const char *action, const char *msg)
 	return resp_error(r, 403, msg, NULL);
 }
 
+/* A refusal on a route that names case r->id: audited with it, so that
+ * the audit of the case shows the attempt. */
+static int
+forbidden_case(struct req *r, const char *action, const char *msg)
+{
+	if (audit(r, action, r->id > 0 ? r->id : 0, NULL, NULL) < 0)
+		return -1;
+	return resp_error(r, 403, msg, NULL);
+}
+
+/* A refusal on a route that names fund request r->id. */
+static int
+forbidden_request(struct req *r, const char *action, const char *msg)
+{
+	if (fund_denied(r, action, r->id) < 0)
+		return -1;
+	return resp_error(r, 403, msg, NULL);
+}
+
 /* --- requests of a case --- */
 
 struct list_ctx {
@@ -91,7 +110,7 @@ api_case_fund_list(struct req *r)
 	int rc;
 
 	if (!fund_may_read(r))
-		return forbidden(r, "fund.view.denied",
+		return forbidden_case(r, "fund.view.denied",
 		    _("You are not allowed to see fund requests."));
 	rc = cases_open(r, &c, PERM_CASE_READ, "fund.view.denied", 403);
 	if (rc != 0)
@@ -211,7 +230,7 @@ api_fund_request_decide(struct req *r)
 	int rc;
 
 	if (!fund_may_read(r))
-		return forbidden(r, "fund.change.denied",
+		return forbidden_request(r, "fund.change.denied",
 		    _("Only the programme manager decides fund requests."));
 	if (req_known_keys(r, keys))
 		return 0;
@@ -239,7 +258,7 @@ api_fund_request_resubmit(struct req *r)
 	int rc;
 
 	if (!fund_may_read(r))
-		return forbidden(r, "fund.change.denied",
+		return forbidden_request(r, "fund.change.denied",
 		    _("Only the office that asked can complete a request."));
 	if (req_known_keys(r, keys))
 		return 0;
@@ -260,7 +279,7 @@ api_fund_request_disburse(struct req *r)
 	int rc;
 
 	if (!fund_may_read(r))
-		return forbidden(r, "fund.change.denied",
+		return forbidden_request(r, "fund.change.denied",
 		    _("Only headquarters' programme manager records "
 		    "disbursements."));
 	if (req_known_keys(r, keys))
@@ -489,12 +508,18 @@ api_project_case_add(struct req *r)
 	json_t *v;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
-		return forbidden(r, "project.assign.denied",
-		    _("You are not allowed to manage projects."));
+	v = json_object_get(r->json, "case_id");
+	if (!role_can(r->user.role, PERM_PROJECT_MANAGE)) {
+		/* The case the body names, for the audit of that case. */
+		if (audit(r, "project.assign.denied", json_is_integer(v) &&
+		    json_integer_value(v) > 0 ? json_integer_value(v) : 0, NULL,
+		    json_pack("{s:I}", "project", (json_int_t)r->id)) < 0)
+			return -1;
+		return resp_error(r, 403, _("You are not allowed to manage "
+		    "projects."), NULL);
+	}
 	if (req_known_keys(r, keys))
 		return 0;
-	v = json_object_get(r->json, "case_id");
 	rc = fund_project_assign(r, r->id, json_is_integer(v) ?
 	    json_integer_value(v) : 0, &p);
 	if (rc != 0)
@@ -623,10 +648,10 @@ int
 api_rates_set(struct req *r)
 {
 	static const char *const keys[] = { "currency", "valid_from", "rate",
-		NULL };
+		"replace", NULL };
 	struct fund_problem p;
 	char rate[40];
-	json_t *v;
+	json_t *v, *rp;
 	int rc;
 
 	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
@@ -645,8 +670,13 @@ api_rates_set(struct req *r)
 		snprintf(rate, sizeof(rate), "%.6f", json_real_value(v));
 	else
 		snprintf(rate, sizeof(rate), "x");
+	rp = json_object_get(r->json, "replace");
+	if (rp && !json_is_boolean(rp) && !json_is_null(rp))
+		return resp_error(r, 400, _("Give replace as true or false."),
+		    json_pack("{s:s}", "replace", _("Give replace as true or "
+		    "false.")));
 	rc = fund_rate_set(r, str("currency", r), str("valid_from", r), rate,
-	    &p);
+	    json_is_true(rp), &p);
 	if (rc != 0)
 		return result(r, rc, &p);
 	return rates_answer(r, 201, NULL);

@@ -752,6 +752,15 @@ caserec_from_form(struct req *r, const struct rec_kind *k)
 			json_object_set_new(in, f->name, json_null());
 			continue;
 		}
+		if (f->type == RF_MONEY) {
+			char a[MONEY_STR];
+
+			/* The user's way of writing it (money.h), else as
+			 * typed for the check to refuse. */
+			json_object_set_new(in, f->name, json_string(
+			    money_form_value(s, r->lang, 2, MONEY_MAX, a)));
+			continue;
+		}
 		if (f->type == RF_ORG || f->type == RF_SHELTER) {
 			n = strtoll(s, &end, 10);
 			json_object_set_new(in, f->name, *end || n <= 0 ?
@@ -935,11 +944,15 @@ caserec_html_form(struct req *r, struct html *h, const struct rec_kind *k,
 			    "pattern=\"[A-Z]{3}\"%R%R>", k->path, f->name,
 			    f->name, s ? s : "", req, inv);
 			break;
-		case RF_MONEY:
+		case RF_MONEY: {
+			char a[MONEY_TEXT];
+
 			html_printf(h, "<input type=\"text\" id=\"%s-%s\" "
 			    "name=\"%s\" value=\"%s\" inputmode=\"decimal\"%R%R>",
-			    k->path, f->name, f->name, s ? s : "", req, inv);
+			    k->path, f->name, f->name, s ? money_text_of(s,
+			    r->lang, a) : "", req, inv);
 			break;
+		}
 		case RF_TEXT:
 		case RF_CODES:
 		case RF__MAX:
@@ -1003,10 +1016,15 @@ cell(struct req *r, struct html *h, const struct rec_field *f, json_t *v)
 				html_printf(h, "%s", sh.name);
 		}
 		break;
+	case RF_MONEY: {
+		char a[MONEY_TEXT];
+
+		html_printf(h, "%s", s ? money_text_of(s, r->lang, a) : "");
+		break;
+	}
 	case RF_TEXT:
 	case RF_LONGTEXT:
 	case RF_DATE:
-	case RF_MONEY:
 	case RF_CURRENCY:
 	case RF__MAX:
 	default:

@@ -10,6 +10,7 @@
 #include "dashboard.h"
 #include "date.h"
 #include "fund.h"
+#include "money.h"
 #include "i18n.h"
 #include "log.h"
 #include "moves.h"
@@ -220,7 +221,7 @@ dashboard_fund(struct req *r, struct html *h)
 {
 	struct fund_summary *s;
 	json_t *cats, *budget, *committed, *disbursed;
-	char a[FUND_AMOUNT_STR], b[FUND_AMOUNT_STR], c[FUND_AMOUNT_STR];
+	char a[MONEY_TEXT], b[MONEY_TEXT], c[MONEY_TEXT];
 	char wait[32];
 	size_t i;
 	int rc = -1;
@@ -266,9 +267,9 @@ dashboard_fund(struct req *r, struct html *h)
 		html_printf(h, "<tr><td><a href=\"/projects/%L\">%s</a></td>"
 		    "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
 		    l->project_id, l->project, l->currency,
-		    fund_amount_format(l->budget, a),
-		    fund_amount_format(l->committed, b),
-		    fund_amount_format(l->disbursed, c));
+		    money_text(l->budget, r->lang, a),
+		    money_text(l->committed, r->lang, b),
+		    money_text(l->disbursed, r->lang, c));
 		json_array_append_new(cats, json_sprintf("%s (%s)", l->project,
 		    l->currency));
 		json_array_append_new(budget, json_real((double)l->budget / 100));
@@ -280,9 +281,9 @@ dashboard_fund(struct req *r, struct html *h)
 	html_printf(h, "</tbody><tfoot><tr><th scope=\"row\">%s</th><td>USD</td>"
 	    "<td>%s</td><td>%s</td><td>%s</td></tr></tfoot></table></figure>",
 	    s->usd_incomplete ? _("Total (some currencies have no rate)") :
-	    _("Total"), fund_amount_format(s->budget_usd, a),
-	    fund_amount_format(s->committed_usd, b),
-	    fund_amount_format(s->disbursed_usd, c));
+	    _("Total"), money_text(s->budget_usd, r->lang, a),
+	    money_text(s->committed_usd, r->lang, b),
+	    money_text(s->disbursed_usd, r->lang, c));
 	if (page_chart(h, "chart-budgets", _("Budgets"),
 	    json_pack("{s:s,s:o,s:[{s:s,s:o},{s:s,s:o},{s:s,s:o}]}",
 	    "kind", "bar", "categories", cats, "series",

@@ -450,9 +450,13 @@ struct fund_rate {
 	char valid_from[DB_DATE_SIZE];
 	int64_t rate;
 };
-/* Adds the rate, replacing one of the same currency and date. */
-int db_rate_set(struct db *db, const struct fund_rate *rt, int64_t by,
-    int64_t now);
+/* Adds the rate; DB_CONFLICT when the currency has one from that date
+ * already, unless replace (then that one is replaced). */
+int db_rate_set(struct db *db, const struct fund_rate *rt, bool replace,
+    int64_t by, int64_t now);
+/* The rate of currency from exactly valid_from; DB_NOTFOUND if none. */
+int db_rate_get(struct db *db, const char *currency, const char *valid_from,
+    int64_t *rate);
 typedef int (*db_rate_cb)(void *arg, const struct fund_rate *rt);
 /* By currency, newest first within a currency. */
 int db_rate_list(struct db *db, db_rate_cb cb, void *arg);
@@ -507,7 +511,9 @@ typedef int (*db_fund_request_cb)(void *arg, const struct fund_request *q);
 int db_fund_request_list(struct db *db, const struct fund_filter *f,
     db_fund_request_cb cb, void *arg);
 /* Puts a need-info request back in the queue with a new amount and
- * justification (jlen 0: keep it). DB_CONFLICT unless in need-info. */
+ * justification (jlen 0: keep it), waiting again: no decision, reason
+ * or decider (its decisions keep them). DB_CONFLICT unless in
+ * need-info. */
 int db_fund_request_resubmit(struct db *db, int64_t id, int64_t amount,
     const void *just, size_t jlen, int64_t now);
 /*
@@ -542,8 +548,30 @@ typedef int (*db_disbursement_cb)(void *arg,
     const struct fund_disbursement *d);
 int db_fund_disbursements(struct db *db, int64_t request_id,
     db_disbursement_cb cb, void *arg);
-typedef int (*db_turnaround_cb)(void *arg, const char *office_code,
-    int64_t seconds);
+/* One decision of a request, for its history. */
+struct fund_decision {
+	int64_t id;
+	char decision[DB_FUND_STATE_SIZE];	/* approve reject need-info */
+	int64_t amount;		/* approved, else asked then; 0: unknown */
+	const unsigned char *reason;	/* sealed, valid during the callback */
+	size_t reason_len;
+	char username[DB_USERNAME_MAX];
+	int64_t submitted_at, decided_at;
+};
+typedef int (*db_decision_cb)(void *arg, const struct fund_decision *d);
+/* The decisions of a request, oldest first. */
+int db_fund_decisions(struct db *db, int64_t request_id, db_decision_cb cb,
+    void *arg);
+/* One decision for the turnaround, with its case as it is now (for
+ * scoping). */
+struct fund_turnaround_row {
+	char office_code[DB_CODE_MAX];
+	int64_t seconds;
+	int64_t case_id, case_office_id, case_assigned_to;
+	bool case_high_risk;
+};
+typedef int (*db_turnaround_cb)(void *arg,
+    const struct fund_turnaround_row *t);
 /* Every decision's time from submission, by office code. */
 int db_fund_turnaround(struct db *db, db_turnaround_cb cb, void *arg);
 /* --- return, handover and reintegration --- */

@@ -825,6 +825,21 @@ static const struct migration {
 	"  updated_at INTEGER NOT NULL"
 	");",
 	false },
+	/* A request's decisions keep their reason (sealed as the request's)
+	 * and amount, so that a resubmission can clear the request's own
+	 * decision and the history stays. Older rows get the request's last
+	 * reason on its last decision, and the amount approved or (as it is
+	 * now) asked. */
+	{ 8,
+	"ALTER TABLE fund_decisions ADD COLUMN amount INTEGER;"
+	"ALTER TABLE fund_decisions ADD COLUMN reason BLOB;"
+	"UPDATE fund_decisions SET amount = (SELECT CASE WHEN decision ="
+	"  'approve' THEN q.approved ELSE q.amount END FROM fund_requests q"
+	"  WHERE q.id = request_id);"
+	"UPDATE fund_decisions SET reason = (SELECT q.reason FROM fund_requests"
+	"  q WHERE q.id = request_id) WHERE id IN (SELECT max(id) FROM"
+	"  fund_decisions GROUP BY request_id);",
+	false },
 };
 
 /* HTCDS 2.0 case status values, as stored. */

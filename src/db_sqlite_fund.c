@@ -48,6 +48,9 @@ enum {
 	Q_DISB_ADD,
 	Q_DISB_LIST,
 	Q_TURNAROUND,
+	Q_RATE_ADD,
+	Q_RATE_GET,
+	Q_DECISIONS,
 	Q__MAX
 };
 _Static_assert(Q__MAX <= 64, "the fund has 64 statement slots");
@@ -113,11 +116,19 @@ static const char *const sql[Q__MAX] = {
 	    "SELECT project_id FROM project_cases WHERE case_id = ?1 "
 	    "ORDER BY assigned_at, project_id",
 	[Q_RATE_SET] =
+	    "UPDATE fund_rates SET rate = ?3, created_by = ?4, "
+	    "created_at = ?5 WHERE currency = ?1 AND valid_from = ?2",
+	[Q_RATE_ADD] =
 	    "INSERT INTO fund_rates (currency, valid_from, rate, created_by, "
-	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5) "
-	    "ON CONFLICT (currency, valid_from) DO UPDATE SET "
-	    "rate = excluded.rate, created_by = excluded.created_by, "
-	    "created_at = excluded.created_at",
+	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_RATE_GET] =
+	    "SELECT rate FROM fund_rates WHERE currency = ?1 AND "
+	    "valid_from = ?2",
+	[Q_DECISIONS] =
+	    "SELECT d.id, d.decision, coalesce(d.amount, 0), d.reason, "
+	    "coalesce(u.username, ''), d.submitted_at, d.decided_at "
+	    "FROM fund_decisions d LEFT JOIN users u ON u.id = d.decided_by "
+	    "WHERE d.request_id = ?1 ORDER BY d.id",
 	[Q_RATE_LIST] =
 	    "SELECT currency, valid_from, rate FROM fund_rates "
 	    "ORDER BY currency, valid_from DESC",
@@ -138,7 +149,8 @@ static const char *const sql[Q__MAX] = {
 	    "AND (?3 IS NULL OR q.state = ?3) ORDER BY q.submitted_at, q.id",
 	[Q_REQ_RESUBMIT] =
 	    "UPDATE fund_requests SET state = 'submitted', amount = ?2, "
-	    "justification = coalesce(?3, justification), submitted_at = ?4 "
+	    "justification = coalesce(?3, justification), submitted_at = ?4, "
+	    "decided_by = NULL, decided_at = NULL, reason = NULL "
 	    "WHERE id = ?1 AND state = 'need-info'",
 	[Q_REQ_DECIDE] =
 	    "UPDATE fund_requests SET state = ?2, approved = ?3, "
@@ -150,8 +162,10 @@ static const char *const sql[Q__MAX] = {
 	    "committed + ?3 <= budget",
 	[Q_DECISION_ADD] =
 	    "INSERT INTO fund_decisions (request_id, office_id, decision, "
-	    "submitted_at, decided_at, decided_by) SELECT id, office_id, ?2, "
-	    "submitted_at, ?3, ?4 FROM fund_requests WHERE id = ?1",
+	    "submitted_at, decided_at, decided_by, amount, reason) "
+	    "SELECT id, office_id, ?2, submitted_at, ?3, ?4, "
+	    "coalesce(approved, amount), reason FROM fund_requests "
+	    "WHERE id = ?1",
 	[Q_REQ_DISBURSE] =
 	    "UPDATE fund_requests SET disbursed = disbursed + ?2 "
 	    "WHERE id = ?1 AND state = 'approved' AND ?2 > 0 AND "
@@ -169,8 +183,11 @@ static const char *const sql[Q__MAX] = {
 	    "LEFT JOIN users u ON u.id = d.created_by WHERE d.request_id = ?1 "
 	    "ORDER BY d.on_date, d.id",
 	[Q_TURNAROUND] =
-	    "SELECT o.code, d.decided_at - d.submitted_at FROM fund_decisions d "
-	    "JOIN offices o ON o.id = d.office_id ORDER BY o.code, d.id",
+	    "SELECT o.code, d.decided_at - d.submitted_at, c.id, c.office_id, "
+	    "coalesce(c.assigned_to, 0), c.high_risk FROM fund_decisions d "
+	    "JOIN offices o ON o.id = d.office_id "
+	    "JOIN fund_requests q ON q.id = d.request_id "
+	    "JOIN cases c ON c.id = q.case_id ORDER BY o.code, d.id",
 };
 
 static sqlite3_stmt *
@@ -494,11 +511,11 @@ db_case_projects(struct db *db, int64_t case_id, db_id_cb cb, void *arg)
 /* --- rates --- */
 
 int
-db_rate_set(struct db *db, const struct fund_rate *rt, int64_t by,
-    int64_t now)
+db_rate_set(struct db *db, const struct fund_rate *rt, bool replace,
+    int64_t by, int64_t now)
 {
 	struct conn *c;
-	sqlite3_stmt *st = q(db, Q_RATE_SET, &c);
+	sqlite3_stmt *st = q(db, replace ? Q_RATE_SET : Q_RATE_ADD, &c);
 
 	if (st == NULL)
 		return DB_ERROR;
@@ -507,7 +524,21 @@ db_rate_set(struct db *db, const struct fund_rate *rt, int64_t by,
 	    sqlite3_bind_int64(st, 3, rt->rate) | dbx_bind_id(st, 4, by) |
 	    sqlite3_bind_int64(st, 5, now))
 		return dbx_bind_failed(c, st);
-	return run(c, st);
+	return replace ? change_one(c, st, DB_NOTFOUND) : run(c, st);
+}
+
+int
+db_rate_get(struct db *db, const char *currency, const char *valid_from,
+    int64_t *rate)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_RATE_GET, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (dbx_bind_text(st, 1, currency) | dbx_bind_text(st, 2, valid_from))
+		return dbx_bind_failed(c, st);
+	return dbx_int64(c, st, rate);
 }
 
 static int
@@ -867,10 +898,16 @@ static int
 turnaround_rows(sqlite3_stmt *st, void *ctx)
 {
 	struct turnaround_rows *l = ctx;
-	char code[DB_CODE_MAX];
+	struct fund_turnaround_row t;
 
-	dbx_col_text(st, 0, code, sizeof(code));
-	return l->cb(l->arg, code, sqlite3_column_int64(st, 1));
+	memset(&t, 0, sizeof(t));
+	dbx_col_text(st, 0, t.office_code, sizeof(t.office_code));
+	t.seconds = sqlite3_column_int64(st, 1);
+	t.case_id = sqlite3_column_int64(st, 2);
+	t.case_office_id = sqlite3_column_int64(st, 3);
+	t.case_assigned_to = sqlite3_column_int64(st, 4);
+	t.case_high_risk = sqlite3_column_int(st, 5) != 0;
+	return l->cb(l->arg, &t);
 }
 
 int
@@ -883,4 +920,38 @@ db_fund_turnaround(struct db *db, db_turnaround_cb cb, void *arg)
 		return DB_ERROR;
 	return dbx_each(c, st, turnaround_rows,
 	    &(struct turnaround_rows){ cb, arg });
+}
+
+static int
+decision_row(sqlite3_stmt *st, void *ctx)
+{
+	struct fund_decision *d = ctx;
+
+	memset(d, 0, sizeof(*d));
+	d->id = sqlite3_column_int64(st, 0);
+	dbx_col_text(st, 1, d->decision, sizeof(d->decision));
+	d->amount = sqlite3_column_int64(st, 2);
+	d->reason = sqlite3_column_blob(st, 3);
+	d->reason_len = (size_t)sqlite3_column_bytes(st, 3);
+	dbx_col_text(st, 4, d->username, sizeof(d->username));
+	d->submitted_at = sqlite3_column_int64(st, 5);
+	d->decided_at = sqlite3_column_int64(st, 6);
+	return DB_OK;
+}
+
+DBX_ROWS(decision_rows, struct fund_decision, db_decision_cb, decision_row)
+
+int
+db_fund_decisions(struct db *db, int64_t request_id, db_decision_cb cb,
+    void *arg)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_DECISIONS, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, request_id))
+		return dbx_bind_failed(c, st);
+	return dbx_each(c, st, decision_rows,
+	    &(struct decision_rows){ cb, arg });
 }

@@ -293,13 +293,25 @@ fund_request_visible(const struct req *r, const struct fund_request *q)
 }
 
 int
+fund_denied(struct req *r, const char *action, int64_t id)
+{
+	struct fund_request q;
+	int rc = id > 0 ? db_fund_request_get(r->app->db, id, &q) : DB_NOTFOUND;
+
+	if (rc == DB_ERROR)
+		return -1;
+	return audit(r, action, rc == DB_OK ? q.case_id : 0, NULL,
+	    id > 0 ? json_pack("{s:I}", "request", (json_int_t)id) : NULL);
+}
+
+int
 fund_request_load(struct req *r, int64_t id, struct fund_request *q,
     struct fund_problem *p)
 {
 	int rc;
 
 	if (!fund_may_read(r)) {
-		if (audit(r, "fund.view.denied", 0, NULL, NULL) < 0)
+		if (fund_denied(r, "fund.view.denied", id) < 0)
 			return -1;
 		return problem(p, 403, NULL,
 		    _("You are not allowed to see fund requests."));
@@ -354,11 +366,33 @@ disb_cb(void *arg, const struct fund_disbursement *d)
 		wipe(&note);
 		return 1;
 	}
-	json_array_append_new(ctx->arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:I}",
+	json_array_append_new(ctx->arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:o}",
 	    "id", (json_int_t)d->id, "amount", fund_amount_format(d->amount, a),
 	    "date", d->on_date, "note", buf_cstr(&note), "by", d->username,
-	    "at", (json_int_t)d->created_at));
+	    "at", time_iso_json(d->created_at)));
 	wipe(&note);
+	return 0;
+}
+
+static int
+decision_cb(void *arg, const struct fund_decision *d)
+{
+	struct disb_ctx *ctx = arg;
+	struct buf reason = BUF_INIT(FUND_TEXT_MAX * 2);
+	char a[FUND_AMOUNT_STR];
+
+	if (open_blob(ctx->r, "reason", ctx->case_id, d->reason,
+	    d->reason_len, &reason) < 0) {
+		ctx->failed = 1;
+		wipe(&reason);
+		return 1;
+	}
+	json_array_append_new(ctx->arr, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}",
+	    "decision", d->decision, "reason", buf_cstr(&reason), "by",
+	    d->username, "at", time_iso_json(d->decided_at), "submitted_at",
+	    time_iso_json(d->submitted_at), "amount", d->amount ?
+	    json_string(fund_amount_format(d->amount, a)) : json_null()));
+	wipe(&reason);
 	return 0;
 }
 
@@ -373,20 +407,21 @@ fund_request_json(struct req *r, const struct fund_request *q, bool texts)
 	    q->decided_at : r->now) - q->submitted_at;
 	json_t *o;
 
-	o = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s*}",
+	o = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:o}",
 	    "id", (json_int_t)q->id, "case_id", (json_int_t)q->case_id,
 	    "case_number", q->case_number, "office", q->office_code,
 	    "type", q->type, "amount", fund_amount_format(q->amount, a1),
 	    "currency", q->currency, "state", q->state,
 	    "requested_by", q->requested_username,
-	    "created_at", (json_int_t)q->created_at,
-	    "submitted_at", (json_int_t)q->submitted_at,
+	    "created_at", time_iso_json(q->created_at),
+	    "submitted_at", time_iso_json(q->submitted_at),
 	    "age_seconds", (json_int_t)(age > 0 ? age : 0),
-	    "decided_by", q->decided_at ? q->decided_username : NULL);
+	    "decided_by", q->decided_at ? json_string(q->decided_username) :
+	    json_null());
 	if (o == NULL)
 		return NULL;
 	json_object_set_new(o, "decided_at", q->decided_at ?
-	    json_integer(q->decided_at) : json_null());
+	    time_iso_json(q->decided_at) : json_null());
 	json_object_set_new(o, "project_id", q->project_id ?
 	    json_integer(q->project_id) : json_null());
 	json_object_set_new(o, "project", q->project_id ?
@@ -409,6 +444,13 @@ fund_request_json(struct req *r, const struct fund_request *q, bool texts)
 		goto fail;
 	}
 	json_object_set_new(o, "disbursements", ctx.arr);
+	ctx.arr = json_array();
+	if (db_fund_decisions(r->app->db, q->id, decision_cb, &ctx) != DB_OK ||
+	    ctx.failed) {
+		json_decref(ctx.arr);
+		goto fail;
+	}
+	json_object_set_new(o, "decisions", ctx.arr);
 	wipe(&just);
 	wipe(&reason);
 	return o;
@@ -1109,10 +1151,13 @@ fund_project_json(struct req *r, const struct project *pr, const char *date,
 
 int
 fund_rate_set(struct req *r, const char *currency, const char *valid_from,
-    const char *rate, struct fund_problem *p)
+    const char *rate, bool replace, struct fund_problem *p)
 {
 	struct fund_rate rt;
-	char a[FUND_AMOUNT_STR];
+	char a[FUND_AMOUNT_STR], b[FUND_AMOUNT_STR];
+	int64_t old = 0;
+	json_t *d;
+	int rc;
 
 	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
 		return problem(p, 403, NULL,
@@ -1135,17 +1180,43 @@ fund_rate_set(struct req *r, const char *currency, const char *valid_from,
 	snprintf(rt.valid_from, sizeof(rt.valid_from), "%s", valid_from);
 	if (tx_begin(r) < 0)
 		return -1;
-	if (db_rate_set(r->app->db, &rt, r->user.id, r->now) != DB_OK ||
-	    audit(r, "fund.rate", 0, NULL, json_pack("{s:s,s:s,s:s}",
-	    "currency", rt.currency, "valid_from", rt.valid_from, "rate",
-	    fund_rate_format(rt.rate, a))) < 0)
+	/* A rate already used converts past totals: replacing it is a
+	 * choice the user makes knowingly, and the audit keeps both. */
+	rc = db_rate_get(r->app->db, rt.currency, rt.valid_from, &old);
+	if (rc == DB_ERROR)
 		return tx_end(r, -1);
+	if (rc == DB_OK && !replace) {
+		tx_end(r, 1);
+		return problem(p, 409, "replace", arena_printf(r->arena,
+		    _("%s has a rate of %s from %s already. Replacing it "
+		    "changes the USD totals from that date on: confirm that "
+		    "you want to replace it."), rt.currency,
+		    fund_rate_format(old, b), rt.valid_from));
+	}
+	d = json_pack("{s:s,s:s,s:s}", "currency", rt.currency, "valid_from",
+	    rt.valid_from, "rate", fund_rate_format(rt.rate, a));
+	if (d && rc == DB_OK)
+		json_object_set_new(d, "previous",
+		    json_string(fund_rate_format(old, b)));
+	rc = db_rate_set(r->app->db, &rt, rc == DB_OK, r->user.id, r->now);
+	if (rc == DB_CONFLICT) {
+		json_decref(d);
+		tx_end(r, 1);
+		return problem(p, 409, "replace", _("This rate was just "
+		    "changed by someone else: look at it again."));
+	}
+	if (rc != DB_OK || audit(r, "fund.rate", 0, NULL, d) < 0) {
+		if (rc != DB_OK)
+			json_decref(d);
+		return tx_end(r, -1);
+	}
 	return tx_end(r, 0);
 }
 
 /* --- turnaround and summary --- */
 
 struct ta_ctx {
+	struct req *r;
 	int64_t *all;
 	size_t n, cap;
 	struct fund_turnaround *t;
@@ -1179,10 +1250,22 @@ stat_of(int64_t *v, size_t n, struct fund_stat *s)
 }
 
 static int
-ta_cb(void *arg, const char *office, int64_t seconds)
+ta_cb(void *arg, const struct fund_turnaround_row *row)
 {
 	struct ta_ctx *ctx = arg;
 	struct fund_turnaround *t = ctx->t;
+	const char *office = row->office_code;
+	int64_t seconds = row->seconds;
+	struct fund_request q;
+
+	/* The decisions of requests r may see, as the lists do. */
+	memset(&q, 0, sizeof(q));
+	q.case_id = row->case_id;
+	q.case_office_id = row->case_office_id;
+	q.case_assigned_to = row->case_assigned_to;
+	q.case_high_risk = row->case_high_risk;
+	if (!fund_request_visible(ctx->r, &q))
+		return 0;
 
 	if (ctx->n == ctx->cap) {
 		size_t cap = ctx->cap ? ctx->cap * 2 : 256;
@@ -1216,6 +1299,7 @@ fund_turnaround(struct req *r, struct fund_turnaround *t)
 
 	memset(t, 0, sizeof(*t));
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.r = r;
 	ctx.t = t;
 	if (db_fund_turnaround(r->app->db, ta_cb, &ctx) != DB_OK ||
 	    ctx.failed) {
@@ -1239,11 +1323,15 @@ struct sum_ctx {
 	struct fund_summary *s;
 };
 
+/* Counts only what the reader's lists show: a request of a case hidden
+ * from r (high risk) must not show up as a number either. */
 static int
 queue_cb(void *arg, const struct fund_request *q)
 {
 	struct sum_ctx *ctx = arg;
 
+	if (!fund_request_visible(ctx->r, q))
+		return 0;
 	if (ctx->s->queue_length++ == 0)
 		ctx->s->oldest_wait = ctx->r->now - q->submitted_at;
 	return 0;
@@ -1349,8 +1437,9 @@ fund_demo(struct req *r)
 	int rc;
 
 	for (i = 0; i < ARRAY_SIZE(rates); i++)
-		if (fund_rate_set(r, rates[i].cur, rates[i].from, rates[i].rate,
-		    &p) != 0)
+		if ((rc = fund_rate_set(r, rates[i].cur, rates[i].from,
+		    rates[i].rate, false, &p)) != 0 && !(rc == 1 &&
+		    p.status == 409))
 			return error("fund demo: rate %s: %s", rates[i].cur,
 			    p.msg ? p.msg : "failed");
 	for (i = 0; i < ARRAY_SIZE(projects); i++) {

@@ -73,6 +73,12 @@ bool fund_may_read(const struct req *r);
 /* Whether r may see request q (its case in r's scope). */
 bool fund_request_visible(const struct req *r, const struct fund_request *q);
 /*
+ * Audits action (a refusal) for fund request id (0: none named), with
+ * the request's case when it exists, so that a search of the audit by
+ * case finds it. 0 or -1.
+ */
+int fund_denied(struct req *r, const char *action, int64_t id);
+/*
  * Loads request id for r: 0 when visible; 1 with *p set (403 when r may
  * see no request, 404 when this one does not exist or is out of scope,
  * the attempt audited); -1 on failure.
@@ -81,8 +87,9 @@ int fund_request_load(struct req *r, int64_t id, struct fund_request *q,
     struct fund_problem *p);
 /*
  * The request as JSON (new reference): with texts, also its opened
- * justification and last reason and its disbursements (the caller has
- * audited the read). NULL on failure.
+ * justification and the reason of its present decision, its
+ * disbursements and every decision with its reason (the caller has
+ * audited the read). Times are ISO 8601 (UTC). NULL on failure.
  */
 json_t *fund_request_json(struct req *r, const struct fund_request *q,
     bool texts);
@@ -153,10 +160,12 @@ int fund_project_assign(struct req *r, int64_t project_id, int64_t case_id,
 json_t *fund_project_json(struct req *r, const struct project *pr,
     const char *date, bool full);
 
-/* Adds or replaces the rate of currency from valid_from (rate: units
- * per USD, up to 6 decimals). */
+/* Adds the rate of currency from valid_from (rate: units per USD, up to
+ * 6 decimals). One that exists for that day is a 409 problem (field
+ * "replace") unless replace; the audit keeps the previous value. */
 int fund_rate_set(struct req *r, const char *currency,
-    const char *valid_from, const char *rate, struct fund_problem *p);
+    const char *valid_from, const char *rate, bool replace,
+    struct fund_problem *p);
 /* Rate in millionths as "1234.5678" into out. */
 const char *fund_rate_format(int64_t rate, char out[FUND_AMOUNT_STR]);
 

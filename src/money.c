@@ -1,6 +1,7 @@
 #include "compat.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "money.h"
 
@@ -64,4 +65,176 @@ money_format(int64_t cents, char out[MONEY_STR])
 	snprintf(out, MONEY_STR, "%s%llu.%02llu", cents < 0 ? "-" : "",
 	    (unsigned long long)(a / 100), (unsigned long long)(a % 100));
 	return out;
+}
+
+/* --- as the user types and reads them --- */
+
+#define NBSP "\xc2\xa0"
+#define NNBSP "\xe2\x80\xaf"
+
+/* The length of a thousands separator of lang at s, 0 when none. */
+static size_t
+group_sep(const char *s, enum lang lang)
+{
+	if (lang == LANG_EN)
+		return *s == ',';
+	if (lang == LANG_ES && *s == '.')
+		return 1;
+	if (*s == ' ')
+		return 1;
+	if (strncmp(s, NBSP, 2) == 0)
+		return 2;
+	if (strncmp(s, NNBSP, 3) == 0)
+		return 3;
+	return 0;
+}
+
+/*
+ * s in lang's way into canonical text ("2720505.26") in out; false
+ * when s is not written that way (groups of three after the first, one
+ * kind of separator, the decimal mark of lang).
+ */
+static bool
+localized(const char *s, size_t n, enum lang lang, char *out, size_t size)
+{
+	const char dec = lang == LANG_EN ? '.' : ',';
+	const char *end = s + n, *sep = NULL;
+	size_t o = 0, digits = 0, seplen = 0, k;
+	bool grouped = false;
+
+	for (; s < end && *s >= '0' && *s <= '9'; s++, digits++)
+		if (o + 1 < size)
+			out[o++] = *s;
+	if (digits == 0 || digits > 15)
+		return false;
+	while (s < end && (k = group_sep(s, lang)) > 0) {
+		/* One kind of separator; the first group has 1 to 3 digits. */
+		if (sep && (k != seplen || memcmp(s, sep, k) != 0))
+			return false;
+		if (!grouped && digits > 3)
+			return false;
+		sep = s;
+		seplen = k;
+		grouped = true;
+		s += k;
+		for (digits = 0; s < end && *s >= '0' && *s <= '9'; s++,
+		    digits++)
+			if (o + 1 < size)
+				out[o++] = *s;
+		if (digits != 3)
+			return false;
+	}
+	if (s < end && *s == dec) {
+		if (o + 1 < size)
+			out[o++] = '.';
+		for (s++; s < end && *s >= '0' && *s <= '9'; s++)
+			if (o + 1 < size)
+				out[o++] = *s;
+	}
+	if (s != end || o + 1 >= size)
+		return false;
+	out[o] = '\0';
+	return true;
+}
+
+bool
+money_decimal_form(const char *s, enum lang lang, int scale, int64_t max,
+    int64_t *out)
+{
+	char canon[64];
+	size_t n;
+
+	if (s == NULL)
+		return false;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	/* The language's way first: "1.250" is 1250 in Spanish. */
+	if (localized(s, n, lang, canon, sizeof(canon)) &&
+	    money_decimal(canon, scale, max, out))
+		return true;
+	if (n >= sizeof(canon))
+		return false;
+	memcpy(canon, s, n);
+	canon[n] = '\0';
+	return money_decimal(canon, scale, max, out);
+}
+
+const char *
+money_form_value(const char *typed, enum lang lang, int scale, int64_t max,
+    char out[MONEY_STR])
+{
+	int64_t v, p = 1;
+	int i;
+
+	if (typed == NULL || !money_decimal_form(typed, lang, scale, max, &v))
+		return typed;
+	for (i = 0; i < scale; i++)
+		p *= 10;
+	if (scale == 0)
+		snprintf(out, MONEY_STR, "%lld", (long long)v);
+	else
+		snprintf(out, MONEY_STR, "%lld.%0*lld", (long long)(v / p),
+		    scale, (long long)(v % p));
+	return out;
+}
+
+const char *
+money_text_scaled(int64_t v, int scale, int min_decimals, enum lang lang,
+    char out[MONEY_TEXT])
+{
+	const char *sep = lang == LANG_EN ? "," : lang == LANG_ES ? "." :
+	    NNBSP;
+	const char dec = lang == LANG_EN ? '.' : ',';
+	uint64_t a = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, p = 1;
+	char ip[24], fp[24];
+	size_t n, i, o = 0, nf;
+	int k;
+
+	for (k = 0; k < scale; k++)
+		p *= 10;
+	snprintf(ip, sizeof(ip), "%llu", (unsigned long long)(a / p));
+	snprintf(fp, sizeof(fp), "%0*llu", scale, (unsigned long long)(a % p));
+	nf = scale > 0 ? (size_t)scale : 0;
+	while (nf > (size_t)min_decimals && fp[nf - 1] == '0')
+		nf--;
+	fp[nf] = '\0';
+	if (v < 0)
+		out[o++] = '-';
+	n = strlen(ip);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && (n - i) % 3 == 0) {
+			size_t l = strlen(sep);
+
+			memcpy(out + o, sep, l);
+			o += l;
+		}
+		out[o++] = ip[i];
+	}
+	if (nf > 0) {
+		out[o++] = dec;
+		memcpy(out + o, fp, nf);
+		o += nf;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+const char *
+money_text(int64_t cents, enum lang lang, char out[MONEY_TEXT])
+{
+	return money_text_scaled(cents, 2, 2, lang, out);
+}
+
+const char *
+money_text_of(const char *s, enum lang lang, char out[MONEY_TEXT])
+{
+	int64_t v;
+	bool neg = s && *s == '-';
+
+	if (s == NULL || !money_decimal(s + neg, 2, INT64_MAX / 100, &v))
+		return s;
+	return money_text(neg ? -v : v, lang, out);
 }

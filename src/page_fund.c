@@ -18,6 +18,7 @@
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
+#include "money.h"
 #include "page.h"
 
 #define DONOR_ROWS 3
@@ -37,13 +38,33 @@ state_label(const char *state)
 	return state;
 }
 
-static const char *
-money(int64_t cents, const char *currency, char out[48])
-{
-	char a[FUND_AMOUNT_STR];
+#define MONEY_SHOWN (MONEY_TEXT + 8)
 
-	snprintf(out, 48, "%s %s", fund_amount_format(cents, a), currency);
+/* An amount and its currency as the reader writes them. */
+static const char *
+money(int64_t cents, const char *currency, char out[MONEY_SHOWN])
+{
+	char a[MONEY_TEXT];
+
+	snprintf(out, MONEY_SHOWN, "%s %s", money_text(cents, i18n_current(),
+	    a), currency);
 	return out;
+}
+
+/* An amount of a JSON answer ("1250.50") as the reader writes it. */
+static const char *
+json_money(json_t *o, const char *key, char out[MONEY_TEXT])
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return money_text_of(s ? s : "", i18n_current(), out);
+}
+
+/* A form's amount as fund.c takes it (money.h: the reader's way). */
+static const char *
+form_amount(struct req *r, const char *name, char out[MONEY_STR])
+{
+	return money_form_value(req_form(r, name), r->lang, 2, MONEY_MAX, out);
 }
 
 static const char *
@@ -150,7 +171,7 @@ static int
 row_cb(void *arg, const struct fund_request *q)
 {
 	struct rows_ctx *ctx = arg;
-	char m[48], m2[48], t[32], age[48];
+	char m[MONEY_SHOWN], m2[MONEY_SHOWN], t[32], age[48];
 
 	if (ctx->check && !fund_request_visible(ctx->r, q))
 		return 0;
@@ -243,7 +264,7 @@ page_fund(struct req *r)
 	html_printf(&h, "<h1>%s</h1>", _("Global Assistance Fund"));
 	if (role_can(r->user.role, PERM_FUND_READ)) {
 		struct fund_summary *s = malloc(sizeof(*s));
-		char age[48], m[3][48];
+		char age[48], m[3][MONEY_SHOWN];
 
 		if (s == NULL || fund_summary(r, s) < 0) {
 			free(s);
@@ -294,7 +315,7 @@ proj_opt_cb(void *arg, const struct project *pr)
 {
 	struct proj_opt_ctx *ctx = arg;
 	struct budget_line b;
-	char m[48];
+	char m[MONEY_SHOWN];
 	int rc = db_project_budget(ctx->r->app->db, pr->id, ctx->currency, &b);
 
 	if (rc != DB_OK)
@@ -316,11 +337,63 @@ static int
 disb_row_cb(void *arg, const struct fund_disbursement *d)
 {
 	struct disb_ctx *ctx = arg;
-	char m[48];
+	char m[MONEY_SHOWN];
 
 	ctx->n++;
 	html_printf(ctx->h, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>",
 	    d->on_date, money(d->amount, ctx->q->currency, m), d->username);
+	return 0;
+}
+
+static const char *
+decision_label(const char *d)
+{
+	if (strcmp(d, "approve") == 0)
+		return _("Approved");
+	if (strcmp(d, "reject") == 0)
+		return _("Rejected");
+	if (strcmp(d, "need-info") == 0)
+		return _("More information asked");
+	return d;
+}
+
+/* Every decision of q, oldest first, as the API gives them. 0 or -1. */
+static int
+decisions_html(struct req *r, struct html *h, const struct fund_request *q)
+{
+	json_t *o = fund_request_json(r, q, true), *arr, *d;
+	char m[MONEY_TEXT];
+	size_t i;
+
+	if (o == NULL)
+		return -1;
+	arr = json_object_get(o, "decisions");
+	if (json_array_size(arr) > 0) {
+		html_printf(h, "<h2>%s</h2><figure><table id=\"fund-decisions\">"
+		    "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+		    "<th>%s</th></tr></thead><tbody>", _("Decisions"),
+		    _("Date (UTC)"), _("Decision"), _("By"), _("Amount"),
+		    _("Reason"));
+		json_array_foreach(arr, i, d) {
+			const char *at = json_string_value(json_object_get(d,
+			    "at"));
+			char t[17];
+
+			/* "2026-06-01T10:20:30Z" as the pages write times. */
+			snprintf(t, sizeof(t), "%s", at ? at : "");
+			if (strlen(t) > 10)
+				t[10] = ' ';
+			html_printf(h, "<tr><td>%s</td><td>%s</td><td>%s</td>"
+			    "<td>%s %s</td><td class=\"prewrap\">%s</td></tr>",
+			    t, decision_label(json_string_value(
+			    json_object_get(d, "decision"))),
+			    json_string_value(json_object_get(d, "by")),
+			    json_money(d, "amount", m), q->currency,
+			    json_string_value(json_object_get(d, "reason")));
+		}
+		html_printf(h, "</tbody></table></figure>");
+	}
+	json_decref(o);
 	return 0;
 }
 
@@ -343,7 +416,8 @@ request_page(struct req *r, int status, int64_t id,
 	struct disb_ctx dc;
 	struct proj_opt_ctx pc;
 	const struct req_form none = { 0 };
-	char m[48], m2[48], m3[48], t1[32], t2[32], a[FUND_AMOUNT_STR];
+	char m[MONEY_SHOWN], m2[MONEY_SHOWN], m3[MONEY_SHOWN], t1[32], t2[32];
+	char a[MONEY_TEXT];
 	const char *act;
 	int rc = fund_request_load(r, id, &q, &lp);
 
@@ -417,6 +491,8 @@ request_page(struct req *r, int status, int64_t id,
 			    _("Nothing paid out yet."));
 		html_printf(&h, "</tbody></table></figure>");
 	}
+	if (decisions_html(r, &h, &q) < 0)
+		return fail(&h);
 
 	if (role_can(r->user.role, PERM_FUND_DECIDE) &&
 	    strcmp(q.state, "submitted") == 0) {
@@ -441,7 +517,7 @@ request_page(struct req *r, int status, int64_t id,
 		page_field(&h, "amount", "amount", "text",
 		    _("Amount approved (approval only)"),
 		    strcmp(act, "decide") == 0 && fv->amount ? fv->amount :
-		    fund_amount_format(q.amount, a), err_for(p, "amount"),
+		    money_text(q.amount, r->lang, a), err_for(p, "amount"),
 		    "inputmode=\"decimal\"");
 		html_printf(&h, "<label for=\"project_id\">%s</label><select "
 		    "id=\"project_id\" name=\"project_id\"%R><option value=\"\">"
@@ -475,7 +551,7 @@ request_page(struct req *r, int status, int64_t id,
 		    "value=\"disburse\">");
 		page_field(&h, "disb_amount", "amount", "text", _("Amount"),
 		    strcmp(act, "disburse") == 0 && fv->amount ? fv->amount :
-		    fund_amount_format(q.approved - q.disbursed, a),
+		    money_text(q.approved - q.disbursed, r->lang, a),
 		    err_for(p, "amount"), "inputmode=\"decimal\"");
 		page_field(&h, "date", "date", "date", _("Date"),
 		    strcmp(act, "disburse") == 0 ? fv->date : NULL,
@@ -496,7 +572,7 @@ request_page(struct req *r, int status, int64_t id,
 		    "value=\"resubmit\">");
 		page_field(&h, "amount", "amount", "text", _("Amount"),
 		    strcmp(act, "resubmit") == 0 && fv->amount ? fv->amount :
-		    fund_amount_format(q.amount, a), err_for(p, "amount"),
+		    money_text(q.amount, r->lang, a), err_for(p, "amount"),
 		    "inputmode=\"decimal\"");
 		textarea(&h, "justification", _("New justification"),
 		    strcmp(act, "resubmit") == 0 ? fv->justification : NULL,
@@ -518,7 +594,8 @@ page_fund_request_post(struct req *r)
 {
 	struct req_form fv;
 	struct fund_problem p;
-	char loc[64];
+	char loc[64], amount[MONEY_STR];
+	const char *am;
 	int rc;
 
 	memset(&fv, 0, sizeof(fv));
@@ -532,17 +609,17 @@ page_fund_request_post(struct req *r)
 	fv.justification = req_form(r, "justification");
 	if (fv.action == NULL)
 		fv.action = "";
+	am = form_amount(r, "amount", amount);
 	if (strcmp(fv.action, "decide") == 0) {
 		int64_t pid = form_id(fv.project);
 
-		rc = fund_request_decide(r, r->id, fv.decision, fv.amount,
+		rc = fund_request_decide(r, r->id, fv.decision, am,
 		    pid < 0 ? 0 : pid, fv.reason, &p);
 	} else if (strcmp(fv.action, "disburse") == 0)
-		rc = fund_disburse(r, r->id, fv.amount ? fv.amount : "",
-		    fv.date, fv.note, &p);
+		rc = fund_disburse(r, r->id, am ? am : "", fv.date, fv.note,
+		    &p);
 	else if (strcmp(fv.action, "resubmit") == 0)
-		rc = fund_request_resubmit(r, r->id, fv.amount,
-		    fv.justification, &p);
+		rc = fund_request_resubmit(r, r->id, am, fv.justification, &p);
 	else {
 		rc = 1;
 		p.status = 400;
@@ -645,14 +722,14 @@ page_case_fund_post(struct req *r)
 {
 	struct fund_problem p;
 	struct case_row c;
-	char loc[64];
+	char loc[64], amount[MONEY_STR];
 	int64_t id;
 	int rc = open_case(r, &c, PERM_FUND_REQUEST);
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
 	rc = fund_request_submit(r, &c, req_form(r, "type"),
-	    req_form(r, "amount"), req_form(r, "currency"),
+	    form_amount(r, "amount", amount), req_form(r, "currency"),
 	    req_form(r, "justification"), &id, &p);
 	if (rc < 0)
 		return -1;
@@ -676,7 +753,7 @@ project_row_cb(void *arg, const struct project *pr)
 {
 	struct plist_ctx *ctx = arg;
 	struct budget_line b;
-	char m[4][48];
+	char m[4][MONEY_SHOWN];
 	int rc = db_project_budget(ctx->r->app->db, pr->id, pr->currency, &b);
 
 	if (rc == DB_ERROR) {
@@ -711,7 +788,7 @@ projects_page(struct req *r, int status, const struct fund_problem *p)
 	struct plist_ctx ctx = { r, NULL, 0, 0 };
 	struct fund_summary *s;
 	struct html h;
-	char m[3][48];
+	char m[3][MONEY_SHOWN];
 	int i;
 
 	if ((s = malloc(sizeof(*s))) == NULL)
@@ -824,7 +901,8 @@ page_projects_post(struct req *r)
 {
 	struct fund_project_input in;
 	struct fund_problem p;
-	char loc[64], n[32], a[32], c[32];
+	char loc[64], n[32], a[32], c[32], budget[MONEY_STR];
+	char damount[DONOR_ROWS][MONEY_STR], lbudget[LINE_ROWS][MONEY_STR];
 	const char *name;
 	int64_t id;
 	int i, rc;
@@ -840,7 +918,7 @@ page_projects_post(struct req *r)
 	in.target = req_form(r, "target");
 	in.target_group = req_form(r, "target_group");
 	in.currency = req_form(r, "currency");
-	in.budget = req_form(r, "budget");
+	in.budget = form_amount(r, "budget", budget);
 	for (i = 1; i <= DONOR_ROWS; i++) {
 		snprintf(n, sizeof(n), "donor_name_%d", i);
 		snprintf(a, sizeof(a), "donor_amount_%d", i);
@@ -851,7 +929,8 @@ page_projects_post(struct req *r)
 		    *req_form(r, a) == '\0'))
 			continue;
 		in.donors[in.ndonors].name = name;
-		in.donors[in.ndonors].amount = req_form(r, a);
+		in.donors[in.ndonors].amount = form_amount(r, a,
+		    damount[in.ndonors]);
 		in.donors[in.ndonors].currency = req_form(r, c);
 		in.ndonors++;
 	}
@@ -865,7 +944,8 @@ page_projects_post(struct req *r)
 		if ((lc == NULL || *lc == '\0') && (lb == NULL || *lb == '\0'))
 			continue;
 		in.line_currency[in.nlines] = lc;
-		in.line_budget[in.nlines] = lb;
+		in.line_budget[in.nlines] = form_amount(r, a,
+		    lbudget[in.nlines]);
 		in.nlines++;
 	}
 	rc = fund_project_create(r, &in, &id, &p);
@@ -881,7 +961,7 @@ static int
 line_row_cb(void *arg, const struct budget_line *b)
 {
 	struct html *h = arg;
-	char m[4][48];
+	char m[4][MONEY_SHOWN];
 
 	html_printf(h, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 	    "<td>%s</td></tr>", b->currency,
@@ -896,7 +976,7 @@ static int
 donor_row_cb(void *arg, const struct donor *d)
 {
 	struct html *h = arg;
-	char m[48];
+	char m[MONEY_SHOWN];
 
 	html_printf(h, "<tr><td>%s</td><td>%s</td></tr>", d->name,
 	    money(d->amount, d->currency, m));
@@ -933,7 +1013,8 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 	struct pcase_ctx pc;
 	struct html h;
 	json_t *j;
-	const char *budget, *funded, *raise;
+	char budget[MONEY_TEXT], funded[MONEY_TEXT], raise[MONEY_TEXT];
+	char ub[MONEY_TEXT], uc[MONEY_TEXT], ud[MONEY_TEXT];
 	int rc = db_project_get(r->app->db, r->id, &pr);
 
 	if (rc == DB_ERROR)
@@ -943,9 +1024,9 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 	/* The figures as the API gives them: one computation. */
 	if ((j = fund_project_json(r, &pr, NULL, false)) == NULL)
 		return -1;
-	budget = json_string_value(json_object_get(j, "budget"));
-	funded = json_string_value(json_object_get(j, "funded"));
-	raise = json_string_value(json_object_get(j, "still_to_raise"));
+	json_money(j, "budget", budget);
+	json_money(j, "funded", funded);
+	json_money(j, "still_to_raise", raise);
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, pr.name);
 	html_printf(&h, "<hgroup><h1>%s</h1><p>%s</p></hgroup>", pr.name,
@@ -967,11 +1048,9 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 
 		html_printf(&h, "<p>%s: %s USD · %s %s USD · %s %s USD%s</p>",
 		    _("All budget lines in USD at today's rates"),
-		    json_string_value(json_object_get(u, "budget")),
-		    _("committed"),
-		    json_string_value(json_object_get(u, "committed")),
-		    _("disbursed"),
-		    json_string_value(json_object_get(u, "disbursed")),
+		    json_money(u, "budget", ub), _("committed"),
+		    json_money(u, "committed", uc), _("disbursed"),
+		    json_money(u, "disbursed", ud),
 		    json_is_true(json_object_get(u, "incomplete")) ?
 		    _(" (some currencies have no rate yet)") : "");
 	}
@@ -1079,9 +1158,10 @@ page_project_post(struct req *r)
 		    "projects."), NULL);
 	if (act && strcmp(act, "donor") == 0) {
 		struct fund_donor_input in;
+		char amount[MONEY_STR];
 
 		in.name = req_form(r, "name");
-		in.amount = req_form(r, "amount");
+		in.amount = form_amount(r, "amount", amount);
 		in.currency = req_form(r, "currency");
 		rc = fund_project_donor_add(r, r->id, &in, &p);
 		if (rc < 0)
@@ -1121,10 +1201,11 @@ static int
 rate_row_cb(void *arg, const struct fund_rate *rt)
 {
 	struct html *h = arg;
-	char a[FUND_AMOUNT_STR];
+	char a[MONEY_TEXT];
 
 	html_printf(h, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>",
-	    rt->currency, rt->valid_from, fund_rate_format(rt->rate, a));
+	    rt->currency, rt->valid_from, money_text_scaled(rt->rate, 6, 0,
+	    i18n_current(), a));
 	return 0;
 }
 
@@ -1158,6 +1239,13 @@ rates_page(struct req *r, int status, const struct fund_problem *p)
 		    "required");
 		field_value(r, &h, "rate", "text", _("Units per US dollar"), p,
 		    "inputmode=\"decimal\" required");
+		if (err_for(p, "replace"))
+			html_printf(&h, "<label><input type=\"checkbox\" "
+			    "name=\"replace\" value=\"1\" aria-invalid=\"true\" "
+			    "aria-describedby=\"replace-error\"> %s</label><small "
+			    "class=\"error\" id=\"replace-error\">%s</small>",
+			    _("Replace the rate of that date"),
+			    err_for(p, "replace"));
 		html_printf(&h, "<button type=\"submit\">%s</button></form>"
 		    "</article>", _("Save the rate"));
 	}
@@ -1177,13 +1265,17 @@ int
 page_fund_rates_post(struct req *r)
 {
 	struct fund_problem p;
+	char rate[MONEY_STR];
 	int rc;
 
 	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "exchange rates."), NULL);
+	/* Up to six decimals, and as far as fund.c's own limit checks. */
 	rc = fund_rate_set(r, req_form(r, "currency"),
-	    req_form(r, "valid_from"), req_form(r, "rate"), &p);
+	    req_form(r, "valid_from"), money_form_value(req_form(r, "rate"),
+	    r->lang, 6, INT64_C(1000000000000000), rate),
+	    req_form(r, "replace") != NULL, &p);
 	if (rc < 0)
 		return -1;
 	if (rc > 0)

@@ -20,6 +20,7 @@
 #include "i18n.h"
 #include "isocodes.h"
 #include "moves.h"
+#include "money.h"
 #include "page.h"
 #include "protection.h"
 #include "timeline.h"
@@ -45,6 +46,19 @@ put(struct req *r, json_t *o, const char *key, const char *name)
 
 	if (v && *v)
 		json_object_set_new(o, key, json_string(v));
+}
+
+/* A form's amount as key "amount" of o, read in the user's way
+ * (money.h); as typed when it does not read, for moves.c to refuse. */
+static void
+put_amount(struct req *r, json_t *o, const char *name)
+{
+	char a[MONEY_STR];
+	const char *v = req_form(r, name);
+
+	if (v && *v)
+		json_object_set_new(o, "amount", json_string(money_form_value(v,
+		    r->lang, 2, MONEY_MAX, a)));
 }
 
 /* A form value as typed (untrusted: only ever escaped), "" if none. */
@@ -970,12 +984,16 @@ reint_page(struct req *r, int status, const struct case_row *c,
 		    or_dash(jstr(plan, "objectives")), _("Outcome"),
 		    label_or_dash(CL_REINTEGRATION_OUTCOME, jstr(plan, "outcome")));
 		html_printf(&h, "<h3>%s</h3><ul class=\"packages\">", _("Packages"));
-		json_array_foreach(json_object_get(plan, "packages"), i, pk)
+		json_array_foreach(json_object_get(plan, "packages"), i, pk) {
+			char a[MONEY_TEXT];
+
 			html_printf(&h, "<li>%s — %s%R%s %s</li>",
 			    code_label(CL_SERVICE_TYPE, jstr(pk, "type")),
 			    code_label(CL_SERVICE_STATUS, jstr(pk, "status")),
 			    *jstr(pk, "amount") ? " · " : "",
-			    jstr(pk, "amount"), jstr(pk, "currency"));
+			    money_text_of(jstr(pk, "amount"), r->lang, a),
+			    jstr(pk, "currency"));
+		}
 		html_printf(&h, "</ul>");
 	} else {
 		html_printf(&h, "<p>%s</p>", _("No reintegration plan yet."));
@@ -1012,6 +1030,8 @@ reint_page(struct req *r, int status, const struct case_row *c,
 			rows = PKG_ROWS_MAX;
 		html_printf(&h, "<fieldset><legend>%s</legend>", _("Packages"));
 		for (i = 0; i < rows; i++) {
+			char a[MONEY_TEXT];
+
 			pk = json_array_get(pks, i);
 			html_printf(&h, "<div class=\"grid\"><select name=\"pkg%z_type\""
 			    " aria-label=\"%s\">", i, _("Type of package"));
@@ -1021,7 +1041,8 @@ reint_page(struct req *r, int status, const struct case_row *c,
 			    "<input name=\"pkg%z_currency\" aria-label=\"%s\" "
 			    "placeholder=\"USD\" maxlength=\"3\" value=\"%s\">"
 			    "<select name=\"pkg%z_status\" aria-label=\"%s\">", i,
-			    _("Amount"), _("Amount"), jstr(pk, "amount"), i,
+			    _("Amount"), _("Amount"), money_text_of(jstr(pk,
+			    "amount"), r->lang, a), i,
 			    _("Currency"), jstr(pk, "currency"), i, _("Status"));
 			code_options(&h, CL_SERVICE_STATUS, jstr(pk, "status"),
 			    false);
@@ -1101,7 +1122,7 @@ page_reint_post(struct req *r)
 			snprintf(name, sizeof(name), "pkg%zu_type", i);
 			put(r, pk, "type", name);
 			snprintf(name, sizeof(name), "pkg%zu_amount", i);
-			put(r, pk, "amount", name);
+			put_amount(r, pk, name);
 			snprintf(name, sizeof(name), "pkg%zu_currency", i);
 			put(r, pk, "currency", name);
 			snprintf(name, sizeof(name), "pkg%zu_status", i);

@@ -60,9 +60,11 @@ function flow(javaScriptEnabled, shot) {
         () => pm.page.locator('main table a', { hasText: 'Global Assistance Fund' }).click(),
         (u) => /^\/projects\/\d+$/.test(u.pathname));
       const text = norm(await pm.page.locator('main table').first().innerText());
-      const m = /USD 500000\.00 USD ([\d.]+) USD ([\d.]+) USD ([\d.]+) USD/.exec(text);
+      /* Amounts as an English reader writes them: "500,000.00". */
+      const m = /USD 500,000\.00 USD ([\d.,]+) USD ([\d.,]+) USD ([\d.,]+) USD/.exec(text);
       assert.ok(m, `no USD line in ${text}`);
-      return { committed: Number(m[1]), disbursed: Number(m[2]), remaining: Number(m[3]) };
+      const n = (x) => Number(x.replaceAll(',', ''));
+      return { committed: n(m[1]), disbursed: n(m[2]), remaining: n(m[3]) };
     };
     const before = await fundLine();
     await pm.page.goto(`${srv.base}/fund`, { waitUntil: 'load' });

@@ -48,7 +48,7 @@ function flow(javaScriptEnabled, shot) {
       (u) => u.pathname === protPath);
     const row = norm(await page.locator('#services tbody tr').first().textContent());
     assert.match(row, /Medical/);
-    assert.match(row, /1500\.00/);
+    assert.match(row, /1,500\.00/);
 
     /* Admission to the office's demo shelter. */
     await page.locator('#shelter-stays summary').click();

@@ -309,7 +309,7 @@ describe('the Global Assistance Fund', () => {
       {
         what: 'POST /rates',
         call: async (who) => srv.api('POST', '/api/v1/rates',
-          { session: s[who], body: { currency: 'THB', valid_from: '2026-01-01', rate: '35.5' } }),
+          { session: s[who], body: { currency: 'THB', valid_from: '2026-01-01', rate: '35.5', replace: true } }),
         expect: { admin: 201, 'caseworker.bkk': 403, 'manager.bkk': 403, 'caseworker.bog': 403, pm: 201,
           researcher: 403, 'medical.bkk': 403 },
       },

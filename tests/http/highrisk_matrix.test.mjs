@@ -252,7 +252,8 @@ after(async () => {
  * an object that does not exist, and for a user u the expected answer:
  * [status, audit action, audit case] (case null: the entry names no
  * case; action null: nothing is audited). A 403 is a role's refusal,
- * decided before the case is looked at.
+ * decided before the case is looked at, and audited with the case the
+ * request names (by its id, its fund request or the body's case_id).
  */
 function caseGate(perm, action) {
   return (u) => (can(u, perm) ? [404, action, H.id] : [403, action, H.id]);
@@ -281,7 +282,7 @@ function reads() {
       expect: caseGate('file', 'reintegration.view.denied') },
     { label: 'GET visits', path: `${b}/visits`, missing: `${m}/visits`, expect: caseGate('file', 'visit.view.denied') },
     { label: 'GET fund requests of the case', path: `${b}/fund-requests`, missing: `${m}/fund-requests`,
-      expect: (u) => (fundMay(u) ? [404, 'fund.view.denied', H.id] : [403, 'fund.view.denied', null]) },
+      expect: (u) => (fundMay(u) ? [404, 'fund.view.denied', H.id] : [403, 'fund.view.denied', H.id]) },
   );
   /* One record of each kind, by id: as a record that does not exist. */
   for (const [k, key] of Object.entries(REC_OF_PATH)) {
@@ -292,7 +293,7 @@ function reads() {
   }
   list.push({ label: 'GET fund request', path: `/api/v1/fund-requests/${H.fund.id}`,
     missing: `/api/v1/fund-requests/${MISSING}`,
-    expect: (u) => (fundMay(u) ? [404, 'fund.view.denied', H.id] : [403, 'fund.view.denied', null]) });
+    expect: (u) => (fundMay(u) ? [404, 'fund.view.denied', H.id] : [403, 'fund.view.denied', H.id]) });
   return list.map((x) => ({ method: 'GET', ...x }));
 }
 
@@ -365,7 +366,7 @@ function writes(file) {
   const fundWrite = (label, suffix, body) => ({
     label, method: 'POST', path: `/api/v1/fund-requests/${H.fund.id}${suffix}`,
     missing: `/api/v1/fund-requests/${MISSING}${suffix}`, body,
-    expect: (u) => (fundMay(u) ? [404, 'fund.view.denied', H.id] : [403, 'fund.change.denied', null]),
+    expect: (u) => (fundMay(u) ? [404, 'fund.view.denied', H.id] : [403, 'fund.change.denied', H.id]),
   });
   list.push(
     fundWrite('POST fund decision', '/decision', { decision: 'reject', reason: 'no' }),
@@ -373,7 +374,7 @@ function writes(file) {
     fundWrite('POST fund disbursement', '/disbursements', { amount: '1' }),
     { label: 'POST project case', method: 'POST', path: `/api/v1/projects/${project.id}/cases`,
       missing: `/api/v1/projects/${project.id}/cases`, body: { case_id: H.id }, missingBody: { case_id: MISSING },
-      expect: (u) => (can(u, 'project') ? [400, 'project.assign.denied', H.id] : [403, 'project.assign.denied', null]) },
+      expect: (u) => (can(u, 'project') ? [400, 'project.assign.denied', H.id] : [403, 'project.assign.denied', H.id]) },
   );
   return list;
 }

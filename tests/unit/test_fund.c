@@ -272,10 +272,10 @@ test_rates(void **state)
 
 	assert_int_equal(db_rate_at(fx->db, "EUR", "2026-03-01", &rate),
 	    DB_NOTFOUND);
-	assert_int_equal(db_rate_set(fx->db, &rt, fx->user_id, 1), DB_OK);
+	assert_int_equal(db_rate_set(fx->db, &rt, false, fx->user_id, 1), DB_OK);
 	snprintf(rt.valid_from, sizeof(rt.valid_from), "2026-06-01");
 	rt.rate = 900000;
-	assert_int_equal(db_rate_set(fx->db, &rt, fx->user_id, 1), DB_OK);
+	assert_int_equal(db_rate_set(fx->db, &rt, false, fx->user_id, 1), DB_OK);
 	assert_int_equal(db_rate_at(fx->db, "EUR", "2025-12-31", &rate),
 	    DB_NOTFOUND);
 	assert_int_equal(db_rate_at(fx->db, "EUR", "2026-01-01", &rate), DB_OK);
@@ -284,11 +284,21 @@ test_rates(void **state)
 	assert_int_equal(rate, 920000);
 	assert_int_equal(db_rate_at(fx->db, "EUR", "2026-06-01", &rate), DB_OK);
 	assert_int_equal(rate, 900000);
-	/* the same day again replaces it */
+	/* the same day again is a conflict, unless replacing it */
 	rt.rate = 910000;
-	assert_int_equal(db_rate_set(fx->db, &rt, fx->user_id, 1), DB_OK);
+	assert_int_equal(db_rate_set(fx->db, &rt, false, fx->user_id, 1),
+	    DB_CONFLICT);
+	assert_int_equal(db_rate_get(fx->db, "EUR", "2026-06-01", &rate), DB_OK);
+	assert_int_equal(rate, 900000);
+	assert_int_equal(db_rate_set(fx->db, &rt, true, fx->user_id, 1), DB_OK);
 	assert_int_equal(db_rate_at(fx->db, "EUR", "2027-01-01", &rate), DB_OK);
 	assert_int_equal(rate, 910000);
+	/* replacing what is not there changes nothing */
+	snprintf(rt.valid_from, sizeof(rt.valid_from), "2027-01-01");
+	assert_int_equal(db_rate_set(fx->db, &rt, true, fx->user_id, 1),
+	    DB_NOTFOUND);
+	assert_int_equal(db_rate_get(fx->db, "EUR", "2027-01-01", &rate),
+	    DB_NOTFOUND);
 }
 
 int
