@@ -445,14 +445,18 @@ urlencoded_has_controls(const char *p, size_t n)
 	return false;
 }
 
-/* Whether a string of the JSON holds a C0 control other than TAB, LF and
- * CR (jansson refuses \u0000 itself): the same rule as for forms. */
+/*
+ * Whether a string of the JSON holds a C0 control other than TAB, LF and
+ * CR (jansson refuses \u0000 itself): the same rule as for forms. The
+ * first such value's path ("a.b[2].c", as the validators name fields)
+ * goes to path, which the caller releases.
+ */
 static bool
-json_has_controls(const json_t *j, int depth)
+json_has_controls(const json_t *j, int depth, struct buf *path)
 {
 	const char *key, *p;
 	const json_t *v;
-	size_t i, n;
+	size_t i, n, mark = path->len;
 
 	if (depth > 64)
 		return false;	/* jansson's own depth limit is lower */
@@ -467,21 +471,49 @@ json_has_controls(const json_t *j, int depth)
 		return false;
 	case JSON_OBJECT:
 		json_object_foreach((json_t *)j, key, v) {
+			path->len = mark;
+			if (mark)
+				(void)buf_addch(path, '.');
 			for (p = key; *p; p++)
-				if ((unsigned char)*p < 0x20)
+				if ((unsigned char)*p < 0x20) {
+					path->len = mark;
 					return true;
-			if (json_has_controls(v, depth + 1))
+				}
+			(void)buf_addstr(path, key);
+			if (json_has_controls(v, depth + 1, path))
 				return true;
 		}
+		path->len = mark;
 		return false;
 	case JSON_ARRAY:
-		json_array_foreach(j, i, v)
-			if (json_has_controls(v, depth + 1))
+		json_array_foreach(j, i, v) {
+			path->len = mark;
+			(void)buf_printf(path, "[%zu]", i);
+			if (json_has_controls(v, depth + 1, path))
 				return true;
+		}
+		path->len = mark;
 		return false;
 	default:
 		return false;
 	}
+}
+
+/* The refusal of a body with a control character, naming its field
+ * (unless it was in a key, which names nothing the caller could fix). */
+static int
+refuse_controls(struct req *r, struct buf *path)
+{
+	json_t *fields = NULL;
+	int rc;
+
+	if (path->len && !path->toobig)
+		fields = json_pack("{s:s}", buf_cstr(path),
+		    _("The text contains control characters."));
+	rc = resp_error(r, 400, _("The request contains a control character "
+	    "that no field may hold. Nothing was saved."), fields);
+	buf_release(path);
+	return rc;
 }
 
 /* 0 when the body parsed (or there was none), else an error response. */
@@ -520,10 +552,16 @@ parse_body(struct req *r)
 		if (!json_is_object(r->json))
 			return resp_error(r, 400,
 			    _("The request body must be a JSON object."), NULL), 1;
-		if (json_has_controls(r->json, 0))
-			return resp_error(r, 400, _("The request contains a "
-			    "control character that no field may hold. Nothing "
-			    "was saved."), NULL), 1;
+		{
+			struct buf path;
+			bool bad;
+
+			buf_init(&path, 1024);
+			bad = json_has_controls(r->json, 0, &path);
+			if (bad)
+				return refuse_controls(r, &path), 1;
+			buf_release(&path);
+		}
 		return 0;
 	}
 	if (!media_type_is(ct, "application/x-www-form-urlencoded"))

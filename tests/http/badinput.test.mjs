@@ -227,15 +227,18 @@ describe('bad input', () => {
 
     for (const [name, text] of [['U+0001', 'a\\u0001b'], ['ESC', 'a\\u001bb'], ['U+001F', '\\u001f'], ['U+000B', 'a\\u000bb']]) {
       it(`a control character (${name}) in any string, key or array: 400, nothing changed`, async () => {
-        for (const body of [
-          `{"status":"Active","x":"${text}"}`,
-          `{"status":"Active","note":["ok","${text}"]}`,
-          `{"${text}":"Active"}`,
+        for (const [body, field] of [
+          [`{"status":"Active","x":"${text}"}`, 'x'],
+          [`{"status":"Active","note":["ok","${text}"]}`, 'note[1]'],
+          [`{"status":"Active","a":{"b":[{"c":"${text}"}]}}`, 'a.b[0].c'],
+          [`{"${text}":"Active"}`, null],
         ]) {
           await expectUnchanged(async () => {
             const r = await srv.api('PATCH', `/api/v1/cases/${caseId}`, { session: cw, body });
             assertApiError(r, 400);
             assert.match(r.json.error, /control character/, body);
+            if (field) assert.deepEqual(Object.keys(r.json.fields ?? {}), [field], body);
+            else assert.equal(r.json.fields, undefined, 'a key names no field');
           });
         }
       });
