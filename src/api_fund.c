@@ -160,7 +160,7 @@ api_fund_requests(struct req *r)
 			    "{s:s}", "state", _("Unknown state.")));
 		f.state = st;
 	}
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		f.office_id = r->user.office_id;
 	ctx.arr = json_array();
 	if (db_fund_request_list(r->app->db, &f, list_cb, &ctx) != DB_OK) {
@@ -337,7 +337,7 @@ api_projects_list(struct req *r)
 	struct total_ctx t;
 	char today[DB_DATE_SIZE], a[4][FUND_AMOUNT_STR];
 
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return forbidden(r, "project.view.denied",
 		    _("You are not allowed to see projects."));
 	if (!date_query(r, &ctx.date))
@@ -387,7 +387,7 @@ api_projects_create(struct req *r)
 	int64_t id;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.create.denied",
 		    _("You are not allowed to manage projects."));
 	if (req_known_keys(r, keys))
@@ -471,7 +471,7 @@ api_project_get(struct req *r)
 {
 	const char *date;
 
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return forbidden(r, "project.view.denied",
 		    _("You are not allowed to see projects."));
 	if (!date_query(r, &date))
@@ -489,7 +489,7 @@ api_project_case_add(struct req *r)
 	json_t *v;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.assign.denied",
 		    _("You are not allowed to manage projects."));
 	if (req_known_keys(r, keys))
@@ -513,7 +513,7 @@ api_project_donor_add(struct req *r)
 	const char *amount;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.donor.denied",
 		    _("You are not allowed to manage projects."));
 	if (req_known_keys(r, keys))
@@ -544,7 +544,7 @@ api_fund_turnaround(struct req *r)
 	json_t *offices, *o;
 	size_t i;
 
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return forbidden(r, "fund.view.denied",
 		    _("You are not allowed to see fund requests."));
 	if (fund_turnaround(r, &t) < 0)
@@ -609,7 +609,7 @@ api_rates_list(struct req *r)
 {
 	const char *date;
 
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return forbidden(r, "fund.view.denied",
 		    _("You are not allowed to see exchange rates."));
 	if (!date_query(r, &date))
@@ -629,7 +629,7 @@ api_rates_set(struct req *r)
 	json_t *v;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "fund.rate.denied",
 		    _("You are not allowed to manage exchange rates."));
 	if (req_known_keys(r, keys))

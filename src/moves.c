@@ -338,7 +338,7 @@ moves_schedule_set(struct req *r, const char *s, struct moves_err *e)
 	char norm[DB_META_MAX], old[DB_META_MAX];
 	size_t n, i, len = 0;
 
-	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return refuse(e, 403, _("Only administrators can change "
 		    "settings."), NULL);
 	if (s == NULL || strlen(s) > 200 || moves_schedule_parse(s, months,
@@ -993,9 +993,9 @@ out:
 bool
 moves_transfers_allowed(const struct req *r)
 {
-	return r->authed && role_scope(r->user.role) != SCOPE_NONE &&
-	    (role_can(r->user.role, PERM_ASSIST) ||
-	    role_can(r->user.role, PERM_TRANSFER_DECIDE));
+	return r->authed && user_scope(&r->user) != SCOPE_NONE &&
+	    (user_can(&r->user, PERM_ASSIST) ||
+	    user_can(&r->user, PERM_TRANSFER_DECIDE));
 }
 
 int
@@ -1088,7 +1088,7 @@ load_transfer(struct req *r, int64_t id, struct transfer_row *t,
 		return -1;
 	if (rc != DB_OK || (t->to_office != r->user.office_id &&
 	    t->from_office != r->user.office_id) ||
-	    role_scope(r->user.role) == SCOPE_NONE) {
+	    user_scope(&r->user) == SCOPE_NONE) {
 		if (audit(r, "transfer.denied", 0, NULL, json_pack("{s:I}",
 		    "transfer", (json_int_t)id)) < 0)
 			return -1;
@@ -1110,7 +1110,7 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 	int64_t assignee = 0;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_TRANSFER_DECIDE))
+	if (!user_can(&r->user, PERM_TRANSFER_DECIDE))
 		return refuse(e, 403, _("Only the manager of the receiving "
 		    "office can accept or decline a handover."), NULL);
 	if (known(in, keys, e))
@@ -1214,7 +1214,7 @@ moves_transfer_cancel(struct req *r, int64_t id, struct moves_err *e)
 	struct case_row c;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_ASSIST))
+	if (!user_can(&r->user, PERM_ASSIST))
 		return refuse(e, 403, _("You are not allowed to change cases."),
 		    NULL);
 	if ((rc = load_transfer(r, id, &t, e)) != 0)
@@ -1268,7 +1268,7 @@ transfer_hidden(const struct req *r, const struct transfer_row *t)
 	if (!t->high_risk || (t->case_assigned != 0 &&
 	    t->case_assigned == r->user.id))
 		return false;
-	if (!role_can(r->user.role, PERM_HIGH_RISK_OFFICE))
+	if (!user_can(&r->user, PERM_HIGH_RISK_OFFICE))
 		return true;
 	return t->case_office != r->user.office_id &&
 	    !(strcmp(t->state, "pending") == 0 &&
@@ -1756,7 +1756,7 @@ moves_visit_record(struct req *r, int64_t id, json_t *in,
 	json_t *body = NULL;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_ASSIST))
+	if (!user_can(&r->user, PERM_ASSIST))
 		return refuse(e, 403, _("You are not allowed to change cases."),
 		    NULL);
 	if (known(in, keys, e))

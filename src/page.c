@@ -16,6 +16,7 @@
 #include "log.h"
 #include "moves.h"
 #include "page.h"
+#include "protection.h"
 #include "route.h"
 
 const char *
@@ -83,38 +84,38 @@ page_begin(struct req *r, struct html *h, const char *title)
 	html_printf(h, "</head><body><header class=\"container\"><nav><ul>"
 	    "<li><a href=\"/\" class=\"brand\"><strong>ctm</strong></a></li></ul><ul>");
 	if (r->authed) {
-		if (role_can(r->user.role, PERM_CASE_READ))
+		if (user_can(&r->user, PERM_CASE_READ))
 			html_printf(h, "<li><a href=\"/cases\">%s</a></li>",
 			    _("Cases"));
 		if (moves_transfers_allowed(r))
 			html_printf(h, "<li><a href=\"/transfers\">%s</a></li>",
 			    _("Transfers"));
-		if (role_can(r->user.role, PERM_ASSIST) &&
-		    role_scope(r->user.role) != SCOPE_NONE)
+		if (user_can(&r->user, PERM_ASSIST) &&
+		    user_scope(&r->user) != SCOPE_NONE)
 			html_printf(h, "<li><a href=\"/visits\">%s</a></li>",
 			    _("Visits"));
-		if (role_can(r->user.role, PERM_CASE_READ))
+		if (protection_registry_read(r))
 			html_printf(h, "<li><a href=\"/organisations\">%s</a>"
 			    "</li><li><a href=\"/shelters\">%s</a></li>",
 			    _("Organisations"), _("Shelters"));
-		if (role_can(r->user.role, PERM_STATS_READ))
+		if (user_can(&r->user, PERM_STATS_READ))
 			html_printf(h, "<li><a href=\"/stats\">%s</a></li>",
 			    _("Statistics"));
-		if (role_can(r->user.role, PERM_FUND_READ) ||
-		    role_can(r->user.role, PERM_FUND_REQUEST))
+		if (user_can(&r->user, PERM_FUND_READ) ||
+		    user_can(&r->user, PERM_FUND_REQUEST))
 			html_printf(h, "<li><a href=\"/fund\">%s</a></li>",
 			    _("Fund"));
-		if (role_can(r->user.role, PERM_FUND_READ))
+		if (user_can(&r->user, PERM_FUND_READ))
 			html_printf(h, "<li><a href=\"/projects\">%s</a></li>",
 			    _("Projects"));
-		if (role_can(r->user.role, PERM_ADMIN_USERS))
+		if (user_can(&r->user, PERM_ADMIN_USERS))
 			html_printf(h, "<li><a href=\"/admin/users\">%s</a></li>"
 			    "<li><a href=\"/admin/offices\">%s</a></li>",
 			    _("Users"), _("Offices"));
-		if (role_can(r->user.role, PERM_ADMIN_USERS))
+		if (user_can(&r->user, PERM_ADMIN_USERS))
 			html_printf(h, "<li><a href=\"/admin/settings\">%s</a>"
 			    "</li>", _("Settings"));
-		if (role_can(r->user.role, PERM_AUDIT_READ))
+		if (user_can(&r->user, PERM_AUDIT_READ))
 			html_printf(h, "<li><a href=\"/admin/audit\">%s</a></li>",
 			    _("Audit"));
 		html_printf(h, "<li><a href=\"/account\" title=\"%s\">%s</a></li>"
@@ -216,10 +217,10 @@ page_root(struct req *r)
 
 	if (!r->authed)
 		return resp_redirect(r, "/login");
-	if (role_can(r->user.role, PERM_CASE_READ) ||
-	    role_can(r->user.role, PERM_FUND_READ))
+	if (user_can(&r->user, PERM_CASE_READ) ||
+	    user_can(&r->user, PERM_FUND_READ))
 		return resp_redirect(r, "/dashboard");
-	if (role_can(r->user.role, PERM_STATS_READ))
+	if (user_can(&r->user, PERM_STATS_READ))
 		return resp_redirect(r, "/stats");
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Start"));

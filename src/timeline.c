@@ -259,7 +259,7 @@ json_t *
 timeline_json(struct req *r, int64_t case_id)
 {
 	struct collect c = { .r = r, .health = cases_health_ok(r),
-	    .full = role_can(r->user.role, PERM_CASEFILE_READ) };
+	    .full = user_can(&r->user, PERM_CASEFILE_READ) };
 
 	c.arr = json_array();
 	if (c.arr == NULL)
@@ -303,7 +303,7 @@ int
 timeline_html(struct req *r, struct html *h, int64_t case_id)
 {
 	struct collect c = { .r = r, .health = cases_health_ok(r),
-	    .full = role_can(r->user.role, PERM_CASEFILE_READ), .h = h };
+	    .full = user_can(&r->user, PERM_CASEFILE_READ), .h = h };
 	int rc;
 
 	html_printf(h, "<ol class=\"timeline\">");
