@@ -544,7 +544,11 @@ user_page(struct req *r, int status, const struct user *u,
 	 * administrator (or the command line) grants it, for a data
 	 * protection officer answering a subject-access request, say.
 	 */
-	if (role_case_grantable(u->role)) {
+	if (!role_case_grantable(u->role) && f->err[DF_CASE_ACCESS]) {
+		html_printf(&h, "<section><h2>%s</h2>", _("Case access"));
+		error_msg(&h, "case_access", f->err[DF_CASE_ACCESS]);
+		html_printf(&h, "</section>");
+	} else if (role_case_grantable(u->role)) {
 		html_printf(&h, "<section><h2>%s</h2><p>%s</p>",
 		    _("Case access"), u->case_access ? _("This administrator "
 		    "was granted read and write access to the case files of "
