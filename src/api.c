@@ -251,7 +251,7 @@ cases_list(struct req *r, const char *st, const char *q, int64_t page,
 	int64_t total = 0;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_CASE_READ))
+	if (!user_can(&r->user, PERM_CASE_READ))
 		return resp_error(r, 403, _("You are not allowed to see cases."),
 		    NULL);
 	cases_filter_scope(r, &f);
@@ -266,8 +266,10 @@ cases_list(struct req *r, const char *st, const char *q, int64_t page,
 			return field_error(r, "q", _("The search text is too long "
 			    "or not valid."));
 		f.number_prefix = q;
-		tokens = casefile_search_tokens(r, q, &f.ntokens);
-		f.tokens_json = tokens;
+		if (cases_name_search_ok(r)) {
+			tokens = casefile_search_tokens(r, q, &f.ntokens);
+			f.tokens_json = tokens;
+		}
 	}
 	f.limit = per_page;
 	f.offset = (page - 1) * per_page;
@@ -445,7 +447,7 @@ api_case_patch(struct req *r)
 
 	if (req_known_keys(r, keys))
 		return 0;
-	if (!role_can(r->user.role, PERM_CASE_UPDATE)) {
+	if (!user_can(&r->user, PERM_CASE_UPDATE)) {
 		if (audit(r, "case.update.denied", r->id, NULL, NULL) < 0)
 			return -1;
 		return resp_error(r, 403,
@@ -540,7 +542,7 @@ api_audit(struct req *r)
 	int64_t total = 0, page, per_page;
 	bool bad = false;
 
-	if (!role_can(r->user.role, PERM_AUDIT_READ))
+	if (!user_can(&r->user, PERM_AUDIT_READ))
 		return resp_error(r, 403,
 		    _("Only administrators can read the audit trail."), NULL);
 	f.username = req_query(r, "user");

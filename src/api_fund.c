@@ -179,7 +179,7 @@ api_fund_requests(struct req *r)
 			    "{s:s}", "state", _("Unknown state.")));
 		f.state = st;
 	}
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		f.office_id = r->user.office_id;
 	ctx.arr = json_array();
 	if (db_fund_request_list(r->app->db, &f, list_cb, &ctx) != DB_OK) {
@@ -356,7 +356,7 @@ api_projects_list(struct req *r)
 	struct total_ctx t;
 	char today[DB_DATE_SIZE], a[4][FUND_AMOUNT_STR];
 
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return forbidden(r, "project.view.denied",
 		    _("You are not allowed to see projects."));
 	if (!date_query(r, &ctx.date))
@@ -406,7 +406,7 @@ api_projects_create(struct req *r)
 	int64_t id;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.create.denied",
 		    _("You are not allowed to manage projects."));
 	if (req_known_keys(r, keys))
@@ -490,7 +490,7 @@ api_project_get(struct req *r)
 {
 	const char *date;
 
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return forbidden(r, "project.view.denied",
 		    _("You are not allowed to see projects."));
 	if (!date_query(r, &date))
@@ -509,7 +509,7 @@ api_project_case_add(struct req *r)
 	int rc;
 
 	v = json_object_get(r->json, "case_id");
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE)) {
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE)) {
 		/* The case the body names, for the audit of that case. */
 		if (audit(r, "project.assign.denied", json_is_integer(v) &&
 		    json_integer_value(v) > 0 ? json_integer_value(v) : 0, NULL,
@@ -538,7 +538,7 @@ api_project_donor_add(struct req *r)
 	const char *amount;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.donor.denied",
 		    _("You are not allowed to manage projects."));
 	if (req_known_keys(r, keys))
@@ -569,7 +569,7 @@ api_fund_turnaround(struct req *r)
 	json_t *offices, *o;
 	size_t i;
 
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return forbidden(r, "fund.view.denied",
 		    _("You are not allowed to see fund requests."));
 	if (fund_turnaround(r, &t) < 0)
@@ -634,7 +634,7 @@ api_rates_list(struct req *r)
 {
 	const char *date;
 
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return forbidden(r, "fund.view.denied",
 		    _("You are not allowed to see exchange rates."));
 	if (!date_query(r, &date))
@@ -654,7 +654,7 @@ api_rates_set(struct req *r)
 	json_t *v, *rp;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "fund.rate.denied",
 		    _("You are not allowed to manage exchange rates."));
 	if (req_known_keys(r, keys))

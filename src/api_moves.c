@@ -242,7 +242,7 @@ api_visits_due(struct req *r)
 	char *end;
 	json_t *j;
 
-	if (!role_can(r->user.role, PERM_ASSIST) ||
+	if (!user_can(&r->user, PERM_ASSIST) ||
 	    cases_office_scope(r) < 0)
 		return resp_error(r, 403, _("You are not allowed to see cases."),
 		    NULL);
@@ -286,8 +286,8 @@ api_schedule_get(struct req *r)
 {
 	json_t *j;
 
-	if (!role_can(r->user.role, PERM_ADMIN_USERS) &&
-	    !role_can(r->user.role, PERM_ASSIST))
+	if (!user_can(&r->user, PERM_ADMIN_USERS) &&
+	    !user_can(&r->user, PERM_ASSIST))
 		return resp_error(r, 403, _("You are not allowed to see this "
 		    "setting."), NULL);
 	j = schedule_json(r);
@@ -303,7 +303,7 @@ api_schedule_put(struct req *r)
 	size_t len = 0, i;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return resp_error(r, 403, _("Only administrators can change "
 		    "settings."), NULL);
 	m = json_object_get(body(r), "months");

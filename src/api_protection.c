@@ -342,7 +342,7 @@ api_orgs_list(struct req *r)
 {
 	json_t *list;
 
-	if (!role_can(r->user.role, PERM_CASE_READ))
+	if (!protection_registry_read(r))
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "organisations."), NULL);
 	list = json_array();
@@ -367,7 +367,7 @@ api_orgs_create(struct req *r)
 	json_t *errors;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_REGISTRY))
+	if (!user_can(&r->user, PERM_REGISTRY))
 		return registry_forbidden(r);
 	memset(&o, 0, sizeof(o));
 	rc = protection_org_save(r, &o, r->json, &errors);
@@ -384,7 +384,7 @@ api_org_get(struct req *r)
 	struct organisation o;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_CASE_READ))
+	if (!protection_registry_read(r))
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "organisations."), NULL);
 	rc = db_org_get(r->app->db, r->id, &o);
@@ -403,7 +403,7 @@ api_org_patch(struct req *r)
 	json_t *errors;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_REGISTRY))
+	if (!user_can(&r->user, PERM_REGISTRY))
 		return registry_forbidden(r);
 	rc = db_org_get(r->app->db, r->id, &o);
 	if (rc == DB_ERROR)
@@ -447,9 +447,9 @@ int
 api_shelters_list(struct req *r)
 {
 	struct shelter_list x = { r, NULL, false };
-	int64_t office = cases_office_scope(r);
+	int64_t office = protection_shelter_office(r);
 
-	if (!role_can(r->user.role, PERM_CASE_READ) || office < 0)
+	if (office < 0)
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "shelters."), NULL);
 	x.list = json_array();

@@ -107,8 +107,8 @@ caserec_allowed(const struct req *r, const struct rec_kind *k, bool write)
 {
 	if (k->health)
 		return cases_health_ok(r) &&
-		    role_can(r->user.role, PERM_CASE_READ);
-	return role_can(r->user.role, write ? PERM_ASSIST : PERM_CASEFILE_READ);
+		    user_can(&r->user, PERM_CASE_READ);
+	return user_can(&r->user, write ? PERM_ASSIST : PERM_CASEFILE_READ);
 }
 
 int

@@ -59,7 +59,7 @@ high_risk_ok(const struct req *r, const struct case_row *c)
 		return true;
 	if (c->assigned_to != 0 && c->assigned_to == r->user.id)
 		return true;
-	return role_can(r->user.role, PERM_HIGH_RISK_OFFICE) &&
+	return user_can(&r->user, PERM_HIGH_RISK_OFFICE) &&
 	    c->office_id == r->user.office_id;
 }
 
@@ -68,9 +68,11 @@ cases_visible(const struct req *r, const struct case_row *c)
 {
 	if (!r->authed || !high_risk_ok(r, c))
 		return false;
-	switch (role_scope(r->user.role)) {
+	switch (user_scope(&r->user)) {
 	case SCOPE_ALL:
 		return true;
+	case SCOPE_REFERRED:
+		return c->referred;
 	case SCOPE_OFFICE:
 		return c->office_id == r->user.office_id;
 	case SCOPE_NONE:
@@ -83,8 +85,8 @@ bool
 cases_history_visible(struct req *r, const struct case_row *c)
 {
 	if (!r->authed || !high_risk_ok(r, c) ||
-	    role_scope(r->user.role) != SCOPE_OFFICE ||
-	    !role_can(r->user.role, PERM_CASEFILE_READ))
+	    user_scope(&r->user) != SCOPE_OFFICE ||
+	    !user_can(&r->user, PERM_CASEFILE_READ))
 		return false;
 	return db_case_history_office(r->app->db, c->id,
 	    r->user.office_id) == DB_OK;
@@ -112,7 +114,7 @@ cases_open_history(struct req *r, struct case_row *c, enum perm need,
 	int rc;
 
 	*history = false;
-	if (!role_can(r->user.role, need))
+	if (!user_can(&r->user, need))
 		return refuse(r, need, denied, forbidden_status);
 	rc = db_case_get(r->app->db, r->id, c);
 	if (rc == DB_ERROR)
@@ -138,7 +140,7 @@ cases_open(struct req *r, struct case_row *c, enum perm need,
 {
 	int rc;
 
-	if (!role_can(r->user.role, need))
+	if (!user_can(&r->user, need))
 		return refuse(r, need, denied, forbidden_status);
 	rc = cases_load(r, r->id, c, denied);
 	if (rc == DB_ERROR)
@@ -152,8 +154,14 @@ cases_open(struct req *r, struct case_row *c, enum perm need,
 bool
 cases_health_ok(const struct req *r)
 {
-	return r->authed && (role_can(r->user.role, PERM_HEALTH) ||
+	return r->authed && (user_can(&r->user, PERM_HEALTH) ||
 	    r->user.health_access);
+}
+
+bool
+cases_name_search_ok(const struct req *r)
+{
+	return user_can(&r->user, PERM_CASEFILE_READ) || cases_health_ok(r);
 }
 
 void
@@ -161,15 +169,18 @@ cases_filter_scope(const struct req *r, struct case_filter *f)
 {
 	f->office_id = cases_office_scope(r);
 	f->viewer = r->user.id;
-	f->hr_office = role_can(r->user.role, PERM_HIGH_RISK_OFFICE) ?
+	f->hr_office = user_can(&r->user, PERM_HIGH_RISK_OFFICE) ?
 	    r->user.office_id : 0;
+	f->referred_only = user_scope(&r->user) == SCOPE_REFERRED;
 }
 
 int64_t
 cases_office_scope(const struct req *r)
 {
-	switch (role_scope(r->user.role)) {
+	switch (user_scope(&r->user)) {
 	case SCOPE_ALL:
+	case SCOPE_REFERRED:	/* every office; cases_filter_scope()
+				 * keeps the referred cases */
 		return 0;
 	case SCOPE_OFFICE:
 		return r->user.office_id;
@@ -240,7 +251,7 @@ cases_create(struct req *r, const char *office_code, int status,
 	int64_t office_id = r->user.office_id;
 	const char *p;
 
-	if (!role_can(r->user.role, PERM_CASE_CREATE)) {
+	if (!user_can(&r->user, PERM_CASE_CREATE)) {
 		*msg = _("You are not allowed to create cases.");
 		*field = NULL;
 		return 1;
@@ -250,7 +261,7 @@ cases_create(struct req *r, const char *office_code, int status,
 
 		if (rc == DB_ERROR)
 			return -1;
-		if (rc != DB_OK || (role_scope(r->user.role) == SCOPE_OFFICE &&
+		if (rc != DB_OK || (user_scope(&r->user) == SCOPE_OFFICE &&
 		    o.id != r->user.office_id)) {
 			*msg = _("Unknown office, or not yours.");
 			*field = "office";

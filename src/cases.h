@@ -46,9 +46,16 @@ bool cases_history_visible(struct req *r, const struct case_row *c);
 /* Whether r's user may read health records (medical officers, and
  * whoever an admin granted them), for cases r may otherwise see. */
 bool cases_health_ok(const struct req *r);
-/* Scopes a case list to what r's user may see (office, high-risk). */
+/* Whether r's user may search cases by a person's name (who reads case
+ * files or health records); others search by case number only, so that
+ * a list cannot tell them whether someone of a name is a case. */
+bool cases_name_search_ok(const struct req *r);
+/* Scopes a case list to what r's user may see (office, referred to
+ * headquarters, high-risk). */
 void cases_filter_scope(const struct req *r, struct case_filter *f);
-/* Office filter for lists: 0 for all, the user's office, or -1 for none. */
+/* Office filter for lists: 0 for all, the user's office, or -1 for none.
+ * For a list of cases use cases_filter_scope(), which also keeps a
+ * programme manager to the cases referred to headquarters. */
 int64_t cases_office_scope(const struct req *r);
 
 /* The case as API JSON (new reference). */

@@ -113,7 +113,8 @@ static const char usage_main[] =
 "  user    add --db PATH --username U --role R --office C --password-stdin\n"
 "  user    list --db PATH\n"
 "  user    passwd|disable|enable --db PATH --username U [--password-stdin]\n"
-"  user    health-grant|health-revoke|two-step-off --db PATH --username U\n"
+"  user    health-grant|health-revoke|case-grant|case-revoke|two-step-off\n"
+"          --db PATH --username U\n"
 "  demo    --db PATH [--passwords-file F]   demo offices, accounts and cases\n"
 "  serve   --db PATH [--key-file F] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
 "          [--session-idle SECONDS] [--session-max SECONDS]\n"
@@ -147,7 +148,10 @@ static const struct {
 	  "       ctm user list --db PATH\n"
 	  "       ctm user passwd --db PATH --username U --password-stdin\n"
 	  "       ctm user disable|enable --db PATH --username U\n"
-	  "       ctm user health-grant|health-revoke|two-step-off --db PATH --username U\n\n"
+	  "       ctm user health-grant|health-revoke|two-step-off --db PATH --username U\n"
+	  "       ctm user case-grant|case-revoke --db PATH --username U\n"
+	  "         (case access: an admin's read and write of every office's\n"
+	  "         case files)\n\n"
 	  "ROLE: admin, caseworker, office-manager, programme-manager, researcher,\n"
 	  "medical-officer.\n"
 	  "Passwords have at least 10 characters and are read from standard input.\n" },
@@ -627,6 +631,7 @@ cmd_user(const char *sub, const struct opts *o)
 	if (strcmp(sub, "add") && strcmp(sub, "passwd") &&
 	    strcmp(sub, "disable") && strcmp(sub, "enable") &&
 	    strcmp(sub, "health-grant") && strcmp(sub, "health-revoke") &&
+	    strcmp(sub, "case-grant") && strcmp(sub, "case-revoke") &&
 	    strcmp(sub, "two-step-off"))
 		return usage("user", false);
 	if (o->username == NULL)
@@ -680,6 +685,23 @@ cmd_user(const char *sub, const struct opts *o)
 		    "{\"field\":\"health_access\",\"old\":false,\"new\":true}" :
 		    "{\"field\":\"health_access\",\"old\":true,\"new\":false}");
 		printf("health records %s %s\n", on ? "granted to" :
+		    "revoked from", o->username);
+	} else if (strncmp(sub, "case-", 5) == 0) {
+		bool on = strcmp(sub, "case-grant") == 0;
+
+		if (on && !role_case_grantable(u.role)) {
+			fail("case access is for admin accounts only; %s is %s",
+			    o->username, role_name(u.role));
+			goto out;
+		}
+		if (u.case_access != on) {
+			if (db_user_set_case_access(db, u.id, on) != DB_OK)
+				goto out;
+			cli_audit(db, "admin.user.update", obj, on ?
+			    "{\"field\":\"case_access\",\"old\":false,\"new\":true}" :
+			    "{\"field\":\"case_access\",\"old\":true,\"new\":false}");
+		}
+		printf("case access %s %s\n", on ? "granted to" :
 		    "revoked from", o->username);
 	} else {
 		bool dis = strcmp(sub, "disable") == 0;
@@ -1280,7 +1302,10 @@ cli_req(struct req *r, struct app *app, const struct user *u)
 	if (u) {
 		r->user = *u;
 	} else {
+		/* Whoever runs the command holds the database and its key:
+		 * an administrator with access to every case file. */
 		r->user.role = ROLE_ADMIN;
+		r->user.case_access = true;
 		snprintf(r->user.username, sizeof(r->user.username), "cli:%s",
 		    who ? who : "?");
 	}

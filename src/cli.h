@@ -25,7 +25,8 @@ int cli_fail(const char *fmt, ...) ATTR_PRINTF(1, 2);
 /*
  * A request as the command line makes it, to go through the same checks
  * as the web: nobody logged in, acting with user u (NULL: an operator
- * with an administrator's scope), the audit naming the shell user.
+ * with an administrator's scope and access to every case file, who holds
+ * the database and its key), the audit naming the shell user.
  */
 struct req;
 struct user;

@@ -33,7 +33,7 @@ dashboard_followups(struct req *r, struct html *h, int64_t assigned_to)
 	size_t i;
 	int overdue = 0;
 
-	if (!role_can(r->user.role, PERM_CASEFILE_READ))
+	if (!user_can(&r->user, PERM_CASEFILE_READ))
 		return 0;
 	due = moves_visits_due_json(r, r->user.office_id, assigned_to, 30);
 	if (due == NULL)
@@ -72,7 +72,7 @@ dashboard_transfers(struct req *r, struct html *h)
 	json_t *in, *v;
 	size_t i;
 
-	if (!role_can(r->user.role, PERM_TRANSFER_DECIDE))
+	if (!user_can(&r->user, PERM_TRANSFER_DECIDE))
 		return 0;
 	in = moves_incoming_json(r, r->user.office_id);
 	if (in == NULL)
@@ -119,7 +119,7 @@ dashboard_stranded(struct req *r, struct html *h)
 {
 	struct stranded x = { .h = h };
 
-	if (!role_can(r->user.role, PERM_TRANSFER_DECIDE))
+	if (!user_can(&r->user, PERM_TRANSFER_DECIDE))
 		return 0;
 	if (db_case_stranded(r->app->db, r->user.office_id, stranded_row,
 	    &x) != DB_OK)
@@ -159,8 +159,8 @@ dashboard_shelters(struct req *r, struct html *h)
 	struct shelters x = { .h = h };
 	char today[DATE_SIZE];
 
-	if (!role_can(r->user.role, PERM_ASSIST) ||
-	    role_scope(r->user.role) != SCOPE_OFFICE)
+	if (!user_can(&r->user, PERM_ASSIST) ||
+	    user_scope(&r->user) != SCOPE_OFFICE)
 		return 0;
 	date_of(r->now, today);
 	x.cats = json_array();
@@ -226,7 +226,7 @@ dashboard_fund(struct req *r, struct html *h)
 	size_t i;
 	int rc = -1;
 
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return 0;
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		return error("dashboard: out of memory");

@@ -80,6 +80,7 @@ struct user {
 	int64_t locked_until;		/* unix seconds, 0 when not locked */
 	int64_t created_at;
 	bool health_access;		/* granted health records by an admin */
+	bool case_access;		/* granted case files (role.h) */
 };
 
 int db_user_add(struct db *db, struct user *u);		/* sets u->id */
@@ -113,6 +114,8 @@ int db_totp_delete(struct db *db, int64_t user_id);
 int db_user_set_role(struct db *db, int64_t id, enum role role,
     int64_t office_id);
 int db_user_set_health_access(struct db *db, int64_t id, bool on);
+/* Sets or clears the case access grant (role_case_grantable()). */
+int db_user_set_case_access(struct db *db, int64_t id, bool on);
 /* Counts a failed login; when the count reaches max_failures, locks the
  * account until now + lock_seconds and resets the count. */
 int db_user_login_failed(struct db *db, int64_t id, int64_t now,
@@ -161,6 +164,8 @@ struct case_row {
 	int64_t updated_at;
 	int version;
 	bool high_risk;		/* seen only by its assignee and managers */
+	bool referred;		/* referred to headquarters: has a fund
+				 * request (filled by reads) */
 };
 
 /* Creates a case in office_id numbered CODE-YEAR-NNNNNN with the next
@@ -190,6 +195,8 @@ struct case_filter {
 	 * assigned to that user or in hr_office (0: none). */
 	int64_t viewer;
 	int64_t hr_office;
+	/* Only the cases referred to headquarters (with a fund request). */
+	bool referred_only;
 };
 typedef int (*db_case_cb)(void *arg, const struct case_row *c);
 /* Newest first; *total receives the number of matching rows. */

@@ -141,7 +141,8 @@ enum stmt {
 #define USER_COLS \
 	"u.id, u.username, u.role, coalesce(u.office_id, 0), " \
 	"coalesce(o.code, ''), u.pwhash, u.disabled, u.lang, " \
-	"u.failed_logins, u.locked_until, u.created_at, u.health_access " \
+	"u.failed_logins, u.locked_until, u.created_at, u.health_access, " \
+	"u.case_access " \
 	"FROM users u LEFT JOIN offices o ON o.id = u.office_id "
 
 #define SESSION_COLS "token_hash, user_id, csrf, created_at, last_seen"
@@ -150,7 +151,8 @@ enum stmt {
 	"c.id, c.number, c.office_id, o.code, c.status, " \
 	"coalesce(c.assigned_to, 0), coalesce(u.username, ''), " \
 	"coalesce(c.created_by, 0), c.created_at, c.updated_at, c.version, " \
-	"c.high_risk " \
+	"c.high_risk, " \
+	"EXISTS (SELECT 1 FROM fund_requests fr WHERE fr.case_id = c.id) " \
 	"FROM cases c JOIN offices o ON o.id = c.office_id " \
 	"LEFT JOIN users u ON u.id = c.assigned_to "
 
@@ -160,7 +162,8 @@ enum stmt {
  * no search). The prefix is compared as a substring, so wildcards in it
  * are plain characters. ?9 the viewer (0: no restriction) sees a
  * high-risk case only when assigned to it or when it is in ?10, the
- * office whose high-risk cases the viewer manages (0: none).
+ * office whose high-risk cases the viewer manages (0: none). ?11 true
+ * keeps only the cases referred to headquarters (with a fund request).
  */
 #define CASE_WHERE \
 	"WHERE (?1 = 0 OR c.office_id = ?1) " \
@@ -173,7 +176,9 @@ enum stmt {
 	"      FROM case_names n WHERE n.case_id = c.id AND n.token IN " \
 	"      (SELECT value FROM json_each(?7))) = ?8)) " \
 	"AND (?9 = 0 OR c.high_risk = 0 OR c.assigned_to = ?9 " \
-	"  OR c.office_id = ?10) "
+	"  OR c.office_id = ?10) " \
+	"AND (?11 = 0 OR EXISTS (SELECT 1 FROM fund_requests fr " \
+	"  WHERE fr.case_id = c.id)) "
 
 #define AUDIT_COLS \
 	"id, at, coalesce(user_id, 0), username, ip, action, " \
@@ -839,6 +844,12 @@ static const struct migration {
 	"UPDATE fund_decisions SET reason = (SELECT q.reason FROM fund_requests"
 	"  q WHERE q.id = request_id) WHERE id IN (SELECT max(id) FROM"
 	"  fund_decisions GROUP BY request_id);",
+	false },
+	/* The case access grant: an administrator has no case content by
+	 * role; this gives one the case files of every office (role.c). */
+	{ 9,
+	"ALTER TABLE users ADD COLUMN case_access INTEGER NOT NULL DEFAULT 0"
+	"  CHECK (case_access IN (0, 1));",
 	false },
 };
 
@@ -1581,6 +1592,7 @@ user_row(sqlite3_stmt *st, struct user *u)
 	u->locked_until = sqlite3_column_int64(st, 9);
 	u->created_at = sqlite3_column_int64(st, 10);
 	u->health_access = sqlite3_column_int(st, 11) != 0;
+	u->case_access = sqlite3_column_int(st, 12) != 0;
 	return 0;
 }
 
@@ -1958,6 +1970,7 @@ case_row_read(sqlite3_stmt *st, struct case_row *c)
 	c->updated_at = sqlite3_column_int64(st, 9);
 	c->version = sqlite3_column_int(st, 10);
 	c->high_risk = sqlite3_column_int(st, 11) != 0;
+	c->referred = sqlite3_column_int(st, 12) != 0;
 	return 0;
 }
 
@@ -2087,7 +2100,8 @@ bind_case_filter(sqlite3_stmt *st, const struct case_filter *f)
 	    bind_text(st, 7, f->tokens_json) |
 	    sqlite3_bind_int(st, 8, f->ntokens) |
 	    sqlite3_bind_int64(st, 9, f->viewer) |
-	    sqlite3_bind_int64(st, 10, f->hr_office);
+	    sqlite3_bind_int64(st, 10, f->hr_office) |
+	    sqlite3_bind_int(st, 11, f->referred_only);
 }
 
 int

@@ -1,6 +1,7 @@
 /*
- * db_sqlite_access.c - the SQLite backend of db.h for the health grant,
- * high-risk cases, handovers between offices and the case timeline.
+ * db_sqlite_access.c - the SQLite backend of db.h for the health and
+ * case access grants, high-risk cases, handovers between offices and the
+ * case timeline.
  */
 #include "compat.h"
 
@@ -12,6 +13,7 @@
 
 enum {
 	Q_HEALTH_ACCESS,
+	Q_CASE_ACCESS,
 	Q_HIGH_RISK,
 	Q_MOVE,
 	Q_MOVE_HISTORY,
@@ -24,6 +26,8 @@ enum {
 static const char *const sql[Q__MAX] = {
 	[Q_HEALTH_ACCESS] =
 	    "UPDATE users SET health_access = ?2 WHERE id = ?1",
+	[Q_CASE_ACCESS] =
+	    "UPDATE users SET case_access = ?2 WHERE id = ?1",
 	[Q_HIGH_RISK] = "UPDATE cases SET high_risk = ?2 WHERE id = ?1",
 	[Q_MOVE] =
 	    /* The case keeps its number; its sequence moves past the
@@ -77,6 +81,12 @@ int
 db_user_set_health_access(struct db *db, int64_t id, bool on)
 {
 	return set_flag(db, Q_HEALTH_ACCESS, id, on);
+}
+
+int
+db_user_set_case_access(struct db *db, int64_t id, bool on)
+{
+	return set_flag(db, Q_CASE_ACCESS, id, on);
 }
 
 int

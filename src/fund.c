@@ -269,27 +269,34 @@ step_detail(const char *type, int64_t amount, const char *currency,
 bool
 fund_may_read(const struct req *r)
 {
-	return role_can(r->user.role, PERM_FUND_READ) ||
-	    role_can(r->user.role, PERM_FUND_REQUEST);
+	return user_can(&r->user, PERM_FUND_READ) ||
+	    user_can(&r->user, PERM_FUND_REQUEST);
 }
 
 bool
-fund_request_visible(const struct req *r, const struct fund_request *q)
+fund_case_visible(const struct req *r, const struct fund_request *q)
 {
 	struct case_row c;
 
-	/* A high-risk case does not exist for headquarters either: its
-	 * requests wait, out of the queue, until its risk is lowered. */
-	if (role_can(r->user.role, PERM_FUND_READ))
-		return !q->case_high_risk;
-	if (!role_can(r->user.role, PERM_FUND_REQUEST))
-		return false;
 	memset(&c, 0, sizeof(c));
 	c.id = q->case_id;
 	c.office_id = q->case_office_id;
 	c.assigned_to = q->case_assigned_to;
 	c.high_risk = q->case_high_risk;
+	c.referred = true;	/* it has this request */
 	return cases_visible(r, &c);
+}
+
+bool
+fund_request_visible(const struct req *r, const struct fund_request *q)
+{
+	/* A high-risk case does not exist for headquarters either: its
+	 * requests wait, out of the queue, until its risk is lowered. */
+	if (user_can(&r->user, PERM_FUND_READ))
+		return !q->case_high_risk;
+	if (!user_can(&r->user, PERM_FUND_REQUEST))
+		return false;
+	return fund_case_visible(r, q);
 }
 
 int
@@ -351,6 +358,7 @@ struct disb_ctx {
 	int64_t case_id;
 	json_t *arr;
 	int failed;
+	bool notes;		/* the notes too (case content) */
 };
 
 static int
@@ -360,16 +368,16 @@ disb_cb(void *arg, const struct fund_disbursement *d)
 	struct buf note = BUF_INIT(FUND_NOTE_MAX * 2);
 	char a[FUND_AMOUNT_STR];
 
-	if (open_blob(ctx->r, "note", ctx->case_id, d->note, d->note_len,
-	    &note) < 0) {
+	if (ctx->notes && open_blob(ctx->r, "note", ctx->case_id, d->note,
+	    d->note_len, &note) < 0) {
 		ctx->failed = 1;
 		wipe(&note);
 		return 1;
 	}
-	json_array_append_new(ctx->arr, json_pack("{s:I,s:s,s:s,s:s,s:s,s:o}",
+	json_array_append_new(ctx->arr, json_pack("{s:I,s:s,s:s,s:s?,s:s,s:o}",
 	    "id", (json_int_t)d->id, "amount", fund_amount_format(d->amount, a),
-	    "date", d->on_date, "note", buf_cstr(&note), "by", d->username,
-	    "at", time_iso_json(d->created_at)));
+	    "date", d->on_date, "note", ctx->notes ? buf_cstr(&note) : NULL,
+	    "by", d->username, "at", time_iso_json(d->created_at)));
 	wipe(&note);
 	return 0;
 }
@@ -402,7 +410,7 @@ fund_request_json(struct req *r, const struct fund_request *q, bool texts)
 	char a1[FUND_AMOUNT_STR], a2[FUND_AMOUNT_STR], a3[FUND_AMOUNT_STR];
 	struct buf just = BUF_INIT(FUND_TEXT_MAX * 2);
 	struct buf reason = BUF_INIT(FUND_TEXT_MAX * 2);
-	struct disb_ctx ctx = { r, q->case_id, NULL, 0 };
+	struct disb_ctx ctx = { r, q->case_id, NULL, 0, true };
 	int64_t age = (q->decided_at && strcmp(q->state, "submitted") != 0 ?
 	    q->decided_at : r->now) - q->submitted_at;
 	json_t *o;
@@ -432,6 +440,21 @@ fund_request_json(struct req *r, const struct fund_request *q, bool texts)
 	    json_string(fund_amount_format(q->disbursed, a3)));
 	if (!texts)
 		return o;
+	if (!fund_case_visible(r, q)) {
+		/* The figures, not the case content. */
+		json_object_set_new(o, "justification", json_null());
+		json_object_set_new(o, "reason", json_null());
+		ctx.arr = json_array();
+		ctx.notes = false;
+		if (db_fund_disbursements(r->app->db, q->id, disb_cb, &ctx) !=
+		    DB_OK || ctx.failed) {
+			json_decref(ctx.arr);
+			json_decref(o);
+			return NULL;
+		}
+		json_object_set_new(o, "disbursements", ctx.arr);
+		return o;
+	}
 	if (fund_request_text(r, q, 0, &just) < 0 ||
 	    fund_request_text(r, q, 1, &reason) < 0)
 		goto fail;
@@ -478,7 +501,7 @@ fund_request_submit(struct req *r, const struct case_row *c,
 	int64_t cents;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_FUND_REQUEST) ||
+	if (!user_can(&r->user, PERM_FUND_REQUEST) ||
 	    !cases_visible(r, c))
 		return problem(p, 403, NULL,
 		    _("You are not allowed to ask the fund for this case."));
@@ -535,7 +558,7 @@ load_for_change(struct req *r, int64_t id, enum perm perm,
 
 	if (rc != 0)
 		return rc;
-	if (!role_can(r->user.role, perm)) {
+	if (!user_can(&r->user, perm)) {
 		if (audit(r, "fund.change.denied", q->case_id, NULL,
 		    json_pack("{s:I}", "request", (json_int_t)id)) < 0)
 			return -1;
@@ -823,7 +846,7 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 	char *end;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return problem(p, 403, NULL,
 		    _("You are not allowed to manage projects."));
 	memset(&pr, 0, sizeof(pr));
@@ -930,7 +953,7 @@ fund_project_donor_add(struct req *r, int64_t project_id,
 	struct donor d;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return problem(p, 403, NULL,
 		    _("You are not allowed to manage projects."));
 	rc = db_project_get(r->app->db, project_id, &pr);
@@ -969,7 +992,7 @@ fund_project_assign(struct req *r, int64_t project_id, int64_t case_id,
 	struct case_row c;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return problem(p, 403, NULL,
 		    _("You are not allowed to manage projects."));
 	rc = db_project_get(r->app->db, project_id, &pr);
@@ -1159,7 +1182,7 @@ fund_rate_set(struct req *r, const char *currency, const char *valid_from,
 	json_t *d;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return problem(p, 403, NULL,
 		    _("You are not allowed to manage exchange rates."));
 	memset(&rt, 0, sizeof(rt));
@@ -1375,7 +1398,7 @@ fund_summary(struct req *r, struct fund_summary *s)
 	struct sum_ctx ctx = { r, s };
 
 	memset(s, 0, sizeof(*s));
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return error("fund: summary without the right to read it");
 	if (db_fund_request_list(r->app->db, &f, queue_cb, &ctx) != DB_OK ||
 	    fund_turnaround(r, &s->turnaround) < 0 ||

@@ -78,6 +78,14 @@ bool fund_request_visible(const struct req *r, const struct fund_request *q);
  * case finds it. 0 or -1.
  */
 int fund_denied(struct req *r, const char *action, int64_t id);
+
+/*
+ * Whether r may read q's case (cases_visible()), and so its texts
+ * (justification, reason, notes), which are case content, and follow a
+ * link to it. An admin sees the figures of every request but, without
+ * the case access grant, neither the texts nor the case.
+ */
+bool fund_case_visible(const struct req *r, const struct fund_request *q);
 /*
  * Loads request id for r: 0 when visible; 1 with *p set (403 when r may
  * see no request, 404 when this one does not exist or is out of scope,

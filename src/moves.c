@@ -355,7 +355,7 @@ moves_schedule_set(struct req *r, const char *s, struct moves_err *e)
 	char norm[DB_META_MAX], old[DB_META_MAX];
 	size_t n, i, len = 0;
 
-	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return refuse(e, 403, _("Only administrators can change "
 		    "settings."), NULL);
 	if (s == NULL || strlen(s) > 200 || moves_schedule_parse(s, months,
@@ -1105,9 +1105,9 @@ out:
 bool
 moves_transfers_allowed(const struct req *r)
 {
-	return r->authed && role_scope(r->user.role) != SCOPE_NONE &&
-	    (role_can(r->user.role, PERM_ASSIST) ||
-	    role_can(r->user.role, PERM_TRANSFER_DECIDE));
+	return r->authed && user_scope(&r->user) != SCOPE_NONE &&
+	    (user_can(&r->user, PERM_ASSIST) ||
+	    user_can(&r->user, PERM_TRANSFER_DECIDE));
 }
 
 int
@@ -1200,7 +1200,7 @@ load_transfer(struct req *r, int64_t id, struct transfer_row *t,
 		return -1;
 	if (rc != DB_OK || (t->to_office != r->user.office_id &&
 	    t->from_office != r->user.office_id) ||
-	    role_scope(r->user.role) == SCOPE_NONE) {
+	    user_scope(&r->user) == SCOPE_NONE) {
 		if (audit(r, "transfer.denied", 0, NULL, json_pack("{s:I}",
 		    "transfer", (json_int_t)id)) < 0)
 			return -1;
@@ -1222,7 +1222,7 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 	int64_t assignee = 0;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_TRANSFER_DECIDE)) {
+	if (!user_can(&r->user, PERM_TRANSFER_DECIDE)) {
 		if (audit(r, "transfer.denied", 0, NULL, json_pack("{s:I}",
 		    "transfer", (json_int_t)id)) < 0)
 			return -1;
@@ -1333,7 +1333,7 @@ moves_transfer_cancel(struct req *r, int64_t id, struct moves_err *e)
 	struct case_row c;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_ASSIST)) {
+	if (!user_can(&r->user, PERM_ASSIST)) {
 		if (audit(r, "transfer.denied", 0, NULL, json_pack("{s:I}",
 		    "transfer", (json_int_t)id)) < 0)
 			return -1;
@@ -1401,7 +1401,7 @@ transfer_hidden(const struct req *r, const struct transfer_row *t)
 	if (!t->high_risk || (t->case_assigned != 0 &&
 	    t->case_assigned == r->user.id))
 		return false;
-	if (!role_can(r->user.role, PERM_HIGH_RISK_OFFICE))
+	if (!user_can(&r->user, PERM_HIGH_RISK_OFFICE))
 		return true;
 	return t->case_office != r->user.office_id &&
 	    !(strcmp(t->state, "pending") == 0 &&
@@ -1984,7 +1984,7 @@ moves_visit_record(struct req *r, int64_t id, json_t *in,
 	free(blob);
 	/* Audited as every refusal by role, with the case when there is
 	 * one: the answer is the same either way. */
-	if (!role_can(r->user.role, PERM_ASSIST)) {
+	if (!user_can(&r->user, PERM_ASSIST)) {
 		if (audit(r, "visit.denied", rc == DB_OK ? v.case_id : 0, NULL,
 		    json_pack("{s:I}", "visit", (json_int_t)id)) < 0)
 			return -1;

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "moves.h"
 #include "page.h"
+#include "protection.h"
 #include "route.h"
 
 const char *
@@ -130,30 +131,30 @@ page_begin(struct req *r, struct html *h, const char *title)
 	if (r->authed) {
 		html_printf(h, "<nav class=\"sections\" aria-label=\"%s\"><ul>",
 		    _("Sections"));
-		if (role_can(r->user.role, PERM_CASE_READ))
+		if (user_can(&r->user, PERM_CASE_READ))
 			nav_link(r, h, "/cases", _("Cases"));
 		if (moves_transfers_allowed(r))
 			nav_link(r, h, "/transfers", _("Transfers"));
-		if (role_can(r->user.role, PERM_ASSIST) &&
-		    role_scope(r->user.role) != SCOPE_NONE)
+		if (user_can(&r->user, PERM_ASSIST) &&
+		    user_scope(&r->user) != SCOPE_NONE)
 			nav_link(r, h, "/visits", _("Visits"));
-		if (role_can(r->user.role, PERM_CASE_READ)) {
+		if (protection_registry_read(r)) {
 			nav_link(r, h, "/organisations", _("Organisations"));
 			nav_link(r, h, "/shelters", _("Shelters"));
 		}
-		if (role_can(r->user.role, PERM_STATS_READ))
+		if (user_can(&r->user, PERM_STATS_READ))
 			nav_link(r, h, "/stats", _("Statistics"));
-		if (role_can(r->user.role, PERM_FUND_READ) ||
-		    role_can(r->user.role, PERM_FUND_REQUEST))
+		if (user_can(&r->user, PERM_FUND_READ) ||
+		    user_can(&r->user, PERM_FUND_REQUEST))
 			nav_link(r, h, "/fund", _("Fund"));
-		if (role_can(r->user.role, PERM_FUND_READ))
+		if (user_can(&r->user, PERM_FUND_READ))
 			nav_link(r, h, "/projects", _("Projects"));
-		if (role_can(r->user.role, PERM_ADMIN_USERS)) {
+		if (user_can(&r->user, PERM_ADMIN_USERS)) {
 			nav_link(r, h, "/admin/users", _("Users"));
 			nav_link(r, h, "/admin/offices", _("Offices"));
 			nav_link(r, h, "/admin/settings", _("Settings"));
 		}
-		if (role_can(r->user.role, PERM_AUDIT_READ))
+		if (user_can(&r->user, PERM_AUDIT_READ))
 			nav_link(r, h, "/admin/audit", _("Audit"));
 		html_printf(h, "</ul></nav>");
 	}
@@ -231,10 +232,10 @@ page_root(struct req *r)
 
 	if (!r->authed)
 		return resp_redirect(r, "/login");
-	if (role_can(r->user.role, PERM_CASE_READ) ||
-	    role_can(r->user.role, PERM_FUND_READ))
+	if (user_can(&r->user, PERM_CASE_READ) ||
+	    user_can(&r->user, PERM_FUND_READ))
 		return resp_redirect(r, "/dashboard");
-	if (role_can(r->user.role, PERM_STATS_READ))
+	if (user_can(&r->user, PERM_STATS_READ))
 		return resp_redirect(r, "/stats");
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Start"));

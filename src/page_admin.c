@@ -307,7 +307,7 @@ out:
 int
 page_admin_users(struct req *r)
 {
-	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return forbidden(r);
 	return users_page(r, 200, NULL);
 }
@@ -324,7 +324,7 @@ page_admin_users_post(struct req *r)
 	json_t *detail;
 	int role, rc;
 
-	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return forbidden(r);
 	memset(&f, 0, sizeof(f));
 	f.username = form_str(r, "username");
@@ -398,6 +398,7 @@ enum detail_field {
 	DF_STATUS,
 	DF_PASSWORD,
 	DF_CONFIRM,
+	DF_CASE_ACCESS,
 	DF__MAX
 };
 
@@ -418,6 +419,7 @@ static const struct {
 	{ "password", N_("The password was reset and the user's sessions "
 	    "ended.") },
 	{ "health", N_("Access to health records was changed.") },
+	{ "case", N_("Access to case files was changed.") },
 	{ "totp", N_("Two-step verification was turned off.") },
 };
 
@@ -537,6 +539,47 @@ user_page(struct req *r, int status, const struct user *u,
 	    u->health_access ? _("Revoke access to health records") :
 	    _("Grant access to health records"));
 
+	/*
+	 * Case access: an administrator sees no case content by role; another
+	 * administrator (or the command line) grants it, for a data
+	 * protection officer answering a subject-access request, say.
+	 */
+	if (!role_case_grantable(u->role) && f->err[DF_CASE_ACCESS]) {
+		html_printf(&h, "<section><h2>%s</h2>", _("Case access"));
+		error_msg(&h, "case_access", f->err[DF_CASE_ACCESS]);
+		html_printf(&h, "</section>");
+	} else if (role_case_grantable(u->role)) {
+		html_printf(&h, "<section><h2>%s</h2><p>%s</p>",
+		    _("Case access"), u->case_access ? _("This administrator "
+		    "was granted read and write access to the case files of "
+		    "every office.") : _("An administrator sees no case "
+		    "content unless granted it here: read and write access to "
+		    "the case files of every office."));
+		if (u->id == r->user.id && !u->case_access) {
+			html_printf(&h, "<p id=\"case-access-self\">%s</p>",
+			    _("You cannot grant case access to yourself: "
+			    "another administrator, or the command line, can."));
+			error_msg(&h, "case_access", f->err[DF_CASE_ACCESS]);
+		} else {
+			html_printf(&h, "<form method=\"post\" action=\""
+			    "/admin/users/%L\">", u->id);
+			page_csrf(r, &h);
+			html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+			    "value=\"case-access\"><label for=\"case_access\">"
+			    "<input type=\"checkbox\" id=\"case_access\" "
+			    "name=\"case_access\" value=\"1\"%R%R> %s</label>",
+			    u->case_access ? " checked" : "",
+			    f->err[DF_CASE_ACCESS] ?
+			    " aria-invalid=\"true\" aria-describedby=\""
+			    "case_access-error\"" : "",
+			    _("Read and write the case files of every office"));
+			error_msg(&h, "case_access", f->err[DF_CASE_ACCESS]);
+			html_printf(&h, "<button type=\"submit\">%s</button>"
+			    "</form>", _("Save case access"));
+		}
+		html_printf(&h, "</section>");
+	}
+
 	/* Two-step verification: turned off here when a phone is lost. */
 	totp = auth_totp_state(r, u->id);
 	html_printf(&h, "<section><h2>%s</h2><p>%s</p>",
@@ -594,7 +637,7 @@ page_admin_user(struct req *r)
 	struct user u;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return forbidden(r);
 	rc = load_user(r, &u);
 	if (rc != DB_OK)
@@ -641,6 +684,16 @@ user_set_role(struct req *r, const struct user *u)
 	if (db_begin(r->app->db) != DB_OK)
 		return -1;
 	rc = db_user_set_role(r->app->db, u->id, (enum role)role, o.id);
+	/* The grant belongs to the role that takes it: a new role starts
+	 * without it. */
+	if (rc == DB_OK && u->case_access &&
+	    !role_case_grantable((enum role)role)) {
+		rc = db_user_set_case_access(r->app->db, u->id, false);
+		if (rc == DB_OK && audit_user_update(r, u->id, json_pack(
+		    "{s:s,s:b,s:b}", "field", "case_access", "old", true, "new",
+		    false)) < 0)
+			rc = DB_ERROR;
+	}
 	if (rc == DB_OK && (enum role)role != u->role &&
 	    audit_user_update(r, u->id, json_pack("{s:s,s:s,s:s}", "field",
 	    "role", "old", role_name(u->role), "new",
@@ -733,6 +786,45 @@ user_set_health(struct req *r, const struct user *u, bool on)
 	return redirect_saved(r, u, "health");
 }
 
+/*
+ * action=case-access, case_access=1 or absent: an administrator's
+ * access to every case file. No one grants it to themselves here.
+ */
+static int
+user_set_case_access(struct req *r, const struct user *u)
+{
+	struct detail_form f;
+	bool on = *form_str(r, "case_access") != '\0';
+	int rc;
+
+	memset(&f, 0, sizeof(f));
+	if (on && !role_case_grantable(u->role))
+		f.err[DF_CASE_ACCESS] = _("Only an administrator's account can "
+		    "be granted case access.");
+	else if (on && !u->case_access && u->id == r->user.id)
+		f.err[DF_CASE_ACCESS] = _("You cannot grant case access to "
+		    "yourself: another administrator, or the command line, "
+		    "can.");
+	if (any_error(f.err, DF__MAX)) {
+		if (audit(r, "admin.user.update.denied", 0, arena_printf(
+		    r->arena, "user:%" PRId64, u->id), json_pack("{s:s}",
+		    "field", "case_access")) < 0)
+			return -1;
+		return user_page(r, 400, u, &f);
+	}
+	if (u->case_access == on)
+		return redirect_saved(r, u, "case");
+	if (db_begin(r->app->db) != DB_OK)
+		return -1;
+	rc = db_user_set_case_access(r->app->db, u->id, on);
+	if (rc == DB_OK && audit_user_update(r, u->id, json_pack("{s:s,s:b,s:b}",
+	    "field", "case_access", "old", u->case_access, "new", on)) < 0)
+		rc = DB_ERROR;
+	if (finish(r, rc) != DB_OK)
+		return -1;
+	return redirect_saved(r, u, "case");
+}
+
 int
 page_admin_user_post(struct req *r)
 {
@@ -740,7 +832,7 @@ page_admin_user_post(struct req *r)
 	const char *action;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return forbidden(r);
 	rc = load_user(r, &u);
 	if (rc != DB_OK)
@@ -758,6 +850,8 @@ page_admin_user_post(struct req *r)
 		return user_set_health(r, &u, true);
 	if (strcmp(action, "health-revoke") == 0)
 		return user_set_health(r, &u, false);
+	if (strcmp(action, "case-access") == 0)
+		return user_set_case_access(r, &u);
 	if (strcmp(action, "totp-off") == 0) {
 		if (auth_totp_off(r, u.id) < 0)
 			return -1;
@@ -840,7 +934,7 @@ out:
 int
 page_admin_offices(struct req *r)
 {
-	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return forbidden(r);
 	return offices_page(r, 200, NULL);
 }
@@ -869,7 +963,7 @@ page_admin_offices_post(struct req *r)
 	size_t n, i;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return forbidden(r);
 	memset(&f, 0, sizeof(f));
 	f.code = upper_dup(r, form_str(r, "code"));
@@ -1101,7 +1195,7 @@ page_admin_audit(struct req *r)
 	bool bad;
 	int rc = -1;
 
-	if (!role_can(r->user.role, PERM_AUDIT_READ))
+	if (!user_can(&r->user, PERM_AUDIT_READ))
 		return resp_error(r, 403,
 		    _("Only administrators can read the audit trail."), NULL);
 	audit_query_parse(r, &q);

@@ -1313,7 +1313,7 @@ summary_page(struct view *v)
 {
 	struct html *h = &v->h;
 	json_t *scr;
-	bool edit = role_can(v->r->user.role, PERM_CASE_UPDATE);
+	bool edit = user_can(&v->r->user, PERM_CASE_UPDATE);
 	int s;
 
 	view_begin(v, _("Case file"), false);
@@ -1398,7 +1398,7 @@ scalar_page(struct view *v, int status)
 	json_t *shown = v->typed ? v->typed : v->file;
 
 	view_begin(v, _(sd->label), true);
-	if (!role_can(v->r->user.role, PERM_CASE_UPDATE)) {
+	if (!user_can(&v->r->user, PERM_CASE_UPDATE)) {
 		show_section(v, v->t.sec, v->file);
 		return view_send(v, status, v->t.name);
 	}
@@ -1416,7 +1416,7 @@ list_page(struct view *v, int status)
 {
 	const struct section_def *sd = section_get(v->t.sec);
 	json_t *arr = json_object_get(v->file, v->t.name), *empty;
-	bool edit = role_can(v->r->user.role, PERM_CASE_UPDATE);
+	bool edit = user_can(&v->r->user, PERM_CASE_UPDATE);
 	char prefix[64];
 	int rc;
 
@@ -1620,7 +1620,7 @@ screening_page(struct view *v, int status)
 	json_t *scr = casefile_screening(v->r, v->file);
 	json_t *shown = !v->decide && v->typed ? v->typed :
 	    json_object_get(v->file, "screening");
-	bool edit = role_can(v->r->user.role, PERM_CASE_UPDATE);
+	bool edit = user_can(&v->r->user, PERM_CASE_UPDATE);
 
 	if (scr == NULL)
 		return -1;

@@ -160,8 +160,10 @@ cases_page(struct req *r, int status, const char *form_office,
 	if (q && *q) {
 		/* By case number, or by name through the blind index. */
 		f.number_prefix = q;
-		tokens = casefile_search_tokens(r, q, &f.ntokens);
-		f.tokens_json = tokens;
+		if (cases_name_search_ok(r)) {
+			tokens = casefile_search_tokens(r, q, &f.ntokens);
+			f.tokens_json = tokens;
+		}
 	}
 
 	html_init(&h, HTTP_PAGE_MAX);
@@ -228,11 +230,11 @@ cases_page(struct req *r, int status, const char *form_office,
 
 create:
 
-	if (role_can(r->user.role, PERM_CASE_CREATE)) {
+	if (user_can(&r->user, PERM_CASE_CREATE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/cases\">", _("Open a new case"));
 		page_csrf(r, &h);
-		if (role_scope(r->user.role) == SCOPE_ALL) {
+		if (user_scope(&r->user) == SCOPE_ALL) {
 			html_printf(&h, "<label for=\"office\">%s</label><select "
 			    "id=\"office\" name=\"office\"%R>", _("Office"),
 			    err_field && strcmp(err_field, "office") == 0 ?
@@ -254,7 +256,7 @@ create:
 		    " aria-invalid=\"true\" aria-describedby=\"assigned_to-error\"" : "",
 		    _("Nobody yet"));
 		opt.h = &h;
-		opt.office_id = role_scope(r->user.role) == SCOPE_OFFICE ?
+		opt.office_id = user_scope(&r->user) == SCOPE_OFFICE ?
 		    r->user.office_id : 0;
 		opt.selected = form_assignee;
 		if (db_user_list(r->app->db, assignee_opt_cb, &opt) != DB_OK) {
@@ -281,7 +283,7 @@ create:
 int
 page_cases(struct req *r)
 {
-	if (!role_can(r->user.role, PERM_CASE_READ))
+	if (!user_can(&r->user, PERM_CASE_READ))
 		return resp_error(r, 403, _("You are not allowed to see cases."),
 		    NULL);
 	return cases_page(r, 200, NULL, 0, NULL, NULL, NULL);
@@ -306,7 +308,7 @@ page_cases_search(struct req *r)
 {
 	const char *q = req_form(r, "q");
 
-	if (!role_can(r->user.role, PERM_CASE_READ))
+	if (!user_can(&r->user, PERM_CASE_READ))
 		return resp_error(r, 403, _("You are not allowed to see cases."),
 		    NULL);
 	if (q == NULL)
@@ -327,7 +329,7 @@ page_cases_create(struct req *r)
 	char loc[64];
 	int rc;
 
-	if (!role_can(r->user.role, PERM_CASE_CREATE))
+	if (!user_can(&r->user, PERM_CASE_CREATE))
 		return resp_error(r, 403, _("You are not allowed to create cases."),
 		    NULL);
 	if (assignee < 0)
@@ -366,11 +368,11 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 	    _("Assigned to"), c->assigned_to ? c->assigned_username : "—",
 	    _("Opened (UTC)"), page_time(c->created_at, t1),
 	    _("Last change (UTC)"), page_time(c->updated_at, t2));
-	if (role_can(r->user.role, PERM_CASEFILE_READ))
+	if (user_can(&r->user, PERM_CASEFILE_READ))
 		html_printf(&h, "<p><a role=\"button\" href=\"/cases/%L/file\">"
 		    "%s</a></p>", c->id, _("Open the case file"));
 	html_printf(&h, "<ul class=\"case-links\">");
-	if (role_can(r->user.role, PERM_CASEFILE_READ))
+	if (user_can(&r->user, PERM_CASEFILE_READ))
 		html_printf(&h, "<li><a href=\"/cases/%L/protection\">%s</a></li>"
 		    "<li><a href=\"/cases/%L/return\">%s</a></li>"
 		    "<li><a href=\"/cases/%L/reintegration\">%s</a></li>", c->id,
@@ -379,13 +381,13 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 	if (cases_health_ok(r))
 		html_printf(&h, "<li><a href=\"/cases/%L/health\">%s</a></li>",
 		    c->id, _("Health"));
-	if (role_can(r->user.role, PERM_FUND_READ) ||
-	    role_can(r->user.role, PERM_FUND_REQUEST))
+	if (user_can(&r->user, PERM_FUND_READ) ||
+	    user_can(&r->user, PERM_FUND_REQUEST))
 		html_printf(&h, "<li><a href=\"/cases/%L/fund\">%s</a></li>",
 		    c->id, _("Fund requests"));
 	html_printf(&h, "</ul>");
 
-	if (role_can(r->user.role, PERM_CASE_UPDATE)) {
+	if (user_can(&r->user, PERM_CASE_UPDATE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/cases/%L\">", _("Change status or assignment"),
 		    c->id);
@@ -452,7 +454,7 @@ page_case_update(struct req *r)
 	long version = -1;
 	char loc[64];
 
-	if (!role_can(r->user.role, PERM_CASE_UPDATE)) {
+	if (!user_can(&r->user, PERM_CASE_UPDATE)) {
 		if (audit(r, "case.update.denied", r->id, NULL, NULL) < 0)
 			return -1;
 		return resp_error(r, 404, _("This case does not exist."), NULL);

@@ -140,9 +140,9 @@ page_dashboard(struct req *r)
 	html_printf(&h, "<hgroup><h1>%s</h1><p>%s · %s</p></hgroup>",
 	    _("Dashboard"), role_label(r->user.role), r->user.office_code);
 
-	if (role_can(r->user.role, PERM_ASSIST) &&
-	    role_can(r->user.role, PERM_FUND_REQUEST) &&
-	    !role_can(r->user.role, PERM_TRANSFER_DECIDE)) {
+	if (user_can(&r->user, PERM_ASSIST) &&
+	    user_can(&r->user, PERM_FUND_REQUEST) &&
+	    !user_can(&r->user, PERM_TRANSFER_DECIDE)) {
 		/* Caseworker. */
 		html_printf(&h, "<section><h2>%s</h2>", _("My work"));
 		if (my_cases(r, &h) < 0 || caseload(r, &h, "chart-mine",
@@ -153,7 +153,7 @@ page_dashboard(struct req *r)
 			rc = -1;
 		html_printf(&h, "</section>");
 	}
-	if (rc == 0 && role_can(r->user.role, PERM_TRANSFER_DECIDE)) {
+	if (rc == 0 && user_can(&r->user, PERM_TRANSFER_DECIDE)) {
 		/* Office manager. */
 		html_printf(&h, "<section><h2>%s</h2>", _("The office"));
 		if (caseload(r, &h, "chart-office", _("Office caseload"), 0) < 0 ||
@@ -165,7 +165,7 @@ page_dashboard(struct req *r)
 		charts = true;
 		html_printf(&h, "</section>");
 	}
-	if (rc == 0 && role_can(r->user.role, PERM_FUND_DECIDE)) {
+	if (rc == 0 && user_can(&r->user, PERM_FUND_DECIDE)) {
 		/* Programme manager. */
 		html_printf(&h, "<section><h2>%s</h2>",
 		    _("Global Assistance Fund"));
@@ -174,8 +174,8 @@ page_dashboard(struct req *r)
 		charts = true;
 		html_printf(&h, "</section>");
 	}
-	if (rc == 0 && role_can(r->user.role, PERM_HEALTH) &&
-	    !role_can(r->user.role, PERM_ASSIST)) {
+	if (rc == 0 && user_can(&r->user, PERM_HEALTH) &&
+	    !user_can(&r->user, PERM_ASSIST)) {
 		/* Medical officer. */
 		html_printf(&h, "<section><h2>%s</h2>", _("Health"));
 		if (caseload(r, &h, "chart-health", _("Office caseload"), 0) < 0)
@@ -184,7 +184,7 @@ page_dashboard(struct req *r)
 		html_printf(&h, "<p><a href=\"/cases\">%s</a></p></section>",
 		    _("Cases"));
 	}
-	if (rc == 0 && role_can(r->user.role, PERM_ADMIN_USERS)) {
+	if (rc == 0 && user_can(&r->user, PERM_ADMIN_USERS)) {
 		html_printf(&h, "<section><h2>%s</h2><ul><li><a href=\"/admin/"
 		    "users\">%s</a></li><li><a href=\"/admin/offices\">%s</a>"
 		    "</li><li><a href=\"/admin/audit\">%s</a></li></ul>"

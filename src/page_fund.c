@@ -257,12 +257,12 @@ page_fund(struct req *r)
 	if (!fund_may_read(r))
 		return resp_error(r, 403, _("You are not allowed to see fund "
 		    "requests."), NULL);
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		f.office_id = r->user.office_id;
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Global Assistance Fund"));
 	html_printf(&h, "<h1>%s</h1>", _("Global Assistance Fund"));
-	if (role_can(r->user.role, PERM_FUND_READ)) {
+	if (user_can(&r->user, PERM_FUND_READ)) {
 		struct fund_summary *s = malloc(sizeof(*s));
 		char age[48], m[3][MONEY_SHOWN];
 
@@ -293,7 +293,7 @@ page_fund(struct req *r)
 	html_printf(&h, "<h2>%s</h2>", _("Decided and sent back"));
 	if (requests_table(r, &h, &f, false) < 0)
 		return fail(&h);
-	if (role_can(r->user.role, PERM_FUND_READ)) {
+	if (user_can(&r->user, PERM_FUND_READ)) {
 		if (fund_turnaround(r, &t) < 0)
 			return fail(&h);
 		turnaround_html(&h, &t);
@@ -419,6 +419,7 @@ request_page(struct req *r, int status, int64_t id,
 	char m[MONEY_SHOWN], m2[MONEY_SHOWN], m3[MONEY_SHOWN], t1[32], t2[32];
 	char a[MONEY_TEXT];
 	const char *act;
+	bool texts;
 	int rc = fund_request_load(r, id, &q, &lp);
 
 	if (rc < 0)
@@ -431,16 +432,23 @@ request_page(struct req *r, int status, int64_t id,
 	if (audit(r, "fund.view", q.case_id, NULL, json_pack("{s:I}",
 	    "request", (json_int_t)q.id)) < 0)
 		return -1;
-	if (fund_request_text(r, &q, 0, &just) < 0 ||
-	    fund_request_text(r, &q, 1, &reason) < 0) {
+	/* The texts are case content: only for who may read the case. */
+	texts = fund_case_visible(r, &q);
+	if (texts && (fund_request_text(r, &q, 0, &just) < 0 ||
+	    fund_request_text(r, &q, 1, &reason) < 0)) {
 		wipe(&just);
 		wipe(&reason);
 		return -1;
 	}
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Fund request"));
-	html_printf(&h, "<hgroup><h1>%s</h1><p><a href=\"/cases/%L/fund\">%s</a>"
-	    "</p></hgroup>", _("Fund request"), q.case_id, q.case_number);
+	if (texts)
+		html_printf(&h, "<hgroup><h1>%s</h1><p><a href=\"/cases/%L/"
+		    "fund\">%s</a></p></hgroup>", _("Fund request"), q.case_id,
+		    q.case_number);
+	else
+		html_printf(&h, "<hgroup><h1>%s</h1><p>%s</p></hgroup>",
+		    _("Fund request"), q.case_number);
 	if (p && p->field == NULL)
 		flash(&h, p->msg);
 	else if (p)
@@ -466,8 +474,13 @@ request_page(struct req *r, int status, int64_t id,
 		    q.project_name, _("Approved"),
 		    money(q.approved, q.currency, m2), _("Disbursed"),
 		    money(q.disbursed, q.currency, m3));
-	html_printf(&h, "<dt>%s</dt><dd class=\"prewrap\">%s</dd>",
-	    _("Justification"), buf_cstr(&just));
+	if (texts)
+		html_printf(&h, "<dt>%s</dt><dd class=\"prewrap\">%s</dd>",
+		    _("Justification"), buf_cstr(&just));
+	else
+		html_printf(&h, "<dt>%s</dt><dd id=\"fund-no-texts\">%s</dd>",
+		    _("Justification"), _("Shown only to those who may read "
+		    "the case."));
 	if (reason.len)
 		html_printf(&h, "<dt>%s</dt><dd class=\"prewrap\">%s</dd>",
 		    _("Reason of the decision"), buf_cstr(&reason));
@@ -494,7 +507,7 @@ request_page(struct req *r, int status, int64_t id,
 	if (decisions_html(r, &h, &q) < 0)
 		return fail(&h);
 
-	if (role_can(r->user.role, PERM_FUND_DECIDE) &&
+	if (user_can(&r->user, PERM_FUND_DECIDE) &&
 	    strcmp(q.state, "submitted") == 0) {
 		const char *dec = strcmp(act, "decide") == 0 && fv->decision ?
 		    fv->decision : "approve";
@@ -541,7 +554,7 @@ request_page(struct req *r, int status, int64_t id,
 		html_printf(&h, "<button type=\"submit\">%s</button></form>"
 		    "</article>", _("Record the decision"));
 	}
-	if (role_can(r->user.role, PERM_FUND_DECIDE) &&
+	if (user_can(&r->user, PERM_FUND_DECIDE) &&
 	    strcmp(q.state, "approved") == 0 && q.disbursed < q.approved) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/fund/requests/%L\">", _("Record a disbursement"),
@@ -562,7 +575,7 @@ request_page(struct req *r, int status, int64_t id,
 		html_printf(&h, "<button type=\"submit\">%s</button></form>"
 		    "</article>", _("Record the disbursement"));
 	}
-	if (role_can(r->user.role, PERM_FUND_REQUEST) &&
+	if (user_can(&r->user, PERM_FUND_REQUEST) &&
 	    strcmp(q.state, "need-info") == 0) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/fund/requests/%L\">",
@@ -668,7 +681,7 @@ case_fund_page(struct req *r, int status, const struct case_row *c,
 		html_printf(&h, "<tr><td colspan=\"8\">%s</td></tr>",
 		    _("No requests."));
 	html_printf(&h, "</tbody></table></figure>");
-	if (role_can(r->user.role, PERM_FUND_REQUEST)) {
+	if (user_can(&r->user, PERM_FUND_REQUEST)) {
 		const char *cur = p ? req_form(r, "currency") : NULL;
 
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
@@ -825,7 +838,7 @@ projects_page(struct req *r, int status, const struct fund_problem *p)
 		html_printf(&h, "<tr><td colspan=\"8\">%s</td></tr>",
 		    _("No projects yet."));
 	html_printf(&h, "</tbody></table></figure>");
-	if (role_can(r->user.role, PERM_PROJECT_MANAGE)) {
+	if (user_can(&r->user, PERM_PROJECT_MANAGE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/projects\">", _("New project"));
 		page_csrf(r, &h);
@@ -890,7 +903,7 @@ projects_page(struct req *r, int status, const struct fund_problem *p)
 int
 page_projects(struct req *r)
 {
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "projects."), NULL);
 	return projects_page(r, 200, NULL);
@@ -907,7 +920,7 @@ page_projects_post(struct req *r)
 	int64_t id;
 	int i, rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "projects."), NULL);
 	memset(&in, 0, sizeof(in));
@@ -1078,7 +1091,7 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 	    pc.failed)
 		return fail(&h);
 	html_printf(&h, "</ul>");
-	if (role_can(r->user.role, PERM_PROJECT_MANAGE)) {
+	if (user_can(&r->user, PERM_PROJECT_MANAGE)) {
 		const char *act = p ? req_form(r, "action") : NULL;
 		bool donor = act && strcmp(act, "donor") == 0;
 
@@ -1118,7 +1131,7 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 int
 page_project(struct req *r)
 {
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "projects."), NULL);
 	return project_page(r, 200, NULL);
@@ -1153,7 +1166,7 @@ page_project_post(struct req *r)
 
 	const char *act = req_form(r, "action");
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "projects."), NULL);
 	if (act && strcmp(act, "donor") == 0) {
@@ -1229,7 +1242,7 @@ rates_page(struct req *r, int status, const struct fund_problem *p)
 	if (db_rate_list(r->app->db, rate_row_cb, &h) != DB_OK)
 		return fail(&h);
 	html_printf(&h, "</tbody></table></figure>");
-	if (role_can(r->user.role, PERM_PROJECT_MANAGE)) {
+	if (user_can(&r->user, PERM_PROJECT_MANAGE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/fund/rates\">", _("Add a rate"));
 		page_csrf(r, &h);
@@ -1255,7 +1268,7 @@ rates_page(struct req *r, int status, const struct fund_problem *p)
 int
 page_fund_rates(struct req *r)
 {
-	if (!role_can(r->user.role, PERM_FUND_READ))
+	if (!user_can(&r->user, PERM_FUND_READ))
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "exchange rates."), NULL);
 	return rates_page(r, 200, NULL);
@@ -1268,7 +1281,7 @@ page_fund_rates_post(struct req *r)
 	char rate[MONEY_STR];
 	int rc;
 
-	if (!role_can(r->user.role, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "exchange rates."), NULL);
 	/* Up to six decimals, and as far as fund.c's own limit checks. */

@@ -452,7 +452,7 @@ handover_section(struct req *r, struct html *h, const struct case_row *c,
 			    "declined") == 0 ? _("declined") : _("withdrawn"));
 			if (p && strcmp(jstr(t, "from_office"),
 			    r->user.office_code) == 0 &&
-			    role_can(r->user.role, PERM_ASSIST)) {
+			    user_can(&r->user, PERM_ASSIST)) {
 				html_printf(h, " <form method=\"post\" action=\""
 				    "/transfers/%L\" class=\"inline\">",
 				    (int64_t)json_integer_value(json_object_get(t,
@@ -467,7 +467,7 @@ handover_section(struct req *r, struct html *h, const struct case_row *c,
 		}
 		html_printf(h, "</ul>");
 	}
-	if (!pending && role_can(r->user.role, PERM_ASSIST)) {
+	if (!pending && user_can(&r->user, PERM_ASSIST)) {
 		html_printf(h, "<form method=\"post\" action=\"/cases/%L/return\">",
 		    c->id);
 		page_csrf(r, h);
@@ -499,7 +499,7 @@ return_page(struct req *r, int status, const struct case_row *c,
 	size_t ncs = 0;
 	struct html h;
 	json_t *j, *ret;
-	bool can = !history && role_can(r->user.role, PERM_ASSIST);
+	bool can = !history && user_can(&r->user, PERM_ASSIST);
 	int rc;
 
 	j = moves_return_json(r, c, history);
@@ -797,7 +797,7 @@ transfers_page(struct req *r, int status, const char *err)
 		    "requested_at")), when));
 		return_cell(&h, t);
 		html_printf(&h, "<td>%s</td><td>", state_label(jstr(t, "state")));
-		if (pending && role_can(r->user.role, PERM_TRANSFER_DECIDE)) {
+		if (pending && user_can(&r->user, PERM_TRANSFER_DECIDE)) {
 			struct assignee_opts ao = { .h = &h,
 			    .office_id = r->user.office_id };
 
@@ -847,7 +847,7 @@ transfers_page(struct req *r, int status, const char *err)
 			html_printf(&h, "<br><small>%s</small>", jstr(t, "reason"));
 		html_printf(&h, "</td><td>");
 		if (strcmp(jstr(t, "state"), "pending") == 0 &&
-		    role_can(r->user.role, PERM_ASSIST)) {
+		    user_can(&r->user, PERM_ASSIST)) {
 			html_printf(&h, "<form method=\"post\" action=\"/transfers/%L\">",
 			    id);
 			page_csrf(r, &h);
@@ -959,7 +959,7 @@ reint_page(struct req *r, int status, const struct case_row *c,
 {
 	struct html h;
 	json_t *j, *plan, *pk, *v;
-	bool can = role_can(r->user.role, PERM_ASSIST);
+	bool can = user_can(&r->user, PERM_ASSIST);
 	size_t i, rows;
 	int rc;
 
@@ -1172,7 +1172,7 @@ page_visits(struct req *r)
 	bool only_mine = mine && strcmp(mine, "1") == 0;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_ASSIST) || cases_office_scope(r) < 0)
+	if (!user_can(&r->user, PERM_ASSIST) || cases_office_scope(r) < 0)
 		return resp_error(r, 403, _("You are not allowed to see cases."),
 		    NULL);
 	if (ds && *ds) {
@@ -1260,7 +1260,7 @@ settings_page(struct req *r, int status, const char *value, const char *err)
 int
 page_admin_settings(struct req *r)
 {
-	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return resp_error(r, 403, _("Only administrators can change "
 		    "settings."), NULL);
 	return settings_page(r, 200, NULL, NULL);
@@ -1273,7 +1273,7 @@ page_admin_settings_post(struct req *r)
 	const char *v = req_form(r, "schedule");
 	int rc;
 
-	if (!role_can(r->user.role, PERM_ADMIN_USERS))
+	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return resp_error(r, 403, _("Only administrators can change "
 		    "settings."), NULL);
 	rc = moves_schedule_set(r, v ? v : "", &e);

@@ -399,7 +399,7 @@ orgs_page(struct req *r, int status, const struct organisation *form,
 	    "<th>%s</th>", _("Organisations"), _("Name"), _("Type"),
 	    _("Country"), _("City"), _("Phone"), _("Status"));
 	x.h = &h;
-	x.manage = role_can(r->user.role, PERM_REGISTRY);
+	x.manage = user_can(&r->user, PERM_REGISTRY);
 	if (x.manage)
 		html_printf(&h, "<th></th>");
 	html_printf(&h, "</tr></thead><tbody>");
@@ -462,11 +462,11 @@ page_orgs(struct req *r)
 	struct organisation o;
 	int64_t edit = form_id(req_query(r, "edit"));
 
-	if (!role_can(r->user.role, PERM_CASE_READ))
+	if (!protection_registry_read(r))
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "organisations."), NULL);
 	memset(&o, 0, sizeof(o));
-	if (edit > 0 && role_can(r->user.role, PERM_REGISTRY) &&
+	if (edit > 0 && user_can(&r->user, PERM_REGISTRY) &&
 	    db_org_get(r->app->db, edit, &o) != DB_OK)
 		memset(&o, 0, sizeof(o));
 	return orgs_page(r, 200, &o, NULL);
@@ -489,7 +489,7 @@ page_orgs_post(struct req *r)
 	json_t *in, *errors = NULL;
 	int rc;
 
-	if (!role_can(r->user.role, PERM_REGISTRY))
+	if (!user_can(&r->user, PERM_REGISTRY))
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "organisations and shelters."), NULL);
 	memset(&o, 0, sizeof(o));
@@ -575,7 +575,7 @@ shelters_page(struct req *r, int status, json_t *values, json_t *errors)
 {
 	struct shelter_rows x;
 	struct html h;
-	int64_t office = cases_office_scope(r);
+	int64_t office = protection_shelter_office(r);
 	int rc = -1;
 
 	html_init(&h, HTTP_PAGE_MAX);
@@ -633,8 +633,7 @@ out:
 int
 page_shelters(struct req *r)
 {
-	if (!role_can(r->user.role, PERM_CASE_READ) ||
-	    cases_office_scope(r) < 0)
+	if (protection_shelter_office(r) < 0)
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "shelters."), NULL);
 	return shelters_page(r, 200, NULL, NULL);

@@ -308,7 +308,7 @@ page_stats(struct req *r)
 	int rc;
 
 	memset(&sr, 0, sizeof(sr));
-	if (!role_can(r->user.role, PERM_STATS_READ))
+	if (!user_can(&r->user, PERM_STATS_READ))
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "statistics."), NULL);
 	if (dsname == NULL || *dsname == '\0')

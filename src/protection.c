@@ -1024,21 +1024,39 @@ fail:
 /* --- shelters --- */
 
 bool
+protection_registry_read(const struct req *r)
+{
+	return r->authed && (user_can(&r->user, PERM_CASE_READ) ||
+	    user_can(&r->user, PERM_REGISTRY));
+}
+
+int64_t
+protection_shelter_office(const struct req *r)
+{
+	if (!protection_registry_read(r))
+		return -1;
+	switch (user_scope(&r->user)) {
+	case SCOPE_OFFICE:
+		return r->user.office_id;
+	case SCOPE_ALL:
+	case SCOPE_REFERRED:
+		return 0;
+	case SCOPE_NONE:
+	default:
+		/* No cases, but the registry to manage: every office's. */
+		return user_can(&r->user, PERM_REGISTRY) ? 0 : -1;
+	}
+}
+
+bool
 protection_shelter_ok(const struct req *r, const struct shelter *s,
     bool manage)
 {
-	if (!r->authed || !role_can(r->user.role, manage ? PERM_REGISTRY :
-	    PERM_CASE_READ))
+	int64_t office = protection_shelter_office(r);
+
+	if (office < 0 || (manage && !user_can(&r->user, PERM_REGISTRY)))
 		return false;
-	switch (role_scope(r->user.role)) {
-	case SCOPE_ALL:
-		return true;
-	case SCOPE_OFFICE:
-		return s == NULL || s->office_id == r->user.office_id;
-	case SCOPE_NONE:
-	default:
-		return false;
-	}
+	return office == 0 || s == NULL || s->office_id == office;
 }
 
 json_t *

@@ -34,7 +34,13 @@ json_t *protection_org_json(const struct organisation *o);
 int protection_org_save(struct req *r, struct organisation *o, json_t *in,
     json_t **errors);
 
-/* --- shelters --- */
+/* --- the registry (organisations, shelters) --- */
+/* Whether r's user may see the registry: who sees cases, and who
+ * manages the registry (an admin, without case content). */
+bool protection_registry_read(const struct req *r);
+/* Office filter for shelter lists: 0 for all, the user's office, or -1
+ * for none. */
+int64_t protection_shelter_office(const struct req *r);
 /* Whether r's user may see (manage false) or manage shelter s. */
 bool protection_shelter_ok(const struct req *r, const struct shelter *s,
     bool manage);

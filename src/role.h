@@ -2,7 +2,8 @@
  * role.h - roles and what each may do.
  *
  * The permission table is the single place that says which role may do
- * what; handlers ask role_can() and never compare roles themselves.
+ * what; handlers ask user_can() (the role's permissions and what an admin
+ * granted the user) and never compare roles themselves.
  */
 #ifndef CTM_ROLE_H
 #define CTM_ROLE_H
@@ -43,8 +44,12 @@ enum perm {
 enum scope {
 	SCOPE_NONE,
 	SCOPE_OFFICE,
+	SCOPE_REFERRED,		/* every office, but only the cases referred
+				 * to headquarters: with a fund request */
 	SCOPE_ALL
 };
+
+struct user;
 
 /* "caseworker", … as used on the command line and in the API. */
 const char *role_name(enum role r);
@@ -52,7 +57,19 @@ const char *role_name(enum role r);
 const char *role_label(enum role r);
 /* -1 for an unknown name. */
 int role_from_name(const char *name);
+/* What the role itself may do, without any grant. */
 bool role_can(enum role r, enum perm p);
 enum scope role_scope(enum role r);
+/*
+ * Whether role r may hold the case access grant (users.case_access): an
+ * administrator, who has no case content by role, given read and write
+ * of the case files of every office (a data protection officer
+ * answering a subject-access request).
+ */
+bool role_case_grantable(enum role r);
+/* What user u may do and which cases it sees: its role's permissions
+ * and scope, widened by the case access grant where its role takes it. */
+bool user_can(const struct user *u, enum perm p);
+enum scope user_scope(const struct user *u);
 
 #endif

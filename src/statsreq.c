@@ -40,10 +40,15 @@ stats_request_run(struct req *r, struct stats_request *sr)
 	bool researcher;
 
 	memset(sr, 0, sizeof(*sr));
-	if (!role_can(r->user.role, PERM_STATS_READ))
+	if (!user_can(&r->user, PERM_STATS_READ))
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "statistics."), NULL), 1;
-	researcher = role_scope(r->user.role) == SCOPE_NONE;
+	/* Who may not read every case counted (a researcher, an admin
+	 * without case access, a programme manager, who reads only the
+	 * cases referred to headquarters) counts anonymised: consenting
+	 * cases, small cells suppressed. */
+	researcher = user_scope(&r->user) != SCOPE_OFFICE &&
+	    user_scope(&r->user) != SCOPE_ALL;
 	sr->dataset = req_query(r, "dataset");
 	if (sr->dataset == NULL || *sr->dataset == '\0')
 		sr->dataset = STATS_CASELOAD;

@@ -211,6 +211,7 @@ struct collect {
 	struct req *r;
 	bool health;
 	bool full;	/* may read the case file: every step */
+	bool fund;	/* follows the fund: its and projects' steps */
 	json_t *arr;
 	struct html *h;
 	int n;
@@ -220,7 +221,9 @@ struct collect {
 /*
  * Health steps need health access. Who may not read the case file (a
  * medical officer) sees the health steps and the case's registration,
- * status and assignment, not the rest of its story.
+ * status and assignment, not the rest of its story; who follows the fund
+ * (a programme manager) also its fund and project steps, which carry
+ * amounts and decisions, never personal data.
  */
 static bool
 shown(const struct collect *c, const struct case_event *e)
@@ -229,7 +232,9 @@ shown(const struct collect *c, const struct case_event *e)
 		return c->health;
 	return c->full || strcmp(e->kind, "case.created") == 0 ||
 	    strcmp(e->kind, "case.status") == 0 ||
-	    strcmp(e->kind, "case.assigned") == 0;
+	    strcmp(e->kind, "case.assigned") == 0 ||
+	    (c->fund && (strncmp(e->kind, "fund.", 5) == 0 ||
+	    strncmp(e->kind, "project.", 8) == 0));
 }
 
 static int
@@ -263,7 +268,8 @@ json_t *
 timeline_json(struct req *r, int64_t case_id)
 {
 	struct collect c = { .r = r, .health = cases_health_ok(r),
-	    .full = role_can(r->user.role, PERM_CASEFILE_READ) };
+	    .full = user_can(&r->user, PERM_CASEFILE_READ),
+	    .fund = user_can(&r->user, PERM_FUND_READ) };
 
 	c.arr = json_array();
 	if (c.arr == NULL)
@@ -307,7 +313,8 @@ int
 timeline_html(struct req *r, struct html *h, int64_t case_id)
 {
 	struct collect c = { .r = r, .health = cases_health_ok(r),
-	    .full = role_can(r->user.role, PERM_CASEFILE_READ), .h = h };
+	    .full = user_can(&r->user, PERM_CASEFILE_READ),
+	    .fund = user_can(&r->user, PERM_FUND_READ), .h = h };
 	int rc;
 
 	html_printf(h, "<ol class=\"timeline\">");

@@ -4,12 +4,15 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, assertApiError, caseCount, createCase, getCase } from './lib.mjs';
+import {
+  startServer, assertApiError, caseCount, createCase, getCase, grantAdminCaseAccess,
+} from './lib.mjs';
 
 describe('CSRF protection', () => {
   let srv, admin, cw, other;
   before(async () => {
-    srv = await startServer();
+    /* The admin counts every office's cases: granted case access. */
+    srv = await startServer({ setup: grantAdminCaseAccess });
     admin = await srv.login('admin');
     cw = await srv.login('caseworker.bkk');
     other = await srv.login('manager.bkk');

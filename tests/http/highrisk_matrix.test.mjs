@@ -34,16 +34,19 @@ const LOGINS = ['admin', 'caseworker.bkk', 'manager.bkk', 'caseworker.bog', 'pm'
 
 /*
  * What each role may do (README "Roles", docs/api.md: records are read by
- * the roles that read case files and written by caseworkers, office
- * managers and admins; health by medical officers and granted users; the
+ * the roles that read case files and written by caseworkers and office
+ * managers (and admins granted case access); health by medical officers
+ * and granted users; the
  * fund asked by office staff and read by headquarters; the researcher
  * sees no case at all). Used only to know which refusal is a role's 403.
  */
 const ROLE_CAN = {
   caseworker: ['read', 'file', 'assist', 'update', 'fundReq'],
   'office-manager': ['read', 'file', 'assist', 'update', 'fundReq'],
-  admin: ['read', 'file', 'assist', 'update', 'fundRead', 'project'],
-  'programme-manager': ['read', 'file', 'update', 'fundRead', 'project'],
+  /* No case content without the case access grant. */
+  admin: ['fundRead', 'project'],
+  /* The summary of the cases referred to headquarters, no file. */
+  'programme-manager': ['read', 'fundRead', 'project'],
   'medical-officer': ['read', 'health'],
   researcher: [],
 };
@@ -55,9 +58,11 @@ const ROLE_CAN = {
  *   caseworker2.bkk, caseworker.bog, manager.bog: 404 everywhere, but 403
  *     on the health list and a health POST (no health access);
  *   granted.bkk: 404 everywhere, health included;
- *   admin: 404, but 403 on health and on asking the fund;
- *   pm: 404, but 403 on health and on every record, return, handover,
- *     reintegration, visit and fund request it would write (no assist);
+ *   admin (no case access): as a researcher, 403 on every case read and
+ *     write, 404 on records by id;
+ *   pm: 404 on the summary and timeline, 403 on health, the file, every
+ *     record, return, handover, reintegration, visit and fund request it
+ *     would write (no case file, no assist);
  *   medical.bkk, medical.bog: 404 on the summary, timeline, health and
  *     records by id; 403 on the file, screening, other record lists,
  *     return, reintegration, visits, the fund and every other write;
@@ -282,7 +287,11 @@ function reads() {
       expect: caseGate('file', 'reintegration.view.denied') },
     { label: 'GET visits', path: `${b}/visits`, missing: `${m}/visits`, expect: caseGate('file', 'visit.view.denied') },
     { label: 'GET fund requests of the case', path: `${b}/fund-requests`, missing: `${m}/fund-requests`,
-      expect: (u) => (fundMay(u) ? [404, 'fund.view.denied', H.id] : [403, 'fund.view.denied', H.id]) },
+      expect: (u) => {
+        if (!fundMay(u)) return [403, 'fund.view.denied', H.id];
+        /* Who reads the fund but no case (an admin) is refused the case. */
+        return can(u, 'read') ? [404, 'fund.view.denied', H.id] : [403, 'fund.view.denied', H.id];
+      } },
   );
   /* One record of each kind, by id: as a record that does not exist. */
   for (const [k, key] of Object.entries(REC_OF_PATH)) {
@@ -632,9 +641,11 @@ describe('a high-risk case', () => {
       201, 'fund request');
     const c = await ok(await get(cw, b), 200, 'case');
     assert.equal(c.high_risk, true, 'still high-risk');
-    for (const who of ['caseworker2.bkk', 'admin', 'pm']) {
+    for (const who of ['caseworker2.bkk', 'pm']) {
       assert.equal((await get(who, b)).status, 404, `${who} after the changes`);
     }
+    /* No case content for the admin, high-risk or not. */
+    assert.equal((await get('admin', b)).status, 403, 'admin after the changes');
   });
 });
 

@@ -507,7 +507,17 @@ export function rawStatus(text) {
 /* Small domain helpers                                                */
 /* ------------------------------------------------------------------ */
 
-/* Total number of cases, as the admin sees them. */
+/*
+ * A startServer() setup that grants the admin case access (`ctm user
+ * case-grant`): an admin has no case content without it, so tests that
+ * count or read every office's cases as the admin start the server so.
+ */
+export async function grantAdminCaseAccess(db, ctm) {
+  await ctm(['user', 'case-grant', '--db', db, '--username', 'admin']);
+}
+
+/* Total number of cases, as the admin sees them (granted case access:
+ * grantAdminCaseAccess). */
 export async function caseCount(srv, adminSession) {
   const r = await srv.api('GET', '/api/v1/cases?page=1&per_page=1', { session: adminSession });
   assert.equal(r.status, 200, `admin case list: ${r.status} ${r.text}`);

@@ -11,6 +11,8 @@ import { startServer, createCase, assertApiError, auditEntries } from './lib.mjs
 const EXTRA = [
   { username: 'manager.bog', role: 'office-manager', office: 'BOG', password: 'pw-Manager-BOG-71d0c2' },
   { username: 'medical.bkk', role: 'medical-officer', office: 'BKK', password: 'pw-Medical-BKK-9c41e7' },
+  /* An admin granted case access (ctm user case-grant); 'admin' has none. */
+  { username: 'dpo', role: 'admin', office: 'HQ', password: 'pw-Dpo-HQ-mv2b7e40' },
 ];
 
 /* YYYY-MM-DD of today (UTC) plus days. */
@@ -33,8 +35,11 @@ let srv;
 let s = {};
 
 before(async () => {
-  srv = await startServer({ extraUsers: EXTRA });
-  for (const u of ['admin', 'caseworker.bkk', 'manager.bkk', 'caseworker.bog', 'manager.bog', 'pm',
+  srv = await startServer({
+    extraUsers: EXTRA,
+    setup: async (db, ctm) => { await ctm(['user', 'case-grant', '--db', db, '--username', 'dpo']); },
+  });
+  for (const u of ['admin', 'dpo', 'caseworker.bkk', 'manager.bkk', 'caseworker.bog', 'manager.bog', 'pm',
     'researcher', 'medical.bkk']) {
     s[u] = await srv.login(u);
   }
@@ -66,7 +71,9 @@ test('return and handover: every role, every step, before and after the handover
 
   /* Reading the (empty) return. */
   const readBefore = {
-    admin: 200, 'caseworker.bkk': 200, 'manager.bkk': 200, pm: 200,
+    dpo: 200, 'caseworker.bkk': 200, 'manager.bkk': 200,
+    /* No case content for the admin, no return for the programme manager. */
+    admin: 403, pm: 403,
     researcher: 403, 'medical.bkk': 403, 'caseworker.bog': 404, 'manager.bog': 404,
   };
   for (const [who, st] of Object.entries(readBefore)) await expectStatus(await get(who, R), st, `GET return as ${who}`);
@@ -74,7 +81,7 @@ test('return and handover: every role, every step, before and after the handover
 
   /* Asking for it. */
   const req = { dest_country: 'CO', dest_office: 'BOG', date: day(-20), notes: SECRET };
-  for (const [who, st] of Object.entries({ researcher: 403, 'medical.bkk': 403, pm: 403,
+  for (const [who, st] of Object.entries({ researcher: 403, 'medical.bkk': 403, pm: 403, admin: 403,
     'caseworker.bog': 404, 'manager.bog': 404 })) {
     await expectStatus(await post(who, R, req), st, `request as ${who}`);
   }
@@ -275,9 +282,11 @@ test('declining and withdrawing a handover', async () => {
 
   /* The programme manager does not assist cases: no handover. */
   await expectStatus(await post('pm', T, { to_office: 'BOG' }), 403, 'transfer asked by pm');
-  /* An administrator may ask for one, but only the asking office may
-   * withdraw it. */
-  for (const who of ['admin']) {
+  /* Nor does an administrator without case access. */
+  await expectStatus(await post('admin', T, { to_office: 'BOG' }), 403, 'transfer asked by admin');
+  /* An administrator granted case access may ask for one, but only the
+   * asking office may withdraw it. */
+  for (const who of ['dpo']) {
     const t = await expectStatus(await post(who, T, { to_office: 'BOG' }), 201, `transfer asked by ${who}`);
     await expectStatus(await post(who, `/api/v1/transfers/${t.json.id}/cancel`), 404, `withdrawn by ${who}`);
     await expectStatus(await post(who, `/api/v1/transfers/${t.json.id}/decision`, { decision: 'decline', reason: 'x' }),
@@ -303,11 +312,11 @@ test('reintegration plan and visits: every role, bad input', async () => {
     packages: [{ type: 'VocationalTraining', amount: '1500.50', currency: 'THB', status: 'Planned' },
       { type: 'Education' }],
   };
-  const read = { admin: 200, 'caseworker.bkk': 200, 'manager.bkk': 200, pm: 200, researcher: 403,
+  const read = { dpo: 200, 'caseworker.bkk': 200, 'manager.bkk': 200, admin: 403, pm: 403, researcher: 403,
     'medical.bkk': 403, 'caseworker.bog': 404, 'manager.bog': 404 };
   for (const [who, st] of Object.entries(read)) await expectStatus(await get(who, P), st, `GET plan as ${who}`);
-  for (const [who, st] of Object.entries({ researcher: 403, 'medical.bkk': 403, pm: 403, 'caseworker.bog': 404,
-    'manager.bog': 404 })) {
+  for (const [who, st] of Object.entries({ researcher: 403, 'medical.bkk': 403, pm: 403, admin: 403,
+    'caseworker.bog': 404, 'manager.bog': 404 })) {
     await expectStatus(await post(who, P, plan), st, `plan as ${who}`);
   }
   await expectStatus(await post('caseworker.bkk', P, { ...plan, plan_type: 'Holiday' }), 400, 'unknown plan type');
@@ -335,8 +344,8 @@ test('reintegration plan and visits: every role, bad input', async () => {
   assert.deepEqual(made.json.visits.map((v) => v.due_on), [1, 3, 6, 12].map((m) => addMonths(day(-40), m)));
 
   const V = `/api/v1/cases/${c.id}/visits`;
-  for (const [who, st] of Object.entries({ 'caseworker.bkk': 200, admin: 200, researcher: 403, 'medical.bkk': 403,
-    'caseworker.bog': 404 })) {
+  for (const [who, st] of Object.entries({ 'caseworker.bkk': 200, dpo: 200, admin: 403, pm: 403, researcher: 403,
+    'medical.bkk': 403, 'caseworker.bog': 404 })) {
     await expectStatus(await get(who, V), st, `visits as ${who}`);
   }
   const vid = made.json.visits[0].id;

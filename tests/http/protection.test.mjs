@@ -15,8 +15,10 @@ const EXTRA = [
   { username: 'medical.bkk', role: 'medical-officer', office: 'BKK', password: 'pw-Medical-BKK-5a1c9e' },
   { username: 'caseworker2.bkk', role: 'caseworker', office: 'BKK', password: 'pw-Caseworker2-BKK-7d31f0' },
   { username: 'granted.bkk', role: 'caseworker', office: 'BKK', password: 'pw-Granted-BKK-4e2b8a61' },
+  /* An admin granted case access (ctm user case-grant); 'admin' has none. */
+  { username: 'dpo', role: 'admin', office: 'HQ', password: 'pw-Dpo-HQ-pr8c3d19' },
 ];
-const ROLES = ['admin', 'caseworker.bkk', 'caseworker2.bkk', 'caseworker.bog', 'manager.bkk', 'pm',
+const ROLES = ['admin', 'dpo', 'caseworker.bkk', 'caseworker2.bkk', 'caseworker.bog', 'manager.bkk', 'pm',
   'researcher', 'medical.bkk', 'granted.bkk'];
 const KIND_NAME = {
   services: 'service', 'support-plans': 'support_plan', 'shelter-stays': 'shelter_stay',
@@ -78,7 +80,10 @@ let shelterBkk;
 let shelterBog;
 
 before(async () => {
-  srv = await startServer({ extraUsers: EXTRA });
+  srv = await startServer({
+    extraUsers: EXTRA,
+    setup: async (db, ctm) => { await ctm(['user', 'case-grant', '--db', db, '--username', 'dpo']); },
+  });
   srv.secret(SECRET_NOTE);
   for (const u of ROLES) s[u] = await srv.login(u);
   org.ngo = await created(await post('admin', '/api/v1/organisations',
@@ -204,8 +209,10 @@ describe('permission matrix', () => {
   let c;
   const KINDS = ['services', 'support-plans', 'shelter-stays', 'risk', 'le-referrals', 'health'];
   /* Who may read / write, per kind group; anything else is refused. */
-  const RECORDS = { read: ['admin', 'caseworker.bkk', 'caseworker2.bkk', 'manager.bkk', 'pm', 'granted.bkk'],
-    write: ['admin', 'caseworker.bkk', 'caseworker2.bkk', 'manager.bkk', 'granted.bkk'] };
+  /* Neither the admin (no case content) nor the programme manager (no
+   * case file) reads records; an admin granted case access does. */
+  const RECORDS = { read: ['dpo', 'caseworker.bkk', 'caseworker2.bkk', 'manager.bkk', 'granted.bkk'],
+    write: ['dpo', 'caseworker.bkk', 'caseworker2.bkk', 'manager.bkk', 'granted.bkk'] };
   const HEALTH = { read: ['medical.bkk', 'granted.bkk'], write: ['medical.bkk', 'granted.bkk'] };
 
   before(async () => {
@@ -255,7 +262,7 @@ describe('permission matrix', () => {
     await sql(`INSERT INTO case_records (case_id, kind, office_id, body, created_at, updated_at) `
       + `SELECT ${Number(c.id)}, 'return', office_id, x'00', 0, 0 FROM cases WHERE id = ${Number(c.id)}`);
     const [{ id }] = await sql(`SELECT max(id) AS id FROM case_records WHERE kind = 'return'`);
-    for (const who of ['admin', 'caseworker.bkk']) {
+    for (const who of ['dpo', 'caseworker.bkk']) {
       assertApiError(await get(who, `/api/v1/records/${id}`), 404, who);
       assertApiError(await patch(who, `/api/v1/records/${id}`, { version: 1 }), 404, who);
       assertApiError(await post(who, `/api/v1/records/${id}/discharge`, { version: 1 }), 404, who);
@@ -356,7 +363,8 @@ describe('health records are restricted', () => {
 
 describe('high-risk cases', () => {
   let h;
-  const OTHERS = ['caseworker2.bkk', 'medical.bkk', 'pm', 'admin', 'caseworker.bog', 'granted.bkk'];
+  /* dpo: an admin's case access does not reach a high-risk case. */
+  const OTHERS = ['caseworker2.bkk', 'medical.bkk', 'pm', 'dpo', 'caseworker.bog', 'granted.bkk'];
 
   before(async () => {
     h = await createCase(srv, s['caseworker.bkk'], { assigned_to: s['caseworker.bkk'].user.id });
@@ -373,7 +381,9 @@ describe('high-risk cases', () => {
     for (const who of OTHERS) {
       const n0 = (await auditEntries(srv, s.admin, `case=${h.id}&action=case.view.denied`)).length;
       assertApiError(await get(who, `/api/v1/cases/${h.id}`), 404, who);
-      assertApiError(await get(who, `/api/v1/cases/${h.id}/services`), who === 'medical.bkk' ? 403 : 404, who);
+      /* Who reads no records at all is refused them by role. */
+      assertApiError(await get(who, `/api/v1/cases/${h.id}/services`),
+        who === 'medical.bkk' || who === 'pm' ? 403 : 404, who);
       assert.equal((await srv.api('GET', `/cases/${h.id}`, { session: s[who] })).status, 404, who);
       assertApiError(await get(who, `/api/v1/records/${risk.id}`), 404, who);
       const n1 = (await auditEntries(srv, s.admin, `case=${h.id}&action=case.view.denied`)).length;
@@ -404,10 +414,12 @@ describe('high-risk cases', () => {
 
   it('a later lower assessment restores visibility', async () => {
     await created(await post('manager.bkk', `/api/v1/cases/${h.id}/risk`, { level: 'Medium', date: todayUtc() }));
-    for (const who of ['caseworker2.bkk', 'pm', 'admin']) {
+    for (const who of ['caseworker2.bkk', 'dpo']) {
       assert.equal((await get(who, `/api/v1/cases/${h.id}`)).status, 200, who);
       assert.ok((await listCaseIds(srv, s[who])).includes(h.id), who);
     }
+    /* Not referred to headquarters: still missing for the programme manager. */
+    assertApiError(await get('pm', `/api/v1/cases/${h.id}`), 404);
     assertApiError(await get('caseworker.bog', `/api/v1/cases/${h.id}`), 404);
     const ev = (await events(h.id)).map((e) => e.kind);
     assert.ok(ev.includes('case.risk_lowered'), ev.join());

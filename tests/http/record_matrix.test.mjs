@@ -23,13 +23,15 @@ const EXTRA = [
   { username: 'granted.bkk', role: 'caseworker', office: 'BKK', password: 'pw-Granted-BKK-c03e5a19' },
   { username: 'manager.bog', role: 'office-manager', office: 'BOG', password: 'pw-Manager-BOG-5e90d1b2' },
   { username: 'medical.bog', role: 'medical-officer', office: 'BOG', password: 'pw-Medical-BOG-77a4c6f1' },
+  /* An admin granted case access (in setup); 'admin' has none. */
+  { username: 'dpo', role: 'admin', office: 'HQ', password: 'pw-Dpo-HQ-rm4a90c7e1' },
 ];
 
 /* The matrix's users, in the order of the table's columns. */
-const WHO = ['admin', 'caseworker.bkk', 'caseworker2.bkk', 'manager.bkk', 'medical.bkk', 'granted.bkk',
+const WHO = ['admin', 'dpo', 'caseworker.bkk', 'caseworker2.bkk', 'manager.bkk', 'medical.bkk', 'granted.bkk',
   'caseworker.bog', 'manager.bog', 'medical.bog', 'pm', 'researcher'];
 const OFFICE_OF = {
-  admin: 'HQ', 'caseworker.bkk': 'BKK', 'caseworker2.bkk': 'BKK', 'manager.bkk': 'BKK', 'medical.bkk': 'BKK',
+  admin: 'HQ', dpo: 'HQ', 'caseworker.bkk': 'BKK', 'caseworker2.bkk': 'BKK', 'manager.bkk': 'BKK', 'medical.bkk': 'BKK',
   'granted.bkk': 'BKK', 'caseworker.bog': 'BOG', 'manager.bog': 'BOG', 'medical.bog': 'BOG', pm: 'HQ',
   researcher: 'HQ',
 };
@@ -46,53 +48,54 @@ const OFFICE_OF = {
  * roles all) and kept by admins (any office) and office managers (their
  * own); case records are read by the roles that read case files
  * (PERM_CASEFILE_READ) and written by caseworkers, office managers and
- * admins (PERM_ASSIST); health only by medical officers and users with
- * a grant. A role without the permission gets 403 on the case's paths;
+ * admins granted case access (PERM_ASSIST); an admin without it has no
+ * case content (as a researcher), a programme manager no record; health
+ * only by medical officers and users with a grant. A role without the permission gets 403 on the case's paths;
  * a case outside the caller's scope (another office, or high-risk) 404.
  * Records, shelters and organisations named by id answer 404 to anyone
  * who may not see them (as the code and protection.test.mjs have it).
  */
 const MATRIX = [
-  /* operation                         admin  cw  cw2  mgr  med grant cwBOG mgBOG mdBOG  pm  res */
-  ['organisations GET list',            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403],
-  ['organisations GET one',             200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403],
-  ['organisations POST',                201, 403, 403, 201, 403, 403, 403, 201, 403, 403, 403],
-  ['organisations PATCH',               200, 403, 403, 200, 403, 403, 403, 200, 403, 403, 403],
-  ['shelters GET list',                 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403],
-  ['shelters GET one',                  200, 200, 200, 200, 200, 200, 404, 404, 404, 200, 404],
-  ['shelters POST for BKK',             201, 403, 403, 201, 403, 403, 403, 400, 403, 403, 403],
-  ['shelters POST own office',          201, 403, 403, 201, 403, 403, 403, 201, 403, 403, 403],
-  ['shelters PATCH',                    200, 403, 403, 200, 403, 403, 404, 404, 404, 403, 404],
-  ['services POST',                     201, 201, 201, 201, 403, 201, 404, 404, 403, 403, 403],
-  ['services GET list',                 200, 200, 200, 200, 403, 200, 404, 404, 403, 200, 403],
-  ['services GET one',                  200, 200, 200, 200, 404, 200, 404, 404, 404, 200, 404],
-  ['services PATCH',                    200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
-  ['support-plans POST',                201, 201, 201, 201, 403, 201, 404, 404, 403, 403, 403],
-  ['support-plans GET list',            200, 200, 200, 200, 403, 200, 404, 404, 403, 200, 403],
-  ['support-plans GET one',             200, 200, 200, 200, 404, 200, 404, 404, 404, 200, 404],
-  ['support-plans PATCH',               200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
-  ['shelter-stays POST',                201, 201, 201, 201, 403, 201, 404, 404, 403, 403, 403],
-  ['shelter-stays GET list',            200, 200, 200, 200, 403, 200, 404, 404, 403, 200, 403],
-  ['shelter-stays GET one',             200, 200, 200, 200, 404, 200, 404, 404, 404, 200, 404],
-  ['shelter-stays PATCH',               200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
-  ['shelter-stays discharge',           200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
-  ['health POST',                       403, 403, 403, 403, 201, 201, 403, 403, 404, 403, 403],
-  ['health GET list',                   403, 403, 403, 403, 200, 200, 403, 403, 404, 403, 403],
-  ['health GET one',                    404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404],
-  ['health PATCH',                      404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404],
-  ['risk POST',                         201, 201, 201, 201, 403, 201, 404, 404, 403, 403, 403],
-  ['risk GET list',                     200, 200, 200, 200, 403, 200, 404, 404, 403, 200, 403],
-  ['risk GET one',                      200, 200, 200, 200, 404, 200, 404, 404, 404, 200, 404],
-  ['risk PATCH',                        405, 405, 405, 405, 404, 405, 404, 404, 404, 404, 404],
-  ['le-referrals POST',                 201, 201, 201, 201, 403, 201, 404, 404, 403, 403, 403],
-  ['le-referrals GET list',             200, 200, 200, 200, 403, 200, 404, 404, 403, 200, 403],
-  ['le-referrals GET one',              200, 200, 200, 200, 404, 200, 404, 404, 404, 200, 404],
-  ['le-referrals PATCH',                200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
-  ['le-referrals disclosure POST',      201, 201, 201, 201, 404, 201, 404, 404, 404, 404, 404],
-  ['HR services POST',                  404, 201, 404, 201, 403, 404, 404, 404, 403, 403, 403],
-  ['HR services GET list',              404, 200, 404, 200, 403, 404, 404, 404, 403, 404, 403],
-  ['HR services GET one',               404, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404],
-  ['HR health GET list',                403, 403, 403, 403, 404, 404, 403, 403, 404, 403, 403],
+  /* operation                         admin dpo  cw  cw2  mgr  med grant cwBOG mgBOG mdBOG  pm  res */
+  ['organisations GET list',           200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403],
+  ['organisations GET one',            200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403],
+  ['organisations POST',               201, 201, 403, 403, 201, 403, 403, 403, 201, 403, 403, 403],
+  ['organisations PATCH',              200, 200, 403, 403, 200, 403, 403, 403, 200, 403, 403, 403],
+  ['shelters GET list',                200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 403],
+  ['shelters GET one',                 200, 200, 200, 200, 200, 200, 200, 404, 404, 404, 200, 404],
+  ['shelters POST for BKK',            201, 201, 403, 403, 201, 403, 403, 403, 400, 403, 403, 403],
+  ['shelters POST own office',         201, 201, 403, 403, 201, 403, 403, 403, 201, 403, 403, 403],
+  ['shelters PATCH',                   200, 200, 403, 403, 200, 403, 403, 404, 404, 404, 403, 404],
+  ['services POST',                    403, 201, 201, 201, 201, 403, 201, 404, 404, 403, 403, 403],
+  ['services GET list',                403, 200, 200, 200, 200, 403, 200, 404, 404, 403, 403, 403],
+  ['services GET one',                 404, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
+  ['services PATCH',                   404, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
+  ['support-plans POST',               403, 201, 201, 201, 201, 403, 201, 404, 404, 403, 403, 403],
+  ['support-plans GET list',           403, 200, 200, 200, 200, 403, 200, 404, 404, 403, 403, 403],
+  ['support-plans GET one',            404, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
+  ['support-plans PATCH',              404, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
+  ['shelter-stays POST',               403, 201, 201, 201, 201, 403, 201, 404, 404, 403, 403, 403],
+  ['shelter-stays GET list',           403, 200, 200, 200, 200, 403, 200, 404, 404, 403, 403, 403],
+  ['shelter-stays GET one',            404, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
+  ['shelter-stays PATCH',              404, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
+  ['shelter-stays discharge',          404, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
+  ['health POST',                      403, 403, 403, 403, 403, 201, 201, 403, 403, 404, 403, 403],
+  ['health GET list',                  403, 403, 403, 403, 403, 200, 200, 403, 403, 404, 403, 403],
+  ['health GET one',                   404, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404],
+  ['health PATCH',                     404, 404, 404, 404, 404, 200, 200, 404, 404, 404, 404, 404],
+  ['risk POST',                        403, 201, 201, 201, 201, 403, 201, 404, 404, 403, 403, 403],
+  ['risk GET list',                    403, 200, 200, 200, 200, 403, 200, 404, 404, 403, 403, 403],
+  ['risk GET one',                     404, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
+  ['risk PATCH',                       404, 405, 405, 405, 405, 404, 405, 404, 404, 404, 404, 404],
+  ['le-referrals POST',                403, 201, 201, 201, 201, 403, 201, 404, 404, 403, 403, 403],
+  ['le-referrals GET list',            403, 200, 200, 200, 200, 403, 200, 404, 404, 403, 403, 403],
+  ['le-referrals GET one',             404, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
+  ['le-referrals PATCH',               404, 200, 200, 200, 200, 404, 200, 404, 404, 404, 404, 404],
+  ['le-referrals disclosure POST',     404, 201, 201, 201, 201, 404, 201, 404, 404, 404, 404, 404],
+  ['HR services POST',                 403, 404, 201, 404, 201, 403, 404, 404, 404, 403, 403, 403],
+  ['HR services GET list',             403, 404, 200, 404, 200, 403, 404, 404, 404, 403, 403, 403],
+  ['HR services GET one',              404, 404, 200, 404, 200, 404, 404, 404, 404, 404, 404, 404],
+  ['HR health GET list',               403, 403, 403, 403, 403, 404, 404, 403, 403, 404, 403, 403],
 ];
 
 const MISSING = 999999;
@@ -217,7 +220,10 @@ async function timelineLength(caseId) {
 before(async () => {
   srv = await startServer({
     extraUsers: EXTRA,
-    setup: async (db, ctm) => { await ctm(['user', 'health-grant', '--db', db, '--username', 'granted.bkk']); },
+    setup: async (db, ctm) => {
+      await ctm(['user', 'health-grant', '--db', db, '--username', 'granted.bkk']);
+      await ctm(['user', 'case-grant', '--db', db, '--username', 'dpo']);
+    },
   });
   for (const u of WHO) s[u] = await srv.login(u);
 

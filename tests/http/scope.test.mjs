@@ -15,10 +15,14 @@ describe('office scoping and case changes', () => {
   let bkk1, bkk2, bog1;
 
   before(async () => {
-    srv = await startServer();
+    /* dpo: an admin granted case access; the admin has none. */
+    srv = await startServer({
+      extraUsers: [{ username: 'dpo', role: 'admin', office: 'HQ', password: 'pw-Dpo-HQ-5e1f0a2c' }],
+      setup: async (db, ctm) => { await ctm(['user', 'case-grant', '--db', db, '--username', 'dpo']); },
+    });
     s = {};
     ids = {};
-    for (const u of ['admin', 'caseworker.bkk', 'manager.bkk', 'caseworker.bog', 'pm', 'researcher']) {
+    for (const u of ['admin', 'dpo', 'caseworker.bkk', 'manager.bkk', 'caseworker.bog', 'pm', 'researcher']) {
       s[u] = await srv.login(u);
       ids[u] = s[u].user.id;
     }
@@ -114,12 +118,18 @@ describe('office scoping and case changes', () => {
     assertApiError(await srv.api('GET', `/api/v1/cases/${bog1.id}`, { session: s['manager.bkk'] }), 404);
   });
 
-  it('the programme manager and the admin see all offices', async () => {
-    for (const u of ['pm', 'admin']) {
-      const all = await listCaseIds(srv, s[u]);
-      for (const c of [bkk1, bkk2, bog1]) assert.ok(all.includes(c.id), `${u} does not list ${c.case_number}`);
-      assert.equal((await getCase(srv, s[u], bkk1.id)).office, 'BKK');
-      assert.equal((await getCase(srv, s[u], bog1.id)).office, 'BOG');
+  it('an admin granted case access sees all offices; the admin without it and the programme manager do not', async () => {
+    const all = await listCaseIds(srv, s.dpo);
+    for (const c of [bkk1, bkk2, bog1]) assert.ok(all.includes(c.id), `dpo does not list ${c.case_number}`);
+    assert.equal((await getCase(srv, s.dpo, bkk1.id)).office, 'BKK');
+    assert.equal((await getCase(srv, s.dpo, bog1.id)).office, 'BOG');
+    /* No case content by role: refused as a researcher is. */
+    assertApiError(await srv.api('GET', '/api/v1/cases', { session: s.admin }), 403, 'admin list:');
+    assertApiError(await srv.api('GET', `/api/v1/cases/${bkk1.id}`, { session: s.admin }), 403, 'admin get:');
+    /* No case here is referred to headquarters (no fund request). */
+    assert.deepEqual(await listCaseIds(srv, s.pm), [], 'pm lists cases not referred to HQ');
+    for (const c of [bkk1, bog1]) {
+      assertApiError(await srv.api('GET', `/api/v1/cases/${c.id}`, { session: s.pm }), 404, `pm get ${c.case_number}:`);
     }
   });
 
@@ -127,14 +137,14 @@ describe('office scoping and case changes', () => {
     const r = s.researcher;
     assertApiError(await srv.api('GET', '/api/v1/cases', { session: r }), 403, 'list:');
     assertApiError(await srv.api('GET', `/api/v1/cases/${bkk1.id}`, { session: r }), 403, 'get:');
-    const before = await caseCount(srv, s.admin);
+    const before = await caseCount(srv, s.dpo);
     const create = await srv.api('POST', '/api/v1/cases', { session: r, body: {} });
     assert.ok([403, 404].includes(create.status), `researcher create: ${create.status}`);
-    const orig = await getCase(srv, s.admin, bkk1.id);
+    const orig = await getCase(srv, s.dpo, bkk1.id);
     const patch = await srv.api('PATCH', `/api/v1/cases/${bkk1.id}`, { session: r, body: { status: 'Closed' } });
     assert.ok([403, 404].includes(patch.status), `researcher patch: ${patch.status}`);
-    assert.equal(await caseCount(srv, s.admin), before);
-    assert.deepEqual(await getCase(srv, s.admin, bkk1.id), orig);
+    assert.equal(await caseCount(srv, s.dpo), before);
+    assert.deepEqual(await getCase(srv, s.dpo, bkk1.id), orig);
   });
 
   it('PATCH status', async () => {
@@ -169,11 +179,11 @@ describe('office scoping and case changes', () => {
     const act = await listCaseIds(srv, s['caseworker.bkk'], 'status=Active');
     assert.ok(act.includes(bkk1.id));
     assert.ok(!act.includes(bkk2.id));
-    const r = await srv.api('GET', '/api/v1/cases?status=FollowUp', { session: s.admin });
+    const r = await srv.api('GET', '/api/v1/cases?status=FollowUp', { session: s.dpo });
     assert.equal(r.status, 200);
     assert.ok(r.json.cases.length >= 1);
     for (const c of r.json.cases) assert.equal(c.status, 'FollowUp');
-    const closed = await srv.api('GET', '/api/v1/cases?status=ClosedReferred', { session: s.admin });
+    const closed = await srv.api('GET', '/api/v1/cases?status=ClosedReferred', { session: s.dpo });
     assert.equal(closed.status, 200);
     assert.equal(closed.json.total, 0);
     assert.deepEqual(closed.json.cases, []);
@@ -260,10 +270,10 @@ describe('office scoping and case changes', () => {
       assert.equal(typeof j.fields.status, 'string');
       assert.ok(j.fields.status.length > 0);
     }
-    const before = await caseCount(srv, s.admin);
+    const before = await caseCount(srv, s.dpo);
     const c = await srv.api('POST', '/api/v1/cases', { session: s['caseworker.bkk'], body: { status: 'Bogus' } });
     assert.equal(assertApiError(c, 400).fields?.status?.length > 0, true, c.text);
-    assert.equal(await caseCount(srv, s.admin), before);
+    assert.equal(await caseCount(srv, s.dpo), before);
     assert.deepEqual(await getCase(srv, s['caseworker.bkk'], bkk1.id), orig);
   });
 });

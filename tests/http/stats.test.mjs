@@ -19,11 +19,16 @@ describe('statistics', () => {
   let mgr;
   let pm;
   let res;
+  let admin;
+  let dpo;
 
   before(async () => {
     srv = await startServer({
+      /* dpo: an admin granted case access. */
+      extraUsers: [{ username: 'dpo', role: 'admin', office: 'HQ', password: 'pw-Dpo-HQ-st6e2b81' }],
       setup: async (db, ctm) => {
         await ctm(['import', 'ctdc', '--db', db, '--dataset', 'vp2022', VP]);
+        await ctm(['user', 'case-grant', '--db', db, '--username', 'dpo']);
       },
     });
     cw = await srv.login('caseworker.bkk');
@@ -31,6 +36,8 @@ describe('statistics', () => {
     mgr = await srv.login('manager.bkk');
     pm = await srv.login('pm');
     res = await srv.login('researcher');
+    admin = await srv.login('admin');
+    dpo = await srv.login('dpo');
     /* Three BKK cases, one BOG case, with genders; one consents to research. */
     const mk = async (s, gender, research) => {
       const c = await createCase(srv, s);
@@ -64,14 +71,28 @@ describe('statistics', () => {
     assert.equal(r.status, 403);
   });
 
-  it('an office manager counts the own office, a programme manager every office', async () => {
+  it('an office manager counts the own office, an admin granted case access every office', async () => {
     const m = await stats(mgr, 'dataset=caseload&by=gender');
     assert.equal(m.status, 200, m.text);
     assert.equal(m.json.total, 3);
-    const p = await stats(pm, 'dataset=caseload&by=gender');
-    assert.equal(p.json.total, 4);
-    const male = p.json.rows.find((row) => row.value === 'Male');
+    const d = await stats(dpo, 'dataset=caseload&by=gender');
+    assert.equal(d.status, 200, d.text);
+    assert.equal(d.json.total, 4);
+    const male = d.json.rows.find((row) => row.value === 'Male');
     assert.equal(male.count, 2);
+  });
+
+  it('who may not read every case counted (programme manager, admin) counts as a researcher', async () => {
+    /* The programme manager reads only the cases referred to headquarters;
+     * the admin no case at all: anonymised, k imposed, consenting cases. */
+    for (const who of [pm, admin]) {
+      const r = await stats(who, 'dataset=caseload&by=gender&k=0');
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.k, 10);
+      assert.equal(r.json.k_imposed, true);
+      assert.notEqual(r.json.total, 4);
+      for (const row of r.json.rows) if (row.suppressed) assert.equal(row.count, null);
+    }
   });
 
   it('a researcher gets k imposed and only cases that consent to research use', async () => {
