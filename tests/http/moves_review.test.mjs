@@ -357,7 +357,7 @@ test('withdrawing a decided handover answers that it was decided, to whoever may
     const r = expectStatus(await post(who, C), 409, `withdrawn after acceptance by ${who}`);
     assert.match(r.json.error, /decided already/);
   }
-  expectStatus(await post('admin', C), 404, 'an office at neither end');
+  expectStatus(await post('admin', C), 403, 'an administrator, who has no case content, is refused by role');
   expectStatus(await post('caseworker.bog', C), 403, 'the receiving office');
   const list = (await get('manager.bkk', '/api/v1/transfers')).json.outgoing.find((x) => x.id === t.id);
   assert.equal(list.state, 'accepted', 'the state changed');
