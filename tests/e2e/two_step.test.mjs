@@ -11,42 +11,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { launch, logIn, norm, startDemoServer, submitAndWait, watch } from './lib.mjs';
+import { base32, totpCode, totpStep } from '../common.mjs';
 
 const T_TEST = 120_000;
-
-/* RFC 4648 base32 to bytes. */
-function base32(s) {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let v = 0;
-  const out = [];
-  for (const ch of s.replace(/[\s=]/g, '')) {
-    const i = abc.indexOf(ch);
-    assert.ok(i >= 0, `not base32: ${ch}`);
-    v = (v << 5) | i;
-    bits += 5;
-    if (bits >= 8) {
-      out.push((v >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/* RFC 6238 code (SHA-1, 30 s steps, 6 digits) of key now. */
-function totp(key, offset = 0) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(Math.floor(Date.now() / 30_000) + offset));
-  const h = crypto.createHmac('sha1', key).update(msg).digest();
-  const o = h[19] & 0xf;
-  const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
-  return String(n % 1_000_000).padStart(6, '0');
-}
 
 /* What zbarimg reads in a PNG: the QR code's text. */
 function zbar(png) {
@@ -88,7 +59,7 @@ function flow(javaScriptEnabled) {
       const key = base32(typed);
 
       /* Confirmed with the app's code: the QR code is gone. */
-      await page.fill('#totp-confirm-code', totp(key));
+      await page.fill('#totp-confirm-code', totpCode(key, totpStep()));
       await submitAndWait(page, w, 'turn two-step verification on',
         () => page.locator('form:has(input[value="totp-confirm"]) button[type="submit"]').click(),
         (u) => u.pathname === '/account');
@@ -103,7 +74,7 @@ function flow(javaScriptEnabled) {
       await page.goto(`${srv.base}/login`, { waitUntil: 'load' });
       await page.fill('#username', 'caseworker');
       await page.fill('#password', srv.passwords.get('caseworker'));
-      const good = totp(key);
+      const good = totpCode(key, totpStep());
       await page.fill('#code', good === '000000' ? '111111' : '000000');
       w.expect('POST', '/login', 401);
       await submitAndWait(page, w, 'log in with a wrong code',
@@ -115,7 +86,7 @@ function flow(javaScriptEnabled) {
        * this step may have been used to confirm.) */
       await page.fill('#username', 'caseworker');
       await page.fill('#password', srv.passwords.get('caseworker'));
-      await page.fill('#code', totp(key, 1));
+      await page.fill('#code', totpCode(key, totpStep(1)));
       await submitAndWait(page, w, 'log in with the code',
         () => page.locator('form[action="/login"] button[type="submit"]').click(),
         (u) => u.pathname === '/dashboard');

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
 import { createCase, getFile, realisticFile, saveFile, startServer } from './lib.mjs';
+import { day } from '../common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -39,10 +40,6 @@ const PRIVATE_TEXT = [
 /* ------------------------------------------------------------------ */
 /* Dates (UTC, as the server sees them)                                */
 /* ------------------------------------------------------------------ */
-
-function day(n) {
-  return new Date(Date.now() + n * 86400_000).toISOString().slice(0, 10);
-}
 
 function daysIn(y, m) {
   return new Date(Date.UTC(y, m, 0)).getUTCDate();

@@ -20,6 +20,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   auditEntries, createCase, getFile, listCaseIds, realisticFile, saveFile, startServer, todayUtc,
 } from './lib.mjs';
+import { daysAgo } from '../common.mjs';
 
 const EXTRA = [
   { username: 'caseworker2.bkk', role: 'caseworker', office: 'BKK', password: 'pw-Caseworker2-BKK-hr61c0' },
@@ -97,10 +98,6 @@ const REC_OF_PATH = { services: 'service', 'support-plans': 'plan', 'shelter-sta
 
 let srv;
 const s = {};
-
-function daysAgo(n) {
-  return new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
-}
 
 /* A read of the server's database (sqlite3 quote mode: blobs as X'..'). */
 function sqlText(query) {

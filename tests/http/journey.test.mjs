@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
 import { createCase, getFile, realisticFile, saveFile, startServer } from './lib.mjs';
+import { day } from '../common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = (f) => path.resolve(here, '../..', f);
@@ -83,12 +84,6 @@ const MANAGER_BOG = { username: 'manager.bog', role: 'office-manager', office: '
 function ok(r, what, status = [200, 201]) {
   assert.ok(status.includes(r.status), `${what}: ${r.status} ${r.text}`);
   return r.json;
-}
-
-/* ISO date n days from today (UTC). The journey happens in one day, so
- * that its steps are in the order they were recorded. */
-function day(n) {
-  return new Date(Date.now() + n * 86400_000).toISOString().slice(0, 10);
 }
 
 describe('the whole journey of one case', () => {

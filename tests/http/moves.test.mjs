@@ -7,6 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, createCase, assertApiError, auditEntries } from './lib.mjs';
+import { addMonths, day } from '../common.mjs';
 
 const EXTRA = [
   { username: 'manager.bog', role: 'office-manager', office: 'BOG', password: 'pw-Manager-BOG-71d0c2' },
@@ -14,21 +15,6 @@ const EXTRA = [
   /* An admin granted case access (ctm user case-grant); 'admin' has none. */
   { username: 'dpo', role: 'admin', office: 'HQ', password: 'pw-Dpo-HQ-mv2b7e40' },
 ];
-
-/* YYYY-MM-DD of today (UTC) plus days. */
-function day(offset = 0) {
-  return new Date(Date.now() + offset * 86400_000).toISOString().slice(0, 10);
-}
-
-/* date plus months, clamped to the month's end (the rule under test). */
-function addMonths(d, m) {
-  let [y, mo, dd] = d.split('-').map(Number);
-  const t = y * 12 + (mo - 1) + m;
-  y = Math.floor(t / 12);
-  mo = (t % 12) + 1;
-  const last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return `${y}-${String(mo).padStart(2, '0')}-${String(Math.min(dd, last)).padStart(2, '0')}`;
-}
 
 const SECRET = 'Kanchana-Secret-Note-88';
 let srv;

@@ -11,16 +11,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer, assertApiError, createCase, todayUtc } from './lib.mjs';
+import { daysAgo } from '../common.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SECRET_NOTE = 'Sleeps at her cousin Nok Saetang, 14 Soi Ari';
 
 let srv;
 const s = {};
-
-function daysAgo(n) {
-  return new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
-}
 
 function sqlite(query, json = true) {
   return new Promise((resolve, reject) => {

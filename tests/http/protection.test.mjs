@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import {
   startServer, assertApiError, createCase, getFile, saveFile, auditEntries, todayUtc, listCaseIds,
 } from './lib.mjs';
+import { daysAgo } from '../common.mjs';
 
 const EXTRA = [
   { username: 'medical.bkk', role: 'medical-officer', office: 'BKK', password: 'pw-Medical-BKK-5a1c9e' },
@@ -28,10 +29,6 @@ const SECRET_NOTE = 'Lives with her aunt at 12 Soi Sukhumvit 31, Nok';
 
 let srv;
 const s = {};
-
-function daysAgo(n) {
-  return new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
-}
 
 /* A read-only query on the server's database (clear columns only). */
 function sql(query) {

@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, assertApiError, assertFieldError, createCase, getFile, saveFile, auditEntries, todayUtc,
 } from './lib.mjs';
+import { addMonths, day, daysAgo } from '../common.mjs';
 
 const EXTRA = [
   { username: 'caseworker2.bkk', role: 'caseworker', office: 'BKK', password: 'pw-Caseworker2-BKK-a81f3c' },
@@ -102,20 +103,6 @@ const MISSING = 999999;
 let srv;
 const s = {};
 
-function daysAgo(n) {
-  return new Date(Date.now() - n * 86400000).toISOString().slice(0, 10);
-}
-const day = (offset = 0) => daysAgo(-offset);
-
-/* date plus months, clamped to the month's end (the documented rule). */
-function addMonths(d, m) {
-  let [y, mo, dd] = d.split('-').map(Number);
-  const t = y * 12 + (mo - 1) + m;
-  y = Math.floor(t / 12);
-  mo = (t % 12) + 1;
-  const last = new Date(Date.UTC(y, mo, 0)).getUTCDate();
-  return `${y}-${String(mo).padStart(2, '0')}-${String(Math.min(dd, last)).padStart(2, '0')}`;
-}
 
 /* A plan date from which one of the schedule's visits falls on target. */
 function baseFor(target, months) {

@@ -6,39 +6,12 @@
  * in the audit or the server log.
  */
 import assert from 'node:assert/strict';
-import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 
 import { EN_BAD_LOGIN, USERS, assertApiError, auditEntries, startServer } from './lib.mjs';
+import { base32, totpCode, totpStep } from '../common.mjs';
 
-/* RFC 4648 base32 to bytes. */
-function base32(s) {
-  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = 0;
-  let v = 0;
-  const out = [];
-  for (const ch of s.replace(/[\s=]/g, '')) {
-    v = (v << 5) | abc.indexOf(ch);
-    bits += 5;
-    if (bits >= 8) {
-      out.push((v >>> (bits - 8)) & 0xff);
-      bits -= 8;
-    }
-  }
-  return Buffer.from(out);
-}
-
-/* RFC 6238 code (SHA-1, 30 s, 6 digits) of key at step. */
-function code(key, step) {
-  const msg = Buffer.alloc(8);
-  msg.writeBigUInt64BE(BigInt(step));
-  const h = crypto.createHmac('sha1', key).update(msg).digest();
-  const o = h[19] & 0xf;
-  const n = ((h[o] & 0x7f) << 24) | (h[o + 1] << 16) | (h[o + 2] << 8) | h[o + 3];
-  return String(n % 1_000_000).padStart(6, '0');
-}
-
-const stepNow = () => Math.floor(Date.now() / 1000 / 30);
+const stepNow = () => totpStep();
 
 describe('two-step verification', () => {
   let srv;
@@ -78,13 +51,13 @@ describe('two-step verification', () => {
     /* The account page shows the key, grouped, while it is pending. */
     const page = await srv.api('GET', '/account', { session: cw });
     assert.ok(page.text.includes(keyText.match(/.{4}/g).join(' ')), 'the page does not show the pending key');
-    for (const bad of ['000000', code(key, stepNow() + 5), '12345', 'abcdef', 123456]) {
+    for (const bad of ['000000', totpCode(key, stepNow() + 5), '12345', 'abcdef', 123456]) {
       const r = await srv.api('POST', '/api/v1/me/two-step', { session: cw, body: { action: 'confirm', code: bad } });
       assert.equal(r.status, 400, `confirmed with ${bad}`);
     }
     assert.equal((await srv.api('GET', '/api/v1/me', { session: cw })).json.two_step, 'pending');
     const ok = await srv.api('POST', '/api/v1/me/two-step',
-      { session: cw, body: { action: 'confirm', code: code(key, stepNow()) } });
+      { session: cw, body: { action: 'confirm', code: totpCode(key, stepNow()) } });
     assert.equal(ok.status, 200, ok.text);
     assert.equal((await srv.api('GET', '/api/v1/me', { session: cw })).json.two_step, 'on');
     assert.ok(!(await srv.api('GET', '/account', { session: cw })).text.includes(keyText), 'the key is shown once on');
@@ -94,20 +67,20 @@ describe('two-step verification', () => {
 
   it('asks every login for a fresh code, answering a missing or wrong one as a wrong password', async () => {
     /* Four failures: one short of the lock-out (5). */
-    for (const body of [{}, { code: '000000' }, { code: code(key, stepNow() - 3) }]) {
+    for (const body of [{}, { code: '000000' }, { code: totpCode(key, stepNow() - 3) }]) {
       const r = await login(body);
       assertApiError(r, 401);
       assert.equal(r.json.error, EN_BAD_LOGIN);
     }
     const wrongPw = await srv.api('POST', '/api/v1/login',
-      { body: { username: name, password: 'not-the-password', code: code(key, stepNow()) } });
+      { body: { username: name, password: 'not-the-password', code: totpCode(key, stepNow()) } });
     assert.equal(wrongPw.json.error, EN_BAD_LOGIN, 'a right code tells the password is wrong');
     const audit = await auditEntries(srv, admin, `user=${name}&action=login.failed`);
     assert.equal(audit.length, 4, 'failed codes are not counted as failed logins');
     /* A fresh code logs in (the one of the next step: the app's clock
      * may be ahead; the step of now confirmed the key); the same code
      * again does not. */
-    const c = code(key, stepNow() + 1);
+    const c = totpCode(key, stepNow() + 1);
     assert.equal((await login({ code: c })).status, 200);
     assertApiError(await login({ code: c }), 401);
     /* The page form asks for it too. */
@@ -117,7 +90,7 @@ describe('two-step verification', () => {
 
   it('turns off only with the password and a code; an administrator can turn it off', async () => {
     for (const body of [{ password }, { password, code: '000000' },
-      { password: 'wrong-password-1', code: code(key, stepNow() + 1) }]) {
+      { password: 'wrong-password-1', code: totpCode(key, stepNow() + 1) }]) {
       const r = await srv.api('POST', '/api/v1/me/two-step', { session: cw, body: { action: 'off', ...body } });
       assertApiError(r, 400);
     }
@@ -140,10 +113,10 @@ describe('two-step verification', () => {
     const key2 = base32(s.json.key);
     assert.ok(!key2.equals(key), 'the same key twice');
     assert.equal((await srv.api('POST', '/api/v1/me/two-step',
-      { session: cw, body: { action: 'confirm', code: code(key2, stepNow()) } })).status, 200);
+      { session: cw, body: { action: 'confirm', code: totpCode(key2, stepNow()) } })).status, 200);
     assertApiError(await login({}), 401);
     const off = await srv.api('POST', '/api/v1/me/two-step',
-      { session: cw, body: { action: 'off', password, code: code(key2, stepNow() + 1) } });
+      { session: cw, body: { action: 'off', password, code: totpCode(key2, stepNow() + 1) } });
     assert.equal(off.status, 200, off.text);
     assert.equal((await srv.api('GET', '/api/v1/me', { session: cw })).json.two_step, 'off');
     assert.equal((await login({})).status, 200);
