@@ -844,8 +844,8 @@ projects_page(struct req *r, int status, const struct fund_problem *p)
 		page_csrf(r, &h);
 		field_value(r, &h, "name", "text", _("Name"), p, "required");
 		field_value(r, &h, "region", "text", _("Region"), p, NULL);
-		field_value(r, &h, "start", "date", _("Start"), p, NULL);
-		field_value(r, &h, "end", "date", _("End"), p, NULL);
+		field_value(r, &h, "start", "date", _("Start date"), p, NULL);
+		field_value(r, &h, "end", "date", _("End date"), p, NULL);
 		field_value(r, &h, "target", "number",
 		    _("Beneficiary target"), p, "min=\"0\"");
 		field_value(r, &h, "target_group", "text", _("Target group"), p,
