@@ -2,8 +2,10 @@
  * fuzz_values.c - the small parsers every form and JSON body goes
  * through, each against an independent reference: amounts (money_parse,
  * money_format), calendar days (date_valid, date_day_number, date_of),
- * month arithmetic for the visit schedule (moves_add_months) and ids
- * typed into forms (form_id).
+ * month arithmetic for the visit schedule (moves_add_months), ids
+ * typed into forms (form_id), and amounts typed in a form in each
+ * language (money_decimal_form), against money_parse and against what
+ * the pages write (money_text).
  *
  * Input: the first byte picks the parser and, for months, the number of
  * months; the rest is the text, copied into a buffer of exactly its
@@ -18,6 +20,7 @@
 
 #include "date.h"
 #include "http.h"
+#include "i18n.h"
 #include "money.h"
 #include "moves.h"
 
@@ -192,6 +195,56 @@ check_id(const char *s)
 	}
 }
 
+/*
+ * Amounts typed in a form: in every language, what money_parse takes
+ * ("1250.50") reads the same; whatever reads, reads within the limit and
+ * as money_form_value() hands it on; what the pages write of it reads
+ * back as the same amount.
+ */
+static void
+check_money_form(const char *s)
+{
+	int64_t plain = -1, got, again;
+	char text[MONEY_TEXT], value[MONEY_STR];
+	bool is_plain = money_parse(s, &plain);
+	int l;
+
+	for (l = 0; l < LANG__MAX; l++) {
+		bool ok;
+
+		got = -1;
+		ok = money_decimal_form(s, (enum lang)l, 2, MONEY_MAX, &got);
+		if (is_plain && (!ok || got != plain)) {
+			fprintf(stderr, "money_decimal_form(\"%s\", %d): %d %lld,"
+			    " money_parse %lld\n", s, l, ok, (long long)got,
+			    (long long)plain);
+			abort();
+		}
+		if (!ok)
+			continue;
+		if (got < 0 || got > MONEY_MAX) {
+			fprintf(stderr, "money_decimal_form(\"%s\", %d) = %lld "
+			    "out of range\n", s, l, (long long)got);
+			abort();
+		}
+		again = -1;
+		money_form_value(s, (enum lang)l, 2, MONEY_MAX, value);
+		if (!money_parse(value, &again) || again != got) {
+			fprintf(stderr, "money_form_value(\"%s\", %d) = \"%s\", "
+			    "not %lld\n", s, l, value, (long long)got);
+			abort();
+		}
+		money_text(got, (enum lang)l, text);
+		again = -1;
+		if (!money_decimal_form(text, (enum lang)l, 2, MONEY_MAX,
+		    &again) || again != got) {
+			fprintf(stderr, "money_text(%lld, %d) = \"%s\" reads as "
+			    "%lld\n", (long long)got, l, text, (long long)again);
+			abort();
+		}
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -205,10 +258,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 	if (strlen(s) == size - 1) {
-		switch (data[0] % 3) {
+		switch (data[0] % 4) {
 		case 0: check_money(s); break;
-		case 1: check_date(s, data[0] / 3 * 5); break;
-		default: check_id(s); break;
+		case 1: check_date(s, data[0] / 4 * 5); break;
+		case 2: check_id(s); break;
+		default: check_money_form(s); break;
 		}
 	}
 	free(s);
