@@ -59,7 +59,8 @@ _Static_assert(Q__MAX <= 64, "the fund has 64 statement slots");
 	"p.id, p.name, p.region, coalesce(p.start_date, ''), " \
 	"coalesce(p.end_date, ''), p.target, p.target_group, p.currency, " \
 	"p.created_at, (SELECT count(*) FROM project_cases pc " \
-	"WHERE pc.project_id = p.id) "
+	"JOIN cases pcc ON pcc.id = pc.case_id " \
+	"WHERE pc.project_id = p.id AND pcc.high_risk = 0) "
 
 #define REQ_COLS \
 	"q.id, q.case_id, c.number, q.office_id, o.code, q.type, q.amount, " \

@@ -43,12 +43,13 @@ stats_request_run(struct req *r, struct stats_request *sr)
 	if (!user_can(&r->user, PERM_STATS_READ))
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "statistics."), NULL), 1;
-	/* Who may not read every case counted (a researcher, an admin
-	 * without case access, a programme manager, who reads only the
-	 * cases referred to headquarters) counts anonymised: consenting
-	 * cases, small cells suppressed. */
-	researcher = user_scope(&r->user) != SCOPE_OFFICE &&
-	    user_scope(&r->user) != SCOPE_ALL;
+	/* Who may not read every case counted counts anonymised: consenting
+	 * cases, small cells suppressed. Only an office's managers read all
+	 * its cases, high-risk ones included; a researcher, a programme
+	 * manager (the cases referred to headquarters only) and an admin,
+	 * even with case access (never the high-risk cases), do not. */
+	researcher = !(user_scope(&r->user) == SCOPE_OFFICE &&
+	    user_can(&r->user, PERM_HIGH_RISK_OFFICE));
 	sr->dataset = req_query(r, "dataset");
 	if (sr->dataset == NULL || *sr->dataset == '\0')
 		sr->dataset = STATS_CASELOAD;

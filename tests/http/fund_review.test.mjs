@@ -110,6 +110,31 @@ describe('fund review', () => {
     });
   });
 
+  describe('1b. a project counts among its assisted only the cases its reader may see', () => {
+    it('a high-risk case leaves the count and the list, and comes back when the risk is lowered', async () => {
+      const p = ok(await srv.api('POST', '/api/v1/projects', {
+        session: s.pm, body: { name: 'Assisted count project', currency: 'USD', budget: '1000', donors: [] },
+      }), 201).id;
+      const c = await newCase();
+      const q = await submit(s['caseworker.bkk'], c, { amount: '100' });
+      ok(await decide(s.pm, q.id, { decision: 'approve', amount: '100', project_id: p, reason: 'Fine.' }));
+      const seen = async (who) => {
+        const j = ok(await srv.api('GET', `/api/v1/projects/${p}`, { session: s[who] }));
+        const listed = ok(await srv.api('GET', '/api/v1/projects', { session: s[who] })).projects.find((x) => x.id === p);
+        return [j.assisted, j.cases.length, listed.assisted];
+      };
+      assert.deepEqual(await seen('pm'), [1, 1, 1]);
+      const risk = (level) => srv.api('POST', `/api/v1/cases/${c}/risk`, {
+        session: s['caseworker.bkk'], body: { level, date: todayUtc(), threats: ['ThreatFromTraffickers'] },
+      });
+      ok(await risk('High'), 201);
+      for (const who of ['pm', 'admin']) assert.deepEqual(await seen(who), [0, 0, 0], who);
+      assert.ok(!(await page(s.pm, `/projects/${p}`)).includes('>1 / '), 'the page counts it');
+      ok(await risk('Low'), 201);
+      assert.deepEqual(await seen('pm'), [1, 1, 1]);
+    });
+  });
+
   describe('2. a rate of a day that has one is replaced only when asked', () => {
     it('409 without replace, nothing changed; replaced with replace: true, both values audited', async () => {
       ok(await srv.api('POST', '/api/v1/rates', { session: s.pm,
