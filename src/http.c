@@ -543,6 +543,11 @@ parse_body(struct req *r)
 			return resp_error(r, 400, _("A number in the request is "
 			    "too large."), NULL), 1;
 		if (r->json == NULL && json_error_code(&jerr) ==
+		    json_error_null_character)
+			return resp_error(r, 400, _("The request contains a "
+			    "control character that no field may hold. Nothing "
+			    "was saved."), NULL), 1;
+		if (r->json == NULL && json_error_code(&jerr) ==
 		    json_error_duplicate_key)
 			return resp_error(r, 400, _("A field is given twice in "
 			    "the request."), NULL), 1;

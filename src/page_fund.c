@@ -326,22 +326,42 @@ proj_opt_cb(void *arg, const struct project *pr)
 	return 0;
 }
 
-struct disb_ctx {
-	struct req *r;
-	struct html *h;
-	const struct fund_request *q;
-	int n;
-};
-
+/*
+ * The disbursements of approved request q, as the API gives them: with
+ * their notes (sealed case content) only for those who may read the
+ * case. 0 or -1.
+ */
 static int
-disb_row_cb(void *arg, const struct fund_disbursement *d)
+disbursements_html(struct req *r, struct html *h, const struct fund_request *q)
 {
-	struct disb_ctx *ctx = arg;
-	char m[MONEY_SHOWN];
+	json_t *o = fund_request_json(r, q, true), *arr, *d;
+	char m[MONEY_TEXT];
+	size_t i;
 
-	ctx->n++;
-	html_printf(ctx->h, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>",
-	    d->on_date, money(d->amount, ctx->q->currency, m), d->username);
+	if (o == NULL)
+		return -1;
+	arr = json_object_get(o, "disbursements");
+	html_printf(h, "<h2>%s</h2><figure><table id=\"fund-disbursements\">"
+	    "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
+	    "</thead><tbody>", _("Disbursements"), _("Date"), _("Amount"),
+	    _("By"), _("Note"));
+	json_array_foreach(arr, i, d) {
+		const char *note = json_string_value(json_object_get(d, "note"));
+
+		html_printf(h, "<tr><td>%s</td><td>%s %s</td><td>%s</td>"
+		    "<td class=\"prewrap\">%s</td></tr>",
+		    json_string_value(json_object_get(d, "date")),
+		    json_money(d, "amount", m), q->currency,
+		    json_string_value(json_object_get(d, "by")),
+		    json_is_null(json_object_get(d, "note")) ?
+		    _("Shown only to those who may read the case.") :
+		    note ? note : "");
+	}
+	if (json_array_size(arr) == 0)
+		html_printf(h, "<tr><td colspan=\"4\">%s</td></tr>",
+		    _("Nothing paid out yet."));
+	html_printf(h, "</tbody></table></figure>");
+	json_decref(o);
 	return 0;
 }
 
@@ -413,7 +433,6 @@ request_page(struct req *r, int status, int64_t id,
 	struct html h;
 	struct buf just = BUF_INIT(FUND_TEXT_MAX * 2);
 	struct buf reason = BUF_INIT(FUND_TEXT_MAX * 2);
-	struct disb_ctx dc;
 	struct proj_opt_ctx pc;
 	const struct req_form none = { 0 };
 	char m[MONEY_SHOWN], m2[MONEY_SHOWN], m3[MONEY_SHOWN], t1[32], t2[32];
@@ -488,22 +507,8 @@ request_page(struct req *r, int status, int64_t id,
 	wipe(&just);
 	wipe(&reason);
 
-	if (q.approved) {
-		dc.r = r;
-		dc.h = &h;
-		dc.q = &q;
-		dc.n = 0;
-		html_printf(&h, "<h2>%s</h2><figure><table><thead><tr><th>%s</th>"
-		    "<th>%s</th><th>%s</th></tr></thead><tbody>",
-		    _("Disbursements"), _("Date"), _("Amount"), _("By"));
-		if (db_fund_disbursements(r->app->db, q.id, disb_row_cb, &dc) !=
-		    DB_OK)
-			return fail(&h);
-		if (dc.n == 0)
-			html_printf(&h, "<tr><td colspan=\"3\">%s</td></tr>",
-			    _("Nothing paid out yet."));
-		html_printf(&h, "</tbody></table></figure>");
-	}
+	if (q.approved && disbursements_html(r, &h, &q) < 0)
+		return fail(&h);
 	if (decisions_html(r, &h, &q) < 0)
 		return fail(&h);
 
@@ -1095,16 +1100,20 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 		const char *act = p ? req_form(r, "action") : NULL;
 		bool donor = act && strcmp(act, "donor") == 0;
 
-		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
-		    "action=\"/projects/%L\">", _("Assign a case"), pr.id);
-		page_csrf(r, &h);
-		html_printf(&h, "<input type=\"hidden\" name=\"action\" "
-		    "value=\"assign\">");
-		page_field(&h, "case", "case", "text", _("Case number"),
-		    p && !donor ? req_form(r, "case") : NULL,
-		    donor ? NULL : err_for(p, "case_id"), "required");
-		html_printf(&h, "<button type=\"submit\">%s</button></form>"
-		    "</article>", _("Assign"));
+		/* Only who may read cases can name one (an admin without
+		 * case access would always be refused). */
+		if (user_can(&r->user, PERM_CASE_READ)) {
+			html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
+			    "action=\"/projects/%L\">", _("Assign a case"), pr.id);
+			page_csrf(r, &h);
+			html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+			    "value=\"assign\">");
+			page_field(&h, "case", "case", "text", _("Case number"),
+			    p && !donor ? req_form(r, "case") : NULL,
+			    donor ? NULL : err_for(p, "case_id"), "required");
+			html_printf(&h, "<button type=\"submit\">%s</button>"
+			    "</form></article>", _("Assign"));
+		}
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/projects/%L\">", _("Add a donor's contribution"),
 		    pr.id);

@@ -245,6 +245,14 @@ describe('bad input', () => {
       });
     }
 
+    it('an escaped NUL (\\u0000) is a control character too', async () => {
+      await expectUnchanged(async () => {
+        const r = await srv.api('PATCH', `/api/v1/cases/${caseId}`, { session: cw, body: '{"status":"Active","x":"a\\u0000b"}' });
+        assertApiError(r, 400);
+        assert.match(r.json.error, /control character/);
+      });
+    });
+
     it('TAB, LF and CR are text like any other', async () => {
       const r = await srv.api('PATCH', `/api/v1/cases/${caseId}`,
         { session: cw, body: '{"status":"Active","x":"a\\tb\\nc\\r"}' });

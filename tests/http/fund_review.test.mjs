@@ -135,6 +135,30 @@ describe('fund review', () => {
     });
   });
 
+  describe('1c. the request page shows each disbursement with its note, to those who may read the case', () => {
+    it('the programme manager reads the note; an admin without case access does not, nor gets a form to assign cases', async () => {
+      const p = ok(await srv.api('POST', '/api/v1/projects', {
+        session: s.pm, body: { name: 'Note project', currency: 'USD', budget: '1000', donors: [] },
+      }), 201).id;
+      const c = await newCase();
+      const q = await submit(s['caseworker.bkk'], c, { amount: '100' });
+      ok(await decide(s.pm, q.id, { decision: 'approve', amount: '100', project_id: p, reason: 'Fine.' }));
+      ok(await srv.api('POST', `/api/v1/fund-requests/${q.id}/disbursements`, {
+        session: s.pm, body: { amount: '40', date: todayUtc(), note: 'Bank transfer 42' },
+      }), 201);
+      const table = (html) => /<table id="fund-disbursements">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+      const pmRow = table(await page(s.pm, `/fund/requests/${q.id}`));
+      assert.match(pmRow, /<td>40\.00 USD<\/td>/);
+      assert.match(pmRow, /Bank transfer 42/);
+      const adminRow = table(await page(s.admin, `/fund/requests/${q.id}`));
+      assert.match(adminRow, /<td>40\.00 USD<\/td>/);
+      assert.ok(!adminRow.includes('Bank transfer 42'), 'the note reached an admin without case access');
+      assert.match(adminRow, /Shown only to those who may read the case/);
+      assert.ok(!(await page(s.admin, `/projects/${p}`)).includes('value="assign"'), 'assign form for an admin');
+      assert.ok((await page(s.pm, `/projects/${p}`)).includes('value="assign"'), 'no assign form for the programme manager');
+    });
+  });
+
   describe('2. a rate of a day that has one is replaced only when asked', () => {
     it('409 without replace, nothing changed; replaced with replace: true, both values audited', async () => {
       ok(await srv.api('POST', '/api/v1/rates', { session: s.pm,
