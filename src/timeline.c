@@ -14,6 +14,7 @@
 #include "db.h"
 #include "i18n.h"
 #include "log.h"
+#include "money.h"
 #include "page.h"
 #include "timeline.h"
 
@@ -192,15 +193,23 @@ detail_text(struct buf *b, const char *detail)
 			buf_addstr(b, " · ");
 		first = false;
 		if (strcmp(key, "amount") == 0) {
-			buf_printf(b, "%s: ", plain_label(key));
-			value_text(b, key, v);
+			char m[MONEY_TEXT];
+
+			/* TRANSLATORS: a label before its value ("Amount: 10"). */
+			buf_printf(b, _("%s: "), plain_label(key));
+			/* In the reader's way, as every page writes amounts. */
+			if (json_is_string(v))
+				buf_addstr(b, money_text_of(json_string_value(v),
+				    i18n_current(), m));
+			else
+				value_text(b, key, v);
 			if (json_is_string(json_object_get(d, "currency")))
 				buf_printf(b, " %s", json_string_value(
 				    json_object_get(d, "currency")));
 		} else if (codelist_by_name(key) >= 0) {
 			value_text(b, key, v);
 		} else {
-			buf_printf(b, "%s: ", plain_label(key));
+			buf_printf(b, _("%s: "), plain_label(key));
 			value_text(b, key, v);
 		}
 	}

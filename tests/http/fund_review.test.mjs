@@ -159,6 +159,19 @@ describe('fund review', () => {
     });
   });
 
+  describe('1d. the timeline writes amounts as the reader does', () => {
+    it('French "Montant : 1 250,50 USD", Spanish "Importe: 1.250,50 USD"', async () => {
+      const c = await newCase();
+      await submit(s['caseworker.bkk'], c, { amount: '1250.50' });
+      const fr = await page(s['caseworker.fr'], `/cases/${c}`);
+      assert.ok(fr.includes(`Montant : 1${NNBSP}250,50 USD`), 'French timeline amount');
+      const es = await page(s['caseworker.es'], `/cases/${c}`);
+      assert.ok(es.includes('Importe: 1.250,50 USD'), 'Spanish timeline amount');
+      const en = await page(s['caseworker.bkk'], `/cases/${c}`);
+      assert.ok(en.includes('Amount: 1,250.50 USD'), 'English timeline amount');
+    });
+  });
+
   describe('2. a rate of a day that has one is replaced only when asked', () => {
     it('409 without replace, nothing changed; replaced with replace: true, both values audited', async () => {
       ok(await srv.api('POST', '/api/v1/rates', { session: s.pm,
