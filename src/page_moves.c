@@ -121,6 +121,7 @@ struct office_opts {
 	struct html *h;
 	int64_t skip;
 	const char *selected;
+	const char *only;	/* offer this office alone, or NULL */
 };
 
 static int
@@ -128,7 +129,7 @@ office_opt_cb(void *arg, const struct office *o)
 {
 	struct office_opts *x = arg;
 
-	if (o->id == x->skip)
+	if (o->id == x->skip || (x->only && strcmp(o->code, x->only) != 0))
 		return 0;
 	html_printf(x->h, "<option value=\"%s\"%R>%s — %s</option>", o->code,
 	    x->selected && strcmp(x->selected, o->code) == 0 ? " selected" : "",
@@ -477,6 +478,10 @@ handover_section(struct req *r, struct html *h, const struct case_row *c,
 		    _("Hand the case over to"));
 		oo.selected = json_is_object(ret) ? jstr(ret, "dest_office") :
 		    NULL;
+		/* A person on the way home is received by the return's
+		 * office alone (the server refuses any other). */
+		oo.only = json_is_object(ret) && strcmp(jstr(ret, "stage"),
+		    "Departed") == 0 ? oo.selected : NULL;
 		db_office_list(r->app->db, office_opt_cb, &oo);
 		html_printf(h, "</select></label>");
 		if (protection_in_shelter(r->app->db, c->id) > 0)

@@ -234,6 +234,11 @@ test('a departure from a shelter is confirmed; the office left admits no one on 
   const RB = await planned(b, day(-20), day(-5));
   expectStatus(await post('caseworker.bkk', `${RB}/stage`, { stage: 'Departed', date: day(-5) }), 200,
     'departure from no shelter');
+  /* The handover form offers the return's office alone. */
+  const form = (await get('caseworker.bkk', `/cases/${b.id}/return`)).text;
+  const select = /<select id="to_office" name="to_office">([\s\S]*?)<\/select>/.exec(form)?.[1] ?? '';
+  assert.deepEqual([...select.matchAll(/<option value="([A-Z0-9]+)"/g)].map((m) => m[1]), ['BOG'],
+    'offices offered after departure');
   const stays = `/api/v1/cases/${b.id}/shelter-stays`;
   const refused = expectField(await post('caseworker.bkk', stays, { shelter: sh.id, admitted: day(-1) }), 400,
     'shelter', 'admission by the office left');
