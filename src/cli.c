@@ -612,6 +612,17 @@ cmd_office(const char *sub, const struct opts *o)
 	return rc;
 }
 
+/* Audits a grant (field, a flag of the user obj) turned on or off. */
+static void
+audit_grant(struct db *db, const char *obj, const char *field, bool on)
+{
+	char detail[96];
+
+	snprintf(detail, sizeof(detail), "{\"field\":\"%s\",\"old\":%s,"
+	    "\"new\":%s}", field, on ? "false" : "true", on ? "true" : "false");
+	cli_audit(db, "admin.user.update", obj, detail);
+}
+
 static int
 cmd_user(const char *sub, const struct opts *o)
 {
@@ -681,9 +692,7 @@ cmd_user(const char *sub, const struct opts *o)
 
 		if (db_user_set_health_access(db, u.id, on) != DB_OK)
 			goto out;
-		cli_audit(db, "admin.user.update", obj, on ?
-		    "{\"field\":\"health_access\",\"old\":false,\"new\":true}" :
-		    "{\"field\":\"health_access\",\"old\":true,\"new\":false}");
+		audit_grant(db, obj, "health_access", on);
 		printf("health records %s %s\n", on ? "granted to" :
 		    "revoked from", o->username);
 	} else if (strncmp(sub, "case-", 5) == 0) {
@@ -697,9 +706,7 @@ cmd_user(const char *sub, const struct opts *o)
 		if (u.case_access != on) {
 			if (db_user_set_case_access(db, u.id, on) != DB_OK)
 				goto out;
-			cli_audit(db, "admin.user.update", obj, on ?
-			    "{\"field\":\"case_access\",\"old\":false,\"new\":true}" :
-			    "{\"field\":\"case_access\",\"old\":true,\"new\":false}");
+			audit_grant(db, obj, "case_access", on);
 		}
 		printf("case access %s %s\n", on ? "granted to" :
 		    "revoked from", o->username);
