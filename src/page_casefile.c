@@ -1135,9 +1135,9 @@ view_begin(struct view *v, const char *title, bool sub)
 	char *t = arena_printf(v->r->arena, "%s — %s", v->c->number, title);
 
 	page_begin(v->r, h, t ? t : title);
-	html_printf(h, "<nav aria-label=\"breadcrumb\"><ul><li><a href=\"/cases\">"
-	    "%s</a></li><li><a href=\"/cases/%L\">%s</a></li>", _("Cases"),
-	    v->c->id, v->c->number);
+	html_printf(h, "<nav class=\"breadcrumb\" aria-label=\"%s\"><ul><li><a href=\"/cases\">"
+	    "%s</a></li><li><a href=\"/cases/%L\">%s</a></li>",
+	    _("You are here"), _("Cases"), v->c->id, v->c->number);
 	if (sub)
 		html_printf(h, "<li><a href=\"/cases/%L/file\">%s</a></li>",
 		    v->c->id, _("Case file"));

@@ -358,7 +358,7 @@ test('a whole case file filled in Spanish through the forms', { timeout: T_TEST 
     }
 
     /* --- Find the case by name through the case list's search box. */
-    await submitAndWait(page, w, 'to the case list', () => page.locator('main nav[aria-label="breadcrumb"] a[href="/cases"]').click(),
+    await submitAndWait(page, w, 'to the case list', () => page.locator('main nav.breadcrumb a[href="/cases"]').click(),
       (u) => u.pathname === '/cases');
     await page.fill('#q', 'maria jose');
     await submitAndWait(page, w, 'search by name',
