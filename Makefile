@@ -111,12 +111,13 @@ i18n-check: po/ctm.pot
 	done
 
 # --- running ---
+LISTEN ?= 127.0.0.1:8080
 run: all
 	@mkdir -p var && chmod 700 var
 	@test -f var/ctm.db || { build/ctm demo --db var/ctm.db && \
 		build/ctm import ctdc --db var/ctm.db --dataset vp2022 \
 			data/ctdc/CTDC_VPsynthetic_condensed.csv; }
-	build/ctm serve --db var/ctm.db --listen 127.0.0.1:8080
+	build/ctm serve --db var/ctm.db --listen $(LISTEN)
 
 # --- tests ---
 test: setup-check node_modules/.package-lock.json build/test/ctm $(MOS) $(UNIT_BINS)
