@@ -921,6 +921,73 @@ test_case_list(void **state)
 	    DB_ERROR);
 }
 
+/*
+ * Every combination of office, status, assignee and high-risk viewer
+ * against the plain reading of struct case_filter, so that the index
+ * each filter drives (db_sqlite.c's case drivers) never changes what
+ * matches.
+ */
+static void
+test_case_list_every_combination(void **state)
+{
+	struct fx *fx = *state;
+	int64_t off[3], who[3], total;
+	struct {
+		int office, assignee;	/* indexes into off[1..], who[1..] */
+		enum case_status status;
+		bool high_risk;
+		int64_t id;
+	} k[] = {
+		{ 1, 1, CASE_ACTIVE, false, 0 }, { 1, 2, CASE_CLOSED, true, 0 },
+		{ 2, 2, CASE_ACTIVE, false, 0 }, { 1, 0, CASE_ACTIVE, true, 0 },
+		{ 2, 1, CASE_FOLLOWUP, true, 0 }, { 2, 0, CASE_CLOSED, false, 0 },
+		{ 1, 1, CASE_FOLLOWUP, false, 0 },
+	};
+	struct case_row c;
+	struct seen s;
+	size_t i;
+	int o, st, a, v, h, want;
+
+	off[0] = 0;
+	off[1] = office(fx->db, "BKK", "TH", false);
+	off[2] = office(fx->db, "GVA", "CH", false);
+	who[0] = 0;
+	who[1] = user(fx->db, "alice", ROLE_CASEWORKER, off[1]);
+	who[2] = user(fx->db, "bob", ROLE_CASEWORKER, off[1]);
+	for (i = 0; i < ARRAY_SIZE(k); i++) {
+		assert_int_equal(db_case_create(fx->db, off[k[i].office], 2026,
+		    k[i].status, who[k[i].assignee], who[1],
+		    10 * (int64_t)(i + 1), &c), DB_OK);
+		k[i].id = c.id;
+		if (k[i].high_risk)
+			assert_int_equal(db_case_set_high_risk(fx->db, c.id,
+			    true), DB_OK);
+	}
+	for (o = 0; o < 3; o++)
+	for (st = -1; st < CASE_STATUS__MAX; st++)
+	for (a = 0; a < 3; a++)
+	for (v = 0; v < 3; v++)
+	for (h = 0; h < 3; h++) {
+		struct case_filter f = { .office_id = off[o], .status = st,
+		    .assigned_to = who[a], .viewer = who[v],
+		    .hr_office = off[h] };
+
+		want = 0;
+		for (i = 0; i < ARRAY_SIZE(k); i++)
+			want += (o == 0 || k[i].office == o) &&
+			    (st < 0 || (int)k[i].status == st) &&
+			    (a == 0 || k[i].assignee == a) &&
+			    (v == 0 || !k[i].high_risk ||
+			    k[i].assignee == v ||
+			    (h != 0 && k[i].office == h));
+		list_cases(fx->db, &f, &s, &total);
+		if (total != want || s.n != want)
+			fail_msg("office %d status %d assignee %d viewer %d "
+			    "hr office %d: %lld/%d rows, want %d", o, st, a, v,
+			    h, (long long)total, s.n, want);
+	}
+}
+
 static void
 test_case_update(void **state)
 {
@@ -1394,6 +1461,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_case_list, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_case_list_every_combination,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_case_update, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
