@@ -1188,8 +1188,36 @@ moves_transfer_request(struct req *r, const struct case_row *c, json_t *in,
 	return 0;
 }
 
-/* Loads transfer id for r: 404 (refused) when r's office is neither
- * end of it. */
+int
+moves_transfer_denied(struct req *r, int64_t id)
+{
+	struct transfer_row t;
+	int rc = db_transfer_get(r->app->db, id, &t);
+
+	if (rc == DB_ERROR)
+		return -1;
+	return audit(r, "transfer.denied", rc == DB_OK ? t.case_id : 0, NULL,
+	    json_pack("{s:I}", "transfer", (json_int_t)id));
+}
+
+/* Refuses a change of transfer t (loaded) with status and msg, audited
+ * with its case. */
+static int
+transfer_refuse(struct req *r, const struct transfer_row *t, int status,
+    const char *msg, struct moves_err *e)
+{
+	if (audit(r, "transfer.denied", t->case_id, NULL, json_pack("{s:I}",
+	    "transfer", (json_int_t)t->id)) < 0)
+		return -1;
+	return refuse(e, status, msg, NULL);
+}
+
+static bool transfer_hidden(const struct req *r,
+    const struct transfer_row *t);
+
+/* Loads transfer id for r: 404 (refused, audited) when r's office is
+ * neither end of it, or r may not list it (a high-risk case): as for a
+ * transfer that does not exist. */
 static int
 load_transfer(struct req *r, int64_t id, struct transfer_row *t,
     struct moves_err *e)
@@ -1198,15 +1226,14 @@ load_transfer(struct req *r, int64_t id, struct transfer_row *t,
 
 	if (rc == DB_ERROR)
 		return -1;
-	if (rc != DB_OK || (t->to_office != r->user.office_id &&
-	    t->from_office != r->user.office_id) ||
-	    user_scope(&r->user) == SCOPE_NONE) {
-		if (audit(r, "transfer.denied", 0, NULL, json_pack("{s:I}",
-		    "transfer", (json_int_t)id)) < 0)
-			return -1;
-		return refuse(e, 404, _("This handover does not exist."), NULL);
-	}
-	return 0;
+	if (rc == DB_OK && (t->to_office == r->user.office_id ||
+	    t->from_office == r->user.office_id) &&
+	    user_scope(&r->user) != SCOPE_NONE && !transfer_hidden(r, t))
+		return 0;
+	if (audit(r, "transfer.denied", rc == DB_OK ? t->case_id : 0, NULL,
+	    json_pack("{s:I}", "transfer", (json_int_t)id)) < 0)
+		return -1;
+	return refuse(e, 404, _("This handover does not exist."), NULL);
 }
 
 int
@@ -1223,8 +1250,7 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 	int rc;
 
 	if (!user_can(&r->user, PERM_TRANSFER_DECIDE)) {
-		if (audit(r, "transfer.denied", 0, NULL, json_pack("{s:I}",
-		    "transfer", (json_int_t)id)) < 0)
+		if (moves_transfer_denied(r, id) < 0)
 			return -1;
 		return refuse(e, 403, _("Only the manager of the receiving "
 		    "office can accept or decline a handover."), NULL);
@@ -1234,8 +1260,8 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 	if ((rc = load_transfer(r, id, &t, e)) != 0)
 		return rc;
 	if (t.to_office != r->user.office_id)
-		return refuse(e, 403, _("Only the manager of the receiving "
-		    "office can accept or decline a handover."), NULL);
+		return transfer_refuse(r, &t, 403, _("Only the manager of the "
+		    "receiving office can accept or decline a handover."), e);
 	if (strcmp(t.state, "pending") != 0)
 		return refuse(e, 409, _("This handover has been decided "
 		    "already."), NULL);
@@ -1323,9 +1349,6 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 	return 0;
 }
 
-static bool transfer_hidden(const struct req *r,
-    const struct transfer_row *t);
-
 int
 moves_transfer_cancel(struct req *r, int64_t id, struct moves_err *e)
 {
@@ -1334,8 +1357,7 @@ moves_transfer_cancel(struct req *r, int64_t id, struct moves_err *e)
 	int rc;
 
 	if (!user_can(&r->user, PERM_ASSIST)) {
-		if (audit(r, "transfer.denied", 0, NULL, json_pack("{s:I}",
-		    "transfer", (json_int_t)id)) < 0)
+		if (moves_transfer_denied(r, id) < 0)
 			return -1;
 		return refuse(e, 403, _("You are not allowed to change cases."),
 		    NULL);
@@ -1343,21 +1365,14 @@ moves_transfer_cancel(struct req *r, int64_t id, struct moves_err *e)
 	if ((rc = load_transfer(r, id, &t, e)) != 0)
 		return rc;
 	if (t.from_office != r->user.office_id)
-		return refuse(e, 403, _("Only the office that asked for this "
-		    "handover can withdraw it."), NULL);
-	/* A decided handover is told as such to whoever may still list it:
-	 * once accepted, the case is no longer the asking office's own. */
-	if (strcmp(t.state, "pending") != 0) {
-		if (transfer_hidden(r, &t)) {
-			if (audit(r, "transfer.denied", 0, NULL, json_pack(
-			    "{s:I}", "transfer", (json_int_t)id)) < 0)
-				return -1;
-			return refuse(e, 404, _("This handover does not "
-			    "exist."), NULL);
-		}
+		return transfer_refuse(r, &t, 403, _("Only the office that "
+		    "asked for this handover can withdraw it."), e);
+	/* A decided handover is told as such to whoever may still list it
+	 * (load_transfer()): once accepted, the case is no longer the asking
+	 * office's own. */
+	if (strcmp(t.state, "pending") != 0)
 		return refuse(e, 409, _("This handover has been decided "
 		    "already."), NULL);
-	}
 	rc = cases_load(r, t.case_id, &c, "transfer.denied");
 	if (rc == DB_ERROR)
 		return -1;

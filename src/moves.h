@@ -90,6 +90,10 @@ int moves_transfer_decide(struct req *r, int64_t id, json_t *in,
     struct moves_err *e);
 /* Withdraws a pending transfer (origin office). */
 int moves_transfer_cancel(struct req *r, int64_t id, struct moves_err *e);
+/* Audits a refused change of transfer id ("transfer.denied"), naming its
+ * case when the transfer exists, so that the case's audit shows the
+ * attempt (the answer is the same either way). 0, or -1 on failure. */
+int moves_transfer_denied(struct req *r, int64_t id);
 /* Incoming and outgoing transfers of r's office: {incoming, outgoing}. */
 json_t *moves_transfers_json(struct req *r);
 /* Whether r's user may see the list of transfers at all. */

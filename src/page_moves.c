@@ -638,8 +638,9 @@ page_return_post(struct req *r)
 	int rc;
 	bool transfer = action && strcmp(action, "transfer") == 0;
 
-	rc = cases_open(r, &c, PERM_ASSIST,
-	    "return.update.denied", 404);
+	/* A refusal is audited as the API audits the same request. */
+	rc = cases_open(r, &c, PERM_ASSIST, transfer ?
+	    "transfer.request.denied" : "return.update.denied", 404);
 	if (rc) {
 		json_decref(in);
 		return rc < 0 ? -1 : 0;
@@ -892,9 +893,13 @@ page_transfer_post(struct req *r)
 	json_t *in;
 	int rc;
 
-	if (!moves_transfers_allowed(r))
+	/* Refused as the API refuses it: audited with the handover's case. */
+	if (!moves_transfers_allowed(r)) {
+		if (moves_transfer_denied(r, r->id) < 0)
+			return -1;
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "handovers."), NULL);
+	}
 	if (action && strcmp(action, "cancel") == 0) {
 		rc = moves_transfer_cancel(r, r->id, &e);
 	} else if (action && (strcmp(action, "accept") == 0 ||
@@ -1104,7 +1109,9 @@ page_reint_post(struct req *r)
 	const char *action = req_form(r, "action");
 	json_t *in = json_object();
 	char loc[64], name[32];
-	int rc = cases_open(r, &c, PERM_ASSIST, "reintegration.update.denied",
+	/* A refusal is audited as the API audits the same request. */
+	int rc = cases_open(r, &c, PERM_ASSIST, action && strcmp(action,
+	    "visit") == 0 ? "visit.denied" : "reintegration.update.denied",
 	    404);
 	size_t i;
 
