@@ -219,9 +219,10 @@ shelters(struct html *h, json_t *arr)
 		json_array_append(places, json_object_get(v, "free"));
 	}
 	return page_chart(h, "chart-shelters", _("Shelter occupancy today"),
-	    json_pack("{s:s,s:o,s:[{s:s,s:o},{s:s,s:o}]}", "kind", "stacked",
-	    "categories", cats, "series", "name", _("Occupied"), "data",
-	    occupied, "name", _("Places free"), "data", places));
+	    json_pack("{s:s,s:b,s:o,s:[{s:s,s:o},{s:s,s:o}]}", "kind",
+	    "stacked", "integer", 1, "categories", cats, "series", "name",
+	    _("Occupied"), "data", occupied, "name", _("Places free"), "data",
+	    places));
 }
 
 /* --- the fund --- */
@@ -323,8 +324,8 @@ fund_queue(struct html *h, json_t *q)
 		json_array_append_new(series, json_pack("{s:s,s:o}", "name",
 		    labels[w], "data", data[w]));
 	return page_chart(h, "chart-fund-queue", _("Requests waiting by office "
-	    "and days waited"), json_pack("{s:s,s:o,s:o}", "kind", "stacked",
-	    "categories", cats, "series", series));
+	    "and days waited"), json_pack("{s:s,s:b,s:o,s:o}", "kind",
+	    "stacked", "integer", 1, "categories", cats, "series", series));
 }
 
 /* Turnaround per office and overall (a table), and per office in days

@@ -735,8 +735,8 @@ occupancy_over(struct html *h, const struct shelter *s, int n,
 	if (page_chart(h, "chart-occupancy", n == 90 ?
 	    _("Occupancy over the last 90 days") :
 	    _("Occupancy over the last 30 days"),
-	    json_pack("{s:s,s:o,s:[{s:s,s:o},{s:s,s:o}]}", "kind", "line",
-	    "categories", days, "series", "name", _("Occupied"), "data",
+	    json_pack("{s:s,s:b,s:o,s:[{s:s,s:o},{s:s,s:o}]}", "kind", "line",
+	    "integer", 1, "categories", days, "series", "name", _("Occupied"), "data",
 	    occupied, "name", _("Capacity"), "data", capacity)) < 0)
 		return -1;
 	html_printf(h, "<figure class=\"table-wrap\"><table>"
