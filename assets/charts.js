@@ -7,7 +7,8 @@
  * Loaded only on pages with charts, after echarts.min.js, under CSP
  * script-src 'self'.
  *   {"kind": "bar" | "stacked" | "line" | "pie" | "sankey",
- *    "title": "...", "categories": [...],
+ *    "title": "...", "categories": [...], "integer": true (counts:
+ *    no fractional steps on the value axis),
  *    "series": [{"name": "...", "data": [numbers or null]}],
  *    "nodes": [...], "links": [{"source", "target", "value"}]}
  */
@@ -60,7 +61,7 @@
 					bottom: 40 },
 				xAxis: { type: 'category', data: d.categories,
 					axisLabel: { rotate: d.categories.length > 8 ? 40 : 0 } },
-				yAxis: { type: 'value' },
+				yAxis: { type: 'value', minInterval: d.integer ? 1 : 0 },
 				series: d.series.map(function (s) {
 					return { name: s.name, type: type, data: s.data,
 						stack: stacked ? 'all' : undefined };

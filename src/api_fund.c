@@ -555,33 +555,17 @@ api_project_donor_add(struct req *r)
 
 /* --- turnaround and rates --- */
 
-static json_t *
-stat_json(const struct fund_stat *s)
-{
-	return json_pack("{s:I,s:f,s:f}", "count", (json_int_t)s->count,
-	    "median_hours", s->median_hours, "mean_hours", s->mean_hours);
-}
-
 int
 api_fund_turnaround(struct req *r)
 {
 	struct fund_turnaround t;
-	json_t *offices, *o;
-	size_t i;
 
 	if (!user_can(&r->user, PERM_FUND_READ))
 		return forbidden(r, "fund.view.denied",
 		    _("You are not allowed to see fund requests."));
 	if (fund_turnaround(r, &t) < 0)
 		return -1;
-	offices = json_array();
-	for (i = 0; i < t.noffices; i++) {
-		o = stat_json(&t.offices[i]);
-		json_object_set_new(o, "office", json_string(t.offices[i].office));
-		json_array_append_new(offices, o);
-	}
-	return resp_json(r, 200, json_pack("{s:o,s:o}", "overall",
-	    stat_json(&t.overall), "offices", offices));
+	return resp_json(r, 200, fund_turnaround_json(&t));
 }
 
 struct rates_ctx {

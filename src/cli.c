@@ -35,6 +35,7 @@
 #include "log.h"
 
 #include "totp.h"
+#include "users.h"
 #include "vault.h"
 #include "htcds.h"
 #include "export_ctdc.h"
@@ -612,15 +613,32 @@ cmd_office(const char *sub, const struct opts *o)
 	return rc;
 }
 
-/* Audits a grant (field, a flag of the user obj) turned on or off. */
-static void
-audit_grant(struct db *db, const char *obj, const char *field, bool on)
+/*
+ * health-grant|health-revoke|case-grant|case-revoke of account u: through
+ * users_set_grants(), as the user page and the API do, so that the same
+ * refusals and audit rows follow (the command line is no account of its
+ * own: it never grants itself). 0 or 1 (refused or failed).
+ */
+static int
+cli_grant(struct db *db, const struct user *u, enum user_grant g, bool on)
 {
-	char detail[96];
+	struct app app;
+	struct req r;
+	int want[USER_GRANT__MAX] = { -1, -1 }, rc;
+	const char *why[USER_GRANT__MAX];
+	enum user_grant_refusal refusal[USER_GRANT__MAX];
 
-	snprintf(detail, sizeof(detail), "{\"field\":\"%s\",\"old\":%s,"
-	    "\"new\":%s}", field, on ? "false" : "true", on ? "true" : "false");
-	cli_audit(db, "admin.user.update", obj, detail);
+	memset(&app, 0, sizeof(app));
+	app.db = db;
+	cli_req(&r, &app, NULL);
+	want[g] = on;
+	rc = users_set_grants(&r, u, want, why, refusal);
+	if (rc > 0 && refusal[g] == USER_GRANT_ROLE && g == USER_GRANT_CASE)
+		return fail("case access is for admin accounts only; %s is %s",
+		    u->username, role_name(u->role));
+	if (rc > 0)
+		return fail("%s", why[g] ? why[g] : "refused");
+	return rc < 0 ? 1 : 0;
 }
 
 static int
@@ -690,24 +708,15 @@ cmd_user(const char *sub, const struct opts *o)
 	} else if (strncmp(sub, "health-", 7) == 0) {
 		bool on = strcmp(sub, "health-grant") == 0;
 
-		if (db_user_set_health_access(db, u.id, on) != DB_OK)
+		if (cli_grant(db, &u, USER_GRANT_HEALTH, on) != 0)
 			goto out;
-		audit_grant(db, obj, "health_access", on);
 		printf("health records %s %s\n", on ? "granted to" :
 		    "revoked from", o->username);
 	} else if (strncmp(sub, "case-", 5) == 0) {
 		bool on = strcmp(sub, "case-grant") == 0;
 
-		if (on && !role_case_grantable(u.role)) {
-			fail("case access is for admin accounts only; %s is %s",
-			    o->username, role_name(u.role));
+		if (cli_grant(db, &u, USER_GRANT_CASE, on) != 0)
 			goto out;
-		}
-		if (u.case_access != on) {
-			if (db_user_set_case_access(db, u.id, on) != DB_OK)
-				goto out;
-			audit_grant(db, obj, "case_access", on);
-		}
 		printf("case access %s %s\n", on ? "granted to" :
 		    "revoked from", o->username);
 	} else {

@@ -1,298 +1,354 @@
 /*
- * dashboard.c - the start page's sections that draw on the protection,
- * return and fund modules.
+ * dashboard.c - the figures of the start page (dashboard.h), drawn from
+ * the case, protection, return and fund modules with the reader's scope.
+ * No HTML here: the page writes it from dashboard_json().
  */
 #include "compat.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "cases.h"
 #include "dashboard.h"
 #include "date.h"
 #include "fund.h"
-#include "money.h"
-#include "i18n.h"
 #include "log.h"
+#include "money.h"
 #include "moves.h"
-#include "page.h"
 #include "protection.h"
 
-/* A string member of o, "" when absent. */
-static const char *
-str(json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
+/* --- which parts: the one place that decides --- */
 
-	return s ? s : "";
+/* A caseworker: assists and asks the fund, decides no handover. */
+static bool
+has_mine(const struct req *r)
+{
+	return user_can(&r->user, PERM_ASSIST) &&
+	    user_can(&r->user, PERM_FUND_REQUEST) &&
+	    !user_can(&r->user, PERM_TRANSFER_DECIDE);
 }
 
-int
-dashboard_followups(struct req *r, struct html *h, int64_t assigned_to)
+/* A medical officer: health records, no assistance. */
+static bool
+has_health(const struct req *r)
 {
-	json_t *due, *v;
-	size_t i;
-	int overdue = 0;
+	return user_can(&r->user, PERM_HEALTH) &&
+	    !user_can(&r->user, PERM_ASSIST);
+}
 
-	if (!user_can(&r->user, PERM_CASEFILE_READ))
-		return 0;
-	due = moves_visits_due_json(r, r->user.office_id, assigned_to, 30);
-	if (due == NULL)
-		return -1;
-	html_printf(h, "<h3>%s</h3><figure><table class=\"striped\"><thead><tr>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th></tr></thead><tbody>", assigned_to ?
-	    _("My follow-ups due") : _("Monitoring visits due and overdue"),
-	    _("Case number"), _("Due on"), _("State"));
+/* --- cases --- */
+
+static int
+count_cb(void *arg, const struct case_row *c)
+{
+	(void)arg;
+	(void)c;
+	return 1;
+}
+
+/*
+ * {"by_status": {"Active": n, ...}, "total": n} of the cases of r's
+ * scope (assigned_to 0: anyone's), or NULL.
+ */
+static json_t *
+caseload_json(struct req *r, int64_t assigned_to)
+{
+	struct case_filter f;
+	json_t *by = json_object();
+	int64_t n, total = 0;
+	int s;
+
+	if (by == NULL)
+		return NULL;
+	for (s = 0; s < CASE_STATUS__MAX; s++) {
+		memset(&f, 0, sizeof(f));
+		cases_filter_scope(r, &f);
+		f.status = s;
+		f.assigned_to = assigned_to;
+		f.limit = 1;
+		n = 0;
+		if (db_case_list(r->app->db, &f, count_cb, NULL, &n) != DB_OK) {
+			json_decref(by);
+			return NULL;
+		}
+		json_object_set_new(by, case_status_code((enum case_status)s),
+		    json_integer(n));
+		total += n;
+	}
+	return json_pack("{s:o,s:I}", "by_status", by, "total",
+	    (json_int_t)total);
+}
+
+static int
+my_case_cb(void *arg, const struct case_row *c)
+{
+	return json_array_append_new(arg, json_pack("{s:I,s:s,s:s,s:o}",
+	    "id", (json_int_t)c->id, "case_number", c->number,
+	    "status", case_status_code(c->status),
+	    "updated_at", time_iso_json(c->updated_at)));
+}
+
+/* The user's own active cases, most recently changed first:
+ * {"cases": [...], "total": n}, or NULL. */
+static json_t *
+my_cases_json(struct req *r)
+{
+	struct case_filter f;
+	json_t *arr = json_array();
+	int64_t total = 0;
+
+	if (arr == NULL)
+		return NULL;
+	memset(&f, 0, sizeof(f));
+	cases_filter_scope(r, &f);
+	f.assigned_to = r->user.id;
+	f.status = CASE_ACTIVE;
+	f.limit = DASHBOARD_MY_CASES;
+	if (db_case_list(r->app->db, &f, my_case_cb, arr, &total) != DB_OK) {
+		json_decref(arr);
+		return NULL;
+	}
+	return json_pack("{s:o,s:I}", "cases", arr, "total",
+	    (json_int_t)total);
+}
+
+/* --- follow-ups and handovers --- */
+
+/*
+ * Monitoring visits due within DASHBOARD_DAYS and overdue, of the
+ * office (assigned_to 0) or the user's own cases: {"days", "overdue",
+ * "visits": [{"case_id", "case_number", "due_on", "overdue"}]}, or NULL.
+ */
+static json_t *
+followups_json(struct req *r, int64_t assigned_to)
+{
+	json_t *due, *v, *arr;
+	size_t i;
+	int64_t overdue = 0;
+
+	due = moves_visits_due_json(r, r->user.office_id, assigned_to,
+	    DASHBOARD_DAYS);
+	if (due == NULL || (arr = json_array()) == NULL) {
+		json_decref(due);
+		return NULL;
+	}
 	json_array_foreach(due, i, v) {
 		bool late = json_is_true(json_object_get(v, "overdue"));
 
 		overdue += late;
-		html_printf(h, "<tr%R><td><a href=\"/cases/%L/reintegration\">"
-		    "%s</a></td><td>%s</td><td>%s</td></tr>",
-		    late ? " class=\"overdue\"" : "",
-		    (int64_t)json_integer_value(json_object_get(v, "case_id")),
-		    str(v, "case_number"), str(v, "due_on"),
-		    late ? _("Overdue") : _("Due"));
+		json_array_append_new(arr, json_pack("{s:O,s:O,s:O,s:b}",
+		    "case_id", json_object_get(v, "case_id"),
+		    "case_number", json_object_get(v, "case_number"),
+		    "due_on", json_object_get(v, "due_on"), "overdue", late));
 	}
-	if (json_array_size(due) == 0)
-		html_printf(h, "<tr><td colspan=\"3\">%s</td></tr>",
-		    _("No visit is due in the next 30 days."));
-	html_printf(h, "</tbody></table></figure>");
-	if (overdue)
-		html_printf(h, "<p class=\"notice\" role=\"status\">%d %s</p>", overdue,
-		    _("visits are overdue."));
-	html_printf(h, "<p><a href=\"/visits\">%s</a></p>", _("All visits"));
 	json_decref(due);
-	return 0;
+	return json_pack("{s:i,s:I,s:o}", "days", DASHBOARD_DAYS, "overdue",
+	    (json_int_t)overdue, "visits", arr);
 }
 
-int
-dashboard_transfers(struct req *r, struct html *h)
+/* Handovers waiting for the office's answer: [{"id", "case_id",
+ * "case_number", "from_office", "requested_at"}], or NULL. */
+static json_t *
+handovers_json(struct req *r)
 {
-	json_t *in, *v;
+	json_t *in, *v, *arr;
 	size_t i;
 
-	if (!user_can(&r->user, PERM_TRANSFER_DECIDE))
-		return 0;
 	in = moves_incoming_json(r, r->user.office_id);
-	if (in == NULL)
-		return -1;
-	html_printf(h, "<h3>%s</h3>", _("Handovers waiting for your answer"));
-	if (json_array_size(in) == 0)
-		html_printf(h, "<p>%s</p>", _("No case waits to be handed over "
-		    "to your office."));
-	else {
-		html_printf(h, "<ul>");
-		json_array_foreach(in, i, v)
-			html_printf(h, "<li><a href=\"/transfers\">%s</a> · %s %s"
-			    "</li>", str(v, "case_number"), _("from"),
-			    str(v, "from_office"));
-		html_printf(h, "</ul>");
+	if (in == NULL || (arr = json_array()) == NULL) {
+		json_decref(in);
+		return NULL;
 	}
+	json_array_foreach(in, i, v)
+		json_array_append_new(arr, json_pack("{s:O,s:O,s:O,s:O,s:o}",
+		    "id", json_object_get(v, "id"),
+		    "case_id", json_object_get(v, "case_id"),
+		    "case_number", json_object_get(v, "case_number"),
+		    "from_office", json_object_get(v, "from_office"),
+		    "requested_at", time_iso_json(json_integer_value(
+		    json_object_get(v, "requested_at")))));
 	json_decref(in);
-	return 0;
+	return arr;
 }
-
-struct stranded {
-	struct html *h;
-	int n;
-};
 
 static int
-stranded_row(void *arg, const struct stranded_row *s)
+stranded_cb(void *arg, const struct stranded_row *s)
 {
-	struct stranded *x = arg;
-
-	if (x->n++ == 0)
-		html_printf(x->h, "<h3>%s</h3><p class=\"notice\" role=\"status"
-		    "\">%s</p><ul>", _("Cases to reassign"), _("These open "
-		    "cases are assigned to someone who has left the office or "
-		    "whose account is disabled."));
-	html_printf(x->h, "<li><a href=\"/cases/%L\">%s</a> · %s (%s)</li>",
-	    s->case_id, s->case_number, s->username, s->disabled ?
-	    _("account disabled") : _("now in another office"));
-	return 0;
+	return json_array_append_new(arg, json_pack("{s:I,s:s,s:I,s:s,s:b}",
+	    "case_id", (json_int_t)s->case_id, "case_number", s->case_number,
+	    "assigned_to", (json_int_t)s->assigned_to, "username", s->username,
+	    "disabled", s->disabled));
 }
 
-int
-dashboard_stranded(struct req *r, struct html *h)
+/* Open cases whose caseworker has left the office or was disabled:
+ * [{"case_id", "case_number", "assigned_to", "username", "disabled"}]. */
+static json_t *
+stranded_json(struct req *r)
 {
-	struct stranded x = { .h = h };
+	json_t *arr = json_array();
 
-	if (!user_can(&r->user, PERM_TRANSFER_DECIDE))
-		return 0;
-	if (db_case_stranded(r->app->db, r->user.office_id, stranded_row,
-	    &x) != DB_OK)
-		return -1;
-	if (x.n)
-		html_printf(h, "</ul>");
-	return 0;
+	if (arr == NULL || db_case_stranded(r->app->db, r->user.office_id,
+	    stranded_cb, arr) != DB_OK) {
+		json_decref(arr);
+		return NULL;
+	}
+	return arr;
 }
 
-struct shelters {
-	struct html *h;
-	json_t *cats, *occupied, *free;
-	int n;
-};
+/* --- shelters --- */
 
 static int
-shelter_row(void *arg, const struct shelter_occupancy *o)
+shelter_cb(void *arg, const struct shelter_occupancy *o)
 {
-	struct shelters *x = arg;
-	bool full = protection_full(o->capacity, o->occupied);
-
-	html_printf(x->h, "<tr%R><td><a href=\"/shelters/%L\">%s</a></td>"
-	    "<td>%L</td><td>%L</td><td>%s</td></tr>", full ?
-	    " class=\"overdue\"" : "", o->id, o->name, o->occupied, o->capacity,
-	    full ? _("Full") : _("Places free"));
-	json_array_append_new(x->cats, json_string(o->name));
-	json_array_append_new(x->occupied, json_integer(o->occupied));
-	json_array_append_new(x->free, json_integer(protection_free(
-	    o->capacity, o->occupied)));
-	x->n++;
-	return 0;
+	return json_array_append_new(arg, json_pack("{s:I,s:s,s:I,s:I,s:I,"
+	    "s:b}", "id", (json_int_t)o->id, "name", o->name,
+	    "occupied", (json_int_t)o->occupied,
+	    "capacity", (json_int_t)o->capacity,
+	    "free", (json_int_t)protection_free(o->capacity, o->occupied),
+	    "full", protection_full(o->capacity, o->occupied)));
 }
 
-int
-dashboard_shelters(struct req *r, struct html *h)
+/* The office's shelters today: [{"id", "name", "occupied", "capacity",
+ * "free", "full"}], or NULL. */
+static json_t *
+shelters_json(struct req *r)
 {
-	struct shelters x = { .h = h };
+	json_t *arr = json_array();
 	char today[DATE_SIZE];
 
-	if (!user_can(&r->user, PERM_ASSIST) ||
-	    user_scope(&r->user) != SCOPE_OFFICE)
-		return 0;
 	date_of(r->now, today);
-	x.cats = json_array();
-	x.occupied = json_array();
-	x.free = json_array();
-	html_printf(h, "<h3>%s</h3><figure><table class=\"striped\"><thead><tr>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\"></th></tr></thead>"
-	    "<tbody>", _("Shelter occupancy today"), _("Shelter"),
-	    _("Occupied"), _("Capacity"));
-	if (protection_office_occupancy(r->app->db, r->user.office_id, today,
-	    shelter_row, &x) < 0) {
-		json_decref(x.cats);
-		json_decref(x.occupied);
-		json_decref(x.free);
-		return -1;
+	if (arr == NULL || protection_office_occupancy(r->app->db,
+	    r->user.office_id, today, shelter_cb, arr) < 0) {
+		json_decref(arr);
+		return NULL;
 	}
-	if (x.n == 0)
-		html_printf(h, "<tr><td colspan=\"4\">%s</td></tr>",
-		    _("The office has no shelter."));
-	html_printf(h, "</tbody></table></figure>");
-	if (x.n == 0) {
-		json_decref(x.cats);
-		json_decref(x.occupied);
-		json_decref(x.free);
-		return 0;
-	}
-	return page_chart(h, "chart-shelters", _("Shelter occupancy today"),
-	    json_pack("{s:s,s:o,s:[{s:s,s:o},{s:s,s:o}]}", "kind", "stacked",
-	    "categories", x.cats, "series", "name", _("Occupied"), "data",
-	    x.occupied, "name", _("Places free"), "data", x.free));
+	return arr;
 }
 
-/* Hours as "3.5 h" or days beyond two days. */
-static void
-duration(char *out, size_t size, double hours)
+/* --- the fund --- */
+
+static json_t *
+amount_json(int64_t cents)
 {
-	if (hours >= 48)
-		snprintf(out, size, "%.1f %s", hours / 24, _("days"));
-	else
-		snprintf(out, size, "%.1f %s", hours, _("hours"));
+	char a[MONEY_STR];
+
+	return json_string(money_format(cents, a));
 }
 
-static void
-turnaround_row(struct html *h, const struct fund_stat *st, const char *name)
+/*
+ * The fund's queue (by office and days waited), turnaround (per
+ * office, as GET /api/v1/fund/turnaround) and budget lines, from
+ * fund_summary(); or NULL.
+ */
+static json_t *
+fund_json(struct req *r)
 {
-	char med[32], mean[32];
-
-	duration(med, sizeof(med), st->median_hours);
-	duration(mean, sizeof(mean), st->mean_hours);
-	html_printf(h, "<tr><th scope=\"row\">%s</th><td>%L</td><td>%s</td>"
-	    "<td>%s</td></tr>", name, st->count, st->count ? med : "—",
-	    st->count ? mean : "—");
-}
-
-int
-dashboard_fund(struct req *r, struct html *h)
-{
+	static const char *const waits[FUND_WAIT__MAX] = {
+		[FUND_WAIT_WEEK] = "days_0_6", [FUND_WAIT_MONTH] = "days_7_29",
+		[FUND_WAIT_LONGER] = "days_30_plus",
+	};
 	struct fund_summary *s;
-	json_t *cats, *budget, *committed, *disbursed;
-	char a[MONEY_TEXT], b[MONEY_TEXT], c[MONEY_TEXT];
-	char wait[32];
+	json_t *queue, *turn, *lines, *o = NULL;
 	size_t i;
-	int rc = -1;
+	int w;
 
-	if (!user_can(&r->user, PERM_FUND_READ))
-		return 0;
-	if ((s = calloc(1, sizeof(*s))) == NULL)
-		return error("dashboard: out of memory");
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		error("dashboard: out of memory");
+		return NULL;
+	}
 	if (fund_summary(r, s) < 0)
 		goto out;
-	duration(wait, sizeof(wait), (double)s->oldest_wait / 3600.0);
-	html_printf(h, "<h3>%s</h3><p><a href=\"/fund\"><strong>%L</strong> %s"
-	    "</a>", _("Fund requests waiting"), s->queue_length,
-	    _("requests wait for a decision"));
-	if (s->queue_length)
-		html_printf(h, " · %s %s", _("the oldest for"), wait);
-	html_printf(h, "</p>");
+	queue = json_array();
+	for (i = 0; i < s->nqueue_offices; i++) {
+		json_t *q = json_pack("{s:s,s:I}", "office",
+		    s->queue_offices[i].office, "count",
+		    (json_int_t)s->queue_offices[i].count);
 
-	html_printf(h, "<h3>%s</h3><figure><table class=\"striped\"><thead><tr>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>"
-	    "<tbody>", _("Turnaround from request to decision"), _("Office"),
-	    _("Decisions"), _("Median"), _("Mean"));
-	for (i = 0; i < s->turnaround.noffices; i++)
-		turnaround_row(h, &s->turnaround.offices[i],
-		    s->turnaround.offices[i].office);
-	turnaround_row(h, &s->turnaround.overall, _("All offices"));
-	html_printf(h, "</tbody></table></figure>");
-
-	html_printf(h, "<h3>%s</h3><figure><table class=\"striped\"><thead><tr>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th></tr></thead><tbody>", _("Budgets"),
-	    _("Project"), _("Currency"), _("Budget"), _("Committed"),
-	    _("Disbursed"));
-	cats = json_array();
-	budget = json_array();
-	committed = json_array();
-	disbursed = json_array();
+		for (w = 0; w < FUND_WAIT__MAX; w++)
+			json_object_set_new(q, waits[w], json_integer(
+			    s->queue_offices[i].by_wait[w]));
+		json_array_append_new(queue, q);
+	}
+	turn = fund_turnaround_json(&s->turnaround);
+	lines = json_array();
 	for (i = 0; i < s->nlines; i++) {
 		const struct fund_summary_line *l = &s->lines[i];
 
-		html_printf(h, "<tr><td><a href=\"/projects/%L\">%s</a></td>"
-		    "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-		    l->project_id, l->project, l->currency,
-		    money_text(l->budget, r->lang, a),
-		    money_text(l->committed, r->lang, b),
-		    money_text(l->disbursed, r->lang, c));
-		json_array_append_new(cats, json_sprintf("%s (%s)", l->project,
-		    l->currency));
-		json_array_append_new(budget, json_real((double)l->budget / 100));
-		json_array_append_new(committed,
-		    json_real((double)l->committed / 100));
-		json_array_append_new(disbursed,
-		    json_real((double)l->disbursed / 100));
+		json_array_append_new(lines, json_pack("{s:I,s:s,s:s,s:o,s:o,"
+		    "s:o}", "project_id", (json_int_t)l->project_id,
+		    "project", l->project, "currency", l->currency,
+		    "budget", amount_json(l->budget),
+		    "committed", amount_json(l->committed),
+		    "disbursed", amount_json(l->disbursed)));
 	}
-	html_printf(h, "</tbody><tfoot><tr><th scope=\"row\">%s</th><td>USD</td>"
-	    "<td>%s</td><td>%s</td><td>%s</td></tr></tfoot></table></figure>",
-	    s->usd_incomplete ? _("Total (some currencies have no rate)") :
-	    _("Total"), money_text(s->budget_usd, r->lang, a),
-	    money_text(s->committed_usd, r->lang, b),
-	    money_text(s->disbursed_usd, r->lang, c));
-	if (page_chart(h, "chart-budgets", _("Budgets"),
-	    json_pack("{s:s,s:o,s:[{s:s,s:o},{s:s,s:o},{s:s,s:o}]}",
-	    "kind", "bar", "categories", cats, "series",
-	    "name", _("Budget"), "data", budget,
-	    "name", _("Committed"), "data", committed,
-	    "name", _("Disbursed"), "data", disbursed)) < 0)
-		goto out;
-	rc = 0;
+	o = json_pack("{s:{s:I,s:I,s:o},s:o,s:{s:o,s:{s:s,s:o,s:o,s:o,s:b}}}",
+	    "queue", "count", (json_int_t)s->queue_length,
+	    "oldest_wait_seconds", (json_int_t)s->oldest_wait,
+	    "offices", queue,
+	    "turnaround", turn,
+	    "budgets", "lines", lines, "total", "currency", "USD",
+	    "budget", amount_json(s->budget_usd),
+	    "committed", amount_json(s->committed_usd),
+	    "disbursed", amount_json(s->disbursed_usd),
+	    "incomplete", s->usd_incomplete);
 out:
 	free(s);
-	return rc;
+	return o;
+}
+
+/* --- the whole --- */
+
+/* Sets key of o to v (stolen); false when v is NULL (a failure). */
+static bool
+put(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL)
+		return false;
+	json_object_set_new(o, key, v);
+	return true;
+}
+
+json_t *
+dashboard_json(struct req *r)
+{
+	json_t *d, *p;
+	bool ok = true;
+
+	d = json_pack("{s:s,s:s}", "role", role_name(r->user.role), "office",
+	    r->user.office_code);
+	if (d == NULL)
+		return NULL;
+	if (has_mine(r)) {
+		ok = put(d, "my_work", p = json_object()) &&
+		    put(p, "cases", my_cases_json(r)) &&
+		    put(p, "caseload", caseload_json(r, r->user.id)) &&
+		    (!user_can(&r->user, PERM_CASEFILE_READ) ||
+		    put(p, "followups", followups_json(r, r->user.id)));
+	}
+	if (ok && user_can(&r->user, PERM_TRANSFER_DECIDE)) {
+		/* An office manager. */
+		ok = put(d, "office_overview", p = json_object()) &&
+		    put(p, "caseload", caseload_json(r, 0)) &&
+		    put(p, "handovers", handovers_json(r)) &&
+		    put(p, "stranded", stranded_json(r)) &&
+		    (!user_can(&r->user, PERM_ASSIST) ||
+		    user_scope(&r->user) != SCOPE_OFFICE ||
+		    put(p, "shelters", shelters_json(r))) &&
+		    (!user_can(&r->user, PERM_CASEFILE_READ) ||
+		    put(p, "followups", followups_json(r, 0)));
+	}
+	if (ok && user_can(&r->user, PERM_FUND_DECIDE) &&
+	    user_can(&r->user, PERM_FUND_READ))
+		ok = put(d, "fund", fund_json(r));
+	if (ok && has_health(r))
+		ok = put(d, "health", p = json_object()) &&
+		    put(p, "caseload", caseload_json(r, 0));
+	if (ok && user_can(&r->user, PERM_ADMIN_USERS))
+		ok = put(d, "administration", json_object());
+	if (!ok) {
+		json_decref(d);
+		return NULL;
+	}
+	return d;
 }

@@ -1341,6 +1341,29 @@ fund_turnaround(struct req *r, struct fund_turnaround *t)
 	return 0;
 }
 
+static json_t *
+stat_json(const struct fund_stat *s)
+{
+	return json_pack("{s:I,s:f,s:f}", "count", (json_int_t)s->count,
+	    "median_hours", s->median_hours, "mean_hours", s->mean_hours);
+}
+
+json_t *
+fund_turnaround_json(const struct fund_turnaround *t)
+{
+	json_t *offices = json_array(), *o;
+	size_t i;
+
+	for (i = 0; i < t->noffices; i++) {
+		o = stat_json(&t->offices[i]);
+		json_object_set_new(o, "office", json_string(
+		    t->offices[i].office));
+		json_array_append_new(offices, o);
+	}
+	return json_pack("{s:o,s:o}", "overall", stat_json(&t->overall),
+	    "offices", offices);
+}
+
 struct sum_ctx {
 	struct req *r;
 	struct fund_summary *s;
@@ -1353,10 +1376,40 @@ queue_cb(void *arg, const struct fund_request *q)
 {
 	struct sum_ctx *ctx = arg;
 
+	struct fund_summary *s = ctx->s;
+	struct fund_queue_office *o = NULL;
+	int64_t days;
+	size_t i;
+
 	if (!fund_request_visible(ctx->r, q))
 		return 0;
-	if (ctx->s->queue_length++ == 0)
-		ctx->s->oldest_wait = ctx->r->now - q->submitted_at;
+	if (s->queue_length++ == 0)
+		s->oldest_wait = ctx->r->now - q->submitted_at;
+	/* Offices are few: a look along the list, kept in code order. */
+	for (i = 0; i < s->nqueue_offices; i++) {
+		int c = strcmp(s->queue_offices[i].office, q->office_code);
+
+		if (c == 0) {
+			o = &s->queue_offices[i];
+			break;
+		}
+		if (c > 0)
+			break;
+	}
+	if (o == NULL) {
+		if (s->nqueue_offices == FUND_OFFICES_MAX)
+			return 0;
+		memmove(&s->queue_offices[i + 1], &s->queue_offices[i],
+		    (s->nqueue_offices - i) * sizeof(s->queue_offices[0]));
+		o = &s->queue_offices[i];
+		memset(o, 0, sizeof(*o));
+		snprintf(o->office, sizeof(o->office), "%s", q->office_code);
+		s->nqueue_offices++;
+	}
+	days = (ctx->r->now - q->submitted_at) / 86400;
+	o->count++;
+	o->by_wait[days < 7 ? FUND_WAIT_WEEK : days < 30 ? FUND_WAIT_MONTH :
+	    FUND_WAIT_LONGER]++;
 	return 0;
 }
 

@@ -194,6 +194,10 @@ struct fund_turnaround {
 /* Time from each (re)submission to its decision, per office and
  * overall. 0 or -1. */
 int fund_turnaround(struct req *r, struct fund_turnaround *t);
+/* t as GET /api/v1/fund/turnaround answers it: {"overall": {"count",
+ * "median_hours", "mean_hours"}, "offices": [{"office", ...}]} (new
+ * reference, NULL when out of memory). */
+json_t *fund_turnaround_json(const struct fund_turnaround *t);
 
 struct fund_summary_line {
 	int64_t project_id;
@@ -202,10 +206,28 @@ struct fund_summary_line {
 	int64_t budget, committed, disbursed;	/* hundredths */
 };
 
+/* How long a request in the queue has waited, in whole days. */
+enum fund_wait {
+	FUND_WAIT_WEEK,			/* 0 to 6 days */
+	FUND_WAIT_MONTH,		/* 7 to 29 days */
+	FUND_WAIT_LONGER,		/* 30 days or more */
+	FUND_WAIT__MAX
+};
+
+/* The requests of one office (the one that asked) in the queue. */
+struct fund_queue_office {
+	char office[DB_CODE_MAX];
+	int64_t count;
+	int64_t by_wait[FUND_WAIT__MAX];
+};
+
 /* Large (some 100 KB): allocate it, don't put it on a stack. */
 struct fund_summary {
 	int64_t queue_length;		/* submitted, waiting */
 	int64_t oldest_wait;		/* seconds, 0 when none waits */
+	/* the queue by office, ordered by office code */
+	struct fund_queue_office queue_offices[FUND_OFFICES_MAX];
+	size_t nqueue_offices;		/* more offices are left out */
 	struct fund_turnaround turnaround;
 	struct fund_summary_line lines[FUND_SUMMARY_LINES];
 	size_t nlines;			/* more lines are left out */

@@ -74,6 +74,13 @@ int api_shelter_get(struct req *r);
 int api_shelter_patch(struct req *r);
 int api_shelter_occupancy(struct req *r);
 
+/* api_users.c */
+int api_users_list(struct req *r);
+int api_user_get(struct req *r);
+int api_user_grants(struct req *r);
+/* api_dashboard.c */
+int api_dashboard(struct req *r);
+
 /* page_*.c */
 int page_root(struct req *r);
 int page_stats(struct req *r);

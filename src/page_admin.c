@@ -24,6 +24,7 @@
 #include "isocodes.h"
 #include "log.h"
 #include "page.h"
+#include "users.h"
 
 #define AUDIT_PER_PAGE 100
 #define USERNAME_MAX (DB_USERNAME_MAX - 1)
@@ -202,18 +203,6 @@ office_lookup(struct req *r, const char *code, struct office *o)
 }
 
 
-/* Audits a change to user uid; detail (stolen) NULL means out of memory. */
-static int
-audit_user_update(struct req *r, int64_t uid, json_t *detail)
-{
-	char obj[40];
-
-	if (detail == NULL)
-		return error("admin.user.update: no memory for the detail");
-	snprintf(obj, sizeof(obj), "user:%" PRId64, uid);
-	return audit(r, "admin.user.update", 0, obj, detail);
-}
-
 /* --- /admin/users ------------------------------------------------------- */
 
 enum user_field {
@@ -307,8 +296,10 @@ out:
 int
 page_admin_users(struct req *r)
 {
-	if (!user_can(&r->user, PERM_ADMIN_USERS))
-		return forbidden(r);
+	int rc = users_admin_check(r, false);
+
+	if (rc != 0)
+		return rc < 0 ? -1 : 0;
 	return users_page(r, 200, NULL);
 }
 
@@ -398,6 +389,7 @@ enum detail_field {
 	DF_STATUS,
 	DF_PASSWORD,
 	DF_CONFIRM,
+	DF_HEALTH,
 	DF_CASE_ACCESS,
 	DF__MAX
 };
@@ -533,11 +525,14 @@ user_page(struct req *r, int status, const struct user *u,
 	    "their role)."), u->id);
 	page_csrf(r, &h);
 	html_printf(&h, "<input type=\"hidden\" name=\"action\" "
-	    "value=\"%s\"><button type=\"submit\"%R>%s</button></form>"
-	    "</section>", u->health_access ? "health-revoke" : "health-grant",
+	    "value=\"%s\"><button type=\"submit\"%R%R>%s</button>",
+	    u->health_access ? "health-revoke" : "health-grant",
 	    u->health_access ? " class=\"secondary\"" : "",
+	    f->err[DF_HEALTH] ? " aria-describedby=\"health-error\"" : "",
 	    u->health_access ? _("Revoke access to health records") :
 	    _("Grant access to health records"));
+	error_msg(&h, "health", f->err[DF_HEALTH]);
+	html_printf(&h, "</form></section>");
 
 	/*
 	 * Case access: an administrator sees no case content by role; another
@@ -637,8 +632,8 @@ page_admin_user(struct req *r)
 	struct user u;
 	int rc;
 
-	if (!user_can(&r->user, PERM_ADMIN_USERS))
-		return forbidden(r);
+	if ((rc = users_admin_check(r, false)) != 0)
+		return rc < 0 ? -1 : 0;
 	rc = load_user(r, &u);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? 0 : -1;
@@ -689,18 +684,18 @@ user_set_role(struct req *r, const struct user *u)
 	if (rc == DB_OK && u->case_access &&
 	    !role_case_grantable((enum role)role)) {
 		rc = db_user_set_case_access(r->app->db, u->id, false);
-		if (rc == DB_OK && audit_user_update(r, u->id, json_pack(
+		if (rc == DB_OK && users_audit_update(r, u->id, json_pack(
 		    "{s:s,s:b,s:b}", "field", "case_access", "old", true, "new",
 		    false)) < 0)
 			rc = DB_ERROR;
 	}
 	if (rc == DB_OK && (enum role)role != u->role &&
-	    audit_user_update(r, u->id, json_pack("{s:s,s:s,s:s}", "field",
+	    users_audit_update(r, u->id, json_pack("{s:s,s:s,s:s}", "field",
 	    "role", "old", role_name(u->role), "new",
 	    role_name((enum role)role))) < 0)
 		rc = DB_ERROR;
 	if (rc == DB_OK && o.id != u->office_id &&
-	    audit_user_update(r, u->id, json_pack("{s:s,s:s,s:s}", "field",
+	    users_audit_update(r, u->id, json_pack("{s:s,s:s,s:s}", "field",
 	    "office", "old", u->office_code, "new", o.code)) < 0)
 		rc = DB_ERROR;
 	if (finish(r, rc) != DB_OK)
@@ -727,7 +722,7 @@ user_set_disabled(struct req *r, const struct user *u, bool disabled)
 	rc = db_user_set_disabled(r->app->db, u->id, disabled);
 	if (rc == DB_OK && disabled)
 		rc = db_session_delete_user(r->app->db, u->id);
-	if (rc == DB_OK && audit_user_update(r, u->id, json_pack("{s:s,s:b,s:b}",
+	if (rc == DB_OK && users_audit_update(r, u->id, json_pack("{s:s,s:b,s:b}",
 	    "field", "disabled", "old", u->disabled, "new", disabled)) < 0)
 		rc = DB_ERROR;
 	if (finish(r, rc) != DB_OK)
@@ -759,7 +754,7 @@ user_set_password(struct req *r, const struct user *u)
 	if (rc == DB_OK)
 		rc = db_session_delete_user(r->app->db, u->id);
 	/* Never the password or its hash in the audit. */
-	if (rc == DB_OK && audit_user_update(r, u->id, json_pack("{s:s}",
+	if (rc == DB_OK && users_audit_update(r, u->id, json_pack("{s:s}",
 	    "field", "password")) < 0)
 		rc = DB_ERROR;
 	if (finish(r, rc) != DB_OK)
@@ -767,62 +762,35 @@ user_set_password(struct req *r, const struct user *u)
 	return redirect_saved(r, u, "password");
 }
 
-/* action=health-grant / health-revoke: access to health records. */
-static int
-user_set_health(struct req *r, const struct user *u, bool on)
-{
-	int rc;
-
-	if (u->health_access == on)
-		return redirect_saved(r, u, "health");
-	if (db_begin(r->app->db) != DB_OK)
-		return -1;
-	rc = db_user_set_health_access(r->app->db, u->id, on);
-	if (rc == DB_OK && audit_user_update(r, u->id, json_pack("{s:s,s:b,s:b}",
-	    "field", "health_access", "old", u->health_access, "new", on)) < 0)
-		rc = DB_ERROR;
-	if (finish(r, rc) != DB_OK)
-		return -1;
-	return redirect_saved(r, u, "health");
-}
-
 /*
- * action=case-access, case_access=1 or absent: an administrator's
- * access to every case file. No one grants it to themselves here.
+ * action=health-grant / health-revoke (health records), action=
+ * case-access with case_access=1 or absent (an administrator's access
+ * to every case file): through users_set_grants(), as the API does, so
+ * that the refusals (no one grants case access to themselves here) and
+ * the audit are the same.
  */
 static int
-user_set_case_access(struct req *r, const struct user *u)
+user_set_grant(struct req *r, const struct user *u, enum user_grant g,
+    bool on)
 {
 	struct detail_form f;
-	bool on = *form_str(r, "case_access") != '\0';
+	int want[USER_GRANT__MAX] = { -1, -1 };
+	const char *why[USER_GRANT__MAX];
+	enum user_grant_refusal refusal[USER_GRANT__MAX];
 	int rc;
 
-	memset(&f, 0, sizeof(f));
-	if (on && !role_case_grantable(u->role))
-		f.err[DF_CASE_ACCESS] = _("Only an administrator's account can "
-		    "be granted case access.");
-	else if (on && !u->case_access && u->id == r->user.id)
-		f.err[DF_CASE_ACCESS] = _("You cannot grant case access to "
-		    "yourself: another administrator, or the command line, "
-		    "can.");
-	if (any_error(f.err, DF__MAX)) {
-		if (audit(r, "admin.user.update.denied", 0, arena_printf(
-		    r->arena, "user:%" PRId64, u->id), json_pack("{s:s}",
-		    "field", "case_access")) < 0)
-			return -1;
+	want[g] = on;
+	rc = users_set_grants(r, u, want, why, refusal);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		memset(&f, 0, sizeof(f));
+		f.err[DF_HEALTH] = why[USER_GRANT_HEALTH];
+		f.err[DF_CASE_ACCESS] = why[USER_GRANT_CASE];
 		return user_page(r, 400, u, &f);
 	}
-	if (u->case_access == on)
-		return redirect_saved(r, u, "case");
-	if (db_begin(r->app->db) != DB_OK)
-		return -1;
-	rc = db_user_set_case_access(r->app->db, u->id, on);
-	if (rc == DB_OK && audit_user_update(r, u->id, json_pack("{s:s,s:b,s:b}",
-	    "field", "case_access", "old", u->case_access, "new", on)) < 0)
-		rc = DB_ERROR;
-	if (finish(r, rc) != DB_OK)
-		return -1;
-	return redirect_saved(r, u, "case");
+	return redirect_saved(r, u, g == USER_GRANT_HEALTH ? "health" :
+	    "case");
 }
 
 int
@@ -832,8 +800,8 @@ page_admin_user_post(struct req *r)
 	const char *action;
 	int rc;
 
-	if (!user_can(&r->user, PERM_ADMIN_USERS))
-		return forbidden(r);
+	if ((rc = users_admin_check(r, true)) != 0)
+		return rc < 0 ? -1 : 0;
 	rc = load_user(r, &u);
 	if (rc != DB_OK)
 		return rc == DB_NOTFOUND ? 0 : -1;
@@ -847,11 +815,12 @@ page_admin_user_post(struct req *r)
 	if (strcmp(action, "password") == 0)
 		return user_set_password(r, &u);
 	if (strcmp(action, "health-grant") == 0)
-		return user_set_health(r, &u, true);
+		return user_set_grant(r, &u, USER_GRANT_HEALTH, true);
 	if (strcmp(action, "health-revoke") == 0)
-		return user_set_health(r, &u, false);
+		return user_set_grant(r, &u, USER_GRANT_HEALTH, false);
 	if (strcmp(action, "case-access") == 0)
-		return user_set_case_access(r, &u);
+		return user_set_grant(r, &u, USER_GRANT_CASE,
+		    *form_str(r, "case_access") != '\0');
 	if (strcmp(action, "totp-off") == 0) {
 		if (auth_totp_off(r, u.id) < 0)
 			return -1;

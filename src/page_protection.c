@@ -19,7 +19,10 @@
 #include "page.h"
 #include "protection.h"
 
-#define OCCUPANCY_DAYS 30
+/* The periods the shelter page shows occupancy for: the first is the
+ * default. */
+static const int occupancy_periods[] = { 30, 90 };
+#define OCCUPANCY_DAYS_MAX 90
 
 /* What a refused form brings back to the page. */
 struct redo {
@@ -670,23 +673,106 @@ page_shelters_post(struct req *r)
 	return rc;
 }
 
-/* The page of shelter s: occupancy today and over 30 days, and for those
- * who manage it the form to change it (values and errors after a refused
- * change, else s's own). */
+/*
+ * The days of occupancy asked in ?days= (untrusted): one of
+ * occupancy_periods, the first when absent; 0 when it is none of them.
+ */
+static int
+occupancy_days(struct req *r)
+{
+	const char *q = req_query(r, "days");
+	char want[12];
+	size_t i;
+
+	if (q == NULL || *q == '\0')
+		return occupancy_periods[0];
+	for (i = 0; i < ARRAY_SIZE(occupancy_periods); i++) {
+		snprintf(want, sizeof(want), "%d", occupancy_periods[i]);
+		if (strcmp(q, want) == 0)
+			return occupancy_periods[i];
+	}
+	return 0;
+}
+
+/*
+ * Occupancy over the n days to today (counts[0] the first day): the
+ * links to the other period, a chart of occupied places against the
+ * capacity per day, and the same figures in a table, newest first.
+ */
+static int
+occupancy_over(struct html *h, const struct shelter *s, int n,
+    const int64_t *counts, int64_t first)
+{
+	json_t *days, *occupied, *capacity;
+	char day[11];
+	size_t i;
+	int k;
+
+	html_printf(h, "<h2>%s</h2><nav aria-label=\"%s\"><ul>", n == 90 ?
+	    _("Occupancy over the last 90 days") :
+	    _("Occupancy over the last 30 days"), _("Period"));
+	for (i = 0; i < ARRAY_SIZE(occupancy_periods); i++) {
+		k = occupancy_periods[i];
+		if (k == n)
+			html_printf(h, "<li><strong aria-current=\"page\">%s"
+			    "</strong></li>", k == 90 ? _("90 days") :
+			    _("30 days"));
+		else
+			html_printf(h, "<li><a href=\"/shelters/%L?days=%d\">%s"
+			    "</a></li>", s->id, k, k == 90 ? _("90 days") :
+			    _("30 days"));
+	}
+	html_printf(h, "</ul></nav>");
+	days = json_array();
+	occupied = json_array();
+	capacity = json_array();
+	for (k = 0; k < n; k++) {
+		caserec_day_str(first + k, day);
+		json_array_append_new(days, json_string(day));
+		json_array_append_new(occupied, json_integer(counts[k]));
+		json_array_append_new(capacity, json_integer(s->capacity));
+	}
+	if (page_chart(h, "chart-occupancy", n == 90 ?
+	    _("Occupancy over the last 90 days") :
+	    _("Occupancy over the last 30 days"),
+	    json_pack("{s:s,s:b,s:o,s:[{s:s,s:o},{s:s,s:o}]}", "kind", "line",
+	    "integer", 1, "categories", days, "series", "name", _("Occupied"), "data",
+	    occupied, "name", _("Capacity"), "data", capacity)) < 0)
+		return -1;
+	html_printf(h, "<figure class=\"table-wrap\"><table>"
+	    "<thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+	    _("Day"), _("Occupied"), _("Capacity"));
+	for (k = n; k-- > 0;) {
+		caserec_day_str(first + k, day);
+		html_printf(h, "<tr><td>%s</td><td>%L", day, counts[k]);
+		if (protection_full(s->capacity, counts[k]))
+			html_printf(h, " <span class=\"badge\">%s</span>",
+			    _("full"));
+		html_printf(h, "</td><td>%L</td></tr>", s->capacity);
+	}
+	html_printf(h, "</tbody></table></figure>");
+	return 0;
+}
+
+/* The page of shelter s: occupancy today and over 30 or 90 days (?days=),
+ * and for those who manage it the form to change it (values and errors
+ * after a refused change, else s's own). */
 static int
 shelter_page(struct req *r, int status, const struct shelter *s,
     json_t *values, json_t *errors)
 {
 	struct html h;
-	int64_t counts[OCCUPANCY_DAYS], first;
-	char today[11], from[11], day[11], cap[24];
-	size_t i;
-	int rc;
+	int64_t counts[OCCUPANCY_DAYS_MAX], first;
+	char today[11], from[11], cap[24];
+	int rc, n = occupancy_days(r);
 
+	if (n == 0)
+		return resp_error(r, 400, _("Show the occupancy of 30 or 90 "
+		    "days."), NULL);
 	caserec_today(r, today);
-	first = caserec_day(today) - (OCCUPANCY_DAYS - 1);
+	first = caserec_day(today) - (n - 1);
 	caserec_day_str(first, from);
-	if (protection_occupancy(r->app->db, s->id, from, OCCUPANCY_DAYS,
+	if (protection_occupancy(r->app->db, s->id, from, (size_t)n,
 	    counts) < 0)
 		return -1;
 	html_init(&h, HTTP_PAGE_MAX);
@@ -696,23 +782,15 @@ shelter_page(struct req *r, int status, const struct shelter *s,
 	    s->city);
 	html_printf(&h, "<dl><dt>%s</dt><dd>%L</dd><dt>%s</dt><dd>%L</dd></dl>",
 	    _("Capacity (places)"), s->capacity, _("Occupied today"),
-	    counts[OCCUPANCY_DAYS - 1]);
-	if (protection_full(s->capacity, counts[OCCUPANCY_DAYS - 1]))
+	    counts[n - 1]);
+	if (protection_full(s->capacity, counts[n - 1]))
 		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>",
 		    _("The shelter is full: a new admission needs an explicit "
 		    "confirmation."));
-	html_printf(&h, "<h2>%s</h2><figure class=\"table-wrap\"><table>"
-	    "<thead><tr><th>%s</th><th>%s</th></tr></thead><tbody>",
-	    _("Occupancy over the last 30 days"), _("Day"), _("Occupied"));
-	for (i = OCCUPANCY_DAYS; i-- > 0;) {
-		caserec_day_str(first + (int64_t)i, day);
-		html_printf(&h, "<tr><td>%s</td><td>%L", day, counts[i]);
-		if (protection_full(s->capacity, counts[i]))
-			html_printf(&h, " <span class=\"badge\">%s</span>",
-			    _("full"));
-		html_printf(&h, "</td></tr>");
+	if (occupancy_over(&h, s, n, counts, first) < 0) {
+		html_release(&h);
+		return -1;
 	}
-	html_printf(&h, "</tbody></table></figure>");
 	if (protection_shelter_ok(r, s, true)) {
 		snprintf(cap, sizeof(cap), "%lld", (long long)s->capacity);
 		html_printf(&h, "<section><h2>%s</h2>", _("Change the shelter"));
@@ -738,6 +816,7 @@ shelter_page(struct req *r, int status, const struct shelter *s,
 		    "</form></section>", s->disabled ? " checked" : "",
 		    _("No longer in use"), _("Save"));
 	}
+	page_chart_scripts(&h);
 	page_end(r, &h);
 	rc = resp_html(r, status, &h);
 	html_release(&h);

@@ -171,6 +171,7 @@ describe('the dashboard of each role', () => {
   const cases = {};
   const byOffice = { BKK: [], BOG: [] };
   const shelterName = { alpha: 'Shelter Alpha BKK', beta: 'Shelter Beta BKK', gamma: 'Shelter Gamma BOG' };
+  const shelterId = {};
   let schedule = null;
 
   function ok(r, what, status = [200, 201]) {
@@ -279,6 +280,7 @@ describe('the dashboard of each role', () => {
       { session: s['manager.bkk'], body: { name: shelterName.beta, capacity: 1, city: 'Bangkok' } }), 'beta');
     const gamma = ok(await srv.api('POST', '/api/v1/shelters',
       { session: s['manager.bog'], body: { name: shelterName.gamma, capacity: 5, city: 'Bogotá' } }), 'gamma');
+    Object.assign(shelterId, { alpha: alpha.id, beta: beta.id, gamma: gamma.id });
     await admit('S1', 'caseworker2.bkk', alpha.id, day(-2));
     await admit('S2', 'caseworker2.bkk', alpha.id, day(0));
     const left = await admit('S3', 'caseworker2.bkk', alpha.id, day(-5));
@@ -589,5 +591,233 @@ describe('the dashboard of each role', () => {
     assert.match(html, /<html lang="es"/);
     assert.deepEqual(headings(html), HEADINGS['manager.bog'].map(([l, t]) => [l, tr('es', t)]));
     assert.deepEqual(caseload(html, tr('es', 'Office caseload'), 'es').counts, [3, 0, 0, 0]);
+  });
+
+  /* ---------------------------------------------------------------- */
+  /* GET /api/v1/dashboard: the page's own figures                     */
+  /* ---------------------------------------------------------------- */
+
+  const apiDash = async (who, lang = 'en') => {
+    const r = await srv.api('GET', '/api/v1/dashboard', { session: s[who], headers: { 'Accept-Language': lang } });
+    assert.equal(r.status, 200, `GET /api/v1/dashboard as ${who}: ${r.status} ${r.text}`);
+    assert.match(String(r.headers['content-type']), /^application\/json/);
+    return r;
+  };
+  const PARTS = {
+    'caseworker.bkk': ['my_work'], 'caseworker.bog': ['my_work'], 'manager.bkk': ['office_overview'],
+    'manager.bog': ['office_overview'], pm: ['fund'], admin: ['administration'], researcher: [],
+    'medical.bkk': ['health'],
+  };
+  /* A caseload of the API as the page's table reads it. */
+  const counts = (load) => CASE_ORDER.map((k) => load.by_status[k]);
+  const CASE_ORDER = ['Active', 'FollowUp', 'Closed', 'ClosedReferred'];
+
+  it('API: each role gets the parts of its page, the same whatever the language', async () => {
+    /* Pages in English again for manager.bog (the test before set Spanish). */
+    ok(await srv.api('PATCH', '/api/v1/me', { session: s['manager.bog'], body: { lang: 'en' } }), 'lang en');
+    for (const [who, parts] of Object.entries(PARTS)) {
+      const { json, text } = await apiDash(who);
+      assert.deepEqual(Object.keys(json).sort(), ['office', 'role', ...parts].sort(), `parts of ${who}`);
+      assert.equal(json.role, srv.users[who].role);
+      assert.equal(json.office, srv.users[who].office);
+      /* No personal data, in any language. */
+      assertNoPrivate(text, `API ${who}`);
+      for (const lang of ['fr', 'es']) {
+        assert.deepEqual((await apiDash(who, lang)).json, json, `${who} in ${lang}`);
+      }
+    }
+    assert.deepEqual((await apiDash('admin')).json.administration, {});
+    assert.equal((await srv.api('GET', '/api/v1/dashboard')).status, 401);
+    assert.equal((await srv.api('POST', '/api/v1/dashboard', { session: s.pm, body: {} })).status, 405);
+  });
+
+  it('API: a caseworker\'s figures are those of the page', async () => {
+    for (const who of ['caseworker.bkk', 'caseworker.bog']) {
+      const html = await dashboard(who);
+      const { json, text } = await apiDash(who);
+      const m = json.my_work;
+      assert.deepEqual(m.cases.cases.map((c) => c.case_number), rows(block(html, 'My active cases')).map((r) => r.cells[0]));
+      assert.equal(m.cases.total, m.cases.cases.length);
+      for (const c of m.cases.cases) {
+        assert.equal(c.status, 'Active');
+        assert.equal(c.id, Object.values(cases).find((x) => x.case_number === c.case_number).id);
+        assert.match(c.updated_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      }
+      const page = caseload(html, 'My cases by status');
+      assert.deepEqual(counts(m.caseload), page.counts, `${who}: caseload`);
+      assert.equal(m.caseload.total, page.total);
+      assert.deepEqual(m.followups.visits.map((v) => [v.case_number, v.due_on, v.overdue ? 'Overdue' : 'Due']),
+        rows(block(html, 'My follow-ups due')).map((r) => r.cells), `${who}: follow-ups`);
+      assert.equal(m.followups.days, 30);
+      const other = who.endsWith('bkk') ? byOffice.BOG : byOffice.BKK;
+      assertNoCases(text, other, `API ${who}`);
+    }
+    /* Known data, not only the page's word for it. */
+    const m = (await apiDash('caseworker.bkk')).json.my_work;
+    assert.deepEqual(m.caseload, { by_status: { Active: 3, FollowUp: 1, Closed: 1, ClosedReferred: 1 }, total: 6 });
+    assert.deepEqual(m.cases.cases.map((c) => c.case_number).sort(),
+      [cases.A1.case_number, cases.A2.case_number, cases.A3.case_number].sort());
+    assert.equal(m.followups.overdue, 1);
+    assert.deepEqual(m.followups.visits[0], { case_id: cases.A3.id, case_number: cases.A3.case_number,
+      due_on: day(-3), overdue: true });
+  });
+
+  it('API: an office manager\'s figures are those of the page, and nothing of another office', async () => {
+    for (const who of ['manager.bkk', 'manager.bog']) {
+      const html = await dashboard(who);
+      const { json, text } = await apiDash(who);
+      const o = json.office_overview;
+      assert.deepEqual(Object.keys(o).sort(), ['caseload', 'followups', 'handovers', 'shelters', 'stranded']);
+      const page = caseload(html, 'Office caseload');
+      assert.deepEqual(counts(o.caseload), page.counts, `${who}: caseload`);
+      assert.equal(o.caseload.total, page.total);
+      assert.deepEqual(o.shelters.map((x) => [x.name, String(x.occupied), String(x.capacity), x.full ? 'Full' : 'Places free']),
+        rows(block(html, 'Shelter occupancy today')).map((r) => r.cells), `${who}: shelters`);
+      for (const x of o.shelters) assert.equal(x.free, Math.max(0, x.capacity - x.occupied));
+      assert.deepEqual(o.followups.visits.map((v) => [v.case_number, v.due_on, v.overdue ? 'Overdue' : 'Due']),
+        rows(block(html, 'Monitoring visits due and overdue')).map((r) => r.cells), `${who}: visits`);
+      const items = [...block(html, 'Handovers waiting for your answer').matchAll(/<li>([\s\S]*?)<\/li>/g)]
+        .map((x) => textOf(x[1]));
+      assert.deepEqual(o.handovers.map((h) => `${h.case_number} · from ${h.from_office}`), items, `${who}: handovers`);
+      assert.deepEqual(o.stranded, []);
+      if (who === 'manager.bog') {
+        assertNoCases(text, byOffice.BKK.filter((n) => n !== cases.H1.case_number), 'API manager.bog');
+        assert.ok(!text.includes(shelterName.alpha) && !text.includes(shelterName.beta));
+      } else {
+        assertNoCases(text, byOffice.BOG, 'API manager.bkk');
+        assert.ok(!text.includes(shelterName.gamma));
+      }
+    }
+    const bkk = (await apiDash('manager.bkk')).json.office_overview;
+    assert.deepEqual(bkk.caseload.by_status, { Active: 11, FollowUp: 1, Closed: 1, ClosedReferred: 1 });
+    assert.deepEqual(bkk.shelters.map((x) => [x.id, x.occupied, x.capacity, x.free, x.full]).sort(),
+      [[shelterId.alpha, 2, 3, 1, false], [shelterId.beta, 1, 1, 0, true]].sort());
+    assert.equal(bkk.followups.overdue, 2);
+    const bog = (await apiDash('manager.bog')).json.office_overview;
+    assert.equal(bog.handovers.length, 1);
+    assert.deepEqual([bog.handovers[0].case_id, bog.handovers[0].case_number, bog.handovers[0].from_office],
+      [cases.H1.id, cases.H1.case_number, 'BKK']);
+  });
+
+  it('API: the programme manager\'s fund figures are those of the page and its charts', async () => {
+    const html = await dashboard('pm');
+    const { json, text } = await apiDash('pm');
+    const f = json.fund;
+    /* The queue: A1 and A2 of Bangkok, B1 of Bogotá, all asked today. */
+    assert.equal(f.queue.count, 3);
+    assert.ok(f.queue.oldest_wait_seconds >= 0 && f.queue.oldest_wait_seconds < 3600, JSON.stringify(f.queue));
+    assert.deepEqual(f.queue.offices, [
+      { office: 'BKK', count: 2, days_0_6: 2, days_7_29: 0, days_30_plus: 0 },
+      { office: 'BOG', count: 1, days_0_6: 1, days_7_29: 0, days_30_plus: 0 },
+    ]);
+    const wait = block(html, 'Fund requests waiting');
+    assert.match(wait, new RegExp(`<strong>${f.queue.count}</strong> requests wait`));
+    assert.match(wait, /<caption>Requests waiting by office and days waited<\/caption>/);
+    assert.deepEqual(rows(wait).map((r) => r.cells), f.queue.offices.map((o) =>
+      [o.office, String(o.days_0_6), String(o.days_7_29), String(o.days_30_plus), String(o.count)]));
+    const qc = chart(html, 'chart-fund-queue');
+    assert.equal(qc.kind, 'stacked');
+    assert.deepEqual(qc.categories, ['BKK', 'BOG']);
+    assert.deepEqual(qc.series.map((x) => x.name), ['0 to 6 days', '7 to 29 days', '30 days or more']);
+    assert.deepEqual(qc.series.map((x) => x.data), [[2, 1], [0, 0], [0, 0]]);
+
+    /* The turnaround: GET /api/v1/fund/turnaround's own answer. */
+    const ta = ok(await srv.api('GET', '/api/v1/fund/turnaround', { session: s.pm }), 'turnaround');
+    assert.deepEqual(f.turnaround, ta);
+    assert.deepEqual(f.turnaround.offices.map((o) => [o.office, o.count]), [['BKK', 3]]);
+    assert.deepEqual(rows(block(html, 'Turnaround from request to decision')).map((r) => r.cells.slice(0, 2)),
+      [['BKK', '3'], ['All offices', '3']]);
+    const tc = chart(html, 'chart-turnaround');
+    assert.equal(tc.kind, 'bar');
+    assert.deepEqual(tc.categories, ['BKK']);
+    assert.deepEqual(tc.series.map((x) => x.name), ['Median (days)', 'Mean (days)']);
+    const days = (h) => Math.round((h / 24) * 100) / 100;
+    assert.deepEqual(tc.series.map((x) => x.data), [[days(ta.offices[0].median_hours)], [days(ta.offices[0].mean_hours)]]);
+
+    /* The budgets, as the page shows them. */
+    const lines = f.budgets.lines.map((l) => [l.project, l.currency, l.budget, l.committed, l.disbursed]).sort();
+    assert.deepEqual(lines, [
+      ['Dashboard project EUR', 'EUR', '4000.00', '0.00', '0.00'],
+      ['Dashboard project USD', 'USD', '10000.00', '500.00', '200.00'],
+    ]);
+    assert.deepEqual(f.budgets.total, { currency: 'USD', budget: '15000.00', committed: '500.00', disbursed: '200.00',
+      incomplete: false });
+    const en = (a) => Number(a).toLocaleString('en-US', { minimumFractionDigits: 2 });
+    const b = rows(block(html, 'Budgets')).map((r) => r.cells);
+    assert.deepEqual(b.slice(0, -1).sort(), lines.map(([p, c, x, y, z]) => [p, c, en(x), en(y), en(z)]));
+    assert.deepEqual(b[b.length - 1], ['Total', 'USD', en(f.budgets.total.budget), en(f.budgets.total.committed),
+      en(f.budgets.total.disbursed)]);
+
+    /* No case, no person, no justification. */
+    assertNoCases(text, [...byOffice.BKK, ...byOffice.BOG], 'API pm');
+    assertNoPrivate(text, 'API pm');
+  });
+
+  it('API: the medical officer\'s caseload is the page\'s, without the high-risk case', async () => {
+    const html = await dashboard('medical.bkk');
+    const { json } = await apiDash('medical.bkk');
+    assert.deepEqual(counts(json.health.caseload), caseload(html, 'Office caseload').counts);
+    assert.deepEqual(json.health.caseload, { by_status: { Active: 10, FollowUp: 1, Closed: 1, ClosedReferred: 1 },
+      total: 13 });
+  });
+
+  it('the fund charts read in French and Spanish', async () => {
+    for (const lang of ['fr', 'es']) {
+      const html = await dashboard('pm', lang);
+      const qc = chart(html, 'chart-fund-queue');
+      assert.deepEqual(qc.series.map((x) => x.name),
+        ['0 to 6 days', '7 to 29 days', '30 days or more'].map((t) => tr(lang, t)));
+      assert.ok(decode(html).includes(`aria-label="${tr(lang, 'Requests waiting by office and days waited')}"`));
+      assert.ok(decode(html).includes(`<caption>${tr(lang, 'Requests waiting by office and days waited')}</caption>`));
+      const tc = chart(html, 'chart-turnaround');
+      assert.deepEqual(tc.series.map((x) => x.name), [tr(lang, 'Median (days)'), tr(lang, 'Mean (days)')]);
+      assert.ok(decode(html).includes(`aria-label="${tr(lang, 'Days from request to decision, by office')}"`));
+    }
+  });
+
+  /* ---------------------------------------------------------------- */
+  /* The shelter page: occupancy against capacity over 30 or 90 days   */
+  /* ---------------------------------------------------------------- */
+
+  it('the shelter page charts occupancy against capacity per day, as the occupancy API counts it', async () => {
+    const id = shelterId.alpha;
+    for (const n of [30, 90]) {
+      const r = await srv.api('GET', `/shelters/${id}${n === 90 ? '?days=90' : ''}`, { session: s['manager.bkk'] });
+      assert.equal(r.status, 200, r.text);
+      const c = chart(r.text, 'chart-occupancy');
+      assert.equal(c.kind, 'line');
+      const occ = ok(await srv.api('GET', `/api/v1/shelters/${id}/occupancy?from=${day(-(n - 1))}&to=${day(0)}`,
+        { session: s['manager.bkk'] }), 'occupancy');
+      assert.deepEqual(c.categories, occ.days.map((d) => d.date));
+      assert.equal(c.categories.length, n);
+      assert.deepEqual(c.series.map((x) => x.name), ['Occupied', 'Capacity']);
+      assert.deepEqual(c.series[0].data, occ.days.map((d) => d.occupied));
+      assert.deepEqual(c.series[1].data, Array(n).fill(3));
+      /* S3 from five days ago to today, S1 from two days ago, S2 today. */
+      assert.deepEqual(c.series[0].data.slice(-7), [0, 1, 1, 1, 2, 2, 2]);
+      assert.ok(c.series[0].data.slice(0, -6).every((x) => x === 0));
+      /* The table holds the same figures, newest first. */
+      const t = [...r.text.matchAll(/<tr><td>(\d{4}-\d\d-\d\d)<\/td><td>(\d+)[^<]*(?:<span[^>]*>[^<]*<\/span>)?<\/td><td>(\d+)<\/td><\/tr>/g)]
+        .map((m) => [m[1], Number(m[2]), Number(m[3])]);
+      assert.deepEqual(t, occ.days.map((d) => [d.date, d.occupied, 3]).reverse());
+      const h2 = n === 90 ? 'Occupancy over the last 90 days' : 'Occupancy over the last 30 days';
+      assert.ok(r.text.includes(`<h2>${h2}</h2>`), h2);
+      assert.match(r.text, new RegExp(`<a href="/shelters/${id}\\?days=${n === 90 ? 30 : 90}">`));
+      assert.match(r.text, /<script src="\/assets\/charts\.js" defer><\/script>/);
+    }
+    /* In French, the chart's words; another office's shelter is missing. */
+    const fr = await srv.api('GET', `/shelters/${id}?days=90`,
+      { session: s['manager.bkk'], headers: { 'Accept-Language': 'fr' } });
+    assert.deepEqual(chart(fr.text, 'chart-occupancy').series.map((x) => x.name),
+      [tr('fr', 'Occupied'), tr('fr', 'Capacity')]);
+    assert.ok(decode(fr.text).includes(`<h2>${tr('fr', 'Occupancy over the last 90 days')}</h2>`));
+    assert.equal((await srv.api('GET', `/shelters/${id}`, { session: s['manager.bog'] })).status, 404);
+    /* Another period is refused, with the reason. */
+    for (const q of ['7', '0', '90x', '-30', '365']) {
+      const bad = await srv.api('GET', `/shelters/${id}?days=${q}`,
+        { session: s['manager.bkk'], headers: { 'Accept-Language': 'es' } });
+      assert.equal(bad.status, 400, q);
+      assert.ok(decode(bad.text).includes(tr('es', 'Show the occupancy of 30 or 90 days.')), q);
+    }
   });
 });

@@ -79,6 +79,27 @@ test_case_id_positive(void **state)
 	expect_route("/admin/users/3", M_POST, page_admin_user_post, 3);
 }
 
+/* The accounts and the dashboard in the API, beside their pages. */
+static void
+test_users_and_dashboard(void **state)
+{
+	const struct route *rt;
+
+	(void)state;
+	rt = expect_route("/api/v1/users", M_GET, api_users_list, 0);
+	assert_true(rt->flags & RF_AUTH);
+	expect_route("/api/v1/users/4", M_GET, api_user_get, 4);
+	rt = expect_route("/api/v1/users/4/grants", M_POST, api_user_grants, 4);
+	assert_true(rt->flags & RF_AUTH);
+	assert_false(rt->flags & RF_NO_CSRF);
+	expect_none("/api/v1/users/4/grants", M_GET, true);
+	expect_none("/api/v1/users/4", M_PATCH, true);
+	expect_none("/api/v1/users/0/grants", M_POST, false);
+	rt = expect_route("/api/v1/dashboard", M_GET, api_dashboard, 0);
+	assert_true(rt->flags & RF_AUTH);
+	expect_none("/api/v1/dashboard", M_POST, true);
+}
+
 static void
 test_case_id_rejected(void **state)
 {
@@ -226,6 +247,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_case_id_positive),
+		cmocka_unit_test(test_users_and_dashboard),
 		cmocka_unit_test(test_case_id_rejected),
 		cmocka_unit_test(test_id_zero_without_id),
 		cmocka_unit_test(test_wrong_method),
