@@ -524,13 +524,21 @@ user_page(struct req *r, int status, const struct user *u,
 	    "granted access to health records (medical officers have it by "
 	    "their role)."), u->id);
 	page_csrf(r, &h);
-	html_printf(&h, "<input type=\"hidden\" name=\"action\" "
-	    "value=\"%s\"><button type=\"submit\"%R%R>%s</button>",
-	    u->health_access ? "health-revoke" : "health-grant",
-	    u->health_access ? " class=\"secondary\"" : "",
-	    f->err[DF_HEALTH] ? " aria-describedby=\"health-error\"" : "",
-	    u->health_access ? _("Revoke access to health records") :
-	    _("Grant access to health records"));
+	if (u->id == r->user.id && !u->health_access) {
+		/* Not one's own to give (users.c): said, not offered. */
+		html_printf(&h, "<p id=\"health-self\">%s</p>",
+		    _("You cannot grant access to health records to yourself: "
+		    "another administrator, or the command line, can."));
+	} else {
+		html_printf(&h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"%s\"><button type=\"submit\"%R%R>%s</button>",
+		    u->health_access ? "health-revoke" : "health-grant",
+		    u->health_access ? " class=\"secondary\"" : "",
+		    f->err[DF_HEALTH] ?
+		    " aria-describedby=\"health-error\"" : "",
+		    u->health_access ? _("Revoke access to health records") :
+		    _("Grant access to health records"));
+	}
 	error_msg(&h, "health", f->err[DF_HEALTH]);
 	html_printf(&h, "</form></section>");
 

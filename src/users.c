@@ -70,25 +70,33 @@ static enum user_grant_refusal
 grant_refusal(const struct req *r, const struct user *u, enum user_grant g,
     bool on)
 {
-	if (g != USER_GRANT_CASE || !on)
+	if (!on)
 		return USER_GRANT_OK;
-	if (!role_case_grantable(u->role))
+	if (g == USER_GRANT_CASE && !role_case_grantable(u->role))
 		return USER_GRANT_ROLE;
-	/* Keeping it is no grant: only a new one needs another's hand. */
-	if (!u->case_access && u->id == r->user.id)
+	/*
+	 * Neither grant is one's own to give: an administrator with case
+	 * access who took health access too would read what only medical
+	 * staff may. Keeping it is no grant: only a new one needs
+	 * another's hand.
+	 */
+	if (!user_grant_held(u, g) && u->id == r->user.id)
 		return USER_GRANT_SELF;
 	return USER_GRANT_OK;
 }
 
 static const char *
-refusal_msg(enum user_grant_refusal why)
+refusal_msg(enum user_grant_refusal why, enum user_grant g)
 {
 	switch (why) {
 	case USER_GRANT_ROLE:
 		return _("Only an administrator's account can be granted case "
 		    "access.");
 	case USER_GRANT_SELF:
-		return _("You cannot grant case access to yourself: another "
+		return g == USER_GRANT_HEALTH ?
+		    _("You cannot grant access to health records to yourself: "
+		    "another administrator, or the command line, can.") :
+		    _("You cannot grant case access to yourself: another "
 		    "administrator, or the command line, can.");
 	default:
 		return NULL;
@@ -126,7 +134,8 @@ users_set_grants(struct req *r, const struct user *u,
 		refusal[g] = grant_refusal(r, u, (enum user_grant)g,
 		    want[g] > 0);
 		if (refusal[g] != USER_GRANT_OK) {
-			why[g] = refusal_msg(refusal[g]);
+			why[g] = refusal_msg(refusal[g],
+			    (enum user_grant)g);
 			refused = true;
 		} else if (user_grant_held(u, (enum user_grant)g) !=
 		    (want[g] > 0))

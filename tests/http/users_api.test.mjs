@@ -8,9 +8,9 @@
  *     nothing changes;
  *   - an administrator's grant of health records or case access works,
  *     takes effect, and is audited exactly as the page's;
- *   - nobody grants themselves case access, through the page or the API:
- *     the same message, the same audit row, and nothing changes (not even
- *     a health grant asked with it);
+ *   - nobody grants themselves case access or health records, through
+ *     the page or the API: the same message, the same audit row, and
+ *     nothing changes (not even the other grant asked with it);
  *   - bad bodies are refused with the field named, and change nothing;
  *   - no password hash, two-step secret or session in any answer.
  */
@@ -23,6 +23,7 @@ const EXTRA = [
   { username: 'medical.bkk', role: 'medical-officer', office: 'BKK', password: 'pw-Medical-BKK-9d3f61' },
 ];
 const SELF_MSG = 'You cannot grant case access to yourself: another administrator, or the command line, can.';
+const HEALTH_SELF_MSG = 'You cannot grant access to health records to yourself: another administrator, or the command line, can.';
 const ROLE_MSG = "Only an administrator's account can be granted case access.";
 const ADMIN_MSG = 'Only administrators can manage accounts and offices.';
 const ACCOUNT_KEYS = ['case_access', 'created_at', 'disabled', 'failed_logins', 'health_access', 'id', 'lang',
@@ -200,7 +201,7 @@ describe('the accounts API', () => {
     const r = await grants('admin', me, { health_access: true, case_access: true });
     const e = assertApiError(r, 403);
     assert.equal(e.error, SELF_MSG);
-    assert.deepEqual(e.fields, { case_access: SELF_MSG });
+    assert.deepEqual(e.fields, { case_access: SELF_MSG, health_access: HEALTH_SELF_MSG });
     const acc = (await get('admin2', `/api/v1/users/${me}`)).json;
     assert.equal(acc.case_access, false);
     assert.equal(acc.health_access, false, 'the health grant asked beside it was made');
@@ -213,11 +214,39 @@ describe('the accounts API', () => {
 
     assert.equal((await audited('admin.user.update')).length, changes, 'audited as a change');
     const denied = (await audited('admin.user.update.denied')).filter((x) => x.user === 'admin');
-    assert.equal(denied.length, denied0 + 2);
-    const [api, pg] = denied.slice(-2);
-    assert.equal(api.object, `user:${me}`);
-    assert.deepEqual(detailOf(api), { field: 'case_access' });
+    /* The API's two refusals (one row a field), then the page's one. */
+    assert.equal(denied.length, denied0 + 3);
+    const [api1, api2, pg] = denied.slice(-3);
+    assert.deepEqual([api1, api2].map((x) => [x.object, detailOf(x).field]).sort(),
+      [[`user:${me}`, 'case_access'], [`user:${me}`, 'health_access']]);
+    const api = [api1, api2].find((x) => detailOf(x).field === 'case_access');
     assert.deepEqual([pg.object, detailOf(pg)], [api.object, detailOf(api)], 'the page and the API audit alike');
+  });
+
+  it('refuses one\'s own health records grant, on the API and the page, changing nothing', async () => {
+    const me = id('admin2');
+    const before = (await get('admin', `/api/v1/users/${me}`)).json;
+    assert.equal(before.health_access, false);
+    const denied0 = (await audited('admin.user.update.denied')).filter((x) => x.user === 'admin2').length;
+
+    const e = assertApiError(await grants('admin2', me, { health_access: true }), 403);
+    assert.equal(e.error, HEALTH_SELF_MSG);
+    assert.deepEqual(e.fields, { health_access: HEALTH_SELF_MSG });
+    const page = await postForm('admin2', `/admin/users/${me}`, [['action', 'health-grant']]);
+    assert.equal(page.status, 400);
+    assert.ok(page.text.replace(/&#39;/g, "'").includes(HEALTH_SELF_MSG), page.text.slice(0, 300));
+    const own = await srv.api('GET', `/admin/users/${me}`, { session: s.admin2 });
+    assert.ok(own.text.includes('id="health-self"') && !own.text.includes('value="health-grant"'),
+      'the own page offers no grant');
+    assert.deepEqual((await get('admin', `/api/v1/users/${me}`)).json, before, 'nothing changed');
+    const denied = (await audited('admin.user.update.denied')).filter((x) => x.user === 'admin2');
+    assert.equal(denied.length, denied0 + 2);
+    for (const d of denied.slice(-2)) assert.deepEqual(detailOf(d), { field: 'health_access' });
+
+    /* Another administrator may grant it, and take it back. */
+    assert.equal((await grants('admin', me, { health_access: true })).status, 200);
+    assert.equal((await get('admin', `/api/v1/users/${me}`)).json.health_access, true);
+    assert.equal((await grants('admin', me, { health_access: false })).status, 200);
   });
 
   it('grants case access only to an administrator\'s account (400 at case_access), as the page', async () => {

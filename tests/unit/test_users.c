@@ -188,21 +188,27 @@ test_grants(void **state)
 	assert_int_equal(ask(fx, &fx->a1, &u, 1, 1, why, refusal), 0);
 	assert_int_equal(rows_of(fx, "admin.user.update").n, 2);
 
-	/* One's own case access: refused, and the health grant asked with
-	 * it is not made either. */
+	/* One's own case access and health records: both refused (neither
+	 * is one's own to give), nothing made. */
 	u = reload(fx, fx->a1.id);
 	assert_int_equal(ask(fx, &fx->a1, &u, 1, 1, why, refusal), 1);
 	assert_int_equal(refusal[USER_GRANT_CASE], USER_GRANT_SELF);
-	assert_int_equal(refusal[USER_GRANT_HEALTH], USER_GRANT_OK);
+	assert_int_equal(refusal[USER_GRANT_HEALTH], USER_GRANT_SELF);
 	assert_non_null(why[USER_GRANT_CASE]);
-	assert_null(why[USER_GRANT_HEALTH]);
+	assert_non_null(why[USER_GRANT_HEALTH]);
 	u = reload(fx, fx->a1.id);
 	assert_false(u.case_access);
 	assert_false(u.health_access);
 	assert_int_equal(rows_of(fx, "admin.user.update").n, 2);
 	x = rows_of(fx, "admin.user.update.denied");
-	assert_int_equal(x.n, 1);
-	assert_string_equal(x.last, "{\"field\":\"case_access\"}");
+	assert_int_equal(x.n, 2);
+	/* One's own health records alone: refused the same way. */
+	assert_int_equal(ask(fx, &fx->a1, &u, 1, -1, why, refusal), 1);
+	assert_int_equal(refusal[USER_GRANT_HEALTH], USER_GRANT_SELF);
+	assert_false(reload(fx, fx->a1.id).health_access);
+	x = rows_of(fx, "admin.user.update.denied");
+	assert_int_equal(x.n, 3);
+	assert_string_equal(x.last, "{\"field\":\"health_access\"}");
 
 	/* Case access for a caseworker: refused, whoever asks. */
 	u = reload(fx, fx->cw.id);
@@ -210,7 +216,7 @@ test_grants(void **state)
 	assert_int_equal(refusal[USER_GRANT_CASE], USER_GRANT_ROLE);
 	assert_int_equal(ask(fx, NULL, &u, -1, 1, why, refusal), 1);
 	assert_false(reload(fx, fx->cw.id).case_access);
-	assert_int_equal(rows_of(fx, "admin.user.update.denied").n, 3);
+	assert_int_equal(rows_of(fx, "admin.user.update.denied").n, 5);
 	/* Its health records are another matter. */
 	assert_int_equal(ask(fx, &fx->a1, &u, 1, -1, why, refusal), 0);
 	assert_true(reload(fx, fx->cw.id).health_access);
