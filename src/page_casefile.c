@@ -722,7 +722,7 @@ org_name_cb(void *arg, const struct organisation *o)
 
 /*
  * Once per page, the names of the registry's organisations in use as a
- * <datalist> that FF_ORG_NAME inputs suggest from. The field stays free
+ * <datalist> that FF_ORGNAME inputs suggest from. The field stays free
  * text: a referral to a body outside the registry, and a name read from
  * an HTCDS file, are kept as they are. -1 on failure.
  */
@@ -803,11 +803,11 @@ field_input(struct view *v, const struct field_def *f, const char *value,
 			html_printf(h, " maxlength=\"%L\"", f->max);
 		if (f->type == FT_PHONES)
 			html_printf(h, " inputmode=\"tel\" autocomplete=\"off\"");
-		if (f->flags & FF_ORG_NAME && protection_registry_read(v->r))
+		if (f->flags & FF_ORGNAME && protection_registry_read(v->r))
 			html_printf(h, " list=\"org-names\"");
 		invalid_attrs(h, id, f->type == FT_PHONES, err);
 		html_printf(h, ">");
-		if (f->flags & FF_ORG_NAME && protection_registry_read(v->r) &&
+		if (f->flags & FF_ORGNAME && protection_registry_read(v->r) &&
 		    org_names(v) < 0)
 			return -1;
 		break;
