@@ -389,12 +389,81 @@ api_projects_list(struct req *r)
 	    "incomplete", t.incomplete));
 }
 
+/* A target of the body (a whole number, or digits as a string) as
+ * fund.c takes it: NULL when absent, "" when null, "x" (refused) when
+ * neither. */
+static const char *
+target_of(struct req *r, char out[32])
+{
+	json_t *v = json_object_get(r->json, "target");
+
+	if (v == NULL)
+		return NULL;
+	if (json_is_null(v))
+		return "";
+	if (json_is_integer(v)) {
+		snprintf(out, 32, "%lld", (long long)json_integer_value(v));
+		return out;
+	}
+	return json_is_string(v) ? json_string_value(v) : "x";
+}
+
+/*
+ * The partners of a body's "partners" (untrusted) into in: 0, or 1 when
+ * answered (a 400 naming the field: not a list, an element not an
+ * object or with another key, a role that is not text).
+ */
+static int
+partners_of(struct req *r, struct fund_project_input *in)
+{
+	json_t *v = json_object_get(r->json, "partners"), *e, *id, *role;
+	const char *key;
+	const char *field;
+	size_t i;
+
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > FUND_PARTNERS_MAX)
+		return resp_error(r, 400, _("Give the partners as a list of "
+		    "{organisation_id, role}, at most 32."), json_pack("{s:s}",
+		    "partners", _("Give the partners as a list."))), 1;
+	json_array_foreach(v, i, e) {
+		json_t *ignored;
+
+		field = arena_printf(r->arena, "partners[%zu]", i);
+		if (!json_is_object(e))
+			return resp_error(r, 400, _("Each partner is an object "
+			    "{organisation_id, role}."), json_pack("{s:s}", field,
+			    _("Each partner is an object {organisation_id, "
+			    "role}."))), 1;
+		json_object_foreach(e, key, ignored)
+			if (strcmp(key, "organisation_id") != 0 &&
+			    strcmp(key, "role") != 0)
+				return resp_error(r, 400, _("A partner has only "
+				    "organisation_id and role."), json_pack(
+				    "{s:s}", arena_printf(r->arena, "%s.%s",
+				    field, key), _("Unknown field."))), 1;
+		id = json_object_get(e, "organisation_id");
+		role = json_object_get(e, "role");
+		in->partners[i].org_id = id == NULL || json_is_null(id) ? 0 :
+		    json_is_integer(id) && json_integer_value(id) > 0 ?
+		    json_integer_value(id) : -1;
+		if (role && !json_is_null(role) && !json_is_string(role))
+			return resp_error(r, 400, _("Give the partner's role as "
+			    "text."), json_pack("{s:s}", arena_printf(r->arena,
+			    "%s.role", field), _("Give the role as text."))), 1;
+		in->partners[i].role = json_string_value(role);
+	}
+	in->npartners = json_array_size(v);
+	return 0;
+}
+
 int
 api_projects_create(struct req *r)
 {
 	static const char *const keys[] = { "name", "currency", "budget",
 		"donors", "region", "start", "end", "target", "target_group",
-		"budgets", NULL };
+		"budgets", "partners", NULL };
 	struct fund_project_input in;
 	struct fund_problem p;
 	struct project pr;
@@ -419,13 +488,7 @@ api_projects_create(struct req *r)
 	in.start = str("start", r);
 	in.end = str("end", r);
 	in.target_group = str("target_group", r);
-	v = json_object_get(r->json, "target");
-	if (json_is_integer(v)) {
-		snprintf(target, sizeof(target), "%lld",
-		    (long long)json_integer_value(v));
-		in.target = target;
-	} else if (v && !json_is_null(v))
-		in.target = json_is_string(v) ? json_string_value(v) : "x";
+	in.target = target_of(r, target);
 	v = json_object_get(r->json, "donors");
 	if (v && !json_is_null(v)) {
 		if (!json_is_array(v) || json_array_size(v) > FUND_DONORS_MAX)
@@ -461,6 +524,8 @@ api_projects_create(struct req *r)
 		}
 		in.nlines = json_array_size(v);
 	}
+	if (partners_of(r, &in))
+		return 0;
 	rc = fund_project_create(r, &in, &id, &p);
 	if (rc != 0)
 		return result(r, rc, &p);
@@ -551,6 +616,145 @@ api_project_donor_add(struct req *r)
 	if (rc != 0)
 		return result(r, rc, &p);
 	return project_answer(r, r->id, NULL, 201);
+}
+
+/* A text field of a change: NULL when absent, "" when null, else its
+ * string; false (answered 400) when it is neither. */
+static bool
+change_text(struct req *r, const char *key, const char **out)
+{
+	json_t *v = json_object_get(r->json, key);
+
+	*out = NULL;
+	if (v == NULL)
+		return true;
+	if (json_is_null(v)) {
+		*out = "";
+		return true;
+	}
+	if (json_is_string(v)) {
+		*out = json_string_value(v);
+		return true;
+	}
+	resp_error(r, 400, _("Give this field as text."), json_pack("{s:s}",
+	    key, _("Give this field as text.")));
+	return false;
+}
+
+int
+api_project_patch(struct req *r)
+{
+	static const char *const keys[] = { "name", "region", "start", "end",
+		"target", "target_group", "budget", "budgets", "currency",
+		NULL };
+	static const char *const texts[] = { "name", "region", "start", "end",
+		"target_group" };
+	struct fund_project_change in;
+	struct fund_problem p;
+	char budget[FUND_AMOUNT_STR], target[32];
+	char lamount[FUND_LINES_MAX][FUND_AMOUNT_STR];
+	const char *t[ARRAY_SIZE(texts)];
+	json_t *v, *d;
+	size_t i;
+	int rc;
+
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE)) {
+		if (fund_project_denied(r, "project.update.denied", r->id) < 0)
+			return -1;
+		return resp_error(r, 403, _("You are not allowed to manage "
+		    "projects."), NULL);
+	}
+	if (req_known_keys(r, keys))
+		return 0;
+	if (json_object_get(r->json, "currency"))
+		return resp_error(r, 400, _("A project keeps its currency: "
+		    "give a budget in another currency as a further line "
+		    "(budgets)."), json_pack("{s:s}", "currency", _("A project "
+		    "keeps its currency.")));
+	for (i = 0; i < ARRAY_SIZE(texts); i++)
+		if (!change_text(r, texts[i], &t[i]))
+			return 0;
+	memset(&in, 0, sizeof(in));
+	in.name = t[0];
+	in.region = t[1];
+	in.start = t[2];
+	in.end = t[3];
+	in.target_group = t[4];
+	in.target = target_of(r, target);
+	v = json_object_get(r->json, "budget");
+	if (v && !json_is_null(v))
+		in.budget = amount_of(r, "budget", budget);
+	v = json_object_get(r->json, "budgets");
+	if (v && !json_is_null(v)) {
+		if (!json_is_array(v) || json_array_size(v) > FUND_LINES_MAX)
+			return resp_error(r, 400, _("Give further budget lines "
+			    "as a list of {currency, budget}."), json_pack(
+			    "{s:s}", "budgets", _("Give a list.")));
+		json_array_foreach(v, i, d) {
+			in.line_currency[i] = json_string_value(
+			    json_object_get(d, "currency"));
+			if (!fund_amount_json(json_object_get(d, "budget"),
+			    lamount[i]))
+				snprintf(lamount[i], FUND_AMOUNT_STR, "x");
+			in.line_budget[i] = lamount[i];
+		}
+		in.nlines = json_array_size(v);
+	}
+	rc = fund_project_update(r, r->id, &in, &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	return project_answer(r, r->id, NULL, 200);
+}
+
+int
+api_project_partner_add(struct req *r)
+{
+	static const char *const keys[] = { "organisation_id", "role", NULL };
+	struct fund_partner_input in;
+	struct fund_problem p;
+	json_t *id, *role;
+	int rc;
+
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE)) {
+		if (fund_project_denied(r, "project.partner.denied", r->id) < 0)
+			return -1;
+		return resp_error(r, 403, _("You are not allowed to manage "
+		    "projects."), NULL);
+	}
+	if (req_known_keys(r, keys))
+		return 0;
+	id = json_object_get(r->json, "organisation_id");
+	role = json_object_get(r->json, "role");
+	if (role && !json_is_null(role) && !json_is_string(role))
+		return resp_error(r, 400, _("Give the partner's role as text."),
+		    json_pack("{s:s}", "role", _("Give the role as text.")));
+	in.org_id = id == NULL || json_is_null(id) ? 0 : json_is_integer(id) &&
+	    json_integer_value(id) > 0 ? json_integer_value(id) : -1;
+	in.role = json_string_value(role);
+	rc = fund_project_partner_add(r, r->id, &in, &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	return project_answer(r, r->id, NULL, 201);
+}
+
+int
+api_project_partner_remove(struct req *r)
+{
+	struct fund_problem p;
+	const char *tail = strstr(r->path, "/partners/");
+	int rc;
+
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE)) {
+		if (fund_project_denied(r, "project.partner.denied", r->id) < 0)
+			return -1;
+		return resp_error(r, 403, _("You are not allowed to manage "
+		    "projects."), NULL);
+	}
+	rc = fund_project_partner_remove(r, r->id, tail ?
+	    form_id(tail + strlen("/partners/")) : 0, &p);
+	if (rc != 0)
+		return result(r, rc, &p);
+	return project_answer(r, r->id, NULL, 200);
 }
 
 /* --- turnaround and rates --- */

@@ -12,6 +12,7 @@
 #include "audit.h"
 #include "cases.h"
 #include "date.h"
+#include "fund.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
@@ -331,26 +332,58 @@ api_record_disclose(struct req *r)
 
 /* --- organisations --- */
 
+/*
+ * Organisation o as JSON for r (new ref, NULL on failure): with, for
+ * whoever sees the fund's projects, the projects it is a partner of.
+ */
+static json_t *
+org_json(struct req *r, const struct organisation *o)
+{
+	json_t *j = protection_org_json(o), *projects;
+
+	if (j == NULL || !user_can(&r->user, PERM_FUND_READ))
+		return j;
+	if ((projects = fund_org_projects_json(r, o->id)) == NULL) {
+		json_decref(j);
+		return NULL;
+	}
+	json_object_set_new(j, "projects", projects);
+	return j;
+}
+
+struct org_list {
+	struct req *r;
+	json_t *list;
+	bool failed;
+};
+
 static int
 org_list_cb(void *arg, const struct organisation *o)
 {
-	return json_array_append_new(arg, protection_org_json(o));
+	struct org_list *x = arg;
+	json_t *j = org_json(x->r, o);
+
+	if (j == NULL) {
+		x->failed = true;
+		return 1;
+	}
+	return json_array_append_new(x->list, j);
 }
 
 int
 api_orgs_list(struct req *r)
 {
-	json_t *list;
+	struct org_list x = { r, NULL, false };
 
 	if (!protection_registry_read(r))
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "organisations."), NULL);
-	list = json_array();
-	if (db_org_list(r->app->db, org_list_cb, list) != DB_OK) {
-		json_decref(list);
+	x.list = json_array();
+	if (db_org_list(r->app->db, org_list_cb, &x) != DB_OK || x.failed) {
+		json_decref(x.list);
 		return -1;
 	}
-	return resp_json(r, 200, json_pack("{s:o}", "organisations", list));
+	return resp_json(r, 200, json_pack("{s:o}", "organisations", x.list));
 }
 
 static int
@@ -375,7 +408,7 @@ api_orgs_create(struct req *r)
 		return refused(r, NULL, errors, NULL);
 	if (rc != 0)
 		return -1;
-	return resp_json(r, 201, protection_org_json(&o));
+	return resp_json(r, 201, org_json(r, &o));
 }
 
 int
@@ -393,7 +426,7 @@ api_org_get(struct req *r)
 	if (rc != DB_OK)
 		return resp_error(r, 404, _("This organisation does not exist."),
 		    NULL);
-	return resp_json(r, 200, protection_org_json(&o));
+	return resp_json(r, 200, org_json(r, &o));
 }
 
 int
@@ -416,7 +449,7 @@ api_org_patch(struct req *r)
 		return refused(r, NULL, errors, NULL);
 	if (rc != 0)
 		return -1;
-	return resp_json(r, 200, protection_org_json(&o));
+	return resp_json(r, 200, org_json(r, &o));
 }
 
 /* --- shelters --- */

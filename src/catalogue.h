@@ -55,6 +55,9 @@ enum field_type {
 #define FF_SYSTEM	0x04u	/* set by ctm, never by a form */
 #define FF_NOSPECIAL	0x08u	/* a fact of the office, not a question put
 				   to the person: no special answers */
+#define FF_ORGNAME	0x10u	/* names an organisation: the form offers
+				   the registry's names, any text stays
+				   valid (HTCDS keeps it as text) */
 
 enum section {
 	SEC_PERSON,		/* prs_ */

@@ -435,6 +435,20 @@ int db_project_budgets(struct db *db, int64_t project_id, db_budget_cb cb,
 /* DB_NOTFOUND when the project has no line in currency. */
 int db_project_budget(struct db *db, int64_t project_id,
     const char *currency, struct budget_line *b);
+/*
+ * Changes the name, region, period, target and target group of project
+ * p->id to p's: DB_NOTFOUND when there is none, DB_CONFLICT when another
+ * project has the name.
+ */
+int db_project_update(struct db *db, const struct project *p);
+/*
+ * Sets the budget of project_id's line in currency (adding the line when
+ * the project has none in it): DB_FUND_LIMIT when budget is below what
+ * the line has committed, which is then left as it was. Meant to run in
+ * the caller's transaction (db_begin()).
+ */
+int db_project_budget_set(struct db *db, int64_t project_id,
+    const char *currency, int64_t budget);
 /* Adds a donor's contribution to project d->project_id (sets d->id). */
 int db_project_donor_add(struct db *db, struct donor *d);
 typedef int (*db_donor_cb)(void *arg, const struct donor *d);
@@ -764,6 +778,43 @@ int db_org_update(struct db *db, const struct organisation *o);
 typedef int (*db_org_cb)(void *arg, const struct organisation *o);
 /* By name; a non-zero return from cb stops. */
 int db_org_list(struct db *db, db_org_cb cb, void *arg);
+
+/*
+ * Partners of a fund project: organisations of the registry working on
+ * it (implementing partner, shelter provider, ...), each with its role
+ * in the project's own words ("" when none). Reads fill the names of
+ * the organisation and of the project.
+ */
+#define DB_PARTNER_ROLE_MAX 804	/* 200 characters of UTF-8 */
+struct project_partner {
+	int64_t project_id;
+	char project[DB_PROJECT_NAME_MAX];
+	int64_t org_id;
+	char org_name[DB_ORG_NAME_MAX];
+	char org_type[DB_ORG_TYPE_MAX];
+	char org_country[3];		/* "" when none */
+	bool org_disabled;
+	char role[DB_PARTNER_ROLE_MAX];
+	int64_t added_at;
+};
+/* Adds pp->org_id to project pp->project_id with pp->role: DB_CONFLICT
+ * when it is a partner already. */
+int db_project_partner_add(struct db *db, const struct project_partner *pp,
+    int64_t by, int64_t now);
+/* DB_NOTFOUND when org_id was no partner of project_id. */
+int db_project_partner_remove(struct db *db, int64_t project_id,
+    int64_t org_id);
+/* DB_NOTFOUND when org_id is no partner of project_id. */
+int db_project_partner_get(struct db *db, int64_t project_id, int64_t org_id,
+    struct project_partner *pp);
+typedef int (*db_partner_cb)(void *arg, const struct project_partner *pp);
+/* The partners of a project, by organisation name; a non-zero return
+ * from cb stops. */
+int db_project_partners(struct db *db, int64_t project_id, db_partner_cb cb,
+    void *arg);
+/* The projects organisation org_id is a partner of, by project name. */
+int db_org_projects(struct db *db, int64_t org_id, db_partner_cb cb,
+    void *arg);
 
 /* Shelters of an office, with their capacity (beds). */
 struct shelter {

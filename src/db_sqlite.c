@@ -866,6 +866,21 @@ static const struct migration {
 	"ALTER TABLE users ADD COLUMN case_access INTEGER NOT NULL DEFAULT 0"
 	"  CHECK (case_access IN (0, 1));",
 	false },
+	/* Implementing partners: organisations of the registry working on
+	 * a project, each with its role in it in the project's words. An
+	 * organisation stays in the registry (disabled, never deleted) as
+	 * long as it is a partner of a project. */
+	{ 10,
+	"CREATE TABLE project_partners ("
+	"  project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,"
+	"  org_id INTEGER NOT NULL REFERENCES organisations(id),"
+	"  role TEXT NOT NULL DEFAULT '' CHECK (length(role) <= 200),"
+	"  added_by INTEGER REFERENCES users(id),"
+	"  added_at INTEGER NOT NULL,"
+	"  PRIMARY KEY (project_id, org_id)"
+	") WITHOUT ROWID;"
+	"CREATE INDEX project_partners_org ON project_partners(org_id);",
+	false },
 };
 
 /* HTCDS 2.0 case status values, as stored. */

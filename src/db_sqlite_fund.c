@@ -1,7 +1,7 @@
 /*
  * db_sqlite_fund.c - the SQLite backend of db.h for the Global
  * Assistance Fund: projects, budget lines, donors, rates, requests,
- * decisions and disbursements.
+ * decisions and disbursements; the partners of projects.
  *
  * A budget can never go negative: the UPDATEs of fund_budgets add only
  * where the result stays within the line (committed + x <= budget), the
@@ -51,6 +51,13 @@ enum {
 	Q_RATE_ADD,
 	Q_RATE_GET,
 	Q_DECISIONS,
+	Q_PROJECT_UPDATE,
+	Q_BUDGET_SET,
+	Q_PARTNER_ADD,
+	Q_PARTNER_REMOVE,
+	Q_PARTNER_GET,
+	Q_PARTNERS,
+	Q_ORG_PROJECTS,
 	Q__MAX
 };
 _Static_assert(Q__MAX <= 64, "the fund has 64 statement slots");
@@ -77,6 +84,12 @@ _Static_assert(Q__MAX <= 64, "the fund has 64 statement slots");
 	"LEFT JOIN users ru ON ru.id = q.requested_by " \
 	"LEFT JOIN users du ON du.id = q.decided_by " \
 	"LEFT JOIN projects p ON p.id = q.project_id "
+
+#define PARTNER_COLS \
+	"pp.project_id, p.name, pp.org_id, o.name, o.type, " \
+	"coalesce(o.country, ''), o.disabled, pp.role, pp.added_at " \
+	"FROM project_partners pp JOIN projects p ON p.id = pp.project_id " \
+	"JOIN organisations o ON o.id = pp.org_id "
 
 static const char *const sql[Q__MAX] = {
 	[Q_PROJECT_ADD] =
@@ -183,6 +196,24 @@ static const char *const sql[Q__MAX] = {
 	    "coalesce(u.username, ''), d.created_at FROM fund_disbursements d "
 	    "LEFT JOIN users u ON u.id = d.created_by WHERE d.request_id = ?1 "
 	    "ORDER BY d.on_date, d.id",
+	[Q_PROJECT_UPDATE] =
+	    "UPDATE projects SET name = ?2, region = ?3, start_date = ?4, "
+	    "end_date = ?5, target = ?6, target_group = ?7 WHERE id = ?1",
+	/* Never below what the line has committed (its CHECK says so too). */
+	[Q_BUDGET_SET] =
+	    "UPDATE fund_budgets SET budget = ?3 WHERE project_id = ?1 AND "
+	    "currency = ?2 AND committed <= ?3",
+	[Q_PARTNER_ADD] =
+	    "INSERT INTO project_partners (project_id, org_id, role, added_by, "
+	    "added_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+	[Q_PARTNER_REMOVE] =
+	    "DELETE FROM project_partners WHERE project_id = ?1 AND org_id = ?2",
+	[Q_PARTNER_GET] =
+	    "SELECT " PARTNER_COLS "WHERE pp.project_id = ?1 AND pp.org_id = ?2",
+	[Q_PARTNERS] =
+	    "SELECT " PARTNER_COLS "WHERE pp.project_id = ?1 ORDER BY o.name, o.id",
+	[Q_ORG_PROJECTS] =
+	    "SELECT " PARTNER_COLS "WHERE pp.org_id = ?1 ORDER BY p.name, p.id",
 	[Q_TURNAROUND] =
 	    "SELECT o.code, d.decided_at - d.submitted_at, c.id, c.office_id, "
 	    "coalesce(c.assigned_to, 0), c.high_risk FROM fund_decisions d "
@@ -407,6 +438,150 @@ db_project_budget(struct db *db, int64_t project_id, const char *currency,
 	    dbx_bind_text(st, 2, currency))
 		return dbx_bind_failed(c, st);
 	return dbx_one(c, st, budget_row, b);
+}
+
+int
+db_project_update(struct db *db, const struct project *p)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_PROJECT_UPDATE, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, p->id) |
+	    dbx_bind_text(st, 2, p->name) |
+	    dbx_bind_text(st, 3, p->region) |
+	    dbx_bind_text(st, 4, p->start[0] ? p->start : NULL) |
+	    dbx_bind_text(st, 5, p->end[0] ? p->end : NULL) |
+	    sqlite3_bind_int64(st, 6, p->target) |
+	    dbx_bind_text(st, 7, p->target_group))
+		return dbx_bind_failed(c, st);
+	return change_one(c, st, DB_NOTFOUND);
+}
+
+int
+db_project_budget_set(struct db *db, int64_t project_id, const char *currency,
+    int64_t budget)
+{
+	struct budget_line b;
+	struct conn *c;
+	sqlite3_stmt *st;
+	int rc = db_project_budget(db, project_id, currency, &b);
+
+	if (rc == DB_ERROR)
+		return rc;
+	if (rc == DB_NOTFOUND) {
+		if ((st = q(db, Q_BUDGET_ADD, &c)) == NULL)
+			return DB_ERROR;
+		if (sqlite3_bind_int64(st, 1, project_id) |
+		    dbx_bind_text(st, 2, currency) |
+		    sqlite3_bind_int64(st, 3, budget))
+			return dbx_bind_failed(c, st);
+		return run(c, st);
+	}
+	if ((st = q(db, Q_BUDGET_SET, &c)) == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, project_id) |
+	    dbx_bind_text(st, 2, currency) | sqlite3_bind_int64(st, 3, budget))
+		return dbx_bind_failed(c, st);
+	/* The line exists: no row changed means it commits more. */
+	return change_one(c, st, DB_FUND_LIMIT);
+}
+
+/* --- partners --- */
+
+int
+db_project_partner_add(struct db *db, const struct project_partner *pp,
+    int64_t by, int64_t now)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_PARTNER_ADD, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, pp->project_id) |
+	    sqlite3_bind_int64(st, 2, pp->org_id) |
+	    dbx_bind_text(st, 3, pp->role) | dbx_bind_id(st, 4, by) |
+	    sqlite3_bind_int64(st, 5, now))
+		return dbx_bind_failed(c, st);
+	return run(c, st);
+}
+
+int
+db_project_partner_remove(struct db *db, int64_t project_id, int64_t org_id)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_PARTNER_REMOVE, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, project_id) |
+	    sqlite3_bind_int64(st, 2, org_id))
+		return dbx_bind_failed(c, st);
+	return change_one(c, st, DB_NOTFOUND);
+}
+
+static int
+partner_row(sqlite3_stmt *st, void *ctx)
+{
+	struct project_partner *pp = ctx;
+
+	memset(pp, 0, sizeof(*pp));
+	pp->project_id = sqlite3_column_int64(st, 0);
+	dbx_col_text(st, 1, pp->project, sizeof(pp->project));
+	pp->org_id = sqlite3_column_int64(st, 2);
+	dbx_col_text(st, 3, pp->org_name, sizeof(pp->org_name));
+	dbx_col_text(st, 4, pp->org_type, sizeof(pp->org_type));
+	dbx_col_text(st, 5, pp->org_country, sizeof(pp->org_country));
+	pp->org_disabled = sqlite3_column_int(st, 6) != 0;
+	dbx_col_text(st, 7, pp->role, sizeof(pp->role));
+	pp->added_at = sqlite3_column_int64(st, 8);
+	return DB_OK;
+}
+
+DBX_ROWS(partner_rows, struct project_partner, db_partner_cb, partner_row)
+
+int
+db_project_partner_get(struct db *db, int64_t project_id, int64_t org_id,
+    struct project_partner *pp)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_PARTNER_GET, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, project_id) |
+	    sqlite3_bind_int64(st, 2, org_id))
+		return dbx_bind_failed(c, st);
+	return dbx_one(c, st, partner_row, pp);
+}
+
+static int
+partner_list(struct db *db, int stmt, int64_t key, db_partner_cb cb,
+    void *arg)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, stmt, &c);
+
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, key))
+		return dbx_bind_failed(c, st);
+	return dbx_each(c, st, partner_rows,
+	    &(struct partner_rows){ cb, arg });
+}
+
+int
+db_project_partners(struct db *db, int64_t project_id, db_partner_cb cb,
+    void *arg)
+{
+	return partner_list(db, Q_PARTNERS, project_id, cb, arg);
+}
+
+int
+db_org_projects(struct db *db, int64_t org_id, db_partner_cb cb, void *arg)
+{
+	return partner_list(db, Q_ORG_PROJECTS, org_id, cb, arg);
 }
 
 int

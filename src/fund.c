@@ -834,6 +834,189 @@ currency_or_default(const char *c, const char *def, char out[DB_CURRENCY_SIZE])
 	return true;
 }
 
+/* Characters (code points) of valid UTF-8 s. */
+static size_t
+chars_of(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+/*
+ * s cut to at most max bytes at a character boundary, with "…" when
+ * cut (in r's arena): audit details have a size limit, and a row cut
+ * short says more than one that says only that it was truncated.
+ */
+static const char *
+clip(struct req *r, const char *s, size_t max)
+{
+	size_t n = strlen(s);
+	const char *c;
+
+	if (n <= max)
+		return s;
+	n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	c = arena_printf(r->arena, "%.*s…", (int)n, s);
+	return c ? c : "";
+}
+
+/*
+ * Applies the fields of in that are given (NULL: left as they are) to
+ * pr, each checked; a problem names the field. The budgets are not
+ * here: they are lines of their own.
+ */
+static int
+project_fields(const struct fund_project_change *in, struct project *pr,
+    struct fund_problem *p)
+{
+	int64_t v;
+	char *end;
+
+	if (in->name) {
+		if (!text_ok(in->name, 300))
+			return problem(p, 400, "name", _("Give the project a name "
+			    "(at most 300 characters)."));
+		snprintf(pr->name, sizeof(pr->name), "%s", in->name);
+	}
+	if (in->region) {
+		if (!opt_text_ok(in->region, DB_NAME_MAX - 1))
+			return problem(p, 400, "region",
+			    _("The region is too long."));
+		snprintf(pr->region, sizeof(pr->region), "%s", in->region);
+	}
+	if (in->start) {
+		if (*in->start && !date_valid(in->start))
+			return problem(p, 400, "start", _("Give the date as "
+			    "YYYY-MM-DD."));
+		snprintf(pr->start, sizeof(pr->start), "%s", in->start);
+	}
+	if (in->end) {
+		if (*in->end && !date_valid(in->end))
+			return problem(p, 400, "end", _("Give the date as "
+			    "YYYY-MM-DD."));
+		snprintf(pr->end, sizeof(pr->end), "%s", in->end);
+	}
+	if (pr->start[0] && pr->end[0] && strcmp(pr->start, pr->end) > 0)
+		return problem(p, 400, "end", _("The project cannot end before "
+		    "it starts."));
+	if (in->target) {
+		v = 0;
+		if (*in->target) {
+			errno = 0;
+			v = strtoll(in->target, &end, 10);
+			if (*in->target < '0' || *in->target > '9' || *end ||
+			    errno || v < 0 || v > 1000000000)
+				return problem(p, 400, "target", _("Give the "
+				    "number of beneficiaries as a whole "
+				    "number."));
+		}
+		pr->target = v;
+	}
+	if (in->target_group) {
+		if (!opt_text_ok(in->target_group, DB_PROJECT_TEXT_MAX - 1))
+			return problem(p, 400, "target_group", _("The target "
+			    "group is too long."));
+		snprintf(pr->target_group, sizeof(pr->target_group), "%s",
+		    in->target_group);
+	}
+	return 0;
+}
+
+/*
+ * The role of a partner (untrusted, NULL for none) into *out: without
+ * the white space around it, "" for none, in r's arena. A problem at
+ * field; -1 when out of memory.
+ */
+static int
+partner_role(struct req *r, const char *role, const char *field,
+    const char **out, struct fund_problem *p)
+{
+	const char *s, *e;
+	char *t;
+
+	*out = "";
+	if (role == NULL)
+		return 0;
+	if (!utf8_valid(role, strlen(role)))
+		return problem(p, 400, field, _("The role is not valid text."));
+	for (s = role; *s == ' ' || (*s >= '\t' && *s <= '\r'); s++)
+		;
+	for (e = s + strlen(s); e > s && (e[-1] == ' ' ||
+	    (e[-1] >= '\t' && e[-1] <= '\r')); e--)
+		;
+	if ((t = arena_strndup(r->arena, s, (size_t)(e - s))) == NULL)
+		return -1;
+	for (s = t; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return problem(p, 400, field, _("The role is one line "
+			    "of text."));
+	if (chars_of(t) > FUND_ROLE_MAX)
+		return problem(p, 400, field, _("The role is too long (at most "
+		    "200 characters)."));
+	*out = t;
+	return 0;
+}
+
+/*
+ * Organisation org_id of the registry, for a new partnership, into *o;
+ * a problem at field when it is no id, not the registry's, or disabled.
+ */
+static int
+partner_org(struct req *r, int64_t org_id, const char *field,
+    struct organisation *o, struct fund_problem *p)
+{
+	int rc;
+
+	if (org_id <= 0)
+		return problem(p, 400, field, _("Give the partner as the id "
+		    "(organisation_id) of an organisation of the registry."));
+	rc = db_org_get(r->app->db, org_id, o);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return problem(p, 400, field, arena_printf(r->arena,
+		    _("There is no organisation %lld in the registry: give "
+		    "organisation_id as the id of one of its organisations."),
+		    (long long)org_id));
+	if (o->disabled)
+		return problem(p, 400, field, _("This organisation is marked "
+		    "as no longer in use: it cannot become a partner."));
+	return 0;
+}
+
+static const char *
+project_object(struct req *r, int64_t project_id)
+{
+	return arena_printf(r->arena, "project:%lld", (long long)project_id);
+}
+
+/* The audit of a partnership added or removed, in the transaction. */
+static int
+partner_audit(struct req *r, const char *action, int64_t project_id,
+    int64_t org_id, const char *role)
+{
+	json_t *d = json_pack("{s:I,s:I}", "project", (json_int_t)project_id,
+	    "organisation", (json_int_t)org_id);
+
+	if (d && role && *role)
+		json_object_set_new(d, "role", json_string(clip(r, role, 200)));
+	return audit(r, action, 0, project_object(r, project_id), d);
+}
+
+int
+fund_project_denied(struct req *r, const char *action, int64_t project_id)
+{
+	return audit(r, action, 0, project_id > 0 ?
+	    project_object(r, project_id) : NULL, project_id > 0 ?
+	    json_pack("{s:I}", "project", (json_int_t)project_id) : NULL);
+}
+
 int
 fund_project_create(struct req *r, const struct fund_project_input *in,
     int64_t *id, struct fund_problem *p)
@@ -841,48 +1024,25 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 	struct project pr;
 	struct budget_line lines[FUND_LINES_MAX + 1];
 	struct donor donors[FUND_DONORS_MAX];
+	struct project_partner partners[FUND_PARTNERS_MAX];
+	struct fund_project_change f;
+	struct organisation o;
 	size_t i, j, nlines = 0;
-	int64_t v;
-	char *end;
 	int rc;
 
 	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return problem(p, 403, NULL,
 		    _("You are not allowed to manage projects."));
 	memset(&pr, 0, sizeof(pr));
-	if (!text_ok(in->name, 300))
-		return problem(p, 400, "name", _("Give the project a name (at "
-		    "most 300 characters)."));
-	snprintf(pr.name, sizeof(pr.name), "%s", in->name);
-	if (!opt_text_ok(in->region, DB_NAME_MAX - 1))
-		return problem(p, 400, "region", _("The region is too long."));
-	snprintf(pr.region, sizeof(pr.region), "%s", in->region ? in->region :
-	    "");
-	if (in->start && *in->start && !date_valid(in->start))
-		return problem(p, 400, "start", _("Give the date as "
-		    "YYYY-MM-DD."));
-	if (in->end && *in->end && !date_valid(in->end))
-		return problem(p, 400, "end", _("Give the date as YYYY-MM-DD."));
-	snprintf(pr.start, sizeof(pr.start), "%s", in->start ? in->start : "");
-	snprintf(pr.end, sizeof(pr.end), "%s", in->end ? in->end : "");
-	if (pr.start[0] && pr.end[0] && strcmp(pr.start, pr.end) > 0)
-		return problem(p, 400, "end", _("The project cannot end before "
-		    "it starts."));
-	pr.target = 0;
-	if (in->target && *in->target) {
-		errno = 0;
-		v = strtoll(in->target, &end, 10);
-		if (*in->target < '0' || *in->target > '9' || *end ||
-		    errno || v < 0 || v > 1000000000)
-			return problem(p, 400, "target", _("Give the number of "
-			    "beneficiaries as a whole number."));
-		pr.target = v;
-	}
-	if (!opt_text_ok(in->target_group, DB_PROJECT_TEXT_MAX - 1))
-		return problem(p, 400, "target_group", _("The target group is "
-		    "too long."));
-	snprintf(pr.target_group, sizeof(pr.target_group), "%s",
-	    in->target_group ? in->target_group : "");
+	memset(&f, 0, sizeof(f));
+	f.name = in->name ? in->name : "";
+	f.region = in->region;
+	f.start = in->start;
+	f.end = in->end;
+	f.target = in->target;
+	f.target_group = in->target_group;
+	if ((rc = project_fields(&f, &pr, p)) != 0)
+		return rc;
 	if (!currency_or_default(in->currency, "", pr.currency))
 		return problem(p, 400, "currency", _("Give the currency as its "
 		    "ISO 4217 code, such as USD, EUR or THB."));
@@ -926,6 +1086,29 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 			return problem(p, 400, "donors", _("Give the donor's "
 			    "currency as its ISO 4217 code."));
 	}
+	if (in->npartners > FUND_PARTNERS_MAX)
+		return problem(p, 400, "partners", _("Too many partners."));
+	for (i = 0; i < in->npartners; i++) {
+		const char *of = arena_printf(r->arena,
+		    "partners[%zu].organisation_id", i);
+		const char *rf = arena_printf(r->arena, "partners[%zu].role", i);
+		const char *role;
+
+		if (of == NULL || rf == NULL)
+			return -1;
+		if ((rc = partner_org(r, in->partners[i].org_id, of, &o, p)) != 0)
+			return rc;
+		for (j = 0; j < i; j++)
+			if (partners[j].org_id == o.id)
+				return problem(p, 400, of, _("This organisation "
+				    "is named twice among the partners."));
+		if ((rc = partner_role(r, in->partners[i].role, rf, &role,
+		    p)) != 0)
+			return rc;
+		memset(&partners[i], 0, sizeof(partners[i]));
+		partners[i].org_id = o.id;
+		snprintf(partners[i].role, sizeof(partners[i].role), "%s", role);
+	}
 	if (tx_begin(r) < 0)
 		return -1;
 	rc = db_project_add(r->app->db, &pr, lines, nlines, donors,
@@ -939,10 +1122,292 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 	if (rc == 0)
 		rc = audit(r, "project.create", 0, NULL, json_pack("{s:I,s:s}",
 		    "project", (json_int_t)pr.id, "currency", pr.currency));
+	for (i = 0; rc == 0 && i < in->npartners; i++) {
+		partners[i].project_id = pr.id;
+		rc = db_project_partner_add(r->app->db, &partners[i], r->user.id,
+		    r->now) == DB_OK ? 0 : -1;
+		if (rc == 0)
+			rc = partner_audit(r, "project.partner.add", pr.id,
+			    partners[i].org_id, partners[i].role);
+	}
 	rc = tx_end(r, rc);
 	if (rc == 0 && id)
 		*id = pr.id;
 	return rc;
+}
+
+/* The audit of one field of a project changed, old and new as JSON
+ * (stolen). */
+static int
+field_audit(struct req *r, int64_t project_id, const char *field,
+    json_t *old, json_t *new)
+{
+	return audit(r, "project.update", 0, project_object(r, project_id),
+	    json_pack("{s:I,s:s,s:o,s:o}", "project", (json_int_t)project_id,
+	    "field", field, "old", old ? old : json_null(), "new", new ? new :
+	    json_null()));
+}
+
+static json_t *
+text_or_null(struct req *r, const char *s)
+{
+	return *s ? json_string(clip(r, s, 200)) : json_null();
+}
+
+static const struct {
+	const char *name;
+	size_t off;
+} project_texts[] = {
+	{ "name", offsetof(struct project, name) },
+	{ "region", offsetof(struct project, region) },
+	{ "start", offsetof(struct project, start) },
+	{ "end", offsetof(struct project, end) },
+	{ "target_group", offsetof(struct project, target_group) },
+};
+
+static const char *
+project_text(const struct project *pr, size_t i)
+{
+	return (const char *)pr + project_texts[i].off;
+}
+
+/* Whether pr changes any field of old (the budgets aside). */
+static bool
+project_changed(const struct project *old, const struct project *pr)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(project_texts); i++)
+		if (strcmp(project_text(old, i), project_text(pr, i)) != 0)
+			return true;
+	return old->target != pr->target;
+}
+
+/* One audit row per field of old that pr changes. */
+static int
+fields_audit(struct req *r, const struct project *old,
+    const struct project *pr)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(project_texts); i++) {
+		const char *a = project_text(old, i), *b = project_text(pr, i);
+
+		if (strcmp(a, b) != 0 && field_audit(r, pr->id,
+		    project_texts[i].name, text_or_null(r, a),
+		    text_or_null(r, b)) < 0)
+			return -1;
+	}
+	if (old->target != pr->target && field_audit(r, pr->id, "target",
+	    json_integer(old->target), json_integer(pr->target)) < 0)
+		return -1;
+	return 0;
+}
+
+static int
+count_cb(void *arg, const struct budget_line *b)
+{
+	(void)b;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+struct line_change {
+	char currency[DB_CURRENCY_SIZE];
+	int64_t budget;
+	const char *field;	/* "budget" or "budgets" */
+};
+
+int
+fund_project_update(struct req *r, int64_t project_id,
+    const struct fund_project_change *in, struct fund_problem *p)
+{
+	struct project old, pr;
+	struct line_change lines[FUND_LINES_MAX + 1];
+	struct budget_line b;
+	char a[2][FUND_AMOUNT_STR], shown[MONEY_TEXT];
+	size_t i, j, n = 0;
+	int rc;
+
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
+		return problem(p, 403, NULL,
+		    _("You are not allowed to manage projects."));
+	rc = db_project_get(r->app->db, project_id, &old);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return problem(p, 404, NULL, _("There is no such project."));
+	pr = old;
+	if ((rc = project_fields(in, &pr, p)) != 0)
+		return rc;
+	memset(lines, 0, sizeof(lines));
+	if (in->budget) {
+		if (!fund_amount_parse(in->budget, &lines[0].budget))
+			return problem(p, 400, "budget", _("Give the budget as a "
+			    "positive amount with at most two decimals."));
+		snprintf(lines[0].currency, sizeof(lines[0].currency), "%s",
+		    pr.currency);
+		lines[n++].field = "budget";
+	}
+	if (in->nlines > FUND_LINES_MAX)
+		return problem(p, 400, "budgets", _("Too many budget lines."));
+	for (i = 0; i < in->nlines; i++) {
+		if (!currency_or_default(in->line_currency[i], "",
+		    lines[n].currency) ||
+		    !fund_amount_parse(in->line_budget[i], &lines[n].budget))
+			return problem(p, 400, "budgets", _("Each further budget "
+			    "line needs a currency (ISO 4217) and a positive "
+			    "amount."));
+		for (j = 0; j < n; j++)
+			if (strcmp(lines[j].currency, lines[n].currency) == 0)
+				return problem(p, 400, "budgets", _("A project "
+				    "has one budget line per currency."));
+		lines[n++].field = "budgets";
+	}
+	if (tx_begin(r) < 0)
+		return -1;
+	rc = 0;
+	if (project_changed(&old, &pr)) {
+		rc = db_project_update(r->app->db, &pr);
+		if (rc == DB_CONFLICT || rc == DB_NOTFOUND) {
+			tx_end(r, 1);
+			return rc == DB_CONFLICT ? problem(p, 409, "name",
+			    _("A project of that name exists already.")) :
+			    problem(p, 404, NULL, _("There is no such "
+			    "project."));
+		}
+		rc = rc == DB_OK ? fields_audit(r, &old, &pr) : -1;
+	}
+	for (i = 0; rc == 0 && i < n; i++) {
+		int lrc = db_project_budget(r->app->db, project_id,
+		    lines[i].currency, &b);
+		bool existed = lrc == DB_OK;
+
+		if (lrc == DB_ERROR) {
+			rc = -1;
+			break;
+		}
+		if (existed && b.budget == lines[i].budget)
+			continue;
+		if (!existed) {
+			size_t have = 0;
+
+			if (db_project_budgets(r->app->db, project_id,
+			    count_cb, &have) != DB_OK) {
+				rc = -1;
+				break;
+			}
+			if (have > FUND_LINES_MAX) {
+				tx_end(r, 1);
+				return problem(p, 400, lines[i].field,
+				    _("A project has at most 17 budget lines, "
+				    "one per currency."));
+			}
+		}
+		/* What is committed is promised to cases: the line may
+		 * shrink to it, never below. */
+		if (existed && lines[i].budget < b.committed) {
+			tx_end(r, 1);
+			return problem(p, 409, lines[i].field, arena_printf(
+			    r->arena, _("The budget in %s cannot be lower than "
+			    "what is committed in it already: %s %s. Nothing "
+			    "was saved."), lines[i].currency, money_text(
+			    b.committed, i18n_current(), shown),
+			    lines[i].currency));
+		}
+		lrc = db_project_budget_set(r->app->db, project_id,
+		    lines[i].currency, lines[i].budget);
+		if (lrc == DB_FUND_LIMIT) {
+			tx_end(r, 1);
+			return problem(p, 409, lines[i].field, _("The budget "
+			    "cannot be lower than what is committed in it "
+			    "already. Nothing was saved."));
+		}
+		if (lrc != DB_OK) {
+			rc = -1;
+			break;
+		}
+		rc = audit(r, "project.update", 0, project_object(r,
+		    project_id), json_pack("{s:I,s:s,s:s,s:o,s:s}", "project",
+		    (json_int_t)project_id, "field", "budget", "currency",
+		    lines[i].currency, "old", existed ?
+		    json_string(fund_amount_format(b.budget, a[0])) :
+		    json_null(), "new", fund_amount_format(lines[i].budget,
+		    a[1])));
+	}
+	return tx_end(r, rc);
+}
+
+int
+fund_project_partner_add(struct req *r, int64_t project_id,
+    const struct fund_partner_input *in, struct fund_problem *p)
+{
+	struct project pr;
+	struct organisation o;
+	struct project_partner pp;
+	const char *role;
+	int rc;
+
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
+		return problem(p, 403, NULL,
+		    _("You are not allowed to manage projects."));
+	rc = db_project_get(r->app->db, project_id, &pr);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return problem(p, 404, NULL, _("There is no such project."));
+	if ((rc = partner_org(r, in->org_id, "organisation_id", &o, p)) != 0)
+		return rc;
+	if ((rc = partner_role(r, in->role, "role", &role, p)) != 0)
+		return rc;
+	memset(&pp, 0, sizeof(pp));
+	pp.project_id = project_id;
+	pp.org_id = o.id;
+	snprintf(pp.role, sizeof(pp.role), "%s", role);
+	if (tx_begin(r) < 0)
+		return -1;
+	rc = db_project_partner_add(r->app->db, &pp, r->user.id, r->now);
+	if (rc == DB_CONFLICT) {
+		tx_end(r, 1);
+		return problem(p, 409, "organisation_id", _("This organisation "
+		    "is a partner of the project already. To change its role, "
+		    "remove it and add it again."));
+	}
+	rc = rc == DB_OK ? partner_audit(r, "project.partner.add", project_id,
+	    o.id, pp.role) : -1;
+	return tx_end(r, rc);
+}
+
+int
+fund_project_partner_remove(struct req *r, int64_t project_id,
+    int64_t org_id, struct fund_problem *p)
+{
+	struct project pr;
+	struct project_partner pp;
+	int rc;
+
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
+		return problem(p, 403, NULL,
+		    _("You are not allowed to manage projects."));
+	rc = db_project_get(r->app->db, project_id, &pr);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK)
+		return problem(p, 404, NULL, _("There is no such project."));
+	if (tx_begin(r) < 0)
+		return -1;
+	rc = org_id > 0 ? db_project_partner_get(r->app->db, project_id,
+	    org_id, &pp) : DB_NOTFOUND;
+	if (rc == DB_OK)
+		rc = db_project_partner_remove(r->app->db, project_id, org_id);
+	if (rc == DB_NOTFOUND) {
+		tx_end(r, 1);
+		return problem(p, 404, "organisation_id", _("This organisation "
+		    "is not a partner of the project."));
+	}
+	rc = rc == DB_OK ? partner_audit(r, "project.partner.remove",
+	    project_id, org_id, pp.role) : -1;
+	return tx_end(r, rc);
 }
 
 int
@@ -1109,6 +1574,37 @@ pcase_cb(void *arg, int64_t case_id)
 	return 0;
 }
 
+static int
+partner_cb(void *arg, const struct project_partner *pp)
+{
+	return json_array_append_new(arg, json_pack(
+	    "{s:I,s:s,s:s,s:s?,s:s?,s:b}", "organisation_id",
+	    (json_int_t)pp->org_id, "name", pp->org_name, "type", pp->org_type,
+	    "country", pp->org_country[0] ? pp->org_country : NULL, "role",
+	    pp->role[0] ? pp->role : NULL, "disabled", pp->org_disabled));
+}
+
+static int
+org_project_cb(void *arg, const struct project_partner *pp)
+{
+	return json_array_append_new(arg, json_pack("{s:I,s:s,s:s?}", "id",
+	    (json_int_t)pp->project_id, "name", pp->project, "role",
+	    pp->role[0] ? pp->role : NULL));
+}
+
+json_t *
+fund_org_projects_json(struct req *r, int64_t org_id)
+{
+	json_t *a = json_array();
+
+	if (a == NULL || db_org_projects(r->app->db, org_id, org_project_cb,
+	    a) != DB_OK) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
 json_t *
 fund_project_json(struct req *r, const struct project *pr, const char *date,
     bool full)
@@ -1169,6 +1665,14 @@ fund_project_json(struct req *r, const struct project *pr, const char *date,
 		return NULL;
 	}
 	json_object_set_new(o, "cases", pc.arr);
+	pc.arr = json_array();
+	if (pc.arr == NULL || db_project_partners(r->app->db, pr->id,
+	    partner_cb, pc.arr) != DB_OK) {
+		json_decref(pc.arr);
+		json_decref(o);
+		return NULL;
+	}
+	json_object_set_new(o, "partners", pc.arr);
 	return o;
 }
 

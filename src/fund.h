@@ -38,6 +38,8 @@
 #define FUND_LINES_MAX 16	/* budget lines of one project */
 #define FUND_OFFICES_MAX 64	/* offices in a turnaround */
 #define FUND_SUMMARY_LINES 256
+#define FUND_PARTNERS_MAX 32	/* partners named with a new project */
+#define FUND_ROLE_MAX 200	/* characters of a partner's role */
 
 struct fund_problem {
 	int status;		/* 400, 403, 404, 409 */
@@ -134,6 +136,12 @@ struct fund_donor_input {
 	const char *currency;	/* NULL or "": the project's */
 };
 
+/* An organisation of the registry as a partner of a project. */
+struct fund_partner_input {
+	int64_t org_id;		/* 0: not given; < 0: not an id */
+	const char *role;	/* NULL, "" or white space: none */
+};
+
 struct fund_project_input {
 	const char *name;
 	const char *region;
@@ -148,10 +156,70 @@ struct fund_project_input {
 	const char *line_currency[FUND_LINES_MAX];
 	const char *line_budget[FUND_LINES_MAX];
 	size_t nlines;
+	struct fund_partner_input partners[FUND_PARTNERS_MAX];
+	size_t npartners;
 };
 
+/* A new project with its lines, donors and partners (each partner
+ * audited as project.partner.add): all of it or, on a problem (a
+ * partner's field named partners[i].organisation_id or .role), none. */
 int fund_project_create(struct req *r, const struct fund_project_input *in,
     int64_t *id, struct fund_problem *p);
+
+/*
+ * A change of a project: a field NULL stays as it is; "" clears region,
+ * start, end, target (to 0) or target group, never the name. budget is
+ * the main line's (in the project's currency); each further line sets
+ * the budget in its currency, and adds the line when the project has
+ * none in it. The currency of the project does not change.
+ */
+struct fund_project_change {
+	const char *name;
+	const char *region;
+	const char *start, *end;	/* YYYY-MM-DD */
+	const char *target;		/* decimal digits */
+	const char *target_group;
+	const char *budget;
+	const char *line_currency[FUND_LINES_MAX];
+	const char *line_budget[FUND_LINES_MAX];
+	size_t nlines;
+};
+
+/*
+ * Changes project project_id (PERM_PROJECT_MANAGE). A budget below what
+ * its line has committed is a 409 problem (field "budget", or "budgets"
+ * for a further line) and, like any problem, changes nothing. Each
+ * field that changes is audited as project.update with its old and new
+ * value (a budget with its currency); changing nothing is no problem.
+ */
+int fund_project_update(struct req *r, int64_t project_id,
+    const struct fund_project_change *in, struct fund_problem *p);
+/*
+ * Makes organisation in->org_id of the registry a partner of project
+ * project_id, with its role: 404 without the project; 400 at
+ * "organisation_id" for an id that is not one of the registry's or of a
+ * disabled organisation, at "role" for a role too long; 409 when it is a
+ * partner already. Audited as project.partner.add.
+ */
+int fund_project_partner_add(struct req *r, int64_t project_id,
+    const struct fund_partner_input *in, struct fund_problem *p);
+/* Takes organisation org_id off project_id's partners: 404 when the
+ * project does not exist or org_id is not its partner. Audited as
+ * project.partner.remove, with the role it had. */
+int fund_project_partner_remove(struct req *r, int64_t project_id,
+    int64_t org_id, struct fund_problem *p);
+/*
+ * Audits action, a refusal of a change of project project_id (0: none
+ * named) for the role, with the project. 0 or -1.
+ */
+int fund_project_denied(struct req *r, const char *action,
+    int64_t project_id);
+/*
+ * The projects organisation org_id is a partner of, as a JSON array
+ * (new reference) of {"id", "name", "role"}; NULL on failure. Projects
+ * are the fund's: the caller shows them only to PERM_FUND_READ.
+ */
+json_t *fund_org_projects_json(struct req *r, int64_t org_id);
 /* Adds a donor's contribution (currency NULL or "": the project's). */
 int fund_project_donor_add(struct req *r, int64_t project_id,
     const struct fund_donor_input *in, struct fund_problem *p);
@@ -163,7 +231,7 @@ int fund_project_assign(struct req *r, int64_t project_id, int64_t case_id,
  * The project as JSON (new reference): budget lines per currency with
  * committed, disbursed and remaining; donors; funded and still to raise
  * in its currency; target and assisted; totals in USD at date (NULL:
- * today). full adds the cases. NULL on failure.
+ * today). full adds the cases and the partners. NULL on failure.
  */
 json_t *fund_project_json(struct req *r, const struct project *pr,
     const char *date, bool full);

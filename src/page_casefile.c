@@ -43,6 +43,7 @@
 #include "isocodes.h"
 #include "log.h"
 #include "page.h"
+#include "protection.h"
 #include "screening.h"
 
 /* Most values of one repeated form field that are read (checkboxes,
@@ -93,6 +94,7 @@ struct view {
 	size_t add_index;	/* index the new entry of a list would have */
 	struct iso_option *countries, *languages;
 	size_t ncountries, nlanguages;
+	bool org_names;		/* the registry's names are on the page */
 	struct html h;
 };
 
@@ -700,6 +702,45 @@ load_options(struct view *v, const struct field_def *f)
 	return 0;
 }
 
+#define ORG_NAMES_MAX 500	/* names offered; any name may be typed */
+
+struct org_names {
+	struct html *h;
+	size_t n;
+};
+
+static int
+org_name_cb(void *arg, const struct organisation *o)
+{
+	struct org_names *x = arg;
+
+	if (o->disabled)
+		return 0;
+	html_printf(x->h, "<option value=\"%s\"></option>", o->name);
+	return ++x->n == ORG_NAMES_MAX;
+}
+
+/*
+ * Once per page, the names of the registry's organisations in use as a
+ * <datalist> that FF_ORGNAME inputs suggest from. The field stays free
+ * text: a referral to a body outside the registry, and a name read from
+ * an HTCDS file, are kept as they are. -1 on failure.
+ */
+static int
+org_names(struct view *v)
+{
+	struct org_names x = { &v->h, 0 };
+
+	if (v->org_names)
+		return 0;
+	v->org_names = true;
+	html_printf(&v->h, "<datalist id=\"org-names\">");
+	if (db_org_list(v->r->app->db, org_name_cb, &x) != DB_OK)
+		return -1;
+	html_printf(&v->h, "</datalist>");
+	return 0;
+}
+
 /*
  * Writes the input of field f with its label, showing value (saved or
  * typed, untrusted) and err (or NULL). Returns -1 when out of memory.
@@ -762,8 +803,13 @@ field_input(struct view *v, const struct field_def *f, const char *value,
 			html_printf(h, " maxlength=\"%L\"", f->max);
 		if (f->type == FT_PHONES)
 			html_printf(h, " inputmode=\"tel\" autocomplete=\"off\"");
+		if (f->flags & FF_ORGNAME && protection_registry_read(v->r))
+			html_printf(h, " list=\"org-names\"");
 		invalid_attrs(h, id, f->type == FT_PHONES, err);
 		html_printf(h, ">");
+		if (f->flags & FF_ORGNAME && protection_registry_read(v->r) &&
+		    org_names(v) < 0)
+			return -1;
 		break;
 	case FT_LONGTEXT:
 		html_printf(h, "<textarea id=\"%s\" name=\"%s\" rows=\"%d\"%R",

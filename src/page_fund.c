@@ -1024,6 +1024,216 @@ pcase_row_cb(void *arg, int64_t case_id)
 	return 0;
 }
 
+#define PARTNERS_SHOWN 256	/* partners left out of the add form's list */
+
+struct partner_ctx {
+	struct req *r;
+	struct html *h;
+	int64_t pid;		/* the project */
+	bool manage;
+	int64_t ids[PARTNERS_SHOWN];
+	size_t n;
+};
+
+static int
+partner_row_cb(void *arg, const struct project_partner *pp)
+{
+	struct partner_ctx *ctx = arg;
+	const char *type = code_label(CL_ORG_TYPE, pp->org_type);
+
+	if (ctx->n < PARTNERS_SHOWN)
+		ctx->ids[ctx->n++] = pp->org_id;
+	html_printf(ctx->h, "<tr><td>%s", pp->org_name);
+	if (pp->org_disabled)
+		html_printf(ctx->h, " <span class=\"badge\">%s</span>",
+		    _("no longer in use"));
+	html_printf(ctx->h, "</td><td>%s</td><td>%s</td><td>%s</td>",
+	    type ? type : pp->org_type, pp->org_country, pp->role);
+	if (ctx->manage) {
+		html_printf(ctx->h, "<td><form method=\"post\" action=\""
+		    "/projects/%L\" class=\"inline\">", ctx->pid);
+		page_csrf(ctx->r, ctx->h);
+		html_printf(ctx->h, "<input type=\"hidden\" name=\"action\" "
+		    "value=\"unpartner\"><input type=\"hidden\" name="
+		    "\"organisation_id\" value=\"%L\"><button type=\"submit\" "
+		    "class=\"secondary\" aria-label=\"%s\">%s</button></form>"
+		    "</td>", pp->org_id, arena_printf(ctx->r->arena,
+		    _("Remove %s from the partners"), pp->org_name),
+		    _("Remove"));
+	}
+	html_printf(ctx->h, "</tr>");
+	return 0;
+}
+
+struct org_opt_ctx {
+	struct html *h;
+	const struct partner_ctx *partners;
+	int64_t selected;
+	size_t n;
+};
+
+/* The organisations that may become partners: in use, not yet one. */
+static int
+org_opt_cb(void *arg, const struct organisation *o)
+{
+	struct org_opt_ctx *ctx = arg;
+	size_t i;
+
+	if (o->disabled)
+		return 0;
+	for (i = 0; i < ctx->partners->n; i++)
+		if (ctx->partners->ids[i] == o->id)
+			return 0;
+	ctx->n++;
+	html_printf(ctx->h, "<option value=\"%L\"%R>%s%R%s%R</option>", o->id,
+	    o->id == ctx->selected ? " selected" : "", o->name,
+	    *o->country ? " (" : "", o->country, *o->country ? ")" : "");
+	return 0;
+}
+
+/* The partners of project pr, and for who manages projects the forms
+ * to add and remove them. p: a refused partner change. */
+static int
+partners_html(struct req *r, struct html *h, const struct project *pr,
+    const struct fund_problem *p, bool partner_form)
+{
+	struct partner_ctx *ctx = arena_calloc(r->arena, 1, sizeof(*ctx));
+	struct org_opt_ctx oc;
+
+	if (ctx == NULL)
+		return -1;
+	ctx->r = r;
+	ctx->h = h;
+	ctx->pid = pr->id;
+	ctx->manage = user_can(&r->user, PERM_PROJECT_MANAGE);
+	html_printf(h, "<h2 id=\"partners\">%s</h2><figure><table><thead><tr>"
+	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>%R</tr></thead>"
+	    "<tbody>", _("Partners"), _("Organisation"), _("Type"),
+	    _("Country"), _("Role"), ctx->manage ? "<th></th>" : "");
+	if (db_project_partners(r->app->db, pr->id, partner_row_cb, ctx) !=
+	    DB_OK)
+		return -1;
+	if (ctx->n == 0)
+		html_printf(h, "<tr><td colspan=\"%d\">%s</td></tr>",
+		    ctx->manage ? 5 : 4, _("No partner organisations yet."));
+	html_printf(h, "</tbody></table></figure>");
+	if (!ctx->manage)
+		return 0;
+	html_printf(h, "<article><h2>%s</h2><form method=\"post\" action=\""
+	    "/projects/%L#partners\">", _("Add a partner"), pr->id);
+	page_csrf(r, h);
+	html_printf(h, "<input type=\"hidden\" name=\"action\" value=\""
+	    "partner\"><label for=\"partner-org\">%s</label><select id=\""
+	    "partner-org\" name=\"organisation_id\" required", _("Organisation "
+	    "of the registry"));
+	if (partner_form && err_for(p, "organisation_id"))
+		html_printf(h, " aria-invalid=\"true\" aria-describedby=\""
+		    "partner-org-error\"");
+	html_printf(h, "><option value=\"\">—</option>");
+	memset(&oc, 0, sizeof(oc));
+	oc.h = h;
+	oc.partners = ctx;
+	oc.selected = partner_form ? form_id(req_form(r, "organisation_id")) :
+	    0;
+	if (db_org_list(r->app->db, org_opt_cb, &oc) != DB_OK)
+		return -1;
+	html_printf(h, "</select>");
+	if (partner_form && err_for(p, "organisation_id"))
+		html_printf(h, "<small class=\"error\" id=\"partner-org-error\">"
+		    "%s</small>", err_for(p, "organisation_id"));
+	page_field(h, "partner-role", "role", "text", _("Role in the project "
+	    "(such as implementing partner, shelter provider)"),
+	    partner_form ? req_form(r, "role") : NULL, partner_form ?
+	    err_for(p, "role") : NULL, "maxlength=\"200\"");
+	html_printf(h, "<button type=\"submit\">%s</button></form>",
+	    _("Add the partner"));
+	if (oc.n == 0)
+		html_printf(h, "<p><small>%s <a href=\"/organisations\">%s</a>"
+		    "</small></p>", _("Every organisation of the registry in use "
+		    "is a partner already, or the registry is empty."),
+		    _("Organisations"));
+	html_printf(h, "</article>");
+	return 0;
+}
+
+struct edit_ctx {
+	struct req *r;
+	struct html *h;
+	const struct project *pr;
+	const struct fund_problem *p;	/* a refused change of this form */
+};
+
+static int
+edit_line_cb(void *arg, const struct budget_line *b)
+{
+	struct edit_ctx *ctx = arg;
+	char name[32], label[96], shown[MONEY_TEXT];
+	const char *err = NULL;
+
+	snprintf(name, sizeof(name), "budget_%s", b->currency);
+	snprintf(label, sizeof(label), _("Budget in %s"), b->currency);
+	/* The main line's problem at its input; the others' above them. */
+	if (strcmp(b->currency, ctx->pr->currency) == 0)
+		err = err_for(ctx->p, "budget");
+	page_field(ctx->h, name, name, "text", label, ctx->p ?
+	    req_form(ctx->r, name) : money_text(b->budget, i18n_current(),
+	    shown), err, "inputmode=\"decimal\" required");
+	return 0;
+}
+
+/* The form that changes project pr: its values, or after a refusal p
+ * what was typed. */
+static int
+edit_html(struct req *r, struct html *h, const struct project *pr,
+    const struct fund_problem *p)
+{
+	struct edit_ctx ctx = { r, h, pr, p };
+	char target[24];
+
+	snprintf(target, sizeof(target), "%lld", (long long)pr->target);
+	html_printf(h, "<article id=\"edit\"><h2>%s</h2><form method=\"post\" "
+	    "action=\"/projects/%L#edit\">", _("Change the project"), pr->id);
+	page_csrf(r, h);
+	html_printf(h, "<input type=\"hidden\" name=\"action\" value=\"edit\">");
+#define VALUE(name, saved) (p ? req_form(r, name) : (saved))
+	page_field(h, "edit-name", "name", "text", _("Name"),
+	    VALUE("name", pr->name), err_for(p, "name"),
+	    "required maxlength=\"300\"");
+	page_field(h, "edit-region", "region", "text", _("Region"),
+	    VALUE("region", pr->region), err_for(p, "region"), NULL);
+	page_field(h, "edit-start", "start", "date", _("Start date"),
+	    VALUE("start", pr->start), err_for(p, "start"), NULL);
+	page_field(h, "edit-end", "end", "date", _("End date"),
+	    VALUE("end", pr->end), err_for(p, "end"), NULL);
+	page_field(h, "edit-target", "target", "number",
+	    _("Beneficiary target"), VALUE("target", pr->target ? target : ""),
+	    err_for(p, "target"), "min=\"0\"");
+	page_field(h, "edit-target-group", "target_group", "text",
+	    _("Target group"), VALUE("target_group", pr->target_group),
+	    err_for(p, "target_group"), NULL);
+#undef VALUE
+	html_printf(h, "<fieldset><legend>%s</legend><p><small>%s</small></p>",
+	    _("Budget"), _("A budget can be lowered down to what is committed "
+	    "in it, not below."));
+	if (err_for(p, "budgets"))
+		html_printf(h, "<small class=\"error\" role=\"alert\">%s"
+		    "</small>", err_for(p, "budgets"));
+	if (db_project_budgets(r->app->db, pr->id, edit_line_cb, &ctx) !=
+	    DB_OK)
+		return -1;
+	html_printf(h, "<div class=\"grid\"><input name=\"line_currency\" "
+	    "aria-label=\"%s\" placeholder=\"%s\" maxlength=\"3\" value=\"%s\">"
+	    "<input name=\"line_budget\" aria-label=\"%s\" placeholder=\"%s\" "
+	    "inputmode=\"decimal\" value=\"%s\"></div></fieldset>",
+	    _("Currency of a new budget line"), _("New line: currency"),
+	    p ? req_form(r, "line_currency") : NULL,
+	    _("Budget of the new line"), _("New line: budget"),
+	    p ? req_form(r, "line_budget") : NULL);
+	html_printf(h, "<button type=\"submit\">%s</button></form></article>",
+	    _("Save the changes"));
+	return 0;
+}
+
 static int
 project_page(struct req *r, int status, const struct fund_problem *p)
 {
@@ -1033,6 +1243,8 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 	json_t *j;
 	char budget[MONEY_TEXT], funded[MONEY_TEXT], raise[MONEY_TEXT];
 	char ub[MONEY_TEXT], uc[MONEY_TEXT], ud[MONEY_TEXT];
+	/* The form a refused change came from. */
+	const char *act = p ? req_form(r, "action") : NULL;
 	int rc = db_project_get(r->app->db, r->id, &pr);
 
 	if (rc == DB_ERROR)
@@ -1096,8 +1308,10 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 	    pc.failed)
 		return fail(&h);
 	html_printf(&h, "</ul>");
+	if (partners_html(r, &h, &pr, p, act && strcmp(act, "partner") == 0) <
+	    0)
+		return fail(&h);
 	if (user_can(&r->user, PERM_PROJECT_MANAGE)) {
-		const char *act = p ? req_form(r, "action") : NULL;
 		bool donor = act && strcmp(act, "donor") == 0;
 
 		/* Only who may read cases can name one (an admin without
@@ -1133,6 +1347,9 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 		    "maxlength=\"3\"");
 		html_printf(&h, "<button type=\"submit\">%s</button></form>"
 		    "</article>", _("Add the contribution"));
+		if (edit_html(r, &h, &pr, act && strcmp(act, "edit") == 0 ?
+		    p : NULL) < 0)
+			return fail(&h);
 	}
 	return finish(r, &h, status);
 }
@@ -1163,6 +1380,81 @@ find_cb(void *arg, const struct case_row *c)
 	return 0;
 }
 
+struct line_list {
+	struct budget_line *lines;	/* FUND_LINES_MAX + 1 */
+	size_t n;
+};
+
+static int
+line_list_cb(void *arg, const struct budget_line *b)
+{
+	struct line_list *l = arg;
+
+	if (l->n == FUND_LINES_MAX + 1)
+		return 1;
+	l->lines[l->n++] = *b;
+	return 0;
+}
+
+/* The edit form of a project, as fund_project_update() takes it. */
+static int
+project_edit(struct req *r, struct fund_problem *p)
+{
+	struct fund_project_change in;
+	struct project pr;
+	struct budget_line lines[FUND_LINES_MAX + 1];
+	struct line_list ll = { lines, 0 };
+	char amounts[FUND_LINES_MAX + 2][MONEY_STR], name[32];
+	const char *v;
+	size_t i;
+	int rc = db_project_get(r->app->db, r->id, &pr);
+
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc != DB_OK) {
+		p->status = 404;
+		p->field = NULL;
+		p->msg = _("There is no such project.");
+		return 1;
+	}
+	if (db_project_budgets(r->app->db, pr.id, line_list_cb, &ll) != DB_OK)
+		return -1;
+	memset(&in, 0, sizeof(in));
+	/* Every field is on the form: what is sent is the project as the
+	 * user wants it (an empty field clears it). */
+	in.name = req_form(r, "name");
+	in.region = req_form(r, "region");
+	in.start = req_form(r, "start");
+	in.end = req_form(r, "end");
+	in.target = req_form(r, "target");
+	in.target_group = req_form(r, "target_group");
+	for (i = 0; i < ll.n; i++) {
+		snprintf(name, sizeof(name), "budget_%s", lines[i].currency);
+		if ((v = req_form(r, name)) == NULL)
+			continue;
+		v = money_form_value(v, r->lang, 2, MONEY_MAX, amounts[i]);
+		if (strcmp(lines[i].currency, pr.currency) == 0)
+			in.budget = v;
+		else if (in.nlines < FUND_LINES_MAX) {
+			in.line_currency[in.nlines] = lines[i].currency;
+			in.line_budget[in.nlines++] = v;
+		}
+	}
+	v = req_form(r, "line_currency");
+	if ((v && *v) || ((v = req_form(r, "line_budget")) && *v)) {
+		if (in.nlines == FUND_LINES_MAX) {
+			p->status = 400;
+			p->field = "budgets";
+			p->msg = _("Too many budget lines.");
+			return 1;
+		}
+		in.line_currency[in.nlines] = req_form(r, "line_currency");
+		in.line_budget[in.nlines++] = form_amount(r, "line_budget",
+		    amounts[FUND_LINES_MAX + 1]);
+	}
+	return fund_project_update(r, r->id, &in, p);
+}
+
 int
 page_project_post(struct req *r)
 {
@@ -1175,9 +1467,42 @@ page_project_post(struct req *r)
 
 	const char *act = req_form(r, "action");
 
-	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
+	if (!user_can(&r->user, PERM_PROJECT_MANAGE)) {
+		if (fund_project_denied(r, act && strcmp(act, "edit") == 0 ?
+		    "project.update.denied" : act && (strcmp(act, "partner") ==
+		    0 || strcmp(act, "unpartner") == 0) ?
+		    "project.partner.denied" : act && strcmp(act, "donor") == 0 ?
+		    "project.donor.denied" : "project.assign.denied", r->id) < 0)
+			return -1;
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "projects."), NULL);
+	}
+	if (act && (strcmp(act, "partner") == 0 ||
+	    strcmp(act, "unpartner") == 0 || strcmp(act, "edit") == 0)) {
+		if (strcmp(act, "partner") == 0) {
+			struct fund_partner_input in;
+
+			in.org_id = form_id(req_form(r, "organisation_id"));
+			in.role = req_form(r, "role");
+			rc = fund_project_partner_add(r, r->id, &in, &p);
+		} else if (strcmp(act, "unpartner") == 0)
+			rc = fund_project_partner_remove(r, r->id, form_id(
+			    req_form(r, "organisation_id")), &p);
+		else
+			rc = project_edit(r, &p);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			if (p.status == 403 || (p.status == 404 &&
+			    p.field == NULL))
+				return resp_error(r, p.status, p.msg, NULL);
+			return project_page(r, p.status, &p);
+		}
+		snprintf(loc, sizeof(loc), "/projects/%lld#%s",
+		    (long long)r->id, strcmp(act, "edit") == 0 ? "edit" :
+		    "partners");
+		return resp_redirect(r, loc);
+	}
 	if (act && strcmp(act, "donor") == 0) {
 		struct fund_donor_input in;
 		char amount[MONEY_STR];

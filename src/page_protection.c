@@ -358,9 +358,25 @@ page_health_post(struct req *r)
 /* --- organisations --- */
 
 struct org_rows {
+	struct req *r;
 	struct html *h;
 	bool manage;
+	bool projects;		/* who sees the fund's projects */
+	bool failed;
+	size_t n;		/* projects of the row */
 };
+
+static int
+org_project_cb(void *arg, const struct project_partner *pp)
+{
+	struct org_rows *x = arg;
+
+	html_printf(x->h, "%R<a href=\"/projects/%L\">%s</a>", x->n++ ?
+	    "<br>" : "", pp->project_id, pp->project);
+	if (pp->role[0])
+		html_printf(x->h, " (%s)", pp->role);
+	return 0;
+}
 
 static int
 org_row_cb(void *arg, const struct organisation *o)
@@ -372,6 +388,16 @@ org_row_cb(void *arg, const struct organisation *o)
 	    "<td>%s</td><td>%s</td>", o->name, type ? type : o->type,
 	    o->country, o->city, o->phone, o->disabled ? _("disabled") :
 	    _("active"));
+	if (x->projects) {
+		html_printf(x->h, "<td>");
+		x->n = 0;
+		if (db_org_projects(x->r->app->db, o->id, org_project_cb, x) !=
+		    DB_OK) {
+			x->failed = true;
+			return 1;
+		}
+		html_printf(x->h, "</td>");
+	}
 	if (x->manage)
 		html_printf(x->h, "<td><a href=\"/organisations?edit=%L#org-form\">"
 		    "%s</a></td>", o->id, _("Edit"));
@@ -401,12 +427,17 @@ orgs_page(struct req *r, int status, const struct organisation *form,
 	    "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
 	    "<th>%s</th>", _("Organisations"), _("Name"), _("Type"),
 	    _("Country"), _("City"), _("Phone"), _("Status"));
+	memset(&x, 0, sizeof(x));
+	x.r = r;
 	x.h = &h;
 	x.manage = user_can(&r->user, PERM_REGISTRY);
+	x.projects = user_can(&r->user, PERM_FUND_READ);
+	if (x.projects)
+		html_printf(&h, "<th>%s</th>", _("Partner of"));
 	if (x.manage)
 		html_printf(&h, "<th></th>");
 	html_printf(&h, "</tr></thead><tbody>");
-	if (db_org_list(r->app->db, org_row_cb, &x) != DB_OK)
+	if (db_org_list(r->app->db, org_row_cb, &x) != DB_OK || x.failed)
 		goto out;
 	html_printf(&h, "</tbody></table></figure>");
 	if (x.manage) {

@@ -105,7 +105,10 @@ test_field_names_unique_with_prefix(void **state)
 		assert_true(f->label[0] != '\0');
 		assert_true(f->type >= 0 && f->type < FT__MAX);
 		assert_int_equal(f->flags & ~(unsigned)(FF_IDENTIFYING |
-		    FF_REQUIRED | FF_SYSTEM | FF_NOSPECIAL), 0);
+		    FF_REQUIRED | FF_SYSTEM | FF_NOSPECIAL | FF_ORGNAME), 0);
+		/* The registry's names are offered for free text only. */
+		if (f->flags & FF_ORGNAME)
+			assert_int_equal(f->type, FT_TEXT);
 	}
 	assert_int_equal(field_by_name("prs_firstname"), -1);
 	assert_int_equal(field_by_name("prs_FirstName "), -1);

@@ -77,6 +77,13 @@ test_case_id_positive(void **state)
 	expect_route("/cases/7", M_POST, page_case_update, 7);
 	expect_route("/admin/users/3", M_GET, page_admin_user, 3);
 	expect_route("/admin/users/3", M_POST, page_admin_user_post, 3);
+	/* A project is changed in place; a partner is removed by the
+	 * organisation's id after the project's (read by the handler). */
+	expect_route("/api/v1/projects/5", M_PATCH, api_project_patch, 5);
+	expect_route("/api/v1/projects/5/partners", M_POST,
+	    api_project_partner_add, 5);
+	expect_route("/api/v1/projects/5/partners/17", M_DELETE,
+	    api_project_partner_remove, 5);
 }
 
 /* The accounts and the dashboard in the API, beside their pages. */
