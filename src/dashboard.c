@@ -280,10 +280,10 @@ dashboard_fund(struct req *r, struct html *h)
 	}
 	html_printf(h, "</tbody><tfoot><tr><th scope=\"row\">%s</th><td>USD</td>"
 	    "<td>%s</td><td>%s</td><td>%s</td></tr></tfoot></table></figure>",
-	    s->usd_incomplete ? _("Total (some currencies have no rate)") :
-	    _("Total"), money_text(s->budget_usd, r->lang, a),
-	    money_text(s->committed_usd, r->lang, b),
-	    money_text(s->disbursed_usd, r->lang, c));
+	    s->budget_usd.missing ? _("Total (some currencies have no rate)") :
+	    _("Total"), fund_total_text(&s->budget_usd, r->lang, a),
+	    fund_total_text(&s->committed_usd, r->lang, b),
+	    fund_total_text(&s->disbursed_usd, r->lang, c));
 	if (page_chart(h, "chart-budgets", _("Budgets"),
 	    json_pack("{s:s,s:o,s:[{s:s,s:o},{s:s,s:o},{s:s,s:o}]}",
 	    "kind", "bar", "categories", cats, "series",
