@@ -1557,38 +1557,42 @@ fund_summary(struct req *r, struct fund_summary *s)
 int
 fund_demo(struct req *r)
 {
+	/* Periods run from the year before the demo is loaded (its cases
+	 * go back that far) to end_years after it: an approval is taken
+	 * only within a project's period. */
 	static const struct {
-		const char *name, *region, *start, *end, *target, *group;
+		const char *name, *region;
+		int end_years;
+		const char *target, *group;
 		const char *currency, *budget;
 		struct { const char *name, *amount, *currency; } donors[3];
 	} projects[] = {
 		/* Budgets other than Colombia's are not in the annex: they
 		 * are the demo's, and so are the periods. */
-		{ "Global Assistance Fund", "Global", "2026-01-01", "2026-12-31",
+		{ "Global Assistance Fund", "Global", 0,
 		  "", "Victims of trafficking in urgent need of protection, "
 		  "medical care, return or reintegration", "USD", "500000",
 		  { { NULL, NULL, NULL } } },
 		{ "Assisted Voluntary Return and Reintegration of Ghanaian "
 		  "Children Victims of Trafficking for Labour Exploitation in "
-		  "Yeji Fishing Communities", "West Africa", "2026-01-01",
-		  "2027-12-31", "1213", "School-age children engaged in "
-		  "fishing around Lake Volta at Yeji", "USD", "350000",
+		  "Yeji Fishing Communities", "West Africa", 1, "1213",
+		  "School-age children engaged in fishing around Lake Volta "
+		  "at Yeji", "USD", "350000",
 		  { { NULL, NULL, NULL } } },
 		{ "Programa de Prevención, Asistencia y Reinserción para las "
 		  "Víctimas de la Trata de Personas en Colombia", "Latin America",
-		  "2026-01-01", "2027-12-31", "", "Victims of trafficking in "
-		  "persons", "USD", "1000000",
+		  1, "", "Victims of trafficking in persons", "USD", "1000000",
 		  { { "Royal Netherlands Embassy", "584936", NULL },
 		  { "US Department of State (G-TIP/INL)", "200000", NULL } } },
 		{ "Return and Reintegration of Trafficked and other Vulnerable "
 		  "Women and Children between Selected Countries in the Mekong "
-		  "Region", "Mekong Region", "2026-01-01", "2028-12-31", "900",
+		  "Region", "Mekong Region", 2, "900",
 		  "Trafficked and other vulnerable migrant women and children",
 		  "USD", "750000", { { NULL, NULL, NULL } } },
 		{ "Pilot Project on Assisted Return and Integration of "
 		  "Trafficked Women and Children in Nepal", "South Asia",
-		  "2026-01-01", "2026-12-31", "60", "Nepalese women and children "
-		  "trafficked to India", "USD", "120000",
+		  0, "60", "Nepalese women and children trafficked to India",
+		  "USD", "120000",
 		  { { NULL, NULL, NULL } } },
 	};
 	static const struct { const char *cur, *from, *rate; } rates[] = {
@@ -1599,9 +1603,17 @@ fund_demo(struct req *r)
 	struct fund_project_input in;
 	struct fund_problem p;
 	struct project pr;
+	char start[DB_DATE_SIZE], end[DB_DATE_SIZE];
+	struct tm tm;
+	time_t t;
 	size_t i, j;
-	int rc;
+	int rc, year;
 
+	t = (time_t)r->now;
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 1901 ||
+	    tm.tm_year + 1900 > 9990)
+		return error("fund demo: a date out of range");
+	year = tm.tm_year + 1900;
 	for (i = 0; i < ARRAY_SIZE(rates); i++)
 		if ((rc = fund_rate_set(r, rates[i].cur, rates[i].from,
 		    rates[i].rate, false, &p)) != 0 && !(rc == 1 &&
@@ -1617,8 +1629,11 @@ fund_demo(struct req *r)
 		memset(&in, 0, sizeof(in));
 		in.name = projects[i].name;
 		in.region = projects[i].region;
-		in.start = projects[i].start;
-		in.end = projects[i].end;
+		snprintf(start, sizeof(start), "%04d-01-01", year - 1);
+		snprintf(end, sizeof(end), "%04d-12-31", year +
+		    projects[i].end_years);
+		in.start = start;
+		in.end = end;
 		in.target = projects[i].target;
 		in.target_group = projects[i].group;
 		in.currency = projects[i].currency;
