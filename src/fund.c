@@ -1629,9 +1629,11 @@ fund_demo(struct req *r)
 		memset(&in, 0, sizeof(in));
 		in.name = projects[i].name;
 		in.region = projects[i].region;
-		snprintf(start, sizeof(start), "%04d-01-01", year - 1);
-		snprintf(end, sizeof(end), "%04d-12-31", year +
-		    projects[i].end_years);
+		/* In range already; the modulos tell the compiler so. */
+		snprintf(start, sizeof(start), "%04u-01-01",
+		    (unsigned)(year - 1) % 10000u);
+		snprintf(end, sizeof(end), "%04u-12-31",
+		    (unsigned)(year + projects[i].end_years) % 10000u);
 		in.start = start;
 		in.end = end;
 		in.target = projects[i].target;
