@@ -416,21 +416,25 @@ int
 api_case_get(struct req *r)
 {
 	struct case_row c;
-	bool history;
+	enum case_access access;
 	json_t *j;
 	int rc;
 
-	/* An office that handed the case over reads its summary, marked. */
-	rc = cases_open_history(r, &c, PERM_CASE_READ, "case.view.denied", 403,
-	    &history);
+	/* An office that handed the case over reads its summary, and so
+	 * does the manager asked to take it over, marked. */
+	rc = cases_open_summary(r, &c, PERM_CASE_READ, "case.view.denied", 403,
+	    &access);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	if (audit(r, history ? "case.history.view" : "case.view", c.id, NULL,
-	    NULL) < 0)
+	if (audit(r, access == CASE_ACCESS_HISTORY ? "case.history.view" :
+	    access == CASE_ACCESS_HANDOVER ? "case.handover.view" :
+	    "case.view", c.id, NULL, NULL) < 0)
 		return -1;
 	j = case_json(&c);
-	if (history && j)
+	if (access == CASE_ACCESS_HISTORY && j)
 		json_object_set_new(j, "history", json_true());
+	if (access == CASE_ACCESS_HANDOVER && j)
+		json_object_set_new(j, "handover", json_true());
 	return resp_json(r, 200, j);
 }
 

@@ -29,6 +29,7 @@ api_case_file_get(struct req *r)
 	f = casefile_load(r, &c);
 	if (f == NULL)
 		return -1;
+	casefile_times_iso(f, false);
 	return resp_json(r, 200, f);
 }
 
@@ -72,6 +73,7 @@ api_case_file_put(struct req *r)
 		return -1;
 	if ((next = casefile_load(r, &c)) == NULL)
 		return -1;
+	casefile_times_iso(next, false);
 	return resp_json(r, 200, next);
 }
 
@@ -92,6 +94,7 @@ api_case_screening_get(struct req *r)
 	json_decref(f);
 	if (s == NULL)
 		return -1;
+	casefile_times_iso(s, true);
 	return resp_json(r, 200, s);
 }
 
@@ -99,15 +102,16 @@ int
 api_case_timeline(struct req *r)
 {
 	struct case_row c;
-	bool history;
+	enum case_access access;
 	json_t *t;
-	int rc = cases_open_history(r, &c, PERM_CASE_READ, "case.view.denied",
-	    403, &history);
+	int rc = cases_open_summary(r, &c, PERM_CASE_READ, "case.view.denied",
+	    403, &access);
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	if (audit(r, history ? "case.history.view" : "case.view", c.id,
-	    "timeline", NULL) < 0)
+	if (audit(r, access == CASE_ACCESS_HISTORY ? "case.history.view" :
+	    access == CASE_ACCESS_HANDOVER ? "case.handover.view" :
+	    "case.view", c.id, "timeline", NULL) < 0)
 		return -1;
 	t = timeline_json(r, c.id);
 	if (t == NULL)

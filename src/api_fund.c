@@ -306,25 +306,19 @@ date_query(struct req *r, const char **date)
 struct total_ctx {
 	struct req *r;
 	const char *date;
-	int64_t budget, committed, disbursed;
-	bool incomplete;
+	struct fund_total budget, committed, disbursed;
 };
 
 static int
 total_cb(void *arg, const struct budget_line *b)
 {
 	struct total_ctx *t = arg;
-	int64_t u;
 
-	if (!fund_to_usd(t->r, b->budget, b->currency, t->date, &u)) {
-		t->incomplete = true;
-		return 0;
-	}
-	t->budget += u;
-	fund_to_usd(t->r, b->committed, b->currency, t->date, &u);
-	t->committed += u;
-	fund_to_usd(t->r, b->disbursed, b->currency, t->date, &u);
-	t->disbursed += u;
+	fund_total_usd(t->r, &t->budget, b->budget, b->currency, t->date);
+	fund_total_usd(t->r, &t->committed, b->committed, b->currency,
+	    t->date);
+	fund_total_usd(t->r, &t->disbursed, b->disbursed, b->currency,
+	    t->date);
 	return 0;
 }
 
@@ -354,7 +348,8 @@ api_projects_list(struct req *r)
 {
 	struct plist_ctx ctx = { r, NULL, NULL, 0 };
 	struct total_ctx t;
-	char today[DB_DATE_SIZE], a[4][FUND_AMOUNT_STR];
+	struct fund_total remaining;
+	char today[DB_DATE_SIZE];
 
 	if (!user_can(&r->user, PERM_FUND_READ))
 		return forbidden(r, "project.view.denied",
@@ -380,13 +375,16 @@ api_projects_list(struct req *r)
 		json_decref(ctx.arr);
 		return -1;
 	}
-	return resp_json(r, 200, json_pack("{s:o,s:{s:s,s:s,s:s,s:s,s:s,s:s,"
-	    "s:b}}", "projects", ctx.arr, "totals", "currency", "USD", "date",
-	    ctx.date, "budget", fund_amount_format(t.budget, a[0]),
-	    "committed", fund_amount_format(t.committed, a[1]),
-	    "disbursed", fund_amount_format(t.disbursed, a[2]),
-	    "remaining", fund_amount_format(t.budget - t.committed, a[3]),
-	    "incomplete", t.incomplete));
+	remaining = fund_total_minus(&t.budget, &t.committed);
+	return resp_json(r, 200, json_pack("{s:o,s:{s:s,s:s,s:o,s:o,s:o,s:o,"
+	    "s:b,s:b}}", "projects", ctx.arr, "totals", "currency", "USD",
+	    "date", ctx.date, "budget", fund_total_json(&t.budget),
+	    "committed", fund_total_json(&t.committed),
+	    "disbursed", fund_total_json(&t.disbursed),
+	    "remaining", fund_total_json(&remaining),
+	    "incomplete", t.budget.missing,
+	    "overflow", t.budget.overflow || t.committed.overflow ||
+	    t.disbursed.overflow));
 }
 
 /* A target of the body (a whole number, or digits as a string) as

@@ -228,7 +228,7 @@ int
 api_visit_post(struct req *r)
 {
 	struct moves_err e;
-	int rc = moves_visit_record(r, r->id, body(r), &e);
+	int rc = moves_visit_record(r, 0, r->id, body(r), &e);
 
 	return answer(r, rc, &e, 200, rc == 0 ? json_pack("{s:I,s:b}", "id",
 	    (json_int_t)r->id, "ok", 1) : NULL);

@@ -265,6 +265,8 @@ record_change(struct req *r, json_t *in, const struct rec_kind *only)
 		return refused(r, k, errors, warning);
 	if (rc == 2)
 		return stale(r);
+	if (rc == 3)
+		return no_record(r);
 	if (rc != 0)
 		return -1;
 	return record_answer(r, 200, id);
@@ -325,6 +327,8 @@ api_record_disclose(struct req *r)
 		return refused(r, NULL, errors, NULL);
 	if (rc == 2)
 		return stale(r);
+	if (rc == 3)
+		return no_record(r);
 	if (rc != 0)
 		return -1;
 	return record_answer(r, 201, row.id);

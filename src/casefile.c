@@ -884,6 +884,18 @@ casefile_screening(struct req *r, json_t *file)
 	return out;
 }
 
+void
+casefile_times_iso(json_t *file, bool screening)
+{
+	json_t *d = json_object_get(screening ? file :
+	    json_object_get(file, "screening"), "decision");
+	json_t *t = json_object_get(d, "decided_at");
+
+	if (json_is_integer(t))
+		json_object_set_new(d, "decided_at",
+		    time_iso_json(json_integer_value(t)));
+}
+
 json_t *
 casefile_route(json_t *file)
 {

@@ -53,6 +53,13 @@ int casefile_save(struct req *r, struct case_row *c, int expected_version,
 
 /* The screening of a file: input, result and decision as JSON (new ref). */
 json_t *casefile_screening(struct req *r, json_t *file);
+/*
+ * For an API answer: the screening decision's decided_at, kept as unix
+ * seconds in the file, as ISO 8601 like every time of the API. file is
+ * a case file (casefile_load()) or, with screening true, the screening
+ * alone (casefile_screening()). Changes file in place; NULL is fine.
+ */
+void casefile_times_iso(json_t *file, bool screening);
 
 /* The route of a file: countries of its events in order, as JSON
  * [{"type","country"}] (new ref). */

@@ -87,8 +87,10 @@ currency_valid(const char *s)
 	if (strlen(s) != 3 || s[0] < 'A' || s[0] > 'Z' || s[1] < 'A' ||
 	    s[1] > 'Z' || s[2] < 'A' || s[2] > 'Z')
 		return false;
-	return json_object_size(currencies) == 0 ||
-	    json_object_get(currencies, s) != NULL;
+	/* Money one pays with: not XXX, XAU, … (money.h). */
+	return money_minor_units(s) >= 0 &&
+	    (json_object_size(currencies) == 0 ||
+	    json_object_get(currencies, s) != NULL);
 }
 
 /* Hundredths of an amount, -1 when s is not one (money.h). */
@@ -288,8 +290,9 @@ check_value(struct req *r, const struct case_row *c,
 		return json_string(buf);
 	case RF_CURRENCY:
 		if (s == NULL || !currency_valid(s)) {
-			err_set(errors, f->name, _("Give a currency code such "
-			    "as USD, EUR or THB."));
+			err_set(errors, f->name, s && money_not_money_msg(s) ?
+			    money_not_money_msg(s) : _("Give a currency code "
+			    "such as USD, EUR or THB."));
 			return NULL;
 		}
 		return json_string(s);
@@ -391,13 +394,24 @@ check_record(struct req *r, const struct rec_kind *k,
 		}
 		if (f->type == RF_MONEY && json_object_get(rec, f->name)) {
 			size_t j;
+			const char *cur, *msg;
 
-			for (j = 0; j < k->nfields; j++)
-				if (k->fields[j].type == RF_CURRENCY &&
-				    json_object_get(rec, k->fields[j].name) ==
-				    NULL)
+			for (j = 0; j < k->nfields; j++) {
+				if (k->fields[j].type != RF_CURRENCY)
+					continue;
+				cur = json_string_value(json_object_get(rec,
+				    k->fields[j].name));
+				if (cur == NULL)
 					err_set(errors, k->fields[j].name,
 					    _("Give the currency of the amount."));
+				/* Within the currency's decimals: no
+				 * fraction of a yen. */
+				else if (money_of(caserec_str(rec, f->name)) >= 0 &&
+				    (msg = money_fits_msg(money_of(caserec_str(rec,
+				    f->name)), cur)) != NULL &&
+				    json_object_get(errors, f->name) == NULL)
+					err_set(errors, f->name, msg);
+			}
 		}
 	}
 	if (json_object_size(errors) > 0) {
@@ -638,8 +652,10 @@ caserec_save(struct req *r, const struct rec_kind *k,
 		return -1;
 	if (*id > 0) {
 		dbrc = caserec_get(r, *id, k->name, &row, &old);
+		/* A record of another case, or of another kind, is not one
+		 * of this case's: missing. */
 		if (dbrc != DB_OK || row.case_id != c->id) {
-			rc = dbrc == DB_ERROR ? -1 : 2;
+			rc = dbrc == DB_ERROR ? -1 : 3;
 			goto out;
 		}
 		if (row.version != version) {
@@ -687,8 +703,10 @@ caserec_save(struct req *r, const struct rec_kind *k,
 	caserec_today(r, today);
 	snprintf(object, sizeof(object), "%s:%lld", k->name,
 	    (long long)row.id);
+	/* A change is dated when it is made (unless a hook knows the day,
+	 * a discharge); a new record by its own first date. */
 	if (timeline_add(r, c->id, x.event, row.id, x.on_date ? x.on_date :
-	    on_date_of(k, rec, today),
+	    old ? NULL : on_date_of(k, rec, today),
 	    k->health, detail_of(k, rec)) < 0 ||
 	    /* The audit is read by administrators, who may not read
 	     * health: a health record's codes stay out of it. */

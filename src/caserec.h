@@ -121,7 +121,9 @@ int caserec_open_case(struct req *r, const struct rec_kind *k, bool write,
  * fields to change). Returns 0 (the record's id in *id), 1 when the input
  * is at fault (*errors: field -> message, new ref; or *warning, a
  * translated message asking to confirm), 2 when the version is stale or
- * the record is append-only, -1 on failure. Nothing is saved unless 0.
+ * the record is append-only, 3 when record id is not one of case c's
+ * of kind k (another case's or kind's: answer as a missing record), -1
+ * on failure. Nothing is saved unless 0.
  */
 int caserec_save(struct req *r, const struct rec_kind *k,
     const struct case_row *c, int64_t *id, int version, json_t *in,

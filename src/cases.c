@@ -107,13 +107,39 @@ refuse(struct req *r, enum perm need, const char *denied,
 	    _("You are not allowed to change cases."), NULL) < 0 ? -1 : 1;
 }
 
-int
-cases_open_history(struct req *r, struct case_row *c, enum perm need,
-    const char *denied, int forbidden_status, bool *history)
+static int
+handover_cb(void *arg, const struct transfer_row *t)
+{
+	(void)t;
+	*(bool *)arg = true;
+	return 0;
+}
+
+bool
+cases_handover_visible(struct req *r, const struct case_row *c)
+{
+	bool found = false;
+
+	if (!r->authed || user_scope(&r->user) != SCOPE_OFFICE ||
+	    !user_can(&r->user, PERM_TRANSFER_DECIDE) ||
+	    c->office_id == r->user.office_id)
+		return false;
+	if (db_transfer_list(r->app->db, r->user.office_id, true, c->id, true,
+	    handover_cb, &found) != DB_OK)
+		return false;
+	return found;
+}
+
+/* Opens case r->id: in scope, or else by history or (handover true)
+ * handover access, as *access says. */
+static int
+open_access(struct req *r, struct case_row *c, enum perm need,
+    const char *denied, int forbidden_status, bool handover,
+    enum case_access *access)
 {
 	int rc;
 
-	*history = false;
+	*access = CASE_ACCESS_FULL;
 	if (!user_can(&r->user, need))
 		return refuse(r, need, denied, forbidden_status);
 	rc = db_case_get(r->app->db, r->id, c);
@@ -121,7 +147,11 @@ cases_open_history(struct req *r, struct case_row *c, enum perm need,
 		return -1;
 	if (rc == DB_OK && !cases_visible(r, c)) {
 		if (cases_history_visible(r, c)) {
-			*history = true;
+			*access = CASE_ACCESS_HISTORY;
+			return 0;
+		}
+		if (handover && cases_handover_visible(r, c)) {
+			*access = CASE_ACCESS_HANDOVER;
 			return 0;
 		}
 		if (audit(r, denied, r->id, NULL, NULL) < 0)
@@ -132,6 +162,25 @@ cases_open_history(struct req *r, struct case_row *c, enum perm need,
 		return resp_error(r, 404, _("This case does not exist."),
 		    NULL) < 0 ? -1 : 1;
 	return 0;
+}
+
+int
+cases_open_history(struct req *r, struct case_row *c, enum perm need,
+    const char *denied, int forbidden_status, bool *history)
+{
+	enum case_access a;
+	int rc = open_access(r, c, need, denied, forbidden_status, false, &a);
+
+	*history = a == CASE_ACCESS_HISTORY;
+	return rc;
+}
+
+int
+cases_open_summary(struct req *r, struct case_row *c, enum perm need,
+    const char *denied, int forbidden_status, enum case_access *access)
+{
+	return open_access(r, c, need, denied, forbidden_status, true,
+	    access);
 }
 
 int

@@ -43,6 +43,29 @@ int cases_open_history(struct req *r, struct case_row *c, enum perm need,
     const char *denied, int forbidden_status, bool *history);
 /* Whether r's office handed case c over and keeps history access. */
 bool cases_history_visible(struct req *r, const struct case_row *c);
+
+/* How a reader reaches a case opened by cases_open_summary(). */
+enum case_access {
+	CASE_ACCESS_FULL,	/* in the reader's scope */
+	CASE_ACCESS_HISTORY,	/* the reader's office handed it over */
+	CASE_ACCESS_HANDOVER	/* a handover to the reader's office waits
+				 * for the reader's decision */
+};
+/*
+ * Whether r's user decides a handover of case c that waits: a manager
+ * (PERM_TRANSFER_DECIDE) of the office a pending handover of c is asked
+ * of. Deciding needs the case's summary and timeline, so while it waits
+ * that manager is part of the case's need-to-know for them, high-risk
+ * or not (a person at risk may still need to go home); nothing else of
+ * the case (file, records, return). The rule the transfer list follows.
+ */
+bool cases_handover_visible(struct req *r, const struct case_row *c);
+/*
+ * Like cases_open_history(), for the case's summary and timeline: lets
+ * in history access and handover access too, saying which in *access.
+ */
+int cases_open_summary(struct req *r, struct case_row *c, enum perm need,
+    const char *denied, int forbidden_status, enum case_access *access);
 /* Whether r's user may read health records (medical officers, and
  * whoever an admin granted them), for cases r may otherwise see. */
 bool cases_health_ok(const struct req *r);

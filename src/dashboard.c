@@ -282,16 +282,17 @@ fund_json(struct req *r)
 		    "committed", amount_json(l->committed),
 		    "disbursed", amount_json(l->disbursed)));
 	}
-	o = json_pack("{s:{s:I,s:I,s:o},s:o,s:{s:o,s:{s:s,s:o,s:o,s:o,s:b}}}",
+	o = json_pack("{s:{s:I,s:I,s:o},s:o,s:{s:o,s:{s:s,s:o,s:o,s:o,s:b,s:b}}}",
 	    "queue", "count", (json_int_t)s->queue_length,
 	    "oldest_wait_seconds", (json_int_t)s->oldest_wait,
 	    "offices", queue,
 	    "turnaround", turn,
 	    "budgets", "lines", lines, "total", "currency", "USD",
-	    "budget", amount_json(s->budget_usd),
-	    "committed", amount_json(s->committed_usd),
-	    "disbursed", amount_json(s->disbursed_usd),
-	    "incomplete", s->usd_incomplete);
+	    "budget", fund_total_json(&s->budget_usd),
+	    "committed", fund_total_json(&s->committed_usd),
+	    "disbursed", fund_total_json(&s->disbursed_usd),
+	    "incomplete", s->budget_usd.missing,
+	    "overflow", s->budget_usd.overflow);
 out:
 	free(s);
 	return o;

@@ -352,7 +352,7 @@ journey(struct app *app, int stage, int64_t shelter,
 			in = json_pack("{s:s,s:s,s:s}", "status", "Done", "date",
 			    due, "notes", "Visited at home; working with the "
 			    "vocational training partner.");
-			rc = moves_visit_record(&rb, json_integer_value(
+			rc = moves_visit_record(&rb, 0, json_integer_value(
 			    json_object_get(v, "id")), in, &e);
 			json_decref(in);
 			if (rc != 0) {

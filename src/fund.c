@@ -27,7 +27,6 @@
 #define USD "USD"
 #define RATE_ONE INT64_C(1000000)
 #define RATE_MAX INT64_C(1000000000000000)	/* 1e9 units per USD */
-#define CONVERT_MAX 1e17L	/* hundredths: converted amounts stay below */
 
 static int
 problem(struct fund_problem *p, int status, const char *field,
@@ -37,6 +36,17 @@ problem(struct fund_problem *p, int status, const char *field,
 	p->field = field;
 	p->msg = msg;
 	return 1;
+}
+
+/* Refuses currency c (field): money_not_money_msg() for a code that is
+ * no money, else msg. */
+static int
+currency_refused(struct fund_problem *p, const char *field, const char *c,
+    const char *msg)
+{
+	const char *nm = money_not_money_msg(c);
+
+	return problem(p, 400, field, nm ? nm : msg);
 }
 
 /* --- amounts, dates, rates --- */
@@ -131,7 +141,7 @@ rate_of(struct req *r, const char *currency, const char *date,
 	    *rate > 0;
 }
 
-bool
+enum fund_conv
 fund_to_usd(struct req *r, int64_t cents, const char *currency,
     const char *date, int64_t *usd)
 {
@@ -140,17 +150,17 @@ fund_to_usd(struct req *r, int64_t cents, const char *currency,
 
 	*usd = 0;
 	if (!rate_of(r, currency, date, &rate))
-		return false;
+		return FUND_CONV_NO_RATE;
 	v = (long double)cents * RATE_ONE / rate;
 	/* Far beyond any real budget: an absurd rate, not a number. */
-	if (fabsl(v) > CONVERT_MAX)
-		return false;
+	if (fabsl(v) > (long double)FUND_USD_MAX)
+		return FUND_CONV_OVERFLOW;
 	*usd = (int64_t)llroundl(v);
-	return true;
+	return FUND_CONV_OK;
 }
 
-/* US cents into currency at date; false without a rate. */
-static bool
+/* US cents into currency at date. */
+static enum fund_conv
 from_usd(struct req *r, int64_t usd, const char *currency,
     const char *date, int64_t *out)
 {
@@ -159,12 +169,78 @@ from_usd(struct req *r, int64_t usd, const char *currency,
 
 	*out = 0;
 	if (!rate_of(r, currency, date, &rate))
-		return false;
+		return FUND_CONV_NO_RATE;
 	v = (long double)usd * rate / RATE_ONE;
-	if (fabsl(v) > CONVERT_MAX)
-		return false;
+	if (fabsl(v) > (long double)FUND_USD_MAX)
+		return FUND_CONV_OVERFLOW;
 	*out = (int64_t)llroundl(v);
-	return true;
+	return FUND_CONV_OK;
+}
+
+/* Adds v to t, or marks it overflowed when the sum leaves the range. */
+static void
+total_add(struct fund_total *t, int64_t v)
+{
+	if (t->overflow)
+		return;
+	/* Both below FUND_USD_MAX in size: the sum cannot wrap. */
+	if (v > FUND_USD_MAX || v < -FUND_USD_MAX ||
+	    t->cents + v > FUND_USD_MAX || t->cents + v < -FUND_USD_MAX) {
+		t->overflow = true;
+		return;
+	}
+	t->cents += v;
+}
+
+/* Adds the result of a conversion (rc, v) to t. */
+static void
+total_conv(struct fund_total *t, enum fund_conv rc, int64_t v)
+{
+	if (rc == FUND_CONV_NO_RATE)
+		t->missing = true;
+	else if (rc == FUND_CONV_OVERFLOW)
+		t->overflow = true;
+	else
+		total_add(t, v);
+}
+
+void
+fund_total_usd(struct req *r, struct fund_total *t, int64_t cents,
+    const char *currency, const char *date)
+{
+	int64_t u = 0;
+	enum fund_conv rc = fund_to_usd(r, cents, currency, date, &u);
+
+	total_conv(t, rc, u);
+}
+
+json_t *
+fund_total_json(const struct fund_total *t)
+{
+	char a[FUND_AMOUNT_STR];
+
+	return t->overflow ? json_null() :
+	    json_string(fund_amount_format(t->cents, a));
+}
+
+const char *
+fund_total_text(const struct fund_total *t, enum lang lang,
+    char out[MONEY_TEXT])
+{
+	if (t->overflow)
+		return _("not computable (a rate makes the sum too large)");
+	return money_text(t->cents, lang, out);
+}
+
+struct fund_total
+fund_total_minus(const struct fund_total *a, const struct fund_total *b)
+{
+	struct fund_total t = { a->cents, a->missing || b->missing,
+	    a->overflow || b->overflow };
+
+	if (!t.overflow)
+		total_add(&t, -b->cents);
+	return t;
 }
 
 /* Valid UTF-8 of 1..max bytes with something other than spaces. */
@@ -389,14 +465,16 @@ decision_cb(void *arg, const struct fund_decision *d)
 	struct buf reason = BUF_INIT(FUND_TEXT_MAX * 2);
 	char a[FUND_AMOUNT_STR];
 
-	if (open_blob(ctx->r, "reason", ctx->case_id, d->reason,
+	if (ctx->notes && open_blob(ctx->r, "reason", ctx->case_id, d->reason,
 	    d->reason_len, &reason) < 0) {
 		ctx->failed = 1;
 		wipe(&reason);
 		return 1;
 	}
-	json_array_append_new(ctx->arr, json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}",
-	    "decision", d->decision, "reason", buf_cstr(&reason), "by",
+	/* A reason is case content: null for who may not read the case. */
+	json_array_append_new(ctx->arr, json_pack("{s:s,s:o,s:s,s:o,s:o,s:o}",
+	    "decision", d->decision, "reason", ctx->notes ?
+	    json_string(buf_cstr(&reason)) : json_null(), "by",
 	    d->username, "at", time_iso_json(d->decided_at), "submitted_at",
 	    time_iso_json(d->submitted_at), "amount", d->amount ?
 	    json_string(fund_amount_format(d->amount, a)) : json_null()));
@@ -453,6 +531,14 @@ fund_request_json(struct req *r, const struct fund_request *q, bool texts)
 			return NULL;
 		}
 		json_object_set_new(o, "disbursements", ctx.arr);
+		ctx.arr = json_array();
+		if (db_fund_decisions(r->app->db, q->id, decision_cb, &ctx) !=
+		    DB_OK || ctx.failed) {
+			json_decref(ctx.arr);
+			json_decref(o);
+			return NULL;
+		}
+		json_object_set_new(o, "decisions", ctx.arr);
 		return o;
 	}
 	if (fund_request_text(r, q, 0, &just) < 0 ||
@@ -510,9 +596,12 @@ fund_request_submit(struct req *r, const struct case_row *c,
 	if (!fund_amount_parse(amount, &cents))
 		return problem(p, 400, "amount", _("Give a positive amount "
 		    "with at most two decimals, such as 1250.50."));
-	if (!currency_valid(currency))
-		return problem(p, 400, "currency", _("Give the currency as its "
-		    "ISO 4217 code, such as USD, EUR or THB."));
+	if (!money_currency_ok(currency))
+		return currency_refused(p, "currency", currency, _("Give the "
+		    "currency as its ISO 4217 code, such as USD, EUR or THB."));
+	if (money_fits_msg(cents, currency))
+		return problem(p, 400, "amount", money_fits_msg(cents,
+		    currency));
 	if (!text_ok(justification, FUND_TEXT_MAX))
 		return problem(p, 400, "justification", _("Say why the money "
 		    "is needed (at most 10,000 characters)."));
@@ -588,6 +677,9 @@ fund_request_resubmit(struct req *r, int64_t id, const char *amount,
 	if (new_amount && !fund_amount_parse(amount, &cents))
 		return problem(p, 400, "amount", _("Give a positive amount "
 		    "with at most two decimals, such as 1250.50."));
+	if (new_amount && money_fits_msg(cents, q.currency))
+		return problem(p, 400, "amount", money_fits_msg(cents,
+		    q.currency));
 	if (new_just && !text_ok(justification, FUND_TEXT_MAX))
 		return problem(p, 400, "justification", _("Say why the money "
 		    "is needed (at most 10,000 characters)."));
@@ -622,6 +714,30 @@ fund_request_resubmit(struct req *r, int64_t id, const char *amount,
 	rc = tx_end(r, rc);
 	wipe(&sealed);
 	return rc;
+}
+
+/*
+ * An approval commits money today: refused (409, a problem) when today
+ * is outside the project's period. 0 when inside or open-ended.
+ */
+static int
+period_problem(struct req *r, const struct project *pr,
+    struct fund_problem *p)
+{
+	char today[DB_DATE_SIZE];
+
+	date_of(r->now, today);
+	if (pr->start[0] && strcmp(today, pr->start) < 0)
+		return problem(p, 409, "project_id", arena_printf(r->arena,
+		    _("This project starts on %s: it cannot commit money "
+		    "before then. Choose a project that runs today (%s)."),
+		    pr->start, today));
+	if (pr->end[0] && strcmp(today, pr->end) > 0)
+		return problem(p, 409, "project_id", arena_printf(r->arena,
+		    _("This project ended on %s: it cannot commit money any "
+		    "more. Choose a project that runs today (%s)."), pr->end,
+		    today));
+	return 0;
 }
 
 int
@@ -669,6 +785,9 @@ fund_request_decide(struct req *r, int64_t id, const char *decision,
 		if (cents > q.amount)
 			return problem(p, 400, "amount", _("The approved amount "
 			    "cannot be more than the amount asked."));
+		if (money_fits_msg(cents, q.currency))
+			return problem(p, 400, "amount", money_fits_msg(cents,
+			    q.currency));
 		if (project_id <= 0)
 			return problem(p, 400, "project_id", _("Choose the "
 			    "project to charge."));
@@ -678,6 +797,8 @@ fund_request_decide(struct req *r, int64_t id, const char *decision,
 		if (rc != DB_OK)
 			return problem(p, 400, "project_id", _("There is no such "
 			    "project."));
+		if ((rc = period_problem(r, &pr, p)) != 0)
+			return rc;
 		rc = db_project_budget(r->app->db, project_id, q.currency, &b);
 		if (rc == DB_ERROR)
 			return -1;
@@ -760,6 +881,9 @@ fund_disburse(struct req *r, int64_t id, const char *amount,
 	if (!fund_amount_parse(amount, &cents))
 		return problem(p, 400, "amount", _("Give a positive amount "
 		    "with at most two decimals, such as 1250.50."));
+	if (money_fits_msg(cents, q.currency))
+		return problem(p, 400, "amount", money_fits_msg(cents,
+		    q.currency));
 	if (cents > q.approved - q.disbursed)
 		return problem(p, 409, "amount", _("This is more than what "
 		    "remains of the approved amount."));
@@ -828,7 +952,7 @@ currency_or_default(const char *c, const char *def, char out[DB_CURRENCY_SIZE])
 {
 	if (c == NULL || *c == '\0')
 		c = def;
-	if (!currency_valid(c))
+	if (!money_currency_ok(c))
 		return false;
 	snprintf(out, DB_CURRENCY_SIZE, "%s", c);
 	return true;
@@ -1044,23 +1168,33 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 	if ((rc = project_fields(&f, &pr, p)) != 0)
 		return rc;
 	if (!currency_or_default(in->currency, "", pr.currency))
-		return problem(p, 400, "currency", _("Give the currency as its "
-		    "ISO 4217 code, such as USD, EUR or THB."));
+		return currency_refused(p, "currency", in->currency, _("Give "
+		    "the currency as its ISO 4217 code, such as USD, EUR or "
+		    "THB."));
 	memset(lines, 0, sizeof(lines));
 	snprintf(lines[0].currency, sizeof(lines[0].currency), "%s",
 	    pr.currency);
 	if (!fund_amount_parse(in->budget, &lines[0].budget))
 		return problem(p, 400, "budget", _("Give the budget as a "
 		    "positive amount with at most two decimals."));
+	if (money_fits_msg(lines[0].budget, pr.currency))
+		return problem(p, 400, "budget", money_fits_msg(lines[0].budget,
+		    pr.currency));
 	nlines = 1;
 	for (i = 0; i < in->nlines && i < FUND_LINES_MAX; i++) {
 		if (!currency_or_default(in->line_currency[i], "",
 		    lines[nlines].currency) ||
 		    !fund_amount_parse(in->line_budget[i],
 		    &lines[nlines].budget))
-			return problem(p, 400, "budgets", _("Each further budget "
+			return problem(p, 400, "budgets", money_not_money_msg(
+			    in->line_currency[i]) ? money_not_money_msg(
+			    in->line_currency[i]) : _("Each further budget "
 			    "line needs a currency (ISO 4217) and a positive "
 			    "amount."));
+		if (money_fits_msg(lines[nlines].budget,
+		    lines[nlines].currency))
+			return problem(p, 400, "budgets", money_fits_msg(
+			    lines[nlines].budget, lines[nlines].currency));
 		for (j = 0; j < nlines; j++)
 			if (strcmp(lines[j].currency, lines[nlines].currency) ==
 			    0)
@@ -1083,8 +1217,12 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 			    "decimals."));
 		if (!currency_or_default(in->donors[i].currency, pr.currency,
 		    donors[i].currency))
-			return problem(p, 400, "donors", _("Give the donor's "
+			return currency_refused(p, "donors",
+			    in->donors[i].currency, _("Give the donor's "
 			    "currency as its ISO 4217 code."));
+		if (money_fits_msg(donors[i].amount, donors[i].currency))
+			return problem(p, 400, "donors", money_fits_msg(
+			    donors[i].amount, donors[i].currency));
 	}
 	if (in->npartners > FUND_PARTNERS_MAX)
 		return problem(p, 400, "partners", _("Too many partners."));
@@ -1436,8 +1574,11 @@ fund_project_donor_add(struct req *r, int64_t project_id,
 		return problem(p, 400, "amount", _("Each donor's contribution "
 		    "is a positive amount with at most two decimals."));
 	if (!currency_or_default(in->currency, pr.currency, d.currency))
-		return problem(p, 400, "currency", _("Give the donor's currency "
-		    "as its ISO 4217 code."));
+		return currency_refused(p, "currency", in->currency, _("Give "
+		    "the donor's currency as its ISO 4217 code."));
+	if (money_fits_msg(d.amount, d.currency))
+		return problem(p, 400, "amount", money_fits_msg(d.amount,
+		    d.currency));
 	if (tx_begin(r) < 0)
 		return -1;
 	rc = db_project_donor_add(r->app->db, &d) == DB_OK ? 0 : -1;
@@ -1495,11 +1636,10 @@ struct pj_ctx {
 	struct req *r;
 	const char *date;
 	json_t *arr;
-	int64_t budget_usd, committed_usd, disbursed_usd;
+	struct fund_total budget_usd, committed_usd, disbursed_usd;
 	int64_t main_budget;
 	const char *currency;
-	int64_t funded;		/* in the project's currency */
-	bool usd_missing, funded_missing;
+	struct fund_total funded;	/* in the project's currency */
 };
 
 static int
@@ -1507,7 +1647,6 @@ line_cb(void *arg, const struct budget_line *b)
 {
 	struct pj_ctx *ctx = arg;
 	char a[4][FUND_AMOUNT_STR];
-	int64_t u;
 
 	json_array_append_new(ctx->arr, json_pack("{s:s,s:s,s:s,s:s,s:s}",
 	    "currency", b->currency,
@@ -1517,15 +1656,12 @@ line_cb(void *arg, const struct budget_line *b)
 	    "remaining", fund_amount_format(b->budget - b->committed, a[3])));
 	if (strcmp(b->currency, ctx->currency) == 0)
 		ctx->main_budget = b->budget;
-	if (!fund_to_usd(ctx->r, b->budget, b->currency, ctx->date, &u)) {
-		ctx->usd_missing = true;
-		return 0;
-	}
-	ctx->budget_usd += u;
-	fund_to_usd(ctx->r, b->committed, b->currency, ctx->date, &u);
-	ctx->committed_usd += u;
-	fund_to_usd(ctx->r, b->disbursed, b->currency, ctx->date, &u);
-	ctx->disbursed_usd += u;
+	fund_total_usd(ctx->r, &ctx->budget_usd, b->budget, b->currency,
+	    ctx->date);
+	fund_total_usd(ctx->r, &ctx->committed_usd, b->committed, b->currency,
+	    ctx->date);
+	fund_total_usd(ctx->r, &ctx->disbursed_usd, b->disbursed, b->currency,
+	    ctx->date);
 	return 0;
 }
 
@@ -1534,18 +1670,20 @@ donor_cb(void *arg, const struct donor *d)
 {
 	struct pj_ctx *ctx = arg;
 	char a[FUND_AMOUNT_STR];
-	int64_t usd, v;
+	enum fund_conv rc;
+	int64_t usd = 0, v = 0;
 
 	json_array_append_new(ctx->arr, json_pack("{s:s,s:s,s:s}", "name",
 	    d->name, "amount", fund_amount_format(d->amount, a), "currency",
 	    d->currency));
-	if (strcmp(d->currency, ctx->currency) == 0)
-		ctx->funded += d->amount;
-	else if (fund_to_usd(ctx->r, d->amount, d->currency, ctx->date, &usd) &&
-	    from_usd(ctx->r, usd, ctx->currency, ctx->date, &v))
-		ctx->funded += v;
-	else
-		ctx->funded_missing = true;
+	if (strcmp(d->currency, ctx->currency) == 0) {
+		total_add(&ctx->funded, d->amount);
+		return 0;
+	}
+	rc = fund_to_usd(ctx->r, d->amount, d->currency, ctx->date, &usd);
+	if (rc == FUND_CONV_OK)
+		rc = from_usd(ctx->r, usd, ctx->currency, ctx->date, &v);
+	total_conv(&ctx->funded, rc, v);
 	return 0;
 }
 
@@ -1611,7 +1749,8 @@ fund_project_json(struct req *r, const struct project *pr, const char *date,
 {
 	struct pj_ctx ctx;
 	struct pcase_ctx pc = { r, NULL, 0 };
-	char today[DB_DATE_SIZE], a[8][FUND_AMOUNT_STR];
+	struct fund_total mb = { 0, false, false }, raise, remaining;
+	char today[DB_DATE_SIZE], a[1][FUND_AMOUNT_STR];
 	json_t *o, *lines, *donors;
 
 	if (date == NULL || *date == '\0') {
@@ -1633,8 +1772,13 @@ fund_project_json(struct req *r, const struct project *pr, const char *date,
 		json_decref(donors);
 		return NULL;
 	}
+	mb.cents = ctx.main_budget;
+	raise = fund_total_minus(&mb, &ctx.funded);
+	if (!raise.overflow && raise.cents < 0)
+		raise.cents = 0;
+	remaining = fund_total_minus(&ctx.budget_usd, &ctx.committed_usd);
 	o = json_pack("{s:I,s:s,s:s,s:s?,s:s?,s:I,s:s,s:s,s:I,s:o,s:o,"
-	    "s:s,s:s,s:s,s:b,s:s}",
+	    "s:s,s:o,s:o,s:b,s:b,s:s}",
 	    "id", (json_int_t)pr->id, "name", pr->name, "region", pr->region,
 	    "start", pr->start[0] ? pr->start : NULL,
 	    "end", pr->end[0] ? pr->end : NULL,
@@ -1643,18 +1787,20 @@ fund_project_json(struct req *r, const struct project *pr, const char *date,
 	    "assisted", (json_int_t)pr->assisted, "budgets", lines,
 	    "donors", donors,
 	    "budget", fund_amount_format(ctx.main_budget, a[0]),
-	    "funded", fund_amount_format(ctx.funded, a[1]),
-	    "still_to_raise", fund_amount_format(ctx.main_budget > ctx.funded ?
-	    ctx.main_budget - ctx.funded : 0, a[2]),
-	    "funded_incomplete", ctx.funded_missing, "date", date);
+	    "funded", fund_total_json(&ctx.funded),
+	    "still_to_raise", fund_total_json(&raise),
+	    "funded_incomplete", ctx.funded.missing,
+	    "funded_overflow", ctx.funded.overflow, "date", date);
 	if (o == NULL)
 		return NULL;
-	json_object_set_new(o, "usd", json_pack("{s:s,s:s,s:s,s:s,s:b}",
-	    "budget", fund_amount_format(ctx.budget_usd, a[3]),
-	    "committed", fund_amount_format(ctx.committed_usd, a[4]),
-	    "disbursed", fund_amount_format(ctx.disbursed_usd, a[5]),
-	    "remaining", fund_amount_format(ctx.budget_usd - ctx.committed_usd,
-	    a[6]), "incomplete", ctx.usd_missing));
+	json_object_set_new(o, "usd", json_pack("{s:o,s:o,s:o,s:o,s:b,s:b}",
+	    "budget", fund_total_json(&ctx.budget_usd),
+	    "committed", fund_total_json(&ctx.committed_usd),
+	    "disbursed", fund_total_json(&ctx.disbursed_usd),
+	    "remaining", fund_total_json(&remaining),
+	    "incomplete", ctx.budget_usd.missing,
+	    "overflow", ctx.budget_usd.overflow || ctx.committed_usd.overflow ||
+	    ctx.disbursed_usd.overflow));
 	if (!full)
 		return o;
 	pc.arr = json_array();
@@ -1681,7 +1827,7 @@ fund_rate_set(struct req *r, const char *currency, const char *valid_from,
     const char *rate, bool replace, struct fund_problem *p)
 {
 	struct fund_rate rt;
-	char a[FUND_AMOUNT_STR], b[FUND_AMOUNT_STR];
+	char a[FUND_AMOUNT_STR], b[FUND_AMOUNT_STR], shown[MONEY_TEXT];
 	int64_t old = 0;
 	json_t *d;
 	int rc;
@@ -1690,9 +1836,9 @@ fund_rate_set(struct req *r, const char *currency, const char *valid_from,
 		return problem(p, 403, NULL,
 		    _("You are not allowed to manage exchange rates."));
 	memset(&rt, 0, sizeof(rt));
-	if (!currency_valid(currency))
-		return problem(p, 400, "currency", _("Give the currency as its "
-		    "ISO 4217 code, such as USD, EUR or THB."));
+	if (!money_currency_ok(currency))
+		return currency_refused(p, "currency", currency, _("Give the "
+		    "currency as its ISO 4217 code, such as USD, EUR or THB."));
 	if (strcmp(currency, USD) == 0)
 		return problem(p, 400, "currency", _("USD is the reporting "
 		    "currency: its rate is always 1."));
@@ -1718,7 +1864,8 @@ fund_rate_set(struct req *r, const char *currency, const char *valid_from,
 		    _("%s has a rate of %s from %s already. Replacing it "
 		    "changes the USD totals from that date on: confirm that "
 		    "you want to replace it."), rt.currency,
-		    fund_rate_format(old, b), rt.valid_from));
+		    money_text_scaled(old, 6, 0, r->lang, shown),
+		    rt.valid_from));
 	}
 	d = json_pack("{s:s,s:s,s:s}", "currency", rt.currency, "valid_from",
 	    rt.valid_from, "rate", fund_rate_format(rt.rate, a));
@@ -1924,16 +2071,12 @@ sum_line_cb(void *arg, const struct budget_line *b)
 	struct fund_summary *s = ctx->s;
 	struct fund_summary_line *l;
 	struct project pr;
-	int64_t u;
 
-	if (fund_to_usd(ctx->r, b->budget, b->currency, NULL, &u)) {
-		s->budget_usd += u;
-		fund_to_usd(ctx->r, b->committed, b->currency, NULL, &u);
-		s->committed_usd += u;
-		fund_to_usd(ctx->r, b->disbursed, b->currency, NULL, &u);
-		s->disbursed_usd += u;
-	} else
-		s->usd_incomplete = true;
+	fund_total_usd(ctx->r, &s->budget_usd, b->budget, b->currency, NULL);
+	fund_total_usd(ctx->r, &s->committed_usd, b->committed, b->currency,
+	    NULL);
+	fund_total_usd(ctx->r, &s->disbursed_usd, b->disbursed, b->currency,
+	    NULL);
 	if (s->nlines == FUND_SUMMARY_LINES)
 		return 0;
 	l = &s->lines[s->nlines++];
@@ -1971,38 +2114,42 @@ fund_summary(struct req *r, struct fund_summary *s)
 int
 fund_demo(struct req *r)
 {
+	/* Periods run from the year before the demo is loaded (its cases
+	 * go back that far) to end_years after it: an approval is taken
+	 * only within a project's period. */
 	static const struct {
-		const char *name, *region, *start, *end, *target, *group;
+		const char *name, *region;
+		int end_years;
+		const char *target, *group;
 		const char *currency, *budget;
 		struct { const char *name, *amount, *currency; } donors[3];
 	} projects[] = {
 		/* Budgets other than Colombia's are not in the annex: they
 		 * are the demo's, and so are the periods. */
-		{ "Global Assistance Fund", "Global", "2026-01-01", "2026-12-31",
+		{ "Global Assistance Fund", "Global", 0,
 		  "", "Victims of trafficking in urgent need of protection, "
 		  "medical care, return or reintegration", "USD", "500000",
 		  { { NULL, NULL, NULL } } },
 		{ "Assisted Voluntary Return and Reintegration of Ghanaian "
 		  "Children Victims of Trafficking for Labour Exploitation in "
-		  "Yeji Fishing Communities", "West Africa", "2026-01-01",
-		  "2027-12-31", "1213", "School-age children engaged in "
-		  "fishing around Lake Volta at Yeji", "USD", "350000",
+		  "Yeji Fishing Communities", "West Africa", 1, "1213",
+		  "School-age children engaged in fishing around Lake Volta "
+		  "at Yeji", "USD", "350000",
 		  { { NULL, NULL, NULL } } },
 		{ "Programa de Prevención, Asistencia y Reinserción para las "
 		  "Víctimas de la Trata de Personas en Colombia", "Latin America",
-		  "2026-01-01", "2027-12-31", "", "Victims of trafficking in "
-		  "persons", "USD", "1000000",
+		  1, "", "Victims of trafficking in persons", "USD", "1000000",
 		  { { "Royal Netherlands Embassy", "584936", NULL },
 		  { "US Department of State (G-TIP/INL)", "200000", NULL } } },
 		{ "Return and Reintegration of Trafficked and other Vulnerable "
 		  "Women and Children between Selected Countries in the Mekong "
-		  "Region", "Mekong Region", "2026-01-01", "2028-12-31", "900",
+		  "Region", "Mekong Region", 2, "900",
 		  "Trafficked and other vulnerable migrant women and children",
 		  "USD", "750000", { { NULL, NULL, NULL } } },
 		{ "Pilot Project on Assisted Return and Integration of "
 		  "Trafficked Women and Children in Nepal", "South Asia",
-		  "2026-01-01", "2026-12-31", "60", "Nepalese women and children "
-		  "trafficked to India", "USD", "120000",
+		  0, "60", "Nepalese women and children trafficked to India",
+		  "USD", "120000",
 		  { { NULL, NULL, NULL } } },
 	};
 	static const struct { const char *cur, *from, *rate; } rates[] = {
@@ -2013,9 +2160,17 @@ fund_demo(struct req *r)
 	struct fund_project_input in;
 	struct fund_problem p;
 	struct project pr;
+	char start[DB_DATE_SIZE], end[DB_DATE_SIZE];
+	struct tm tm;
+	time_t t;
 	size_t i, j;
-	int rc;
+	int rc, year;
 
+	t = (time_t)r->now;
+	if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 < 1901 ||
+	    tm.tm_year + 1900 > 9990)
+		return error("fund demo: a date out of range");
+	year = tm.tm_year + 1900;
 	for (i = 0; i < ARRAY_SIZE(rates); i++)
 		if ((rc = fund_rate_set(r, rates[i].cur, rates[i].from,
 		    rates[i].rate, false, &p)) != 0 && !(rc == 1 &&
@@ -2031,8 +2186,13 @@ fund_demo(struct req *r)
 		memset(&in, 0, sizeof(in));
 		in.name = projects[i].name;
 		in.region = projects[i].region;
-		in.start = projects[i].start;
-		in.end = projects[i].end;
+		/* In range already; the modulos tell the compiler so. */
+		snprintf(start, sizeof(start), "%04u-01-01",
+		    (unsigned)(year - 1) % 10000u);
+		snprintf(end, sizeof(end), "%04u-12-31",
+		    (unsigned)(year + projects[i].end_years) % 10000u);
+		in.start = start;
+		in.end = end;
 		in.target = projects[i].target;
 		in.target_group = projects[i].group;
 		in.currency = projects[i].currency;

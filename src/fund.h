@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "http.h"
+#include "money.h"
 
 #define FUND_AMOUNT_MAX INT64_C(100000000000000)	/* 1e12 units */
 #define FUND_AMOUNT_STR 32
@@ -60,12 +61,45 @@ bool fund_amount_json(json_t *v, char out[FUND_AMOUNT_STR]);
 const char *fund_amount_format(int64_t cents, char out[FUND_AMOUNT_STR]);
 /* Today (UTC) as YYYY-MM-DD. */
 void fund_today(char out[DB_DATE_SIZE]);
+/* What a conversion to US dollars gives. */
+enum fund_conv {
+	FUND_CONV_OK,
+	FUND_CONV_NO_RATE,	/* no rate for the currency on the date */
+	FUND_CONV_OVERFLOW	/* beyond what ctm counts (FUND_USD_MAX):
+				 * an absurd rate, never a number */
+};
+/* US cents a total may reach: 1e15 dollars. */
+#define FUND_USD_MAX INT64_C(100000000000000000)
 /*
  * cents of currency in US cents at the rate in force on date (NULL:
- * today). false when no rate is known for it then (*usd is 0).
+ * today) into *usd (0 unless FUND_CONV_OK).
  */
-bool fund_to_usd(struct req *r, int64_t cents, const char *currency,
-    const char *date, int64_t *usd);
+enum fund_conv fund_to_usd(struct req *r, int64_t cents,
+    const char *currency, const char *date, int64_t *usd);
+
+/*
+ * A total over amounts of several currencies, in one currency: what
+ * could be converted, whether some amount had no rate (left out:
+ * incomplete), and whether some amount or the sum went beyond
+ * FUND_USD_MAX (overflow: there is no total, never a wrong one).
+ */
+struct fund_total {
+	int64_t cents;
+	bool missing;
+	bool overflow;
+};
+/* Adds cents of currency to t (in US cents) at date's rates. */
+void fund_total_usd(struct req *r, struct fund_total *t, int64_t cents,
+    const char *currency, const char *date);
+/* t as "1234.56", or JSON null when it overflowed (new reference). */
+json_t *fund_total_json(const struct fund_total *t);
+/* t as a reader of lang writes it (money_text()), or a translated
+ * "not computable" when it overflowed. */
+const char *fund_total_text(const struct fund_total *t, enum lang lang,
+    char out[MONEY_TEXT]);
+/* a - b as a total: overflow when either is. */
+struct fund_total fund_total_minus(const struct fund_total *a,
+    const struct fund_total *b);
 
 /* --- requests --- */
 
@@ -300,8 +334,7 @@ struct fund_summary {
 	struct fund_summary_line lines[FUND_SUMMARY_LINES];
 	size_t nlines;			/* more lines are left out */
 	/* every line in US cents at today's rates */
-	int64_t budget_usd, committed_usd, disbursed_usd;
-	bool usd_incomplete;		/* a currency had no rate */
+	struct fund_total budget_usd, committed_usd, disbursed_usd;
 };
 
 /* Fills s for r (who must have PERM_FUND_READ: -1 otherwise). */

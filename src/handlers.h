@@ -4,6 +4,7 @@
 #ifndef CTM_HANDLERS_H
 #define CTM_HANDLERS_H
 
+#include "cases.h"
 #include "http.h"
 
 /* api.c */
@@ -145,7 +146,9 @@ int page_transfer_post(struct req *r);
 int page_visits(struct req *r);
 int page_admin_settings(struct req *r);
 int page_admin_settings_post(struct req *r);
-/* The case page of an office that handed the case over (page_moves.c). */
-int page_case_history(struct req *r, const struct case_row *c);
+/* The case page of an office that handed the case over, or of the
+ * manager asked to take it over (page_moves.c). */
+int page_case_history(struct req *r, const struct case_row *c,
+    enum case_access access);
 
 #endif

@@ -3,7 +3,82 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "isocodes.h"
 #include "money.h"
+
+/* ISO 4217 codes that are no money one pays with, sorted. */
+static const char *const not_money[] = {
+	"BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UYI", "UYW",
+	"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT",
+	"XSU", "XTS", "XUA", "XXX",
+};
+
+/* Currencies without minor units (ISO 4217 list one), sorted. */
+static const char *const zero_decimals[] = {
+	"BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG",
+	"RWF", "UGX", "VND", "VUV", "XAF", "XOF", "XPF",
+};
+
+/* Currencies with three decimals, sorted. */
+static const char *const three_decimals[] = {
+	"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND",
+};
+
+static bool
+listed(const char *const *list, size_t n, const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], code) == 0)
+			return true;
+	return false;
+}
+
+int
+money_minor_units(const char *alpha3)
+{
+	if (alpha3 == NULL || strlen(alpha3) != 3 ||
+	    alpha3[0] < 'A' || alpha3[0] > 'Z' || alpha3[1] < 'A' ||
+	    alpha3[1] > 'Z' || alpha3[2] < 'A' || alpha3[2] > 'Z')
+		return -1;
+	if (listed(not_money, ARRAY_SIZE(not_money), alpha3))
+		return -1;
+	if (listed(zero_decimals, ARRAY_SIZE(zero_decimals), alpha3))
+		return 0;
+	if (listed(three_decimals, ARRAY_SIZE(three_decimals), alpha3))
+		return 3;
+	return 2;
+}
+
+bool
+money_currency_ok(const char *alpha3)
+{
+	return currency_valid(alpha3) && money_minor_units(alpha3) >= 0;
+}
+
+int
+money_decimals(const char *alpha3)
+{
+	int m = money_minor_units(alpha3);
+
+	return m > 2 ? 2 : m;
+}
+
+bool
+money_fits(int64_t cents, const char *alpha3)
+{
+	switch (money_decimals(alpha3)) {
+	case 0:
+		return cents % 100 == 0;
+	case 1:
+		return cents % 10 == 0;
+	case 2:
+		return true;
+	default:
+		return false;
+	}
+}
 
 /* *v = *v * 10 + d unless that would pass max. */
 static bool
@@ -65,6 +140,27 @@ money_format(int64_t cents, char out[MONEY_STR])
 	snprintf(out, MONEY_STR, "%s%llu.%02llu", cents < 0 ? "-" : "",
 	    (unsigned long long)(a / 100), (unsigned long long)(a % 100));
 	return out;
+}
+
+const char *
+money_not_money_msg(const char *alpha3)
+{
+	if (!currency_valid(alpha3) || money_minor_units(alpha3) >= 0)
+		return NULL;
+	return _("This ISO 4217 code is not money that can be paid (such as "
+	    "XXX, no currency, or XAU, gold): give a currency such as USD, "
+	    "EUR or THB.");
+}
+
+const char *
+money_fits_msg(int64_t cents, const char *alpha3)
+{
+	if (money_fits(cents, alpha3))
+		return NULL;
+	if (money_decimals(alpha3) == 0)
+		return _("This currency has no decimals (such as JPY or KRW): "
+		    "give a whole amount, such as 1250.");
+	return _("Give an amount in a currency that money can be paid in.");
 }
 
 /* --- as the user types and reads them --- */

@@ -14,6 +14,39 @@
 #define MONEY_MAX INT64_C(100000000000000)	/* 1e12 units */
 
 /*
+ * Currencies (ISO 4217). Debian's iso-codes lists the codes but not
+ * their minor units: the table is here, once.
+ *
+ * money_minor_units(): the decimals of currency alpha3 (untrusted, may
+ * be NULL) as ISO 4217 gives them: 0 (JPY, KRW, VND, CLP, ISK, …), 3
+ * (BHD, KWD, OMR, JOD, TND, LYD, IQD), 2 for the others; -1 for a code
+ * that is no money one pays with (XXX "no currency", the metals XAU,
+ * XAG, XPT, XPD, XDR and the other units of account, XTS for tests, the
+ * fund codes BOV, CHE, CHW, CLF, COU, MXV, USN, UYI, UYW) or not shaped
+ * as a code. Whether the code is in ISO 4217 at all is isocodes.h's
+ * currency_valid().
+ */
+int money_minor_units(const char *alpha3);
+/* Whether alpha3 is an ISO 4217 currency one pays with: currency_valid()
+ * and money_minor_units() >= 0. */
+bool money_currency_ok(const char *alpha3);
+/*
+ * The decimals ctm keeps of an amount of alpha3: its minor units, at
+ * most two (amounts are kept in hundredths; a 3-decimal currency's
+ * amounts are recorded to the hundredth). -1 as money_minor_units().
+ */
+int money_decimals(const char *alpha3);
+/* Whether cents (hundredths) of alpha3 are written within the decimals
+ * it has (no fraction for JPY): false for a code that is not money. */
+bool money_fits(int64_t cents, const char *alpha3);
+/* For an ISO 4217 code that money_minor_units() refuses (XXX, XAU, …):
+ * a translated message saying so; NULL for any other code. */
+const char *money_not_money_msg(const char *alpha3);
+/* NULL when money_fits(cents, alpha3); else a translated message (an
+ * amount with decimals in a currency without). */
+const char *money_fits_msg(int64_t cents, const char *alpha3);
+
+/*
  * Digits with at most scale decimals into an integer scaled by 10^scale:
  * no sign, no exponent, no leading zero but the one before a point
  * ("0.5"); false when malformed or above max.

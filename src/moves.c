@@ -646,10 +646,10 @@ transfer_item_cb(void *arg, const struct transfer_row *t)
 	json_t *arr = arg;
 
 	return json_array_append_new(arr, json_pack(
-	    "{s:I,s:s,s:s,s:s,s:I,s:o}", "id", (json_int_t)t->id,
+	    "{s:I,s:s,s:s,s:s,s:o,s:o}", "id", (json_int_t)t->id,
 	    "from_office", t->from_code, "to_office", t->to_code,
-	    "state", t->state, "requested_at", (json_int_t)t->requested_at,
-	    "decided_at", t->decided_at ? json_integer(t->decided_at) :
+	    "state", t->state, "requested_at", time_iso_json(t->requested_at),
+	    "decided_at", t->decided_at ? time_iso_json(t->decided_at) :
 	    json_null()));
 }
 
@@ -1416,11 +1416,16 @@ transfer_hidden(const struct req *r, const struct transfer_row *t)
 	if (!t->high_risk || (t->case_assigned != 0 &&
 	    t->case_assigned == r->user.id))
 		return false;
-	if (!user_can(&r->user, PERM_HIGH_RISK_OFFICE))
-		return true;
-	return t->case_office != r->user.office_id &&
-	    !(strcmp(t->state, "pending") == 0 &&
-	    t->to_office == r->user.office_id);
+	/* The manager who decides it while it waits: cases.h's
+	 * cases_handover_visible(), which lets them read the summary. */
+	if (strcmp(t->state, "pending") == 0 &&
+	    t->to_office == r->user.office_id &&
+	    t->case_office != r->user.office_id &&
+	    user_can(&r->user, PERM_TRANSFER_DECIDE) &&
+	    user_scope(&r->user) == SCOPE_OFFICE)
+		return false;
+	return !user_can(&r->user, PERM_HIGH_RISK_OFFICE) ||
+	    t->case_office != r->user.office_id;
 }
 
 static int
@@ -1448,14 +1453,14 @@ tr_list_cb(void *arg, const struct transfer_row *t)
 			json_decref(note);
 		}
 	}
-	o = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:I,s:o,s:o,s:{s:o,s:o,s:o,"
+	o = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:o,s:{s:o,s:o,s:o,"
 	    "s:o},s:o}",
 	    "id", (json_int_t)t->id, "case_id", (json_int_t)t->case_id,
 	    "case_number", t->case_number, "from_office", t->from_code,
 	    "to_office", t->to_code, "state", t->state,
-	    "requested_at", (json_int_t)t->requested_at,
+	    "requested_at", time_iso_json(t->requested_at),
 	    "requested_by", str_or_null(t->requested_username),
-	    "decided_at", t->decided_at ? json_integer(t->decided_at) :
+	    "decided_at", t->decided_at ? time_iso_json(t->decided_at) :
 	    json_null(),
 	    "return", "stage", str_or_null(t->ret_stage),
 	    "requested_on", str_or_null(t->ret_requested_on),
@@ -1697,10 +1702,20 @@ parse_packages(json_t *v, json_t **out, struct moves_err *e)
 			set_str(clean, "amount", money_format(cents, money));
 		if (text_member(p, "currency", 3, &cur, &ignore))
 			goto bad_amount;
-		if (cur && !currency_valid(cur))
+		if (cur && money_not_money_msg(cur)) {
+			json_decref(arr);
+			return refuse(e, 400, money_not_money_msg(cur),
+			    "packages");
+		}
+		if (cur && !money_currency_ok(cur))
 			goto bad_amount;
 		if ((amount != NULL) != (cur != NULL))
 			goto bad_amount;
+		if (amount && money_fits_msg(cents, cur)) {
+			json_decref(arr);
+			return refuse(e, 400, money_fits_msg(cents, cur),
+			    "packages");
+		}
 		set_str(clean, "currency", cur);
 	}
 	*out = arr;
@@ -1766,7 +1781,8 @@ move_plan_visits(struct req *r, int64_t case_id, const char *old,
 	}
 	if (moved == 0)
 		return 0;
-	return timeline_add(r, case_id, "visit.rescheduled", 0, new, false,
+	/* Dated when it is done: the new plan date is in its detail. */
+	return timeline_add(r, case_id, "visit.rescheduled", 0, NULL, false,
 	    json_pack("{s:I,s:s}", "visits", (json_int_t)moved, "date", new));
 }
 
@@ -1979,7 +1995,7 @@ visit_date_check(struct req *r, int64_t case_id, const char *date,
 }
 
 int
-moves_visit_record(struct req *r, int64_t id, json_t *in,
+moves_visit_record(struct req *r, int64_t case_id, int64_t id, json_t *in,
     struct moves_err *e)
 {
 	static const char *const keys[] = { "status", "date", "notes", NULL };
@@ -2008,6 +2024,14 @@ moves_visit_record(struct req *r, int64_t id, json_t *in,
 	}
 	if (known(in, keys, e))
 		return 1;
+	/* A visit of another case than the one a page names is not there:
+	 * the same answer as a missing one, the attempt audited. */
+	if (rc == DB_OK && case_id != 0 && v.case_id != case_id) {
+		if (audit(r, "visit.denied", case_id, NULL, json_pack("{s:I}",
+		    "visit", (json_int_t)id)) < 0)
+			return -1;
+		rc = DB_NOTFOUND;
+	}
 	if (rc == DB_OK) {
 		rc = cases_load(r, v.case_id, &c, "visit.denied");
 		if (rc == DB_ERROR)
@@ -2183,7 +2207,7 @@ moves_demo_arrived(struct req *r, int64_t case_id,
 		if (rc != 0 || (int)i >= visits_done || strcmp(due, x.today) > 0)
 			break;
 		in = json_pack("{s:s,s:s}", "status", "Done", "date", due);
-		rc = demo_check(moves_visit_record(r, json_integer_value(
+		rc = demo_check(moves_visit_record(r, 0, json_integer_value(
 		    json_object_get(v, "id")), in, &e), &e, "visit");
 		json_decref(in);
 	}

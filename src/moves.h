@@ -107,9 +107,11 @@ json_t *moves_reint_json(struct req *r, const struct case_row *c);
  * packages [{type, amount, currency, status}], outcome, version. */
 int moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
     struct moves_err *e);
-/* Records visit id: status Done|Missed, date, notes. */
-int moves_visit_record(struct req *r, int64_t id, json_t *in,
-    struct moves_err *e);
+/* Records visit id of case case_id (0: whichever case it is of; a page
+ * names the case: a visit of another is 404 as a missing one): status
+ * Done|Missed, date, notes. */
+int moves_visit_record(struct req *r, int64_t case_id, int64_t id,
+    json_t *in, struct moves_err *e);
 /* The visits of c (new reference). */
 json_t *moves_visits_json(struct req *r, const struct case_row *c);
 

@@ -429,15 +429,15 @@ int
 page_case(struct req *r)
 {
 	struct case_row c;
-	bool history;
+	enum case_access access;
 	int rc;
 
-	rc = cases_open_history(r, &c, PERM_CASE_READ, "case.view.denied", 404,
-	    &history);
+	rc = cases_open_summary(r, &c, PERM_CASE_READ, "case.view.denied", 404,
+	    &access);
 	if (rc)
 		return rc < 0 ? -1 : 0;
-	if (history)
-		return page_case_history(r, &c);
+	if (access != CASE_ACCESS_FULL)
+		return page_case_history(r, &c, access);
 	if (audit(r, "case.view", c.id, NULL, NULL) < 0)
 		return -1;
 	return case_page(r, 200, &c, NULL, NULL);

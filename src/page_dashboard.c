@@ -365,6 +365,17 @@ turnaround(struct html *h, json_t *t)
 	    "name", _("Mean (days)"), "data", mean));
 }
 
+/* A total's member as its reader writes it; null is a total that
+ * overflowed (fund_total_json()). */
+static const char *
+total_text(json_t *total, const char *key, enum lang lang,
+    char out[MONEY_TEXT])
+{
+	if (json_is_null(json_object_get(total, key)))
+		return _("not computable (a rate makes the sum too large)");
+	return money_text_of(str(total, key), lang, out);
+}
+
 static int
 fund_budgets(struct req *r, struct html *h, json_t *b)
 {
@@ -402,9 +413,9 @@ fund_budgets(struct req *r, struct html *h, json_t *b)
 	    json_is_true(json_object_get(total, "incomplete")) ?
 	    _("Total (some currencies have no rate)") : _("Total"),
 	    str(total, "currency"),
-	    money_text_of(str(total, "budget"), r->lang, x),
-	    money_text_of(str(total, "committed"), r->lang, y),
-	    money_text_of(str(total, "disbursed"), r->lang, z));
+	    total_text(total, "budget", r->lang, x),
+	    total_text(total, "committed", r->lang, y),
+	    total_text(total, "disbursed", r->lang, z));
 	return page_chart(h, "chart-budgets", _("Budgets"),
 	    json_pack("{s:s,s:o,s:[{s:s,s:o},{s:s,s:o},{s:s,s:o}]}",
 	    "kind", "bar", "categories", cats, "series",

@@ -51,6 +51,21 @@ money(int64_t cents, const char *currency, char out[MONEY_SHOWN])
 	return out;
 }
 
+/* A total and its currency as the reader writes them ("not
+ * computable" when it overflowed). */
+static const char *
+total(const struct fund_total *t, const char *currency,
+    char out[MONEY_SHOWN])
+{
+	char a[MONEY_TEXT];
+
+	if (t->overflow)
+		return fund_total_text(t, i18n_current(), a);
+	snprintf(out, MONEY_SHOWN, "%s %s", fund_total_text(t,
+	    i18n_current(), a), currency);
+	return out;
+}
+
 /* An amount of a JSON answer ("1250.50") as the reader writes it. */
 static const char *
 json_money(json_t *o, const char *key, char out[MONEY_TEXT])
@@ -58,6 +73,18 @@ json_money(json_t *o, const char *key, char out[MONEY_TEXT])
 	const char *s = json_string_value(json_object_get(o, key));
 
 	return money_text_of(s ? s : "", i18n_current(), out);
+}
+
+/* A total of a JSON answer: as json_money(), null being a total that is
+ * not computable (fund.h). */
+static const char *
+json_total(json_t *o, const char *key, char out[MONEY_TEXT])
+{
+	struct fund_total over = { 0, false, true };
+
+	if (json_is_null(json_object_get(o, key)))
+		return fund_total_text(&over, i18n_current(), out);
+	return json_money(o, key, out);
 }
 
 /* A form's amount as fund.c takes it (money.h: the reader's way). */
@@ -276,9 +303,10 @@ page_fund(struct req *r)
 		    s->queue_length, _("Oldest waiting"), s->queue_length ?
 		    age_text(s->oldest_wait, age) : "—",
 		    _("All budgets in USD at today's rates"),
-		    money(s->budget_usd, "USD", m[0]), _("committed"),
-		    money(s->committed_usd, "USD", m[1]), _("disbursed"),
-		    money(s->disbursed_usd, "USD", m[2]), s->usd_incomplete ?
+		    total(&s->budget_usd, "USD", m[0]), _("committed"),
+		    total(&s->committed_usd, "USD", m[1]), _("disbursed"),
+		    total(&s->disbursed_usd, "USD", m[2]),
+		    s->budget_usd.missing ?
 		    _(" (some currencies have no rate yet)") : "");
 		free(s);
 		html_printf(&h, "<p><a href=\"/projects\">%s</a> · <a "
@@ -409,7 +437,9 @@ decisions_html(struct req *r, struct html *h, const struct fund_request *q)
 			    json_object_get(d, "decision"))),
 			    json_string_value(json_object_get(d, "by")),
 			    json_money(d, "amount", m), q->currency,
-			    json_string_value(json_object_get(d, "reason")));
+			    json_is_string(json_object_get(d, "reason")) ?
+			    json_string_value(json_object_get(d, "reason")) :
+			    "—");
 		}
 		html_printf(h, "</tbody></table></figure>");
 	}
@@ -825,9 +855,9 @@ projects_page(struct req *r, int status, const struct fund_problem *p)
 		    "below."));
 	html_printf(&h, "<p>%s: %s · %s: %s · %s: %s%s</p>",
 	    _("All budgets in USD at today's rates"),
-	    money(s->budget_usd, "USD", m[0]), _("committed"),
-	    money(s->committed_usd, "USD", m[1]), _("disbursed"),
-	    money(s->disbursed_usd, "USD", m[2]), s->usd_incomplete ?
+	    total(&s->budget_usd, "USD", m[0]), _("committed"),
+	    total(&s->committed_usd, "USD", m[1]), _("disbursed"),
+	    total(&s->disbursed_usd, "USD", m[2]), s->budget_usd.missing ?
 	    _(" (some currencies have no rate yet)") : "");
 	free(s);
 	html_printf(&h, "<figure><table class=\"striped\"><thead><tr><th>%s</th>"
@@ -1255,8 +1285,8 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 	if ((j = fund_project_json(r, &pr, NULL, false)) == NULL)
 		return -1;
 	json_money(j, "budget", budget);
-	json_money(j, "funded", funded);
-	json_money(j, "still_to_raise", raise);
+	json_total(j, "funded", funded);
+	json_total(j, "still_to_raise", raise);
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, pr.name);
 	html_printf(&h, "<hgroup><h1>%s</h1><p>%s</p></hgroup>", pr.name,
@@ -1278,9 +1308,9 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 
 		html_printf(&h, "<p>%s: %s USD · %s %s USD · %s %s USD%s</p>",
 		    _("All budget lines in USD at today's rates"),
-		    json_money(u, "budget", ub), _("committed"),
-		    json_money(u, "committed", uc), _("disbursed"),
-		    json_money(u, "disbursed", ud),
+		    json_total(u, "budget", ub), _("committed"),
+		    json_total(u, "committed", uc), _("disbursed"),
+		    json_total(u, "disbursed", ud),
 		    json_is_true(json_object_get(u, "incomplete")) ?
 		    _(" (some currencies have no rate yet)") : "");
 	}

@@ -686,30 +686,44 @@ page_return_post(struct req *r)
 	return resp_redirect(r, loc);
 }
 
-/* The case page of an office that handed the case over: its summary,
- * the return and the timeline, nothing else. */
+/* The case page of an office that handed the case over (history: its
+ * summary, the return and the timeline) or of the manager asked to take
+ * it over (handover: its summary and timeline, to decide), nothing
+ * else. */
 int
-page_case_history(struct req *r, const struct case_row *c)
+page_case_history(struct req *r, const struct case_row *c,
+    enum case_access access)
 {
 	struct html h;
+	bool handover = access == CASE_ACCESS_HANDOVER;
 	int rc;
 
-	if (audit(r, "case.view", c->id, NULL, json_pack("{s:b}", "history",
-	    1)) < 0)
+	if (audit(r, handover ? "case.handover.view" : "case.view", c->id,
+	    NULL, handover ? NULL : json_pack("{s:b}", "history", 1)) < 0)
 		return -1;
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, c->number);
 	html_printf(&h, "<hgroup><h1>%s</h1><p>%s</p></hgroup>", c->number,
+	    handover ? _("A case your office is asked to take over") :
 	    _("History of a case handed over"));
 	html_printf(&h, "<p class=\"notice\" role=\"status\">%s</p>",
+	    handover ? _("A handover of this case to your office waits for "
+	    "your decision. Until then you see its summary and timeline, to "
+	    "decide; accept or decline it on the handovers page.") :
 	    _("This case has been handed over to another office. Your office "
 	    "keeps its history only: the summary, the timeline and the "
 	    "return, which cannot be changed."));
 	html_printf(&h, "<dl class=\"case-summary\"><dt>%s</dt><dd>%s</dd>"
 	    "<dt>%s</dt><dd>%s</dd></dl>", _("Office"), c->office_code,
 	    _("Status"), case_status_label(c->status));
-	html_printf(&h, "<ul class=\"case-links\"><li><a href=\"/cases/%L/"
-	    "return\">%s</a></li></ul>", c->id, _("Return and handover"));
+	if (handover)
+		html_printf(&h, "<ul class=\"case-links\"><li><a href=\""
+		    "/transfers\">%s</a></li></ul>", _("Handovers between "
+		    "offices"));
+	else
+		html_printf(&h, "<ul class=\"case-links\"><li><a href=\""
+		    "/cases/%L/return\">%s</a></li></ul>", c->id,
+		    _("Return and handover"));
 	html_printf(&h, "<section><h2>%s</h2>", _("Timeline"));
 	timeline_html(r, &h, c->id);
 	html_printf(&h, "</section>");
@@ -767,6 +781,17 @@ return_cell(struct html *h, json_t *t)
 	    or_dash(jstr(ret, "arrived_on")));
 }
 
+/* An API time ("2026-06-01T10:20:30Z") as the pages write times
+ * ("2026-06-01 10:20"). */
+static const char *
+iso_shown(const char *iso, char out[32])
+{
+	snprintf(out, 32, "%.16s", iso);
+	if (strlen(out) > 10)
+		out[10] = ' ';
+	return out;
+}
+
 static int
 transfers_page(struct req *r, int status, const char *err)
 {
@@ -792,15 +817,17 @@ transfers_page(struct req *r, int status, const char *err)
 		int64_t id = (int64_t)json_integer_value(json_object_get(t, "id"));
 		bool pending = strcmp(jstr(t, "state"), "pending") == 0;
 
-		if (strcmp(jstr(t, "state"), "accepted") == 0)
+		/* Accepted: the office's own now; waiting: its summary is
+		 * the manager's to read, to decide (cases.h). */
+		if (strcmp(jstr(t, "state"), "accepted") == 0 || (pending &&
+		    user_can(&r->user, PERM_TRANSFER_DECIDE)))
 			html_printf(&h, "<tr><td><a href=\"/cases/%L\">%s</a></td>",
 			    (int64_t)json_integer_value(json_object_get(t,
 			    "case_id")), jstr(t, "case_number"));
 		else
 			html_printf(&h, "<tr><td>%s</td>", jstr(t, "case_number"));
 		html_printf(&h, "<td>%s</td><td>%s</td>", jstr(t, "from_office"),
-		    page_time(json_integer_value(json_object_get(t,
-		    "requested_at")), when));
+		    iso_shown(jstr(t, "requested_at"), when));
 		return_cell(&h, t);
 		html_printf(&h, "<td>%s</td><td>", state_label(jstr(t, "state")));
 		if (pending && user_can(&r->user, PERM_TRANSFER_DECIDE)) {
@@ -845,8 +872,8 @@ transfers_page(struct req *r, int status, const char *err)
 		html_printf(&h, "<tr><td><a href=\"/cases/%L\">%s</a></td><td>%s"
 		    "</td><td>%s</td>", (int64_t)json_integer_value(
 		    json_object_get(t, "case_id")), jstr(t, "case_number"),
-		    jstr(t, "to_office"), page_time(json_integer_value(
-		    json_object_get(t, "requested_at")), when));
+		    jstr(t, "to_office"), iso_shown(jstr(t, "requested_at"),
+		    when));
 		return_cell(&h, t);
 		html_printf(&h, "<td>%s", state_label(jstr(t, "state")));
 		if (*jstr(t, "reason"))
@@ -1155,7 +1182,7 @@ page_reint_post(struct req *r)
 		put(r, in, "status", "status");
 		put(r, in, "date", "date");
 		put(r, in, "notes", "notes");
-		rc = moves_visit_record(r, id > 0 ? id : 0, in, &e);
+		rc = moves_visit_record(r, c.id, id > 0 ? id : 0, in, &e);
 	} else {
 		rc = 1;
 		e.status = 400;

@@ -242,6 +242,22 @@ page_health(struct req *r)
 	return health_view(r, 200, &c, NULL);
 }
 
+/*
+ * A record id posted on the page of case c that is not one of c's
+ * records of kind k: the same answer as a missing record, the attempt
+ * audited with the case the page names. 0 answered, -1.
+ */
+static int
+no_record(struct req *r, const struct case_row *c, const struct rec_kind *k,
+    int64_t id)
+{
+	if (audit(r, k->health ? "health.update.denied" : "case.update.denied",
+	    c->id, arena_printf(r->arena, "%s:%lld", k->name, (long long)id),
+	    NULL) < 0)
+		return -1;
+	return resp_error(r, 404, _("This record does not exist."), NULL);
+}
+
 /* A further disclosure posted from the protection page. */
 static int
 disclose_post(struct req *r, const struct case_row *c)
@@ -270,6 +286,10 @@ disclose_post(struct req *r, const struct case_row *c)
 	}
 	if (rc < 0)
 		return -1;
+	if (rc == 3) {
+		json_decref(errors);
+		return no_record(r, c, &prot_le, id);
+	}
 	if (rc == 2)
 		redo.msg = _("Someone else changed this record in the meantime. "
 		    "Here it is as it is now; make your change again.");
@@ -322,6 +342,11 @@ records_post(struct req *r, bool health)
 	if (rc < 0) {
 		json_decref(in);
 		return -1;
+	}
+	if (rc == 3) {
+		json_decref(in);
+		json_decref(errors);
+		return no_record(r, &c, k, id);
 	}
 	redo.k = k;
 	redo.values = in;

@@ -373,9 +373,18 @@ stay_check(struct rec_ctx *x)
 	    full_on)) <= 0)
 		return rc;
 	if (!x->confirm) {
-		x->warning = arena_printf(x->r->arena, _("The shelter is full "
-		    "on %s: %lld of %lld places are taken. Confirm to admit "
-		    "all the same."), full_on, (long long)taken,
+		/* Full, or past full: more stays than places. */
+		x->warning = taken > s.capacity ?
+		    arena_printf(x->r->arena, P_("The shelter is over capacity "
+		    "on %s: %lld people stay in its %lld place. Confirm to "
+		    "admit all the same.", "The shelter is over capacity on "
+		    "%s: %lld people stay in its %lld places. Confirm to admit "
+		    "all the same.", s.capacity), full_on, (long long)taken,
+		    (long long)s.capacity) :
+		    arena_printf(x->r->arena, P_("The shelter is full on %s: "
+		    "its %lld place is taken. Confirm to admit all the same.",
+		    "The shelter is full on %s: all %lld places are taken. "
+		    "Confirm to admit all the same.", s.capacity), full_on,
 		    (long long)s.capacity);
 		return 0;
 	}
@@ -683,7 +692,12 @@ protection_disclose(struct req *r, const struct case_row *c,
 	dbrc = caserec_get(r, rec_id, prot_le.name, &row, &body);
 	if (dbrc == DB_ERROR)
 		goto out;
-	if (dbrc != DB_OK || row.case_id != c->id || row.version != version) {
+	/* A referral of another case than c is not one of c's: missing. */
+	if (dbrc != DB_OK || row.case_id != c->id) {
+		rc = 3;
+		goto out;
+	}
+	if (row.version != version) {
 		rc = 2;
 		goto out;
 	}

@@ -94,8 +94,9 @@ int protection_le_consent(struct req *r, const struct case_row *c,
     const char *on);
 /*
  * Records a further disclosure (in: date, shared) to the body of referral
- * rec_id of case c at version. 0, 1 with *errors, 2 stale or not a
- * referral of c, -1. Audited as le.disclosure, on the timeline.
+ * rec_id of case c at version. 0, 1 with *errors, 2 stale, 3 not a
+ * referral of c (answer as a missing record), -1. Audited as
+ * le.disclosure, on the timeline.
  */
 int protection_disclose(struct req *r, const struct case_row *c,
     int64_t rec_id, int version, json_t *in, json_t **errors);

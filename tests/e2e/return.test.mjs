@@ -88,7 +88,7 @@ function flow(javaScriptEnabled, shot) {
       () => page.locator('form:has(input[name="action"][value="transfer"]) button[type="submit"]').click(), onReturn);
     assert.match(await page.locator('ul.transfers').innerText(), /BKK → BOG/);
 
-    /* Bogotá's manager accepts it, without having seen the case. */
+    /* Bogotá's manager accepts it, having read its summary only. */
     const bog = await launch(javaScriptEnabled);
     const m = await login(bog, srv, 'manager.bog');
     await submitAndWait(m.page, m.w, 'transfers', () => m.page.locator('header a[href="/transfers"]').click(),
@@ -96,7 +96,8 @@ function flow(javaScriptEnabled, shot) {
     const row = m.page.locator('table.incoming tbody tr').filter({ hasText: number });
     assert.match(norm(await row.innerText()), /BKK/);
     assert.match(norm(await row.innerText()), /Departed/);
-    assert.equal(await row.locator(`a[href="${casePath}"]`).count(), 0, 'a link to a case not yet accepted');
+    /* The manager who decides reads the case's summary (integrity.test.mjs). */
+    assert.equal(await row.locator(`a[href="${casePath}"]`).count(), 1, 'no link to the summary of the case to decide');
     const opts = await row.locator('select[name="assigned_to"] option').evaluateAll(
       (os) => os.map((o) => ({ value: o.value, text: o.textContent })));
     const cw = opts.find((o) => /^caseworker\.bog\b/.test(o.text.trim()));

@@ -80,7 +80,7 @@ describe('the Global Assistance Fund', () => {
     it('shows a programme funded by two donors against its budget, with what is still to raise', async () => {
       const p = await newProject(srv, s.pm, {
         name: 'Programa de Prevención, Asistencia y Reinserción (Colombia)',
-        region: 'Latin America', start: '2026-01-01', end: '2027-12-31', target: 500,
+        region: 'Latin America', start: '2026-01-01', end: `${new Date().getUTCFullYear() + 1}-12-31`, target: 500,
         target_group: 'Victims of trafficking', budget: 1000000,
         donors: [{ name: 'Royal Netherlands Embassy', amount: 584936 },
           { name: 'US Department of State (G-TIP/INL)', amount: '200000.00' }],

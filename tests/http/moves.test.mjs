@@ -163,7 +163,12 @@ test('return and handover: every role, every step, before and after the handover
   for (const who of ['researcher', 'medical.bkk']) {
     await expectStatus(await get(who, '/api/v1/transfers'), 403, `transfers as ${who}`);
   }
-  await expectStatus(await get('manager.bog', `/api/v1/cases/${c.id}`), 404, 'case before acceptance');
+  /* The manager who decides reads the summary (handover access), not
+   * the file or the return (integrity.test.mjs has the whole rule). */
+  const summary = await expectStatus(await get('manager.bog', `/api/v1/cases/${c.id}`), 200, 'summary before acceptance');
+  assert.equal(summary.json.handover, true);
+  assert.equal(summary.json.office, 'BKK');
+  await expectStatus(await get('caseworker.bog', `/api/v1/cases/${c.id}`), 404, 'case before acceptance');
   await expectStatus(await get('manager.bog', `/api/v1/cases/${c.id}/file`), 404, 'file before acceptance');
   await expectStatus(await get('manager.bog', R), 404, 'return before acceptance');
 
@@ -531,11 +536,15 @@ test('pages: refused forms say why and change nothing; forms carry the CSRF toke
   assert.ok([302, 303].includes(r.status));
   const tid = (await get('manager.bog', '/api/v1/transfers')).json.incoming.find((t) => t.case_id === c.id).id;
 
-  /* The receiving manager's page: no case link before acceptance. */
+  /* The receiving manager's page links to the summary, which the
+   * manager reads to decide; a caseworker's has no link. */
   const tp = await get('manager.bog', '/transfers');
   assert.equal(tp.status, 200);
   assert.ok(tp.text.includes(c.case_number));
-  assert.ok(!tp.text.includes(`href="/cases/${c.id}"`), 'a link to a case not yet accepted');
+  assert.ok(tp.text.includes(`href="/cases/${c.id}"`), 'no link to the summary for the deciding manager');
+  const tc = await get('caseworker.bog', '/transfers');
+  assert.ok(tc.text.includes(c.case_number) && !tc.text.includes(`href="/cases/${c.id}"`),
+    'a link to a case the caseworker may not read');
   r = await postForm('manager.bog', `/transfers/${tid}`, [['action', 'accept'], ['assigned_to', '']]);
   assert.equal(r.status, 400);
   assert.match(r.text, /Choose who takes the case over/);

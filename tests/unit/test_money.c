@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "isocodes.h"
 #include "money.h"
 
 static void
@@ -71,6 +72,72 @@ test_format(void **state)
 	    "-92233720368547758.08");
 }
 
+/* ISO 4217 minor units: the table money.c keeps (iso-codes has none). */
+static void
+test_minor_units(void **state)
+{
+	static const struct {
+		const char *code;
+		int minor;
+	} cases[] = {
+		{ "USD", 2 }, { "EUR", 2 }, { "THB", 2 }, { "COP", 2 },
+		{ "JPY", 0 }, { "KRW", 0 }, { "VND", 0 }, { "CLP", 0 },
+		{ "ISK", 0 }, { "XOF", 0 }, { "XAF", 0 }, { "UGX", 0 },
+		{ "BHD", 3 }, { "KWD", 3 }, { "OMR", 3 }, { "JOD", 3 },
+		{ "TND", 3 }, { "LYD", 3 }, { "IQD", 3 },
+		/* no money one pays with */
+		{ "XXX", -1 }, { "XAU", -1 }, { "XAG", -1 }, { "XPT", -1 },
+		{ "XPD", -1 }, { "XDR", -1 }, { "XTS", -1 }, { "XBA", -1 },
+		{ "XBB", -1 }, { "XBC", -1 }, { "XBD", -1 }, { "XSU", -1 },
+		{ "XUA", -1 }, { "CLF", -1 }, { "UYW", -1 }, { "USN", -1 },
+		/* not shaped as a code */
+		{ "usd", -1 }, { "US", -1 }, { "USDX", -1 }, { "", -1 },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (money_minor_units(cases[i].code) != cases[i].minor)
+			fail_msg("%s: %d", cases[i].code,
+			    money_minor_units(cases[i].code));
+	assert_int_equal(money_minor_units(NULL), -1);
+	/* Amounts are kept in hundredths: three decimals keep two. */
+	assert_int_equal(money_decimals("KWD"), 2);
+	assert_int_equal(money_decimals("JPY"), 0);
+	assert_int_equal(money_decimals("XXX"), -1);
+}
+
+static void
+test_fits(void **state)
+{
+	(void)state;
+	assert_true(money_fits(105000, "JPY"));		/* 1050 */
+	assert_false(money_fits(1050, "JPY"));		/* 10.50 */
+	assert_false(money_fits(1001, "KRW"));
+	assert_true(money_fits(1050, "USD"));
+	assert_true(money_fits(1, "KWD"));
+	assert_false(money_fits(100, "XXX"));
+	assert_false(money_fits(100, NULL));
+	assert_null(money_fits_msg(105000, "JPY"));
+	assert_non_null(money_fits_msg(1050, "JPY"));
+	/* In ISO 4217 but no money; unknown codes are another message's. */
+	assert_true(currency_valid("XXX"));
+	assert_false(money_currency_ok("XXX"));
+	assert_non_null(money_not_money_msg("XXX"));
+	assert_non_null(money_not_money_msg("XAU"));
+	assert_null(money_not_money_msg("USD"));
+	assert_null(money_not_money_msg("QQQ"));
+	assert_true(money_currency_ok("JPY"));
+	assert_false(money_currency_ok("QQQ"));
+}
+
+static int
+setup(void **state)
+{
+	(void)state;
+	return isocodes_load(NULL);
+}
+
 int
 main(void)
 {
@@ -78,7 +145,9 @@ main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_scale_and_overflow),
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_minor_units),
+		cmocka_unit_test(test_fits),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, setup, NULL);
 }
