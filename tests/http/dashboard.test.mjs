@@ -741,7 +741,7 @@ describe('the dashboard of each role', () => {
       ['Dashboard project USD', 'USD', '10000.00', '500.00', '200.00'],
     ]);
     assert.deepEqual(f.budgets.total, { currency: 'USD', budget: '15000.00', committed: '500.00', disbursed: '200.00',
-      incomplete: false });
+      incomplete: false, overflow: false });
     const en = (a) => Number(a).toLocaleString('en-US', { minimumFractionDigits: 2 });
     const b = rows(block(html, 'Budgets')).map((r) => r.cells);
     assert.deepEqual(b.slice(0, -1).sort(), lines.map(([p, c, x, y, z]) => [p, c, en(x), en(y), en(z)]));
