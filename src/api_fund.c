@@ -19,6 +19,62 @@
 #include "i18n.h"
 #include "log.h"
 
+/* --- the members of each body (input.h) --- */
+
+#define F_END { NULL, 0, NULL, NULL, 0 }
+#define F_TEXT(n) { n, JT_TEXT, NULL, NULL, 0 }
+#define F_AMOUNT(n) { n, JT_TEXT | JT_NUMBER, N_("Give a positive amount " \
+	"with at most two decimals, such as 1250.50."), NULL, 0 }
+#define F_CURRENCY(n) { n, JT_TEXT, N_("Give the currency as its ISO 4217 " \
+	"code, such as USD, EUR or THB."), NULL, 0 }
+#define F_DATE(n) { n, JT_TEXT, N_("Give the date as YYYY-MM-DD."), NULL, 0 }
+
+static const struct input_field request_fields[] = {
+	F_TEXT("type"), F_AMOUNT("amount"), F_CURRENCY("currency"),
+	F_TEXT("justification"), F_END,
+};
+static const struct input_field decide_fields[] = {
+	F_TEXT("decision"), F_AMOUNT("amount"),
+	{ "project_id", JT_INT, N_("Choose the project to charge."), NULL, 0 },
+	F_TEXT("reason"), F_END,
+};
+static const struct input_field resubmit_fields[] = {
+	F_AMOUNT("amount"), F_TEXT("justification"), F_END,
+};
+static const struct input_field disburse_fields[] = {
+	F_AMOUNT("amount"), F_DATE("date"), F_TEXT("note"), F_END,
+};
+static const struct input_field donor_fields[] = {
+	F_TEXT("name"), F_AMOUNT("amount"), F_CURRENCY("currency"), F_END,
+};
+static const struct input_field line_fields[] = {
+	F_CURRENCY("currency"), F_AMOUNT("budget"), F_END,
+};
+static const struct input_field project_fields[] = {
+	F_TEXT("name"), F_CURRENCY("currency"), F_AMOUNT("budget"),
+	{ "donors", JT_ARRAY, N_("Give the donors as a list of {name, amount, "
+	    "currency}."), donor_fields, JT_OBJECT },
+	F_TEXT("region"), F_DATE("start"), F_DATE("end"),
+	{ "target", JT_TEXT | JT_INT, N_("Give the number of beneficiaries as "
+	    "a whole number."), NULL, 0 },
+	F_TEXT("target_group"),
+	{ "budgets", JT_ARRAY, N_("Give further budget lines as a list of "
+	    "{currency, budget}."), line_fields, JT_OBJECT },
+	F_END,
+};
+static const struct input_field assign_fields[] = {
+	{ "case_id", JT_INT, N_("Give the case to assign."), NULL, 0 },
+	F_END,
+};
+static const struct input_field rate_fields[] = {
+	F_CURRENCY("currency"), F_DATE("valid_from"),
+	{ "rate", JT_TEXT | JT_NUMBER, N_("Give the rate as units of the "
+	    "currency per US dollar, a positive number with at most six "
+	    "decimals."), NULL, 0 },
+	{ "replace", JT_BOOL, N_("Give replace as true or false."), NULL, 0 },
+	F_END,
+};
+
 static int
 answer_problem(struct req *r, const struct fund_problem *p)
 {
@@ -131,8 +187,6 @@ api_case_fund_list(struct req *r)
 int
 api_case_fund_create(struct req *r)
 {
-	static const char *const keys[] = { "type", "amount", "currency",
-		"justification", NULL };
 	struct fund_problem p;
 	struct fund_request q;
 	struct case_row c;
@@ -143,7 +197,7 @@ api_case_fund_create(struct req *r)
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	if (req_known_keys(r, keys))
+	if (req_fields(r, request_fields))
 		return 0;
 	rc = fund_request_submit(r, &c, str("type", r), amount_of(r, "amount",
 	    a), str("currency", r), str("justification", r), &id, &p);
@@ -221,8 +275,6 @@ api_fund_request_get(struct req *r)
 int
 api_fund_request_decide(struct req *r)
 {
-	static const char *const keys[] = { "decision", "amount", "project_id",
-		"reason", NULL };
 	struct fund_problem p;
 	char a[FUND_AMOUNT_STR];
 	json_t *pid;
@@ -232,11 +284,11 @@ api_fund_request_decide(struct req *r)
 	if (!fund_may_read(r))
 		return forbidden_request(r, "fund.change.denied",
 		    _("Only the programme manager decides fund requests."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, decide_fields))
 		return 0;
 	pid = json_object_get(r->json, "project_id");
-	if (pid && !json_is_null(pid)) {
-		if (!json_is_integer(pid) || json_integer_value(pid) <= 0)
+	if (json_is_integer(pid)) {
+		if (json_integer_value(pid) <= 0)
 			return resp_error(r, 400, _("Choose the project to "
 			    "charge."), json_pack("{s:s}", "project_id",
 			    _("Choose the project to charge.")));
@@ -252,7 +304,6 @@ api_fund_request_decide(struct req *r)
 int
 api_fund_request_resubmit(struct req *r)
 {
-	static const char *const keys[] = { "amount", "justification", NULL };
 	struct fund_problem p;
 	char a[FUND_AMOUNT_STR];
 	int rc;
@@ -260,7 +311,7 @@ api_fund_request_resubmit(struct req *r)
 	if (!fund_may_read(r))
 		return forbidden_request(r, "fund.change.denied",
 		    _("Only the office that asked can complete a request."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, resubmit_fields))
 		return 0;
 	rc = fund_request_resubmit(r, r->id, amount_of(r, "amount", a),
 	    str("justification", r), &p);
@@ -272,7 +323,6 @@ api_fund_request_resubmit(struct req *r)
 int
 api_fund_request_disburse(struct req *r)
 {
-	static const char *const keys[] = { "amount", "date", "note", NULL };
 	struct fund_problem p;
 	char a[FUND_AMOUNT_STR];
 	const char *amount;
@@ -282,7 +332,7 @@ api_fund_request_disburse(struct req *r)
 		return forbidden_request(r, "fund.change.denied",
 		    _("Only headquarters' programme manager records "
 		    "disbursements."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, disburse_fields))
 		return 0;
 	amount = amount_of(r, "amount", a);
 	rc = fund_disburse(r, r->id, amount ? amount : "x", str("date", r),
@@ -392,9 +442,6 @@ api_projects_list(struct req *r)
 int
 api_projects_create(struct req *r)
 {
-	static const char *const keys[] = { "name", "currency", "budget",
-		"donors", "region", "start", "end", "target", "target_group",
-		"budgets", NULL };
 	struct fund_project_input in;
 	struct fund_problem p;
 	struct project pr;
@@ -409,7 +456,7 @@ api_projects_create(struct req *r)
 	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.create.denied",
 		    _("You are not allowed to manage projects."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, project_fields))
 		return 0;
 	memset(&in, 0, sizeof(in));
 	in.name = str("name", r);
@@ -424,11 +471,11 @@ api_projects_create(struct req *r)
 		snprintf(target, sizeof(target), "%lld",
 		    (long long)json_integer_value(v));
 		in.target = target;
-	} else if (v && !json_is_null(v))
-		in.target = json_is_string(v) ? json_string_value(v) : "x";
+	} else if (json_is_string(v))
+		in.target = json_string_value(v);
 	v = json_object_get(r->json, "donors");
-	if (v && !json_is_null(v)) {
-		if (!json_is_array(v) || json_array_size(v) > FUND_DONORS_MAX)
+	if (json_is_array(v)) {
+		if (json_array_size(v) > FUND_DONORS_MAX)
 			return resp_error(r, 400, _("Give the donors as a list "
 			    "of {name, amount, currency}."), json_pack("{s:s}",
 			    "donors", _("Give the donors as a list.")));
@@ -446,8 +493,8 @@ api_projects_create(struct req *r)
 		in.ndonors = json_array_size(v);
 	}
 	v = json_object_get(r->json, "budgets");
-	if (v && !json_is_null(v)) {
-		if (!json_is_array(v) || json_array_size(v) > FUND_LINES_MAX)
+	if (json_is_array(v)) {
+		if (json_array_size(v) > FUND_LINES_MAX)
 			return resp_error(r, 400, _("Give further budget lines "
 			    "as a list of {currency, budget}."), json_pack(
 			    "{s:s}", "budgets", _("Give a list.")));
@@ -503,7 +550,6 @@ api_project_get(struct req *r)
 int
 api_project_case_add(struct req *r)
 {
-	static const char *const keys[] = { "case_id", NULL };
 	struct fund_problem p;
 	json_t *v;
 	int rc;
@@ -518,7 +564,7 @@ api_project_case_add(struct req *r)
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "projects."), NULL);
 	}
-	if (req_known_keys(r, keys))
+	if (req_fields(r, assign_fields))
 		return 0;
 	rc = fund_project_assign(r, r->id, json_is_integer(v) ?
 	    json_integer_value(v) : 0, &p);
@@ -530,8 +576,6 @@ api_project_case_add(struct req *r)
 int
 api_project_donor_add(struct req *r)
 {
-	static const char *const keys[] = { "name", "amount", "currency",
-		NULL };
 	struct fund_donor_input in;
 	struct fund_problem p;
 	char a[FUND_AMOUNT_STR];
@@ -541,7 +585,7 @@ api_project_donor_add(struct req *r)
 	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.donor.denied",
 		    _("You are not allowed to manage projects."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, donor_fields))
 		return 0;
 	amount = amount_of(r, "amount", a);
 	in.name = str("name", r);
@@ -647,8 +691,6 @@ api_rates_list(struct req *r)
 int
 api_rates_set(struct req *r)
 {
-	static const char *const keys[] = { "currency", "valid_from", "rate",
-		"replace", NULL };
 	struct fund_problem p;
 	char rate[40];
 	json_t *v, *rp;
@@ -657,7 +699,7 @@ api_rates_set(struct req *r)
 	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "fund.rate.denied",
 		    _("You are not allowed to manage exchange rates."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, rate_fields))
 		return 0;
 	v = json_object_get(r->json, "rate");
 	if (json_is_string(v) && json_string_length(v) < sizeof(rate))
@@ -671,10 +713,6 @@ api_rates_set(struct req *r)
 	else
 		snprintf(rate, sizeof(rate), "x");
 	rp = json_object_get(r->json, "replace");
-	if (rp && !json_is_boolean(rp) && !json_is_null(rp))
-		return resp_error(r, 400, _("Give replace as true or false."),
-		    json_pack("{s:s}", "replace", _("Give replace as true or "
-		    "false.")));
 	rc = fund_rate_set(r, str("currency", r), str("valid_from", r), rate,
 	    json_is_true(rp), &p);
 	if (rc != 0)

@@ -431,8 +431,8 @@ request_page(struct req *r, int status, int64_t id,
 	struct fund_request q;
 	struct fund_problem lp;
 	struct html h;
-	struct buf just = BUF_INIT(FUND_TEXT_MAX * 2);
-	struct buf reason = BUF_INIT(FUND_TEXT_MAX * 2);
+	struct buf just = BUF_INIT(FUND_TEXT_BUF);
+	struct buf reason = BUF_INIT(FUND_TEXT_BUF);
 	struct proj_opt_ctx pc;
 	const struct req_form none = { 0 };
 	char m[MONEY_SHOWN], m2[MONEY_SHOWN], m3[MONEY_SHOWN], t1[32], t2[32];
