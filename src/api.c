@@ -273,7 +273,7 @@ cases_list(struct req *r, const char *st, const char *q, int64_t page,
 			return field_error(r, "status", _("Unknown case status."));
 	}
 	if (q && *q) {
-		if (strlen(q) > 200 || !utf8_valid(q, strlen(q)))
+		if (!utf8_valid(q, strlen(q)) || input_chars(q) > 200)
 			return field_error(r, "q", _("The search text is too long "
 			    "or not valid."));
 		f.number_prefix = q;

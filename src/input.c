@@ -210,12 +210,16 @@ unknown_below(json_t *v, const struct input_field *f, const char *path,
 	size_t i;
 	char *p;
 
+	/* Only where the value is of its type: the rest is the types'. */
 	if (f->fields == NULL)
 		return;
-	if (json_is_object(v)) {
+	if (json_is_object(v) && (f->types & JT_OBJECT)) {
 		unknown_in(v, f->fields, path, errors, count);
 		return;
 	}
+	if (!json_is_array(v) || !(f->types & JT_ARRAY) ||
+	    !(f->items & JT_OBJECT))
+		return;
 	json_array_foreach(v, i, item) {
 		if (!json_is_object(item) || (p = path_index(path, i)) == NULL)
 			continue;
