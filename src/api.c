@@ -462,7 +462,8 @@ api_case_patch(struct req *r)
 		{ "status", JT_TEXT, NULL, NULL, 0 },
 		{ "assigned_to", JT_INT, N_("Give a user id, or null for "
 		    "nobody."), NULL, 0 },
-		{ "version", JT_INT, N_("Give the version you read."), NULL, 0 },
+		{ "version", JT_INT, N_("Give the version you read."), NULL,
+		    0 },
 		{ NULL, 0, NULL, NULL, 0 },
 	};
 	struct case_row c;

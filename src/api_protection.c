@@ -289,7 +289,8 @@ api_record_discharge(struct req *r)
 {
 	static const struct input_field keys[] = {
 		{ "date", JT_TEXT, N_("Give a date as YYYY-MM-DD."), NULL, 0 },
-		{ "version", JT_INT, N_("Give the version you read."), NULL, 0 },
+		{ "version", JT_INT, N_("Give the version you read."), NULL,
+		    0 },
 		{ NULL, 0, NULL, NULL, 0 },
 	};
 	json_t *v, *in;

@@ -915,9 +915,9 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 	for (i = 0; i < in->nlines && i < FUND_LINES_MAX; i++) {
 		if (!currency_or_default(in->line_currency[i], "",
 		    lines[nlines].currency))
-			return problem(p, 400, item(r, "budgets", i, "currency"),
-			    _("Each further budget line needs a currency (ISO "
-			    "4217) and a positive amount."));
+			return problem(p, 400, item(r, "budgets", i,
+			    "currency"), _("Each further budget line needs a "
+			    "currency (ISO 4217) and a positive amount."));
 		if (!fund_amount_parse(in->line_budget[i],
 		    &lines[nlines].budget))
 			return problem(p, 400, item(r, "budgets", i, "budget"),

@@ -96,11 +96,13 @@ enum input_text
 input_text(const char *s, size_t max, unsigned flags)
 {
 	if (s == NULL)
-		return flags & INPUT_REQUIRED ? INPUT_TEXT_BLANK : INPUT_TEXT_OK;
+		return (flags & INPUT_REQUIRED) ? INPUT_TEXT_BLANK :
+		    INPUT_TEXT_OK;
 	if (!utf8_valid(s, strlen(s)))
 		return INPUT_TEXT_INVALID;
 	if (input_blank(s))
-		return flags & INPUT_REQUIRED ? INPUT_TEXT_BLANK : INPUT_TEXT_OK;
+		return (flags & INPUT_REQUIRED) ? INPUT_TEXT_BLANK :
+		    INPUT_TEXT_OK;
 	if ((flags & INPUT_ONE_LINE) && strpbrk(s, "\r\n") != NULL)
 		return INPUT_TEXT_LINES;
 	if (input_chars(s) > max)
@@ -133,9 +135,11 @@ input_date(const char *d, enum input_date_kind k, const char *today)
 		for (i = 0; shape && i < 10; i++)
 			if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
 				shape = false;
-		if (shape && strncmp(d, "1900", 4) < 0 && strncmp(d + 5, "01",
-		    2) >= 0 && strncmp(d + 5, "12", 2) <= 0 &&
-		    strncmp(d + 8, "01", 2) >= 0 && strncmp(d + 8, "31", 2) <= 0)
+		if (shape && strncmp(d, "1900", 4) < 0 &&
+		    strncmp(d + 5, "01", 2) >= 0 &&
+		    strncmp(d + 5, "12", 2) <= 0 &&
+		    strncmp(d + 8, "01", 2) >= 0 &&
+		    strncmp(d + 8, "31", 2) <= 0)
 			return _("Give a date from 1900 on.");
 		return _("Give a date as YYYY-MM-DD.");
 	}

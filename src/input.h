@@ -62,7 +62,7 @@ const char *input_too_long(struct arena *a, size_t max);
 enum input_date_kind {
 	INPUT_DATE_PAST,	/* something that happened: not after today */
 	INPUT_DATE_PLANNED,	/* may be ahead, at most the horizon */
-	INPUT_DATE_ANY,		/* a day from 1900: the caller has its rule */
+	INPUT_DATE_ANY,		/* a day from 1900; the caller's rule */
 };
 
 /* The message for date d (untrusted) of kind k when today (YYYY-MM-DD)

@@ -594,13 +594,16 @@ parse_legs(struct req *r, json_t *v, const char *requested,
 		set_str(clean, "to_place", s);
 		/* Travel is planned: ahead, but within the horizon. */
 		if (date_member(r, leg, "departure_date", NULL, true, dep, e))
-			return leg_refuse(r, legs, e, i, "departure_date", e->msg);
+			return leg_refuse(r, legs, e, i, "departure_date",
+			    e->msg);
 		if (date_member(r, leg, "arrival_date", NULL, true, arr, e))
-			return leg_refuse(r, legs, e, i, "arrival_date", e->msg);
+			return leg_refuse(r, legs, e, i, "arrival_date",
+			    e->msg);
 		if (dep[0] == '\0' || arr[0] == '\0')
-			return leg_refuse(r, legs, e, i, dep[0] ? "arrival_date" :
-			    "departure_date", _("Each leg needs its departure and "
-			    "arrival dates, as YYYY-MM-DD."));
+			return leg_refuse(r, legs, e, i, dep[0] ?
+			    "arrival_date" : "departure_date", _("Each leg "
+			    "needs its departure and arrival dates, as "
+			    "YYYY-MM-DD."));
 		if (requested && strcmp(dep, requested) < 0)
 			return leg_refuse(r, legs, e, i, "departure_date",
 			    _("A leg cannot depart before the return was asked "
