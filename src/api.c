@@ -64,15 +64,19 @@ user_json(const struct user *u)
 int
 api_login(struct req *r)
 {
-	static const char *const keys[] = { "username", "password", "code",
-		NULL };
+	static const struct input_field keys[] = {
+		{ "username", JT_TEXT, NULL, NULL, 0 },
+		{ "password", JT_TEXT, NULL, NULL, 0 },
+		{ "code", JT_TEXT, NULL, NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	const char *username, *password, *code;
 	char token[CRYPT_TOKEN_HEX], csrf[CRYPT_TOKEN_HEX];
 	struct user u;
 	enum auth_result ar;
 	json_t *body;
 
-	if (req_known_keys(r, keys))
+	if (req_fields(r, keys))
 		return 0;
 	username = json_string_value(json_object_get(r->json, "username"));
 	password = json_string_value(json_object_get(r->json, "password"));
@@ -144,14 +148,18 @@ api_me(struct req *r)
 int
 api_me_two_step(struct req *r)
 {
-	static const char *const keys[] = { "action", "code", "password",
-		NULL };
+	static const struct input_field keys[] = {
+		{ "action", JT_TEXT, NULL, NULL, 0 },
+		{ "code", JT_TEXT, NULL, NULL, 0 },
+		{ "password", JT_TEXT, NULL, NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	const char *action, *code, *pw;
 	char b32[TOTP_B32_SIZE], uri[160];
 	json_t *body;
 	int rc;
 
-	if (req_known_keys(r, keys))
+	if (req_fields(r, keys))
 		return 0;
 	action = json_string_value(json_object_get(r->json, "action"));
 	code = json_string_value(json_object_get(r->json, "code"));
@@ -204,11 +212,14 @@ api_me_two_step(struct req *r)
 int
 api_me_update(struct req *r)
 {
-	static const char *const keys[] = { "lang", NULL };
+	static const struct input_field keys[] = {
+		{ "lang", JT_TEXT, NULL, NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	json_t *v;
 	int l;
 
-	if (req_known_keys(r, keys))
+	if (req_fields(r, keys))
 		return 0;
 	v = json_object_get(r->json, "lang");
 	if (v == NULL)
@@ -262,7 +273,7 @@ cases_list(struct req *r, const char *st, const char *q, int64_t page,
 			return field_error(r, "status", _("Unknown case status."));
 	}
 	if (q && *q) {
-		if (strlen(q) > 200 || !utf8_valid(q, strlen(q)))
+		if (!utf8_valid(q, strlen(q)) || input_chars(q) > 200)
 			return field_error(r, "q", _("The search text is too long "
 			    "or not valid."));
 		f.number_prefix = q;
@@ -334,12 +345,17 @@ json_int_member(struct req *r, const char *key, int64_t def, int64_t min,
 int
 api_cases_search(struct req *r)
 {
-	static const char *const keys[] = { "q", "status", "page", "per_page",
-	    NULL };
+	static const struct input_field keys[] = {
+		{ "q", JT_TEXT, NULL, NULL, 0 },
+		{ "status", JT_TEXT, NULL, NULL, 0 },
+		{ "page", JT_INT, NULL, NULL, 0 },
+		{ "per_page", JT_INT, NULL, NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	int64_t page, per_page;
 	json_t *q, *st;
 
-	if (req_known_keys(r, keys))
+	if (req_fields(r, keys))
 		return 0;
 	q = json_object_get(r->json, "q");
 	st = json_object_get(r->json, "status");
@@ -372,15 +388,20 @@ get_assignee(struct req *r, json_t *v, int64_t *out)
 int
 api_cases_create(struct req *r)
 {
-	static const char *const keys[] = { "office", "status", "assigned_to",
-	    NULL };
+	static const struct input_field keys[] = {
+		{ "office", JT_TEXT, NULL, NULL, 0 },
+		{ "status", JT_TEXT, NULL, NULL, 0 },
+		{ "assigned_to", JT_INT, N_("Give a user id, or null for "
+		    "nobody."), NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	struct case_row c;
 	json_t *v;
 	const char *office = NULL, *msg, *field;
 	int status = -1, rc;
 	int64_t assignee = 0;
 
-	if (req_known_keys(r, keys))
+	if (req_fields(r, keys))
 		return 0;
 	if ((v = json_object_get(r->json, "office")) != NULL) {
 		if (!json_is_string(v))
@@ -441,15 +462,21 @@ api_case_get(struct req *r)
 int
 api_case_patch(struct req *r)
 {
-	static const char *const keys[] = { "status", "assigned_to", "version",
-	    NULL };
+	static const struct input_field keys[] = {
+		{ "status", JT_TEXT, NULL, NULL, 0 },
+		{ "assigned_to", JT_INT, N_("Give a user id, or null for "
+		    "nobody."), NULL, 0 },
+		{ "version", JT_INT, N_("Give the version you read."), NULL,
+		    0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	struct case_row c;
 	json_t *v;
 	int rc, status, version = -1;
 	int64_t assignee;
 	const char *p;
 
-	if (req_known_keys(r, keys))
+	if (req_fields(r, keys))
 		return 0;
 	if (!user_can(&r->user, PERM_CASE_UPDATE)) {
 		if (audit(r, "case.update.denied", r->id, NULL, NULL) < 0)

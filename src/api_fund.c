@@ -19,6 +19,76 @@
 #include "i18n.h"
 #include "log.h"
 
+/* --- the members of each body (input.h) --- */
+
+#define F_END { NULL, 0, NULL, NULL, 0 }
+#define F_TEXT(n) { n, JT_TEXT, NULL, NULL, 0 }
+#define F_AMOUNT(n) { n, JT_TEXT | JT_NUMBER, N_("Give a positive amount " \
+	"with at most two decimals, such as 1250.50."), NULL, 0 }
+#define F_CURRENCY(n) { n, JT_TEXT, N_("Give the currency as its ISO 4217 " \
+	"code, such as USD, EUR or THB."), NULL, 0 }
+#define F_DATE(n) { n, JT_TEXT, N_("Give the date as YYYY-MM-DD."), NULL, 0 }
+
+static const struct input_field request_fields[] = {
+	F_TEXT("type"), F_AMOUNT("amount"), F_CURRENCY("currency"),
+	F_TEXT("justification"), F_END,
+};
+static const struct input_field decide_fields[] = {
+	F_TEXT("decision"), F_AMOUNT("amount"),
+	{ "project_id", JT_INT, N_("Choose the project to charge."), NULL, 0 },
+	F_TEXT("reason"), F_END,
+};
+static const struct input_field resubmit_fields[] = {
+	F_AMOUNT("amount"), F_TEXT("justification"), F_END,
+};
+static const struct input_field disburse_fields[] = {
+	F_AMOUNT("amount"), F_DATE("date"), F_TEXT("note"), F_END,
+};
+static const struct input_field donor_fields[] = {
+	F_TEXT("name"), F_AMOUNT("amount"), F_CURRENCY("currency"), F_END,
+};
+static const struct input_field line_fields[] = {
+	F_CURRENCY("currency"), F_AMOUNT("budget"), F_END,
+};
+/* Members whose types their handler checks itself, with its messages. */
+#define JT_ANY (JT_TEXT | JT_NUMBER | JT_BOOL | JT_ARRAY | JT_OBJECT)
+#define F_ANY(n) { n, JT_ANY, NULL, NULL, 0 }
+static const struct input_field partner_fields[] = {
+	F_ANY("organisation_id"), F_ANY("role"), F_END,
+};
+static const struct input_field project_fields[] = {
+	F_TEXT("name"), F_CURRENCY("currency"), F_AMOUNT("budget"),
+	{ "donors", JT_ARRAY, N_("Give the donors as a list of {name, amount, "
+	    "currency}."), donor_fields, JT_OBJECT },
+	F_TEXT("region"), F_DATE("start"), F_DATE("end"),
+	{ "target", JT_TEXT | JT_INT, N_("Give the number of beneficiaries as "
+	    "a whole number."), NULL, 0 },
+	F_TEXT("target_group"),
+	{ "budgets", JT_ARRAY, N_("Give further budget lines as a list of "
+	    "{currency, budget}."), line_fields, JT_OBJECT },
+	{ "partners", JT_ARRAY, N_("Give the partners as a list of "
+	    "{organisation_id, role}, at most 32."), partner_fields, JT_OBJECT },
+	F_END,
+};
+static const struct input_field project_change_fields[] = {
+	F_ANY("name"), F_ANY("region"), F_ANY("start"), F_ANY("end"),
+	F_ANY("target"), F_ANY("target_group"), F_ANY("budget"),
+	{ "budgets", JT_ANY, NULL, line_fields, JT_OBJECT },
+	F_ANY("currency"), F_END,
+};
+static const struct input_field assign_fields[] = {
+	{ "case_id", JT_INT, N_("Give the case to assign."), NULL, 0 },
+	F_END,
+};
+static const struct input_field rate_fields[] = {
+	F_CURRENCY("currency"), F_DATE("valid_from"),
+	{ "rate", JT_TEXT | JT_NUMBER, N_("Give the rate as units of the "
+	    "currency per US dollar, a positive number with at most six "
+	    "decimals."), NULL, 0 },
+	{ "replace", JT_BOOL, N_("Give replace as true or false."), NULL, 0 },
+	F_END,
+};
+
 static int
 answer_problem(struct req *r, const struct fund_problem *p)
 {
@@ -131,8 +201,6 @@ api_case_fund_list(struct req *r)
 int
 api_case_fund_create(struct req *r)
 {
-	static const char *const keys[] = { "type", "amount", "currency",
-		"justification", NULL };
 	struct fund_problem p;
 	struct fund_request q;
 	struct case_row c;
@@ -143,7 +211,7 @@ api_case_fund_create(struct req *r)
 
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	if (req_known_keys(r, keys))
+	if (req_fields(r, request_fields))
 		return 0;
 	rc = fund_request_submit(r, &c, str("type", r), amount_of(r, "amount",
 	    a), str("currency", r), str("justification", r), &id, &p);
@@ -221,8 +289,6 @@ api_fund_request_get(struct req *r)
 int
 api_fund_request_decide(struct req *r)
 {
-	static const char *const keys[] = { "decision", "amount", "project_id",
-		"reason", NULL };
 	struct fund_problem p;
 	char a[FUND_AMOUNT_STR];
 	json_t *pid;
@@ -232,11 +298,11 @@ api_fund_request_decide(struct req *r)
 	if (!fund_may_read(r))
 		return forbidden_request(r, "fund.change.denied",
 		    _("Only the programme manager decides fund requests."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, decide_fields))
 		return 0;
 	pid = json_object_get(r->json, "project_id");
-	if (pid && !json_is_null(pid)) {
-		if (!json_is_integer(pid) || json_integer_value(pid) <= 0)
+	if (json_is_integer(pid)) {
+		if (json_integer_value(pid) <= 0)
 			return resp_error(r, 400, _("Choose the project to "
 			    "charge."), json_pack("{s:s}", "project_id",
 			    _("Choose the project to charge.")));
@@ -252,7 +318,6 @@ api_fund_request_decide(struct req *r)
 int
 api_fund_request_resubmit(struct req *r)
 {
-	static const char *const keys[] = { "amount", "justification", NULL };
 	struct fund_problem p;
 	char a[FUND_AMOUNT_STR];
 	int rc;
@@ -260,7 +325,7 @@ api_fund_request_resubmit(struct req *r)
 	if (!fund_may_read(r))
 		return forbidden_request(r, "fund.change.denied",
 		    _("Only the office that asked can complete a request."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, resubmit_fields))
 		return 0;
 	rc = fund_request_resubmit(r, r->id, amount_of(r, "amount", a),
 	    str("justification", r), &p);
@@ -272,7 +337,6 @@ api_fund_request_resubmit(struct req *r)
 int
 api_fund_request_disburse(struct req *r)
 {
-	static const char *const keys[] = { "amount", "date", "note", NULL };
 	struct fund_problem p;
 	char a[FUND_AMOUNT_STR];
 	const char *amount;
@@ -282,7 +346,7 @@ api_fund_request_disburse(struct req *r)
 		return forbidden_request(r, "fund.change.denied",
 		    _("Only headquarters' programme manager records "
 		    "disbursements."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, disburse_fields))
 		return 0;
 	amount = amount_of(r, "amount", a);
 	rc = fund_disburse(r, r->id, amount ? amount : "x", str("date", r),
@@ -459,9 +523,6 @@ partners_of(struct req *r, struct fund_project_input *in)
 int
 api_projects_create(struct req *r)
 {
-	static const char *const keys[] = { "name", "currency", "budget",
-		"donors", "region", "start", "end", "target", "target_group",
-		"budgets", "partners", NULL };
 	struct fund_project_input in;
 	struct fund_problem p;
 	struct project pr;
@@ -476,7 +537,7 @@ api_projects_create(struct req *r)
 	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.create.denied",
 		    _("You are not allowed to manage projects."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, project_fields))
 		return 0;
 	memset(&in, 0, sizeof(in));
 	in.name = str("name", r);
@@ -488,8 +549,8 @@ api_projects_create(struct req *r)
 	in.target_group = str("target_group", r);
 	in.target = target_of(r, target);
 	v = json_object_get(r->json, "donors");
-	if (v && !json_is_null(v)) {
-		if (!json_is_array(v) || json_array_size(v) > FUND_DONORS_MAX)
+	if (json_is_array(v)) {
+		if (json_array_size(v) > FUND_DONORS_MAX)
 			return resp_error(r, 400, _("Give the donors as a list "
 			    "of {name, amount, currency}."), json_pack("{s:s}",
 			    "donors", _("Give the donors as a list.")));
@@ -507,8 +568,8 @@ api_projects_create(struct req *r)
 		in.ndonors = json_array_size(v);
 	}
 	v = json_object_get(r->json, "budgets");
-	if (v && !json_is_null(v)) {
-		if (!json_is_array(v) || json_array_size(v) > FUND_LINES_MAX)
+	if (json_is_array(v)) {
+		if (json_array_size(v) > FUND_LINES_MAX)
 			return resp_error(r, 400, _("Give further budget lines "
 			    "as a list of {currency, budget}."), json_pack(
 			    "{s:s}", "budgets", _("Give a list.")));
@@ -566,7 +627,6 @@ api_project_get(struct req *r)
 int
 api_project_case_add(struct req *r)
 {
-	static const char *const keys[] = { "case_id", NULL };
 	struct fund_problem p;
 	json_t *v;
 	int rc;
@@ -581,7 +641,7 @@ api_project_case_add(struct req *r)
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "projects."), NULL);
 	}
-	if (req_known_keys(r, keys))
+	if (req_fields(r, assign_fields))
 		return 0;
 	rc = fund_project_assign(r, r->id, json_is_integer(v) ?
 	    json_integer_value(v) : 0, &p);
@@ -593,8 +653,6 @@ api_project_case_add(struct req *r)
 int
 api_project_donor_add(struct req *r)
 {
-	static const char *const keys[] = { "name", "amount", "currency",
-		NULL };
 	struct fund_donor_input in;
 	struct fund_problem p;
 	char a[FUND_AMOUNT_STR];
@@ -604,7 +662,7 @@ api_project_donor_add(struct req *r)
 	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "project.donor.denied",
 		    _("You are not allowed to manage projects."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, donor_fields))
 		return 0;
 	amount = amount_of(r, "amount", a);
 	in.name = str("name", r);
@@ -642,9 +700,6 @@ change_text(struct req *r, const char *key, const char **out)
 int
 api_project_patch(struct req *r)
 {
-	static const char *const keys[] = { "name", "region", "start", "end",
-		"target", "target_group", "budget", "budgets", "currency",
-		NULL };
 	static const char *const texts[] = { "name", "region", "start", "end",
 		"target_group" };
 	struct fund_project_change in;
@@ -662,7 +717,7 @@ api_project_patch(struct req *r)
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "projects."), NULL);
 	}
-	if (req_known_keys(r, keys))
+	if (req_fields(r, project_change_fields))
 		return 0;
 	if (json_object_get(r->json, "currency"))
 		return resp_error(r, 400, _("A project keeps its currency: "
@@ -707,7 +762,6 @@ api_project_patch(struct req *r)
 int
 api_project_partner_add(struct req *r)
 {
-	static const char *const keys[] = { "organisation_id", "role", NULL };
 	struct fund_partner_input in;
 	struct fund_problem p;
 	json_t *id, *role;
@@ -719,7 +773,7 @@ api_project_partner_add(struct req *r)
 		return resp_error(r, 403, _("You are not allowed to manage "
 		    "projects."), NULL);
 	}
-	if (req_known_keys(r, keys))
+	if (req_fields(r, partner_fields))
 		return 0;
 	id = json_object_get(r->json, "organisation_id");
 	role = json_object_get(r->json, "role");
@@ -833,8 +887,6 @@ api_rates_list(struct req *r)
 int
 api_rates_set(struct req *r)
 {
-	static const char *const keys[] = { "currency", "valid_from", "rate",
-		"replace", NULL };
 	struct fund_problem p;
 	char rate[40];
 	json_t *v, *rp;
@@ -843,7 +895,7 @@ api_rates_set(struct req *r)
 	if (!user_can(&r->user, PERM_PROJECT_MANAGE))
 		return forbidden(r, "fund.rate.denied",
 		    _("You are not allowed to manage exchange rates."));
-	if (req_known_keys(r, keys))
+	if (req_fields(r, rate_fields))
 		return 0;
 	v = json_object_get(r->json, "rate");
 	if (json_is_string(v) && json_string_length(v) < sizeof(rate))
@@ -857,10 +909,6 @@ api_rates_set(struct req *r)
 	else
 		snprintf(rate, sizeof(rate), "x");
 	rp = json_object_get(r->json, "replace");
-	if (rp && !json_is_boolean(rp) && !json_is_null(rp))
-		return resp_error(r, 400, _("Give replace as true or false."),
-		    json_pack("{s:s}", "replace", _("Give replace as true or "
-		    "false.")));
 	rc = fund_rate_set(r, str("currency", r), str("valid_from", r), rate,
 	    json_is_true(rp), &p);
 	if (rc != 0)

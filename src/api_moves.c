@@ -169,9 +169,10 @@ api_transfer_cancel(struct req *r)
 	struct moves_err e;
 	int rc;
 
-	if (r->json && json_object_size(r->json) > 0)
-		return resp_error(r, 400, _("The request contains unknown "
-		    "fields."), NULL);
+	static const struct input_field none[] = { { NULL, 0, NULL, NULL, 0 } };
+
+	if (r->json && req_fields(r, none))
+		return 0;
 	rc = moves_transfer_cancel(r, r->id, &e);
 	return answer(r, rc, &e, 200, rc == 0 ? json_pack("{s:I,s:s}", "id",
 	    (json_int_t)r->id, "state", "cancelled") : NULL);
@@ -294,9 +295,16 @@ api_schedule_get(struct req *r)
 	return j ? resp_json(r, 200, j) : -1;
 }
 
+#define MONTHS_MSG N_("Give the months after arrival as increasing whole " \
+	"numbers from 1 to 120, separated by commas, such as 1,3,6,12.")
+
 int
 api_schedule_put(struct req *r)
 {
+	static const struct input_field keys[] = {
+		{ "months", JT_ARRAY, MONTHS_MSG, NULL, JT_INT },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	struct moves_err e;
 	json_t *m, *v;
 	char text[DB_META_MAX];
@@ -306,9 +314,10 @@ api_schedule_put(struct req *r)
 	if (!user_can(&r->user, PERM_ADMIN_USERS))
 		return resp_error(r, 403, _("Only administrators can change "
 		    "settings."), NULL);
+	if (req_fields(r, keys))
+		return 0;
 	m = json_object_get(body(r), "months");
-	if (json_object_size(r->json) != 1 || !json_is_array(m) ||
-	    json_array_size(m) > MOVES_SCHEDULE_MAX)
+	if (!json_is_array(m) || json_array_size(m) > MOVES_SCHEDULE_MAX)
 		goto bad;
 	text[0] = '\0';
 	json_array_foreach(m, i, v) {
@@ -323,7 +332,6 @@ api_schedule_put(struct req *r)
 		return rc < 0 ? -1 : refused(r, &e);
 	return resp_json(r, 200, schedule_json(r));
 bad:
-	e.msg = _("Give the months after arrival as increasing whole numbers "
-	    "from 1 to 120, separated by commas, such as 1,3,6,12.");
+	e.msg = _(MONTHS_MSG);
 	return resp_error(r, 400, e.msg, json_pack("{s:s}", "months", e.msg));
 }

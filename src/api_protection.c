@@ -43,7 +43,8 @@ refused(struct req *r, const struct rec_kind *k, json_t *errors,
 	const char *consent = json_string_value(json_object_get(errors,
 	    "consent"));
 
-	if (warning) {
+	/* A warning is asked about only once the input is right. */
+	if (warning && json_object_size(errors) == 0) {
 		json_decref(errors);
 		return resp_error(r, 409, warning, json_pack("{s:s}",
 		    k == &prot_stay ? "over_capacity" : "confirm", warning));
@@ -74,15 +75,14 @@ confirmed(struct req *r)
 	    json_is_true(json_object_get(r->json, "confirm"));
 }
 
-/* The input fields of a record body: without version and confirmations. */
+/* The input of a record body: without the version, which version_of()
+ * reads; the confirmations stay, for their type to be checked. */
 static json_t *
 fields_of(struct req *r)
 {
 	json_t *in = json_deep_copy(r->json);
 
 	json_object_del(in, "version");
-	json_object_del(in, "over_capacity");
-	json_object_del(in, "confirm");
 	return in;
 }
 
@@ -227,14 +227,15 @@ api_record_get(struct req *r)
 }
 
 /* PATCH, or a discharge (in: the change; only: the kind it is for, NULL:
- * any). */
+ * any, whose body's members are checked here). A discharge's date is
+ * "date" in the request: its errors are answered under that name. */
 static int
 record_change(struct req *r, json_t *in, const struct rec_kind *only)
 {
 	const struct rec_kind *k;
 	struct case_record row;
 	struct case_row c;
-	json_t *body = NULL, *errors;
+	json_t *body = NULL, *errors, *v;
 	const char *warning;
 	int64_t id = r->id;
 	int rc = open_record(r, true, &k, &row, &body, &c), version;
@@ -261,6 +262,10 @@ record_change(struct req *r, json_t *in, const struct rec_kind *only)
 		return 0;
 	rc = caserec_save(r, k, &c, &id, version, in, confirmed(r), &errors,
 	    &warning);
+	if (rc == 1 && only && (v = json_object_get(errors, "discharged"))) {
+		json_object_set(errors, "date", v);
+		json_object_del(errors, "discharged");
+	}
 	if (rc == 1)
 		return refused(r, k, errors, warning);
 	if (rc == 2)
@@ -285,20 +290,23 @@ api_record_patch(struct req *r)
 int
 api_record_discharge(struct req *r)
 {
+	static const struct input_field keys[] = {
+		{ "date", JT_TEXT, N_("Give a date as YYYY-MM-DD."), NULL, 0 },
+		{ "version", JT_INT, N_("Give the version you read."), NULL,
+		    0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	json_t *v, *in;
-	const char *key;
 	char today[11];
 	int rc;
 
-	json_object_foreach(r->json, key, v)
-		if (strcmp(key, "date") != 0 && strcmp(key, "version") != 0)
-			return resp_error(r, 400, _("The request contains "
-			    "unknown fields."), json_pack("{s:s}", key,
-			    _("Unknown field.")));
+	if (req_fields(r, keys))
+		return 0;
 	/* Without a date: today. */
 	caserec_today(r, today);
 	v = json_object_get(r->json, "date");
-	in = v && !json_is_null(v) ? json_pack("{s:O}", "discharged", v) :
+	in = v && !json_is_null(v) && !input_blank(json_string_value(v)) ?
+	    json_pack("{s:O}", "discharged", v) :
 	    json_pack("{s:s}", "discharged", today);
 	rc = record_change(r, in, &prot_stay);
 	json_decref(in);
@@ -320,6 +328,8 @@ api_record_disclose(struct req *r)
 	if (k != &prot_le)
 		return resp_error(r, 400, _("Only a law-enforcement referral "
 		    "has disclosures."), NULL);
+	if (req_fields(r, protection_disclose_keys))
+		return 0;
 	if ((version = version_of(r)) < 0)
 		return 0;
 	rc = protection_disclose(r, &c, row.id, version, r->json, &errors);

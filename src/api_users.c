@@ -16,6 +16,7 @@
 #include "date.h"
 #include "handlers.h"
 #include "i18n.h"
+#include "input.h"
 #include "users.h"
 
 static const char *const totp_states[] = {
@@ -125,8 +126,14 @@ api_user_get(struct req *r)
 int
 api_user_grants(struct req *r)
 {
-	static const char *const keys[] = { "health_access", "case_access",
-		NULL };
+	/* Their types are checked below, with the grant's own message. */
+	static const struct input_field fields_spec[] = {
+		{ "health_access", JT_TEXT | JT_NUMBER | JT_BOOL | JT_ARRAY |
+		    JT_OBJECT, NULL, NULL, 0 },
+		{ "case_access", JT_TEXT | JT_NUMBER | JT_BOOL | JT_ARRAY |
+		    JT_OBJECT, NULL, NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	int want[USER_GRANT__MAX];
 	const char *why[USER_GRANT__MAX];
 	enum user_grant_refusal refusal[USER_GRANT__MAX];
@@ -139,7 +146,7 @@ api_user_grants(struct req *r)
 		return rc < 0 ? -1 : 0;
 	if ((rc = load_account(r, &u)) != 0)
 		return rc < 0 ? -1 : 0;
-	if (req_known_keys(r, keys))
+	if (req_fields(r, fields_spec))
 		return 0;
 	for (g = 0; g < USER_GRANT__MAX; g++) {
 		v = json_object_get(r->json, user_grant_name((enum user_grant)g));

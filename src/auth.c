@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "crypt.h"
 #include "i18n.h"
+#include "input.h"
 #include "log.h"
 #include "vault.h"
 
@@ -164,12 +165,12 @@ auth_password_problem(const char *pw)
 {
 	size_t n = strlen(pw);
 
-	if (n < AUTH_PASSWORD_MIN)
-		return _("The password must have at least 10 characters.");
-	if (n > AUTH_PASSWORD_MAX)
-		return _("The password is too long.");
 	if (!utf8_valid(pw, n))
 		return _("The password contains invalid characters.");
+	if (input_chars(pw) < AUTH_PASSWORD_MIN)
+		return _("The password must have at least 10 characters.");
+	if (input_chars(pw) > AUTH_PASSWORD_MAX)
+		return _("The password has at most 256 characters.");
 	return NULL;
 }
 
@@ -366,7 +367,7 @@ auth_totp_turn_off(struct req *r, const char *password, const char *code)
 		return 3;
 	if (db_user_get(r->app->db, r->user.id, &u) != DB_OK)
 		return -1;
-	rc = password && strlen(password) <= AUTH_PASSWORD_MAX &&
+	rc = password && strlen(password) <= AUTH_PASSWORD_BYTES &&
 	    crypt_pw_verify(u.pwhash, password) == 0;
 	if (rc)
 		rc = totp_passes(r, r->user.id, code);
@@ -407,7 +408,7 @@ auth_login(struct req *r, const char *username, const char *password,
 		audit_as(r, u->id, u->username, "login.locked", NULL);
 		return AUTH_LOCKED;
 	}
-	if (rc == DB_OK && strlen(password) <= AUTH_PASSWORD_MAX)
+	if (rc == DB_OK && strlen(password) <= AUTH_PASSWORD_BYTES)
 		ok = crypt_pw_verify(u->pwhash, password) == 0;
 	else
 		crypt_pw_dummy(password);

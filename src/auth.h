@@ -20,9 +20,11 @@ enum auth_result {
 	AUTH_ERROR,
 };
 
-/* Minimum password length for new passwords. */
+/* Length of a new password, in characters (as the form's maxlength
+ * counts them), and the most bytes one of AUTH_PASSWORD_MAX can take. */
 #define AUTH_PASSWORD_MIN 10
 #define AUTH_PASSWORD_MAX 256
+#define AUTH_PASSWORD_BYTES (AUTH_PASSWORD_MAX * 4)
 
 /*
  * Checks username/password (untrusted) and, for a user with two-step

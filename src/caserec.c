@@ -16,6 +16,7 @@
 #include "date.h"
 #include "cases.h"
 #include "i18n.h"
+#include "input.h"
 #include "log.h"
 #include "money.h"
 #include "page.h"
@@ -161,21 +162,10 @@ err_set(json_t *errors, const char *field, const char *msg)
 		json_object_set_new(errors, field, json_string(msg));
 }
 
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static bool
 text_ok(const char *s, size_t max)
 {
-	return utf8_valid(s, strlen(s)) && utf8_chars(s) <= max;
+	return input_text(s, max, 0) == INPUT_TEXT_OK;
 }
 
 /*
@@ -200,19 +190,19 @@ check_value(struct req *r, const struct case_row *c,
 		    LONGTEXT_MAX))
 			break;
 		return json_string(s);
-	case RF_DATE:
-		if (s == NULL || !date_valid(s)) {
-			err_set(errors, f->name,
-			    _("Give a date as YYYY-MM-DD."));
-			return NULL;
-		}
+	case RF_DATE: {
+		const char *p;
+
+		/* Things done are not in the future; the rest (a plan's end,
+		 * a review, a follow-up) within the horizon ahead. */
 		caserec_today(r, today);
-		if ((f->flags & RFF_PAST) && strcmp(s, today) > 0) {
-			err_set(errors, f->name,
-			    _("This date is in the future."));
+		if ((p = input_date(s, (f->flags & RFF_PAST) ? INPUT_DATE_PAST :
+		    INPUT_DATE_PLANNED, today)) != NULL) {
+			err_set(errors, f->name, p);
 			return NULL;
 		}
 		return json_string(s);
+	}
 	case RF_CODE:
 		if (s == NULL || !code_valid(f->list, s)) {
 			err_set(errors, f->name, _("Choose a value from the list."));
@@ -306,13 +296,86 @@ check_value(struct req *r, const struct case_row *c,
 	return NULL;
 }
 
-/* An empty value: absent, null, "" or []. */
+/* An empty value: absent, null, "" (or only white space) or []. */
 static bool
 blank(json_t *v)
 {
 	return v == NULL || json_is_null(v) ||
-	    (json_is_string(v) && json_string_length(v) == 0) ||
+	    (json_is_string(v) && input_blank(json_string_value(v))) ||
 	    (json_is_array(v) && json_array_size(v) == 0);
+}
+
+/* What a field's value may be in JSON, and the message when it is not. */
+static void
+field_type(const struct rec_field *f, struct input_field *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->name = f->name;
+	switch (f->type) {
+	case RF_DATE:
+		out->types = JT_TEXT;
+		out->msg = N_("Give a date as YYYY-MM-DD.");
+		break;
+	case RF_CODE:
+		out->types = JT_TEXT;
+		out->msg = N_("Choose a value from the list.");
+		break;
+	case RF_CODES:
+		out->types = JT_ARRAY;
+		out->items = JT_TEXT;
+		out->msg = N_("Choose values from the list.");
+		break;
+	case RF_ORG:
+	case RF_SHELTER:
+		out->types = JT_INT;
+		out->msg = N_("Give the id of one from the list, a whole "
+		    "number.");
+		break;
+	case RF_MONEY:
+		out->types = JT_TEXT | JT_INT;
+		out->msg = N_("Give an amount such as 1250 or 1250.50 (at most "
+		    "two decimals).");
+		break;
+	case RF_CURRENCY:
+		out->types = JT_TEXT;
+		out->msg = N_("Give a currency code such as USD, EUR or THB.");
+		break;
+	case RF_TEXT:
+	case RF_LONGTEXT:
+	case RF__MAX:
+	default:
+		out->types = JT_TEXT;
+		break;
+	}
+}
+
+/*
+ * The members of a record's body in (untrusted) for kind k, into errors:
+ * unknown keys (besides its fields: "version", "confirm", and a shelter
+ * stay's "over_capacity"), and each value's JSON type. Reported with the
+ * fields' own errors, all at once. 0, or -1 when out of memory.
+ */
+static int
+members(const struct rec_kind *k, json_t *in, json_t *errors)
+{
+	struct input_field *spec = calloc(k->nfields + 4, sizeof(*spec));
+	size_t i, n = 0;
+
+	if (spec == NULL)
+		return -1;
+	for (i = 0; i < k->nfields; i++)
+		field_type(&k->fields[i], &spec[n++]);
+	spec[n++] = (struct input_field){ "version", JT_INT,
+	    N_("Give the version you read."), NULL, 0 };
+	spec[n++] = (struct input_field){ "confirm", JT_BOOL,
+	    N_("Give confirm as true or false."), NULL, 0 };
+	if (k == &prot_stay)
+		spec[n++] = (struct input_field){ "over_capacity", JT_BOOL,
+		    N_("Give over_capacity as true or false."), NULL, 0 };
+	input_unknown(in, spec, errors);
+	input_types(in, spec, errors);
+	free(spec);
+	return 0;
 }
 
 /*
@@ -333,10 +396,10 @@ check_record(struct req *r, const struct rec_kind *k,
 		json_decref(rec);
 		return NULL;
 	}
-	json_object_foreach(in, key, v)
-		if (field_of(k, key) == NULL && strcmp(key, "version") != 0 &&
-		    strcmp(key, "confirm") != 0)
-			err_set(errors, key, _("Unknown field."));
+	if (members(k, in, errors) < 0) {
+		json_decref(rec);
+		return NULL;
+	}
 	/* What a kind keeps beside its fields (a referral's later
 	 * disclosures) is not the form's to change. */
 	json_object_foreach(old, key, v)
@@ -347,7 +410,7 @@ check_record(struct req *r, const struct rec_kind *k,
 		json_t *was = old ? json_object_get(old, f->name) : NULL;
 
 		v = json_object_get(in, f->name);
-		if (v == NULL) {
+		if (v == NULL || json_object_get(errors, f->name)) {
 			if (was)
 				json_object_set(rec, f->name, was);
 			continue;

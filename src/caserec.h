@@ -118,7 +118,10 @@ int caserec_open_case(struct req *r, const struct rec_kind *k, bool write,
 /*
  * Creates a record of kind k on case c from in (untrusted JSON object of
  * field values) or changes record id at version (id > 0: in holds the
- * fields to change). Returns 0 (the record's id in *id), 1 when the input
+ * fields to change; besides them, "version", "confirm" and a shelter
+ * stay's "over_capacity" may be there, of their JSON types). Unknown
+ * members, wrong JSON types and bad values are all reported at once.
+ * Returns 0 (the record's id in *id), 1 when the input
  * is at fault (*errors: field -> message, new ref; or *warning, a
  * translated message asking to confirm), 2 when the version is stale or
  * the record is append-only, 3 when record id is not one of case c's

@@ -8,6 +8,7 @@
 #include "date.h"
 #include "http.h"
 #include "i18n.h"
+#include "input.h"
 #include "isocodes.h"
 
 /* Longest value field_validate() looks at, whatever the field says:
@@ -304,18 +305,6 @@ partial_date_last_day(const struct partial_date *d)
 
 /* --- validators, one per type; v is non-empty, valid UTF-8 --- */
 
-/* Characters (code points) in valid UTF-8. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
 static const char *
 too_long(int64_t max)
 {
@@ -339,7 +328,7 @@ check_text(const struct field_def *f, const char *v, bool multiline)
 			    _("The text contains control characters.") :
 			    _("The text must be one line without control characters.");
 	}
-	if (f->max > 0 && (int64_t)utf8_chars(v) > f->max)
+	if (f->max > 0 && (int64_t)input_chars(v) > f->max)
 		return too_long(f->max);
 	return NULL;
 }
@@ -569,7 +558,7 @@ field_validate(const struct field_def *f, const char *v, int64_t today_unix)
 	case FT_PHONES:
 		return check_multi(f, v);
 	case FT_EMAIL:
-		if (f->max > 0 && (int64_t)utf8_chars(v) > f->max)
+		if (f->max > 0 && (int64_t)input_chars(v) > f->max)
 			return too_long(f->max);
 		return email_valid(v) ? NULL :
 		    _("Enter an e-mail address such as name@example.org.");

@@ -30,6 +30,7 @@
 #include "demo.h"
 #include "http.h"
 #include "i18n.h"
+#include "input.h"
 #include "import_ctdc.h"
 #include "isocodes.h"
 #include "log.h"
@@ -404,8 +405,8 @@ add_office(struct db *db, const char *code, const char *name,
 		return fail("office code must be 2 to 10 capital letters or digits");
 	if (!valid_country(country))
 		return fail("country must be an ISO 3166-1 alpha-2 code such as TH");
-	if (*name == '\0' || strlen(name) >= DB_NAME_MAX ||
-	    !utf8_valid(name, strlen(name)))
+	if (input_text(name, DB_NAME_CHARS, INPUT_REQUIRED | INPUT_ONE_LINE) !=
+	    INPUT_TEXT_OK)
 		return fail("office name must be 1 to 127 characters of UTF-8");
 	memset(&of, 0, sizeof(of));
 	snprintf(of.code, sizeof(of.code), "%s", code);
@@ -646,7 +647,7 @@ cmd_user(const char *sub, const struct opts *o)
 {
 	struct db *db;
 	struct user u;
-	char pw[AUTH_PASSWORD_MAX + 2];
+	char pw[AUTH_PASSWORD_BYTES + 2];
 	char obj[64];
 	int rc = 1;
 

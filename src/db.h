@@ -26,7 +26,8 @@ enum {
 };
 
 #define DB_CODE_MAX 16		/* office code, e.g. "BKK" */
-#define DB_NAME_MAX 128
+#define DB_NAME_CHARS 127	/* an office's name, a region */
+#define DB_NAME_MAX 512		/* DB_NAME_CHARS of UTF-8 and NUL */
 #define DB_USERNAME_MAX 64
 #define DB_HASH_MAX 128
 #define DB_IP_MAX 64
@@ -385,8 +386,10 @@ int db_dataset_delete(struct db *db, const char *name);
 #define DB_FUND_LIMIT 3		/* a budget or commitment would be exceeded */
 #define DB_CURRENCY_SIZE 4	/* "USD" and NUL */
 #define DB_DATE_SIZE 11		/* "YYYY-MM-DD" and NUL */
-#define DB_PROJECT_NAME_MAX 304	/* 300 bytes and NUL */
-#define DB_PROJECT_TEXT_MAX 1024
+#define DB_PROJECT_NAME_CHARS 300	/* a project's or a donor's name */
+#define DB_PROJECT_NAME_MAX 1204	/* 300 characters of UTF-8 and NUL */
+#define DB_PROJECT_TEXT_CHARS 1000	/* a project's target group */
+#define DB_PROJECT_TEXT_MAX 4004	/* 1000 characters of UTF-8 and NUL */
 #define DB_FUND_STATE_SIZE 16
 
 struct project {

@@ -18,6 +18,7 @@
 #include "catalogue.h"
 #include "fund.h"
 #include "i18n.h"
+#include "input.h"
 #include "isocodes.h"
 #include "log.h"
 #include "money.h"
@@ -243,25 +244,25 @@ fund_total_minus(const struct fund_total *a, const struct fund_total *b)
 	return t;
 }
 
-/* Valid UTF-8 of 1..max bytes with something other than spaces. */
+/* A required text: valid UTF-8 of at most max characters, not blank. */
 static bool
 text_ok(const char *s, size_t max)
 {
-	size_t n;
-	const char *t;
-
-	if (s == NULL || (n = strlen(s)) == 0 || n > max || !utf8_valid(s, n))
-		return false;
-	for (t = s; *t; t++)
-		if (*t != ' ' && *t != '\t' && *t != '\r' && *t != '\n')
-			return true;
-	return false;
+	return input_text(s, max, INPUT_REQUIRED) == INPUT_TEXT_OK;
 }
 
+/* An optional text: none, blank (taken for none), or as text_ok(). */
 static bool
 opt_text_ok(const char *s, size_t max)
 {
-	return s == NULL || *s == '\0' || text_ok(s, max);
+	return input_text(s, max, 0) == INPUT_TEXT_OK;
+}
+
+/* An optional text as stored: "" when none or blank. */
+static const char *
+opt_text(const char *s)
+{
+	return input_blank(s) ? "" : s;
 }
 
 /* --- sealing: texts about a person, bound to their case --- */
@@ -441,7 +442,7 @@ static int
 disb_cb(void *arg, const struct fund_disbursement *d)
 {
 	struct disb_ctx *ctx = arg;
-	struct buf note = BUF_INIT(FUND_NOTE_MAX * 2);
+	struct buf note = BUF_INIT(FUND_NOTE_BUF);
 	char a[FUND_AMOUNT_STR];
 
 	if (ctx->notes && open_blob(ctx->r, "note", ctx->case_id, d->note,
@@ -462,7 +463,7 @@ static int
 decision_cb(void *arg, const struct fund_decision *d)
 {
 	struct disb_ctx *ctx = arg;
-	struct buf reason = BUF_INIT(FUND_TEXT_MAX * 2);
+	struct buf reason = BUF_INIT(FUND_TEXT_BUF);
 	char a[FUND_AMOUNT_STR];
 
 	if (ctx->notes && open_blob(ctx->r, "reason", ctx->case_id, d->reason,
@@ -486,8 +487,8 @@ json_t *
 fund_request_json(struct req *r, const struct fund_request *q, bool texts)
 {
 	char a1[FUND_AMOUNT_STR], a2[FUND_AMOUNT_STR], a3[FUND_AMOUNT_STR];
-	struct buf just = BUF_INIT(FUND_TEXT_MAX * 2);
-	struct buf reason = BUF_INIT(FUND_TEXT_MAX * 2);
+	struct buf just = BUF_INIT(FUND_TEXT_BUF);
+	struct buf reason = BUF_INIT(FUND_TEXT_BUF);
 	struct disb_ctx ctx = { r, q->case_id, NULL, 0, true };
 	int64_t age = (q->decided_at && strcmp(q->state, "submitted") != 0 ?
 	    q->decided_at : r->now) - q->submitted_at;
@@ -583,7 +584,7 @@ fund_request_submit(struct req *r, const struct case_row *c,
     const char *justification, int64_t *id, struct fund_problem *p)
 {
 	struct fund_request q;
-	struct buf sealed = BUF_INIT(FUND_TEXT_MAX * 2);
+	struct buf sealed = BUF_INIT(FUND_TEXT_BUF);
 	int64_t cents;
 	int rc;
 
@@ -661,10 +662,10 @@ fund_request_resubmit(struct req *r, int64_t id, const char *amount,
     const char *justification, struct fund_problem *p)
 {
 	struct fund_request q;
-	struct buf sealed = BUF_INIT(FUND_TEXT_MAX * 2);
+	struct buf sealed = BUF_INIT(FUND_TEXT_BUF);
 	int64_t cents;
-	bool new_amount = amount && *amount, new_just = justification &&
-	    *justification;
+	bool new_amount = amount && *amount, new_just =
+	    !input_blank(justification);
 	int rc = load_for_change(r, id, PERM_FUND_REQUEST,
 	    _("Only the office that asked can complete a request."), &q, p);
 
@@ -748,7 +749,7 @@ fund_request_decide(struct req *r, int64_t id, const char *decision,
 	struct fund_request q;
 	struct project pr;
 	struct budget_line b;
-	struct buf sealed = BUF_INIT(FUND_TEXT_MAX * 2);
+	struct buf sealed = BUF_INIT(FUND_TEXT_BUF);
 	char a[FUND_AMOUNT_STR];
 	const char *kind;
 	bool approve;
@@ -866,7 +867,7 @@ fund_disburse(struct req *r, int64_t id, const char *amount,
     const char *date, const char *note, struct fund_problem *p)
 {
 	struct fund_request q;
-	struct buf sealed = BUF_INIT(FUND_NOTE_MAX * 2);
+	struct buf sealed = BUF_INIT(FUND_NOTE_BUF);
 	char day[DB_DATE_SIZE];
 	int64_t cents, did = 0;
 	int rc = load_for_change(r, id, PERM_FUND_DECIDE,
@@ -887,11 +888,11 @@ fund_disburse(struct req *r, int64_t id, const char *amount,
 	if (cents > q.approved - q.disbursed)
 		return problem(p, 409, "amount", _("This is more than what "
 		    "remains of the approved amount."));
-	if (date == NULL || *date == '\0')
+	if (input_blank(date))
 		fund_today(day);
-	else if (!date_valid(date))
-		return problem(p, 400, "date", _("Give the date as "
-		    "YYYY-MM-DD."));
+	else if (input_date(date, INPUT_DATE_ANY, "") != NULL)
+		return problem(p, 400, "date", input_date(date, INPUT_DATE_ANY,
+		    ""));
 	else
 		snprintf(day, sizeof(day), "%s", date);
 	{
@@ -910,7 +911,8 @@ fund_disburse(struct req *r, int64_t id, const char *amount,
 	if (!opt_text_ok(note, FUND_NOTE_MAX))
 		return problem(p, 400, "note", _("The note is too long (at "
 		    "most 2,000 characters)."));
-	if (note && *note && seal(r, "note", q.case_id, note, &sealed) < 0) {
+	note = opt_text(note);
+	if (*note && seal(r, "note", q.case_id, note, &sealed) < 0) {
 		wipe(&sealed);
 		return -1;
 	}
@@ -946,6 +948,17 @@ fund_disburse(struct req *r, int64_t id, const char *amount,
 }
 
 /* --- projects --- */
+
+/* The path of member key of item i of list ("donors[0].name"), in r's
+ * arena; the list's name when it cannot be made. */
+static const char *
+item(struct req *r, const char *list, size_t i, const char *key)
+{
+	const char *f = r->arena ? arena_printf(r->arena, "%s[%zu].%s", list,
+	    i, key) : NULL;
+
+	return f ? f : list;
+}
 
 static bool
 currency_or_default(const char *c, const char *def, char out[DB_CURRENCY_SIZE])
@@ -999,32 +1012,38 @@ static int
 project_fields(const struct fund_project_change *in, struct project *pr,
     struct fund_problem *p)
 {
+	char today[DB_DATE_SIZE];
+	const char *msg;
 	int64_t v;
 	char *end;
 
 	if (in->name) {
-		if (!text_ok(in->name, 300))
+		if (!text_ok(in->name, DB_PROJECT_NAME_CHARS))
 			return problem(p, 400, "name", _("Give the project a name "
 			    "(at most 300 characters)."));
 		snprintf(pr->name, sizeof(pr->name), "%s", in->name);
 	}
 	if (in->region) {
-		if (!opt_text_ok(in->region, DB_NAME_MAX - 1))
-			return problem(p, 400, "region",
-			    _("The region is too long."));
-		snprintf(pr->region, sizeof(pr->region), "%s", in->region);
+		if (!opt_text_ok(in->region, DB_NAME_CHARS))
+			return problem(p, 400, "region", _("The region has at "
+			    "most 127 characters."));
+		snprintf(pr->region, sizeof(pr->region), "%s",
+		    opt_text(in->region));
 	}
+	/* A project's period is planned: within the horizon ahead. */
+	fund_today(today);
 	if (in->start) {
-		if (*in->start && !date_valid(in->start))
-			return problem(p, 400, "start", _("Give the date as "
-			    "YYYY-MM-DD."));
-		snprintf(pr->start, sizeof(pr->start), "%s", in->start);
+		if (!input_blank(in->start) && (msg = input_date(in->start,
+		    INPUT_DATE_PLANNED, today)) != NULL)
+			return problem(p, 400, "start", msg);
+		snprintf(pr->start, sizeof(pr->start), "%s",
+		    opt_text(in->start));
 	}
 	if (in->end) {
-		if (*in->end && !date_valid(in->end))
-			return problem(p, 400, "end", _("Give the date as "
-			    "YYYY-MM-DD."));
-		snprintf(pr->end, sizeof(pr->end), "%s", in->end);
+		if (!input_blank(in->end) && (msg = input_date(in->end,
+		    INPUT_DATE_PLANNED, today)) != NULL)
+			return problem(p, 400, "end", msg);
+		snprintf(pr->end, sizeof(pr->end), "%s", opt_text(in->end));
 	}
 	if (pr->start[0] && pr->end[0] && strcmp(pr->start, pr->end) > 0)
 		return problem(p, 400, "end", _("The project cannot end before "
@@ -1043,11 +1062,11 @@ project_fields(const struct fund_project_change *in, struct project *pr,
 		pr->target = v;
 	}
 	if (in->target_group) {
-		if (!opt_text_ok(in->target_group, DB_PROJECT_TEXT_MAX - 1))
+		if (!opt_text_ok(in->target_group, DB_PROJECT_TEXT_CHARS))
 			return problem(p, 400, "target_group", _("The target "
-			    "group is too long."));
+			    "group has at most 1000 characters."));
 		snprintf(pr->target_group, sizeof(pr->target_group), "%s",
-		    in->target_group);
+		    opt_text(in->target_group));
 	}
 	return 0;
 }
@@ -1181,48 +1200,56 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 		return problem(p, 400, "budget", money_fits_msg(lines[0].budget,
 		    pr.currency));
 	nlines = 1;
+	/* A refusal names the member at fault: "budgets[1].currency". */
 	for (i = 0; i < in->nlines && i < FUND_LINES_MAX; i++) {
 		if (!currency_or_default(in->line_currency[i], "",
-		    lines[nlines].currency) ||
-		    !fund_amount_parse(in->line_budget[i],
+		    lines[nlines].currency))
+			return problem(p, 400, item(r, "budgets", i,
+			    "currency"), _("Each further budget line needs a "
+			    "currency (ISO 4217) and a positive amount."));
+		if (!fund_amount_parse(in->line_budget[i],
 		    &lines[nlines].budget))
-			return problem(p, 400, "budgets", money_not_money_msg(
-			    in->line_currency[i]) ? money_not_money_msg(
-			    in->line_currency[i]) : _("Each further budget "
-			    "line needs a currency (ISO 4217) and a positive "
-			    "amount."));
+			return problem(p, 400, item(r, "budgets", i, "budget"),
+			    money_not_money_msg(in->line_currency[i]) ?
+			    money_not_money_msg(in->line_currency[i]) :
+			    _("Each further budget line needs a currency (ISO "
+			    "4217) and a positive amount."));
 		if (money_fits_msg(lines[nlines].budget,
 		    lines[nlines].currency))
-			return problem(p, 400, "budgets", money_fits_msg(
-			    lines[nlines].budget, lines[nlines].currency));
+			return problem(p, 400, item(r, "budgets", i, "budget"),
+			    money_fits_msg(lines[nlines].budget,
+			    lines[nlines].currency));
 		for (j = 0; j < nlines; j++)
 			if (strcmp(lines[j].currency, lines[nlines].currency) ==
 			    0)
-				return problem(p, 400, "budgets", _("A project "
-				    "has one budget line per currency."));
+				return problem(p, 400, item(r, "budgets", i,
+				    "currency"), _("A project has one budget "
+				    "line per currency."));
 		nlines++;
 	}
 	if (in->ndonors > FUND_DONORS_MAX)
 		return problem(p, 400, "donors", _("Too many donors."));
 	memset(donors, 0, sizeof(donors));
 	for (i = 0; i < in->ndonors; i++) {
-		if (!text_ok(in->donors[i].name, 300))
-			return problem(p, 400, "donors", _("Each donor needs a "
-			    "name (at most 300 characters)."));
+		if (!text_ok(in->donors[i].name, DB_PROJECT_NAME_CHARS))
+			return problem(p, 400, item(r, "donors", i, "name"),
+			    _("Each donor needs a name (at most 300 "
+			    "characters)."));
 		snprintf(donors[i].name, sizeof(donors[i].name), "%s",
 		    in->donors[i].name);
 		if (!fund_amount_parse(in->donors[i].amount, &donors[i].amount))
-			return problem(p, 400, "donors", _("Each donor's "
-			    "contribution is a positive amount with at most two "
-			    "decimals."));
+			return problem(p, 400, item(r, "donors", i, "amount"),
+			    _("Each donor's contribution is a positive amount "
+			    "with at most two decimals."));
 		if (!currency_or_default(in->donors[i].currency, pr.currency,
 		    donors[i].currency))
-			return currency_refused(p, "donors",
-			    in->donors[i].currency, _("Give the donor's "
+			return currency_refused(p, item(r, "donors", i,
+			    "currency"), in->donors[i].currency, _("Give the donor's "
 			    "currency as its ISO 4217 code."));
 		if (money_fits_msg(donors[i].amount, donors[i].currency))
-			return problem(p, 400, "donors", money_fits_msg(
-			    donors[i].amount, donors[i].currency));
+			return problem(p, 400, item(r, "donors", i,
+			    "amount"), money_fits_msg(donors[i].amount,
+			    donors[i].currency));
 	}
 	if (in->npartners > FUND_PARTNERS_MAX)
 		return problem(p, 400, "partners", _("Too many partners."));
@@ -1566,7 +1593,7 @@ fund_project_donor_add(struct req *r, int64_t project_id,
 		return problem(p, 404, NULL, _("There is no such project."));
 	memset(&d, 0, sizeof(d));
 	d.project_id = project_id;
-	if (!text_ok(in->name, 300))
+	if (!text_ok(in->name, DB_PROJECT_NAME_CHARS))
 		return problem(p, 400, "name", _("Each donor needs a name (at "
 		    "most 300 characters)."));
 	snprintf(d.name, sizeof(d.name), "%s", in->name);
@@ -1828,6 +1855,8 @@ fund_rate_set(struct req *r, const char *currency, const char *valid_from,
 {
 	struct fund_rate rt;
 	char a[FUND_AMOUNT_STR], b[FUND_AMOUNT_STR], shown[MONEY_TEXT];
+	char today[DB_DATE_SIZE];
+	const char *msg;
 	int64_t old = 0;
 	json_t *d;
 	int rc;
@@ -1842,9 +1871,11 @@ fund_rate_set(struct req *r, const char *currency, const char *valid_from,
 	if (strcmp(currency, USD) == 0)
 		return problem(p, 400, "currency", _("USD is the reporting "
 		    "currency: its rate is always 1."));
-	if (!date_valid(valid_from))
-		return problem(p, 400, "valid_from", _("Give the date as "
-		    "YYYY-MM-DD."));
+	/* A rate may be set ahead, within the horizon: one far ahead
+	 * would take over the totals for good the day it comes. */
+	fund_today(today);
+	if ((msg = input_date(valid_from, INPUT_DATE_PLANNED, today)) != NULL)
+		return problem(p, 400, "valid_from", msg);
 	if (!money_decimal(rate, 6, RATE_MAX, &rt.rate) || rt.rate <= 0)
 		return problem(p, 400, "rate", _("Give the rate as units of the "
 		    "currency per US dollar, a positive number with at most "

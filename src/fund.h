@@ -33,8 +33,12 @@
 
 #define FUND_AMOUNT_MAX INT64_C(100000000000000)	/* 1e12 units */
 #define FUND_AMOUNT_STR 32
-#define FUND_TEXT_MAX 10000	/* bytes of a justification or reason */
-#define FUND_NOTE_MAX 2000
+#define FUND_TEXT_MAX 10000	/* characters of a justification or reason */
+#define FUND_NOTE_MAX 2000	/* characters of a disbursement's note */
+/* Bytes a buffer needs for such a text sealed (UTF-8: at most 4 bytes a
+ * character) or opened. */
+#define FUND_TEXT_BUF (FUND_TEXT_MAX * 4 + 64)
+#define FUND_NOTE_BUF (FUND_NOTE_MAX * 4 + 64)
 #define FUND_DONORS_MAX 32
 #define FUND_LINES_MAX 16	/* budget lines of one project */
 #define FUND_OFFICES_MAX 64	/* offices in a turnaround */

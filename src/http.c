@@ -1045,29 +1045,27 @@ http_serve(struct app *app)
 }
 
 /*
- * Refuses keys of r->json not in allowed (NULL-terminated). Returns 0 when
- * all are known, else answers 400 naming them and returns 1.
+ * Checks r->json against spec: unknown keys first (at every depth spec
+ * describes), then the JSON type of each member. 0 when all is well,
+ * else answers 400 naming each field and returns 1.
  */
 int
-req_known_keys(struct req *r, const char *const *allowed)
+req_fields(struct req *r, const struct input_field *spec)
 {
-	const char *key;
-	json_t *v, *fields = NULL;
+	json_t *fields = json_object();
 
-	json_object_foreach(r->json, key, v) {
-		const char *const *a;
-
-		for (a = allowed; *a; a++)
-			if (strcmp(*a, key) == 0)
-				break;
-		if (*a)
-			continue;
-		if (fields == NULL)
-			fields = json_object();
-		json_object_set_new(fields, key, json_string(_("Unknown field.")));
-	}
 	if (fields == NULL)
-		return 0;
-	resp_error(r, 400, _("The request contains unknown fields."), fields);
-	return 1;
+		return -1;
+	if (input_unknown(r->json, spec, fields) > 0) {
+		resp_error(r, 400, _("The request contains unknown fields."),
+		    fields);
+		return 1;
+	}
+	if (input_types(r->json, spec, fields) > 0) {
+		resp_error(r, 400, _("Nothing was saved: some fields are not "
+		    "of the right type."), fields);
+		return 1;
+	}
+	json_decref(fields);
+	return 0;
 }

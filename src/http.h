@@ -21,6 +21,7 @@
 #include "db.h"
 #include "html.h"
 #include "i18n.h"
+#include "input.h"
 
 #define HTTP_BODY_MAX (1024 * 1024)
 #define HTTP_PAGE_MAX (4 * 1024 * 1024)
@@ -128,10 +129,12 @@ int64_t form_id(const char *s);
 /* --- responses --- */
 void resp_header(struct req *r, const char *name, const char *value);
 /*
- * Refuses keys of the JSON body r->json not in allowed (NULL-terminated):
- * 0 when all are known, else answers 400 naming them and returns 1.
+ * Checks the JSON body r->json against spec (input.h): unknown keys
+ * first, at every depth spec describes, then each member's JSON type.
+ * 0 when all is well; else answers 400 with fields naming each path
+ * ("donors[0].evil") and returns 1 (-1 when out of memory).
  */
-int req_known_keys(struct req *r, const char *const *allowed);
+int req_fields(struct req *r, const struct input_field *spec);
 int resp_json(struct req *r, int status, json_t *body);	/* steals body */
 int resp_html(struct req *r, int status, struct html *h);
 int resp_redirect(struct req *r, const char *location);

@@ -22,6 +22,7 @@
 #include "cases.h"
 #include "catalogue.h"
 #include "i18n.h"
+#include "input.h"
 #include "isocodes.h"
 #include "log.h"
 #include "money.h"
@@ -31,7 +32,7 @@
 #include "vault.h"
 
 #define BODY_MAX (256 * 1024)
-#define NOTE_MAX 4000		/* bytes of a note */
+#define NOTE_MAX 4000		/* characters of a note */
 #define PLACE_MAX 200
 #define LEGS_MAX 10
 #define PACKAGES_MAX 20
@@ -170,36 +171,60 @@ today(const struct req *r, char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-/* Refuses members of in not in keys (NULL-terminated). */
+/*
+ * Refuses a body in (untrusted) that is not an object, has members spec
+ * does not name (at any depth it describes: "legs[0].evil"), or one of
+ * the wrong JSON type; names the first such field.
+ */
 static int
-known(json_t *in, const char *const *keys, struct moves_err *e)
+members(struct req *r, json_t *in, const struct input_field *spec,
+    struct moves_err *e)
 {
-	const char *key;
-	json_t *v;
+	json_t *errors, *v;
+	const char *key, *msg = NULL, *field = NULL;
+	bool unknown;
 
 	if (!json_is_object(in))
 		return refuse(e, 400, _("The request must be a JSON object."),
 		    NULL);
-	json_object_foreach(in, key, v) {
-		const char *const *k;
-
-		for (k = keys; *k; k++)
-			if (strcmp(*k, key) == 0)
-				break;
-		if (*k == NULL)
-			return refuse(e, 400, _("The request contains unknown "
-			    "fields."), key);
+	if ((errors = json_object()) == NULL)
+		return -1;
+	unknown = input_unknown(in, spec, errors) > 0;
+	if (!unknown)
+		input_types(in, spec, errors);
+	json_object_foreach(errors, key, v) {
+		field = arena_strdup(r->arena, key);
+		msg = unknown ? _("The request contains unknown fields.") :
+		    arena_strdup(r->arena, json_string_value(v));
+		break;
 	}
-	return 0;
+	json_decref(errors);
+	if (field == NULL)
+		return 0;
+	if (msg == NULL)
+		return -1;
+	return refuse(e, 400, msg, field);
+}
+
+/* An optional member that is a code or a short word (its type checked by
+ * members()): *out NULL when absent, null or blank. */
+static const char *
+code_member(json_t *in, const char *key)
+{
+	const char *s = json_string_value(json_object_get(in, key));
+
+	return input_blank(s) ? NULL : s;
 }
 
 /*
- * An optional text member: *out NULL when absent, null or empty. Refuses
- * a non-string, invalid UTF-8 or more than max bytes.
+ * An optional free text member: *out NULL when absent, null or blank
+ * (white space only: no text, so a required one is refused by its
+ * caller with its own message). Refuses a non-string or more than max
+ * characters.
  */
 static int
-text_member(json_t *in, const char *key, size_t max, const char **out,
-    struct moves_err *e)
+text_member(struct req *r, json_t *in, const char *key, size_t max,
+    const char **out, struct moves_err *e)
 {
 	json_t *v = json_object_get(in, key);
 	const char *s;
@@ -210,29 +235,41 @@ text_member(json_t *in, const char *key, size_t max, const char **out,
 	if (!json_is_string(v))
 		return refuse(e, 400, _("Give this as text."), key);
 	s = json_string_value(v);
-	if (strlen(s) > max || !utf8_valid(s, strlen(s)))
-		return refuse(e, 400, _("This text is too long or not valid."),
-		    key);
-	*out = *s ? s : NULL;
-	return 0;
+	switch (input_text(s, max, 0)) {
+	case INPUT_TEXT_OK:
+		*out = input_blank(s) ? NULL : s;
+		return 0;
+	case INPUT_TEXT_LONG:
+		return refuse(e, 400, input_too_long(r->arena, max), key);
+	case INPUT_TEXT_INVALID:
+	case INPUT_TEXT_BLANK:
+	case INPUT_TEXT_LINES:
+	default:
+		return refuse(e, 400, _("This text is not valid."), key);
+	}
 }
 
-/* An optional date member (default def, may be NULL); *out "" if none. */
+/*
+ * An optional date member (default def, may be NULL); *out "" if none.
+ * A planned date is at most the horizon ahead (input.h); the others'
+ * callers refuse a day in the future with their own message.
+ */
 static int
-date_member(json_t *in, const char *key, const char *def, char out[11],
-    struct moves_err *e)
+date_member(const struct req *r, json_t *in, const char *key,
+    const char *def, bool planned, char out[11], struct moves_err *e)
 {
-	const char *s;
+	const char *s = code_member(in, key), *p;
+	char now[11];
 
-	if (text_member(in, key, 10 + 1, &s, e))
-		return 1;
 	if (s == NULL)
 		s = def;
 	out[0] = '\0';
 	if (s == NULL)
 		return 0;
-	if (!date_valid(s))
-		return refuse(e, 400, _("Give a date as YYYY-MM-DD."), key);
+	today(r, now);
+	if ((p = input_date(s, planned ? INPUT_DATE_PLANNED : INPUT_DATE_ANY,
+	    now)) != NULL)
+		return refuse(e, 400, p, key);
 	snprintf(out, 11, "%s", s);
 	return 0;
 }
@@ -406,6 +443,64 @@ schedule_visits(struct req *r, int64_t case_id, const char *base)
 	return 1;
 }
 
+/* --- the members of each body (input.h) --- */
+
+#define F_END { NULL, 0, NULL, NULL, 0 }
+#define F_TEXT(n) { n, JT_TEXT, NULL, NULL, 0 }
+#define F_DATE(n) { n, JT_TEXT, N_("Give a date as YYYY-MM-DD."), NULL, 0 }
+#define F_VERSION { "version", JT_INT, N_("Give the version you read."), \
+	NULL, 0 }
+#define F_CONFIRM { "confirm", JT_BOOL, N_("Give confirm as true or false."), \
+	NULL, 0 }
+
+static const struct input_field leg_fields[] = {
+	F_TEXT("from_country"), F_TEXT("from_place"), F_TEXT("to_country"),
+	F_TEXT("to_place"), F_DATE("departure_date"), F_DATE("arrival_date"),
+	F_TEXT("means_of_transport"), F_TEXT("escort"),
+	{ "documents_used", JT_TEXT | JT_ARRAY, N_("Unknown travel "
+	    "documents."), NULL, JT_TEXT },
+	F_END,
+};
+#define F_LEGS { "legs", JT_ARRAY, N_("Give the travel legs as a list of at " \
+	"most 10."), leg_fields, JT_OBJECT }
+
+static const struct input_field request_fields[] = {
+	F_TEXT("dest_country"), F_TEXT("dest_office"), F_DATE("date"),
+	F_TEXT("notes"), F_CONFIRM, F_END,
+};
+static const struct input_field stage_fields[] = {
+	F_TEXT("stage"), F_DATE("date"), F_TEXT("notes"), F_LEGS,
+	F_TEXT("received_by"), F_TEXT("reason"), F_VERSION, F_CONFIRM, F_END,
+};
+static const struct input_field legs_fields[] = {
+	F_LEGS, F_VERSION, F_END,
+};
+static const struct input_field transfer_fields[] = {
+	F_TEXT("to_office"), F_CONFIRM, F_END,
+};
+static const struct input_field decide_fields[] = {
+	F_TEXT("decision"),
+	{ "assigned_to", JT_INT, N_("Choose who takes the case over."), NULL,
+	    0 },
+	F_TEXT("reason"), F_END,
+};
+static const struct input_field package_fields[] = {
+	F_TEXT("type"),
+	{ "amount", JT_TEXT | JT_INT, N_("Give an amount as a number with at "
+	    "most two decimals, together with its currency (three capital "
+	    "letters)."), NULL, 0 },
+	F_TEXT("currency"), F_TEXT("status"), F_END,
+};
+static const struct input_field reint_fields[] = {
+	F_TEXT("plan_type"), F_DATE("plan_date"), F_TEXT("objectives"),
+	{ "packages", JT_ARRAY, N_("Give the packages as a list of at most "
+	    "20."), package_fields, JT_OBJECT },
+	F_TEXT("outcome"), F_VERSION, F_END,
+};
+static const struct input_field visit_fields[] = {
+	F_TEXT("status"), F_DATE("date"), F_TEXT("notes"), F_END,
+};
+
 /* --- return --- */
 
 static const char *const leg_keys[] = { "from_country", "from_place",
@@ -470,7 +565,7 @@ parse_legs(struct req *r, json_t *v, const char *requested,
 		}
 		clean = json_object();
 		json_array_append_new(legs, clean);
-		if (text_member(leg, "from_country", 2, &s, e) || s == NULL ||
+		if ((s = code_member(leg, "from_country")) == NULL ||
 		    !country_valid(s))
 			return leg_refuse(r, legs, e, i, "from_country",
 			    _("Each leg needs the country it leaves from and "
@@ -480,7 +575,7 @@ parse_legs(struct req *r, json_t *v, const char *requested,
 			    _("A leg leaves from the country where the leg "
 			    "before it ends."));
 		set_str(clean, "from_country", s);
-		if (text_member(leg, "to_country", 2, &s, e) || s == NULL ||
+		if ((s = code_member(leg, "to_country")) == NULL ||
 		    !country_valid(s))
 			return leg_refuse(r, legs, e, i, "to_country",
 			    _("Each leg needs the country it leaves from and "
@@ -491,24 +586,24 @@ parse_legs(struct req *r, json_t *v, const char *requested,
 			    _("The last leg ends in the country of return."));
 		set_str(clean, "to_country", s);
 		snprintf(prev_to, sizeof(prev_to), "%s", s);
-		if (text_member(leg, "from_place", PLACE_MAX, &s, e))
-			return leg_refuse(r, legs, e, i, "from_place",
-			    _("A place name is too long or not valid."));
+		if (text_member(r, leg, "from_place", PLACE_MAX, &s, e))
+			return leg_refuse(r, legs, e, i, "from_place", e->msg);
 		set_str(clean, "from_place", s);
-		if (text_member(leg, "to_place", PLACE_MAX, &s, e))
-			return leg_refuse(r, legs, e, i, "to_place",
-			    _("A place name is too long or not valid."));
+		if (text_member(r, leg, "to_place", PLACE_MAX, &s, e))
+			return leg_refuse(r, legs, e, i, "to_place", e->msg);
 		set_str(clean, "to_place", s);
-		if (date_member(leg, "departure_date", NULL, dep, e) ||
-		    dep[0] == '\0')
+		/* Travel is planned: ahead, but within the horizon. */
+		if (date_member(r, leg, "departure_date", NULL, true, dep, e))
 			return leg_refuse(r, legs, e, i, "departure_date",
-			    _("Each leg needs its departure and arrival dates, "
-			    "as YYYY-MM-DD."));
-		if (date_member(leg, "arrival_date", NULL, arr, e) ||
-		    arr[0] == '\0')
+			    e->msg);
+		if (date_member(r, leg, "arrival_date", NULL, true, arr, e))
 			return leg_refuse(r, legs, e, i, "arrival_date",
-			    _("Each leg needs its departure and arrival dates, "
-			    "as YYYY-MM-DD."));
+			    e->msg);
+		if (dep[0] == '\0' || arr[0] == '\0')
+			return leg_refuse(r, legs, e, i, dep[0] ?
+			    "arrival_date" : "departure_date", _("Each leg "
+			    "needs its departure and arrival dates, as "
+			    "YYYY-MM-DD."));
 		if (requested && strcmp(dep, requested) < 0)
 			return leg_refuse(r, legs, e, i, "departure_date",
 			    _("A leg cannot depart before the return was asked "
@@ -523,13 +618,13 @@ parse_legs(struct req *r, json_t *v, const char *requested,
 		snprintf(prev_arr, sizeof(prev_arr), "%s", arr);
 		set_str(clean, "departure_date", dep);
 		set_str(clean, "arrival_date", arr);
-		if (text_member(leg, "means_of_transport", 40, &s, e) ||
-		    (s && !code_valid(CL_TRANSPORT, s)))
+		if ((s = code_member(leg, "means_of_transport")) != NULL &&
+		    !code_valid(CL_TRANSPORT, s))
 			return leg_refuse(r, legs, e, i, "means_of_transport",
 			    _("Unknown means of transport."));
 		set_str(clean, "means_of_transport", s);
-		if (text_member(leg, "escort", 40, &s, e) ||
-		    (s && !code_valid(CL_ESCORT, s)))
+		if ((s = code_member(leg, "escort")) != NULL &&
+		    !code_valid(CL_ESCORT, s))
 			return leg_refuse(r, legs, e, i, "escort",
 			    _("Unknown escort."));
 		set_str(clean, "escort", s);
@@ -721,8 +816,6 @@ int
 moves_return_request(struct req *r, const struct case_row *c, json_t *in,
     struct moves_err *e)
 {
-	static const char *const keys[] = { "dest_country", "dest_office",
-	    "date", "notes", "confirm", NULL };
 	struct return_row rr, cur;
 	struct office dest;
 	const char *country, *office, *notes;
@@ -732,7 +825,8 @@ moves_return_request(struct req *r, const struct case_row *c, json_t *in,
 	bool confirmed;
 	int rc;
 
-	if (known(in, keys, e) || confirm_member(in, &confirmed, e))
+	if (members(r, in, request_fields, e) ||
+	    confirm_member(in, &confirmed, e))
 		return 1;
 	if (c->status == CASE_CLOSED || c->status == CASE_CLOSED_REFERRED)
 		return refuse(e, 409, _("This case is closed: reopen it "
@@ -744,13 +838,11 @@ moves_return_request(struct req *r, const struct case_row *c, json_t *in,
 	if (rc == DB_OK && stage_open(stage_of(cur.stage)))
 		return refuse(e, 409, _("This case already has a return under "
 		    "way."), NULL);
-	if (text_member(in, "dest_country", 2, &country, e))
-		return 1;
+	country = code_member(in, "dest_country");
 	if (country == NULL || !country_valid(country))
 		return refuse(e, 400, _("Choose the country of return."),
 		    "dest_country");
-	if (text_member(in, "dest_office", DB_CODE_MAX - 1, &office, e))
-		return 1;
+	office = code_member(in, "dest_office");
 	if (office == NULL)
 		return refuse(e, 400, _("Choose the office at destination."),
 		    "dest_office");
@@ -760,8 +852,8 @@ moves_return_request(struct req *r, const struct case_row *c, json_t *in,
 	if (rc != DB_OK)
 		return refuse(e, 400, _("Unknown office."), "dest_office");
 	today(r, now);
-	if (date_member(in, "date", now, day, e) ||
-	    text_member(in, "notes", NOTE_MAX, &notes, e))
+	if (date_member(r, in, "date", now, false, day, e) ||
+	    text_member(r, in, "notes", NOTE_MAX, &notes, e))
 		return 1;
 	/* As every step: recorded once it has happened. A request dated
 	 * ahead would date every later step before it. */
@@ -886,8 +978,6 @@ int
 moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
     struct moves_err *e)
 {
-	static const char *const keys[] = { "stage", "date", "notes", "legs",
-	    "received_by", "reason", "version", "confirm", NULL };
 	struct return_row rr;
 	struct buf b = BUF_INIT(BODY_MAX);
 	json_t *body = NULL, *legs = NULL, *detail;
@@ -896,7 +986,8 @@ moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
 	int rc, cur, to;
 	bool confirmed;
 
-	if (known(in, keys, e) || confirm_member(in, &confirmed, e))
+	if (members(r, in, stage_fields, e) ||
+	    confirm_member(in, &confirmed, e))
 		return 1;
 	to = stage_of(json_string_value(json_object_get(in, "stage")));
 	if (to < 0 || to == ST_REQUESTED)
@@ -920,8 +1011,9 @@ moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
 	if (version_member(in, rr.version, e))
 		goto out;
 	today(r, now);
-	if (date_member(in, "date", to == ST_DEPARTED || to == ST_ARRIVED ?
-	    NULL : now, day, e) || text_member(in, "notes", NOTE_MAX, &notes, e))
+	if (date_member(r, in, "date", to == ST_DEPARTED || to == ST_ARRIVED ?
+	    NULL : now, false, day, e) ||
+	    text_member(r, in, "notes", NOTE_MAX, &notes, e))
 		goto out;
 	if (day[0] == '\0') {
 		refuse(e, 400, to == ST_DEPARTED ? _("Give the date of "
@@ -985,7 +1077,7 @@ moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
 			    "of the case."), NULL);
 			goto out;
 		}
-		if (text_member(in, "received_by", PLACE_MAX, &received, e))
+		if (text_member(r, in, "received_by", PLACE_MAX, &received, e))
 			goto out;
 		if (received == NULL) {
 			refuse(e, 400, _("Say who received the person."),
@@ -995,7 +1087,7 @@ moves_return_stage(struct req *r, const struct case_row *c, json_t *in,
 		set_str(body, "received_by", received);
 	}
 	if (to == ST_CANCELLED) {
-		if (text_member(in, "reason", NOTE_MAX, &reason, e))
+		if (text_member(r, in, "reason", NOTE_MAX, &reason, e))
 			goto out;
 		set_str(body, "cancel_reason", reason);
 	}
@@ -1049,13 +1141,12 @@ int
 moves_return_legs(struct req *r, const struct case_row *c, json_t *in,
     struct moves_err *e)
 {
-	static const char *const keys[] = { "legs", "version", NULL };
 	struct return_row rr;
 	struct buf b = BUF_INIT(BODY_MAX);
 	json_t *body = NULL, *legs = NULL;
 	int rc;
 
-	if (known(in, keys, e))
+	if (members(r, in, legs_fields, e))
 		return 1;
 	if ((rc = load_open_return(r, c, &rr, &body, e)) != 0)
 		return rc;
@@ -1114,7 +1205,6 @@ int
 moves_transfer_request(struct req *r, const struct case_row *c, json_t *in,
     int64_t *id, struct moves_err *e)
 {
-	static const char *const keys[] = { "to_office", "confirm", NULL };
 	struct return_row rr;
 	struct office to;
 	const char *code;
@@ -1123,9 +1213,9 @@ moves_transfer_request(struct req *r, const struct case_row *c, json_t *in,
 	bool departed;
 	json_t *confirm = json_object_get(in, "confirm");
 
-	if (known(in, keys, e) ||
-	    text_member(in, "to_office", DB_CODE_MAX - 1, &code, e))
+	if (members(r, in, transfer_fields, e))
 		return 1;
+	code = code_member(in, "to_office");
 	rc = db_return_latest(r->app->db, c->id, &rr);
 	if (rc == DB_ERROR)
 		return -1;
@@ -1240,8 +1330,6 @@ int
 moves_transfer_decide(struct req *r, int64_t id, json_t *in,
     struct moves_err *e)
 {
-	static const char *const keys[] = { "decision", "assigned_to",
-	    "reason", NULL };
 	struct transfer_row t;
 	struct case_row c;
 	const char *decision, *reason, *p;
@@ -1255,7 +1343,7 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 		return refuse(e, 403, _("Only the manager of the receiving "
 		    "office can accept or decline a handover."), NULL);
 	}
-	if (known(in, keys, e))
+	if (members(r, in, decide_fields, e))
 		return 1;
 	if ((rc = load_transfer(r, id, &t, e)) != 0)
 		return rc;
@@ -1265,8 +1353,8 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 	if (strcmp(t.state, "pending") != 0)
 		return refuse(e, 409, _("This handover has been decided "
 		    "already."), NULL);
-	if (text_member(in, "decision", 16, &decision, e) ||
-	    text_member(in, "reason", NOTE_MAX, &reason, e))
+	decision = code_member(in, "decision");
+	if (text_member(r, in, "reason", NOTE_MAX, &reason, e))
 		return 1;
 	if (decision == NULL || (strcmp(decision, "accept") != 0 &&
 	    strcmp(decision, "decline") != 0))
@@ -1652,12 +1740,27 @@ moves_reint_json(struct req *r, const struct case_row *c)
 	    "visits", visits);
 }
 
-/* Checks packages (an array) into a clean copy *out. */
-static int
-parse_packages(json_t *v, json_t **out, struct moves_err *e)
+/* The field of package i's member key ("packages[1].amount"), in r's
+ * arena; "packages" when it cannot be made. */
+static const char *
+package_field(struct req *r, size_t i, const char *key)
 {
-	static const char *const keys[] = { "type", "amount", "currency",
-	    "status", NULL };
+	const char *f = arena_printf(r->arena, "packages[%zu].%s", i, key);
+
+	return f ? f : "packages";
+}
+
+/*
+ * Checks packages (an array; its members' types checked by members())
+ * into a clean copy *out. Refuses with the field of the package's member
+ * at fault ("packages[0].currency").
+ */
+static int
+parse_packages(struct req *r, json_t *v, json_t **out, struct moves_err *e)
+{
+	const char *bad_amount = _("Give an amount as a number with at most "
+	    "two decimals, together with its currency (three capital "
+	    "letters).");
 	json_t *arr, *p, *clean;
 	size_t i;
 	const char *s;
@@ -1668,66 +1771,67 @@ parse_packages(json_t *v, json_t **out, struct moves_err *e)
 		    "20."), "packages");
 	arr = json_array();
 	json_array_foreach(v, i, p) {
-		struct moves_err ignore;
-		const char *amount = NULL, *cur = NULL;
+		const char *amount = NULL, *cur;
 		char money[MONEY_STR];
 		int64_t cents = 0;
 		json_t *a;
 
-		if (known(p, keys, &ignore))
-			goto bad;
-		if (text_member(p, "type", 40, &s, &ignore) || s == NULL ||
+		if ((s = code_member(p, "type")) == NULL ||
 		    !code_valid(CL_SERVICE_TYPE, s)) {
 			json_decref(arr);
 			return refuse(e, 400, _("Each package needs a known "
-			    "type."), "packages");
+			    "type."), package_field(r, i, "type"));
 		}
 		clean = json_pack("{s:s}", "type", s);
 		json_array_append_new(arr, clean);
-		if (text_member(p, "status", 40, &s, &ignore) ||
-		    (s && !code_valid(CL_SERVICE_STATUS, s)))
-			goto bad;
+		if ((s = code_member(p, "status")) != NULL &&
+		    !code_valid(CL_SERVICE_STATUS, s)) {
+			json_decref(arr);
+			return refuse(e, 400, _("Choose a value from the list."),
+			    package_field(r, i, "status"));
+		}
 		set_str(clean, "status", s ? s : "Planned");
 		a = json_object_get(p, "amount");
 		if (json_is_integer(a) && json_integer_value(a) >= 0 &&
 		    json_integer_value(a) <= MONEY_MAX / 100) {
 			cents = json_integer_value(a) * 100;
 			amount = "";
-		} else if (a && !json_is_null(a)) {
-			if (text_member(p, "amount", 24, &amount, &ignore) ||
-			    !money_parse(amount, &cents))
-				goto bad_amount;
+		} else if (json_is_integer(a) || (json_is_string(a) &&
+		    !input_blank(json_string_value(a)))) {
+			amount = json_string_value(a);
+			if (amount == NULL || !money_parse(amount, &cents)) {
+				json_decref(arr);
+				return refuse(e, 400, bad_amount,
+				    package_field(r, i, "amount"));
+			}
 		}
 		if (amount)
 			set_str(clean, "amount", money_format(cents, money));
-		if (text_member(p, "currency", 3, &cur, &ignore))
-			goto bad_amount;
+		cur = code_member(p, "currency");
 		if (cur && money_not_money_msg(cur)) {
 			json_decref(arr);
 			return refuse(e, 400, money_not_money_msg(cur),
-			    "packages");
+			    package_field(r, i, "currency"));
 		}
-		if (cur && !money_currency_ok(cur))
-			goto bad_amount;
-		if ((amount != NULL) != (cur != NULL))
-			goto bad_amount;
+		if ((cur && !money_currency_ok(cur)) || (amount && cur == NULL)) {
+			json_decref(arr);
+			return refuse(e, 400, bad_amount,
+			    package_field(r, i, "currency"));
+		}
+		if (cur && amount == NULL) {
+			json_decref(arr);
+			return refuse(e, 400, bad_amount,
+			    package_field(r, i, "amount"));
+		}
 		if (amount && money_fits_msg(cents, cur)) {
 			json_decref(arr);
 			return refuse(e, 400, money_fits_msg(cents, cur),
-			    "packages");
+			    package_field(r, i, "amount"));
 		}
 		set_str(clean, "currency", cur);
 	}
 	*out = arr;
 	return 0;
-bad_amount:
-	json_decref(arr);
-	return refuse(e, 400, _("Give an amount as a number with at most two "
-	    "decimals, together with its currency (three capital letters)."),
-	    "packages");
-bad:
-	json_decref(arr);
-	return refuse(e, 400, _("A package is not valid."), "packages");
 }
 
 struct mv_ctx {
@@ -1790,8 +1894,6 @@ int
 moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
     struct moves_err *e)
 {
-	static const char *const keys[] = { "plan_type", "plan_date",
-	    "objectives", "packages", "outcome", "version", NULL };
 	struct reint_row p;
 	struct return_row rr;
 	struct buf b = BUF_INIT(BODY_MAX);
@@ -1803,7 +1905,7 @@ moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
 	int64_t have = 0;
 	int rc, lr = DB_NOTFOUND, ls = -1;
 
-	if (known(in, keys, e))
+	if (members(r, in, reint_fields, e))
 		return 1;
 	rc = db_reint_get(r->app->db, c->id, &p);
 	if (rc == DB_ERROR)
@@ -1823,10 +1925,11 @@ moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
 	if (!isnew && version_member(in, p.version, e))
 		goto out;
 	today(r, now);
-	if (text_member(in, "plan_type", 60, &type, e) ||
-	    date_member(in, "plan_date", isnew ? now : p.plan_date, date, e) ||
-	    text_member(in, "objectives", NOTE_MAX, &objectives, e) ||
-	    text_member(in, "outcome", 40, &outcome, e))
+	type = code_member(in, "plan_type");
+	outcome = code_member(in, "outcome");
+	if (date_member(r, in, "plan_date", isnew ? now : p.plan_date, false,
+	    date, e) || text_member(r, in, "objectives", NOTE_MAX, &objectives,
+	    e))
 		goto out;
 	/* The visits count from the plan date: one ahead would put them
 	 * off for as long. */
@@ -1848,7 +1951,7 @@ moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
 		goto out;
 	}
 	if (json_object_get(in, "packages") &&
-	    parse_packages(json_object_get(in, "packages"), &packages, e))
+	    parse_packages(r, json_object_get(in, "packages"), &packages, e))
 		goto out;
 	plan_changed = isnew || type || objectives || packages ||
 	    json_object_get(in, "plan_date") ||
@@ -1998,7 +2101,6 @@ int
 moves_visit_record(struct req *r, int64_t case_id, int64_t id, json_t *in,
     struct moves_err *e)
 {
-	static const char *const keys[] = { "status", "date", "notes", NULL };
 	struct visit_row v;
 	struct case_row c;
 	unsigned char *blob = NULL;
@@ -2022,7 +2124,7 @@ moves_visit_record(struct req *r, int64_t case_id, int64_t id, json_t *in,
 		return refuse(e, 403, _("You are not allowed to change cases."),
 		    NULL);
 	}
-	if (known(in, keys, e))
+	if (members(r, in, visit_fields, e))
 		return 1;
 	/* A visit of another case than the one a page names is not there:
 	 * the same answer as a missing one, the attempt audited. */
@@ -2040,9 +2142,9 @@ moves_visit_record(struct req *r, int64_t case_id, int64_t id, json_t *in,
 	if (rc != DB_OK)
 		return refuse(e, 404, _("This visit does not exist."), NULL);
 	today(r, now);
-	if (text_member(in, "status", 16, &status, e) ||
-	    date_member(in, "date", NULL, date, e) ||
-	    text_member(in, "notes", NOTE_MAX, &notes, e))
+	status = code_member(in, "status");
+	if (date_member(r, in, "date", NULL, false, date, e) ||
+	    text_member(r, in, "notes", NOTE_MAX, &notes, e))
 		return 1;
 	if (status == NULL || (strcmp(status, "Done") != 0 &&
 	    strcmp(status, "Missed") != 0))

@@ -288,7 +288,7 @@ page_account_post(struct req *r)
 		    "few minutes.");
 		return account_page(r, 429, err, NULL);
 	}
-	if (strlen(cur) > AUTH_PASSWORD_MAX ||
+	if (strlen(cur) > AUTH_PASSWORD_BYTES ||
 	    crypt_pw_verify(u.pwhash, cur) != 0) {
 		rc = auth_password_failed(r);
 		if (rc < 0)

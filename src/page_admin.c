@@ -21,6 +21,7 @@
 #include "crypt.h"
 #include "handlers.h"
 #include "i18n.h"
+#include "input.h"
 #include "isocodes.h"
 #include "log.h"
 #include "page.h"
@@ -30,7 +31,6 @@
 #define USERNAME_MAX (DB_USERNAME_MAX - 1)
 #define OFFICE_CODE_MIN 2
 #define OFFICE_CODE_MAX 10
-#define OFFICE_NAME_MAX (DB_NAME_MAX - 1)
 
 /* --- small helpers ------------------------------------------------------ */
 
@@ -916,20 +916,6 @@ page_admin_offices(struct req *r)
 	return offices_page(r, 200, NULL);
 }
 
-/* Trims spaces and tabs at both ends of s (untrusted) into r's arena. */
-static const char *
-trim_dup(struct req *r, const char *s)
-{
-	size_t n;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return arena_strndup(r->arena, s, n);
-}
-
 int
 page_admin_offices_post(struct req *r)
 {
@@ -944,7 +930,7 @@ page_admin_offices_post(struct req *r)
 		return forbidden(r);
 	memset(&f, 0, sizeof(f));
 	f.code = upper_dup(r, form_str(r, "code"));
-	f.name = trim_dup(r, form_str(r, "name"));
+	f.name = input_trim(r->arena, form_str(r, "name"));
 	f.country = upper_dup(r, form_str(r, "country"));
 	f.hq = req_form(r, "hq") != NULL;
 	if (f.code == NULL || f.name == NULL || f.country == NULL)
@@ -959,8 +945,9 @@ page_admin_offices_post(struct req *r)
 	n = strlen(f.name);
 	if (n == 0)
 		f.err[OF_NAME] = _("Give the office a name.");
-	else if (n > OFFICE_NAME_MAX)
-		f.err[OF_NAME] = _("The name is too long.");
+	else if (input_chars(f.name) > DB_NAME_CHARS)
+		f.err[OF_NAME] = _("An office's name has at most 127 "
+		    "characters.");
 	for (i = 0; i < n && f.err[OF_NAME] == NULL; i++)
 		if ((unsigned char)f.name[i] < 0x20 || f.name[i] == 0x7f)
 			f.err[OF_NAME] = _("The name contains invalid "

@@ -12,6 +12,7 @@
 #include "casefile.h"
 #include "handlers.h"
 #include "i18n.h"
+#include "input.h"
 #include "log.h"
 #include "page.h"
 #include "timeline.h"
@@ -289,18 +290,6 @@ page_cases(struct req *r)
 	return cases_page(r, 200, NULL, 0, NULL, NULL, NULL);
 }
 
-/* The number of characters of s, valid UTF-8. */
-static size_t
-utf8_chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xc0) != 0x80)
-			n++;
-	return n;
-}
-
 /* POST /cases/search: q (untrusted) as a case number or a name, page. A
  * search that cannot be run is refused, never widened to every case. */
 int
@@ -313,7 +302,7 @@ page_cases_search(struct req *r)
 		    NULL);
 	if (q == NULL)
 		q = "";
-	if (!utf8_valid(q, strlen(q)) || utf8_chars(q) > SEARCH_MAX)
+	if (!utf8_valid(q, strlen(q)) || input_chars(q) > SEARCH_MAX)
 		return cases_page(r, 400, NULL, 0, "q", _("The search text is "
 		    "too long or not valid."), "");
 	return cases_page(r, 200, NULL, 0, NULL, NULL, q);

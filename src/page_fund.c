@@ -121,6 +121,17 @@ err_for(const struct fund_problem *p, const char *name)
 	return p && p->field && strcmp(p->field, name) == 0 ? p->msg : NULL;
 }
 
+/* The message for a list's fields (name, or a member of one of its
+ * items: "donors[1].amount") when the problem is about one of them. */
+static const char *
+err_list(const struct fund_problem *p, const char *name)
+{
+	size_t n = strlen(name);
+
+	return p && p->field && strncmp(p->field, name, n) == 0 &&
+	    (p->field[n] == '\0' || p->field[n] == '[') ? p->msg : NULL;
+}
+
 /* Releases a buffer that held personal data, wiped first. */
 static void
 wipe(struct buf *b)
@@ -153,8 +164,8 @@ textarea(struct html *h, const char *id, const char *label,
     const char *value, const char *err, bool required)
 {
 	html_printf(h, "<label for=\"%s\">%s</label><textarea id=\"%s\" "
-	    "name=\"%s\" rows=\"4\"%R", id, label, id, id,
-	    required ? " required" : "");
+	    "name=\"%s\" rows=\"4\" maxlength=\"%d\"%R", id, label, id, id,
+	    FUND_TEXT_MAX, required ? " required" : "");
 	if (err)
 		html_printf(h, " aria-invalid=\"true\" aria-describedby="
 		    "\"%s-error\"", id);
@@ -461,8 +472,8 @@ request_page(struct req *r, int status, int64_t id,
 	struct fund_request q;
 	struct fund_problem lp;
 	struct html h;
-	struct buf just = BUF_INIT(FUND_TEXT_MAX * 2);
-	struct buf reason = BUF_INIT(FUND_TEXT_MAX * 2);
+	struct buf just = BUF_INIT(FUND_TEXT_BUF);
+	struct buf reason = BUF_INIT(FUND_TEXT_BUF);
 	struct proj_opt_ctx pc;
 	const struct req_form none = { 0 };
 	char m[MONEY_SHOWN], m2[MONEY_SHOWN], m3[MONEY_SHOWN], t1[32], t2[32];
@@ -606,7 +617,7 @@ request_page(struct req *r, int status, int64_t id,
 		    err_for(p, "date"), NULL);
 		page_field(&h, "note", "note", "text", _("Note"),
 		    strcmp(act, "disburse") == 0 ? fv->note : NULL,
-		    err_for(p, "note"), NULL);
+		    err_for(p, "note"), "maxlength=\"2000\"");
 		html_printf(&h, "<button type=\"submit\">%s</button></form>"
 		    "</article>", _("Record the disbursement"));
 	}
@@ -877,23 +888,25 @@ projects_page(struct req *r, int status, const struct fund_problem *p)
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/projects\">", _("New project"));
 		page_csrf(r, &h);
-		field_value(r, &h, "name", "text", _("Name"), p, "required");
-		field_value(r, &h, "region", "text", _("Region"), p, NULL);
+		field_value(r, &h, "name", "text", _("Name"), p,
+		    "required maxlength=\"300\"");
+		field_value(r, &h, "region", "text", _("Region"), p,
+		    "maxlength=\"127\"");
 		field_value(r, &h, "start", "date", _("Start date"), p, NULL);
 		field_value(r, &h, "end", "date", _("End date"), p, NULL);
 		field_value(r, &h, "target", "number",
 		    _("Beneficiary target"), p, "min=\"0\"");
 		field_value(r, &h, "target_group", "text", _("Target group"), p,
-		    NULL);
+		    "maxlength=\"1000\"");
 		page_field(&h, "currency", "currency", "text",
 		    _("Currency (ISO 4217)"), p ? req_form(r, "currency") :
 		    "USD", err_for(p, "currency"), "maxlength=\"3\" required");
 		field_value(r, &h, "budget", "text", _("Budget"), p,
 		    "inputmode=\"decimal\" required");
 		html_printf(&h, "<fieldset><legend>%s</legend>", _("Donors"));
-		if (err_for(p, "donors"))
+		if (err_list(p, "donors"))
 			html_printf(&h, "<small class=\"error\">%s</small>",
-			    err_for(p, "donors"));
+			    err_list(p, "donors"));
 		for (i = 1; i <= DONOR_ROWS; i++) {
 			char n[32], a[32], c[32];
 
@@ -901,8 +914,9 @@ projects_page(struct req *r, int status, const struct fund_problem *p)
 			snprintf(a, sizeof(a), "donor_amount_%d", i);
 			snprintf(c, sizeof(c), "donor_currency_%d", i);
 			html_printf(&h, "<div class=\"grid\"><input name=\"%s\" "
-			    "aria-label=\"%s\" placeholder=\"%s\" value=\"%s\">"
-			    "<input name=\"%s\" aria-label=\"%s\" placeholder="
+			    "aria-label=\"%s\" placeholder=\"%s\" maxlength=\"300\" "
+			    "value=\"%s\"><input name=\"%s\" aria-label=\"%s\" "
+			    "placeholder="
 			    "\"%s\" inputmode=\"decimal\" value=\"%s\"><input "
 			    "name=\"%s\" aria-label=\"%s\" placeholder=\"%s\" "
 			    "maxlength=\"3\" value=\"%s\"></div>", n,
@@ -913,9 +927,9 @@ projects_page(struct req *r, int status, const struct fund_problem *p)
 		}
 		html_printf(&h, "</fieldset><fieldset><legend>%s</legend>",
 		    _("Budget in other currencies"));
-		if (err_for(p, "budgets"))
+		if (err_list(p, "budgets"))
 			html_printf(&h, "<small class=\"error\">%s</small>",
-			    err_for(p, "budgets"));
+			    err_list(p, "budgets"));
 		for (i = 1; i <= LINE_ROWS; i++) {
 			char c[32], b[32];
 
@@ -1366,7 +1380,8 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 		    "value=\"donor\">");
 		page_field(&h, "donor_name", "name", "text", _("Donor"),
 		    donor ? req_form(r, "name") : NULL,
-		    donor ? err_for(p, "name") : NULL, "required");
+		    donor ? err_for(p, "name") : NULL,
+		    "required maxlength=\"300\"");
 		page_field(&h, "donor_amount", "amount", "text",
 		    _("Contribution"), donor ? req_form(r, "amount") : NULL,
 		    donor ? err_for(p, "amount") : NULL,

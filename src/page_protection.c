@@ -540,6 +540,37 @@ set_form_str(struct req *r, json_t *in, const char *key)
 		json_object_set_new(in, key, *s ? json_string(s) : json_null());
 }
 
+/*
+ * The shelter form's values (strings, shown again when refused) as the
+ * API takes them: capacity a number when it is one, as typed otherwise
+ * for protection_shelter_save() to refuse. New reference.
+ */
+static json_t *
+shelter_input(json_t *in)
+{
+	json_t *out = json_deep_copy(in);
+	const char *cap = json_string_value(json_object_get(in, "capacity"));
+
+	if (out && cap && *cap && strlen(cap) <= 9 &&
+	    strspn(cap, "0123456789") == strlen(cap))
+		json_object_set_new(out, "capacity",
+		    json_integer(strtoll(cap, NULL, 10)));
+	return out;
+}
+
+static int
+shelter_save(struct req *r, struct shelter *s, json_t *in, json_t **errors)
+{
+	json_t *save = shelter_input(in);
+	int rc;
+
+	if (save == NULL)
+		return -1;
+	rc = protection_shelter_save(r, s, save, errors);
+	json_decref(save);
+	return rc;
+}
+
 int
 page_orgs_post(struct req *r)
 {
@@ -713,7 +744,7 @@ page_shelters_post(struct req *r)
 	set_form_str(r, in, "city");
 	set_form_str(r, in, "capacity");
 	set_form_str(r, in, "office");
-	rc = protection_shelter_save(r, &s, in, &errors);
+	rc = shelter_save(r, &s, in, &errors);
 	if (rc == 0) {
 		json_decref(in);
 		return resp_redirect(r, arena_printf(r->arena, "/shelters/%lld",
@@ -922,7 +953,7 @@ page_shelter_post(struct req *r)
 	set_form_str(r, in, "capacity");
 	json_object_set_new(in, "disabled",
 	    json_boolean(req_form(r, "disabled") != NULL));
-	rc = protection_shelter_save(r, &s, in, &errors);
+	rc = shelter_save(r, &s, in, &errors);
 	if (rc == 0) {
 		json_decref(in);
 		return resp_redirect(r, arena_printf(r->arena, "/shelters/%lld",

@@ -13,6 +13,7 @@
 #include "cases.h"
 #include "date.h"
 #include "i18n.h"
+#include "input.h"
 #include "isocodes.h"
 #include "log.h"
 #include "moves.h"
@@ -22,6 +23,24 @@
 
 #define NAME_MAX_CHARS 200
 #define CAPACITY_MAX 100000
+
+/* Sets errors[key] to msg unless the field has a message already (its
+ * type's, say). */
+static void
+err_put(json_t *errors, const char *key, const char *msg)
+{
+	if (json_object_get(errors, key) == NULL)
+		json_object_set_new(errors, key, json_string(msg));
+}
+
+/* The members of in (untrusted) spec allows, and their JSON types, into
+ * errors: for the registry's forms, which report every field at once. */
+static void
+members(json_t *in, const struct input_field *spec, json_t *errors)
+{
+	input_unknown(in, spec, errors);
+	input_types(in, spec, errors);
+}
 
 /* --- the kinds --- */
 
@@ -574,6 +593,13 @@ risk_after(struct rec_ctx *x)
 	    json_pack("{s:b,s:b}", "old", x->c->high_risk, "new", high));
 }
 
+const struct input_field protection_disclose_keys[] = {
+	{ "date", JT_TEXT, N_("Give a date as YYYY-MM-DD."), NULL, 0 },
+	{ "shared", JT_ARRAY, N_("Choose what is shared."), NULL, JT_TEXT },
+	{ "version", JT_INT, N_("Give the version you read."), NULL, 0 },
+	{ NULL, 0, NULL, NULL, 0 },
+};
+
 /* --- law enforcement: consent, the right kind of body, disclosures --- */
 
 int
@@ -670,7 +696,7 @@ protection_disclose(struct req *r, const struct case_row *c,
 {
 	struct case_record row;
 	json_t *body = NULL, *shared, *v, *list, *d;
-	const char *date, *key;
+	const char *date, *p;
 	char today[11];
 	int rc = -1, dbrc;
 	size_t i;
@@ -682,11 +708,7 @@ protection_disclose(struct req *r, const struct case_row *c,
 		    json_string(_("Send the record as a JSON object.")));
 		return 1;
 	}
-	json_object_foreach(in, key, v)
-		if (strcmp(key, "date") && strcmp(key, "shared") &&
-		    strcmp(key, "version"))
-			json_object_set_new(*errors, key,
-			    json_string(_("Unknown field.")));
+	members(in, protection_disclose_keys, *errors);
 	if (db_begin(r->app->db) != DB_OK)
 		goto fail;
 	dbrc = caserec_get(r, rec_id, prot_le.name, &row, &body);
@@ -703,27 +725,22 @@ protection_disclose(struct req *r, const struct case_row *c,
 	}
 	caserec_today(r, today);
 	date = json_string_value(json_object_get(in, "date"));
-	if (date == NULL || *date == '\0')
+	if (input_blank(date))
 		date = today;
-	if (!date_valid(date))
-		json_object_set_new(*errors, "date",
-		    json_string(_("Give a date as YYYY-MM-DD.")));
-	else if (strcmp(date, today) > 0)
-		json_object_set_new(*errors, "date",
-		    json_string(_("This date is in the future.")));
+	if ((p = input_date(date, INPUT_DATE_PAST, today)) != NULL)
+		err_put(*errors, "date", p);
 	else if (strcmp(date, caserec_str(body, "date")) < 0)
-		json_object_set_new(*errors, "date", json_string(
-		    _("This date comes before the referral.")));
+		err_put(*errors, "date",
+		    _("This date comes before the referral."));
 	shared = json_object_get(in, "shared");
 	if (!json_is_array(shared) || json_array_size(shared) == 0 ||
 	    json_array_size(shared) > 16)
-		json_object_set_new(*errors, "shared",
-		    json_string(_("Choose what is shared.")));
+		err_put(*errors, "shared", _("Choose what is shared."));
 	else
 		json_array_foreach(shared, i, v)
 			if (!code_valid(CL_LE_SHARED, json_string_value(v)))
-				json_object_set_new(*errors, "shared",
-				    json_string(_("Choose values from the list.")));
+				err_put(*errors, "shared",
+				    _("Choose values from the list."));
 	if (json_object_size(*errors) == 0) {
 		int yes = protection_le_consent(r, c, date);
 
@@ -781,47 +798,10 @@ protection_org_json(const struct organisation *o)
 	    "phone", *o->phone ? o->phone : NULL, "disabled", o->disabled);
 }
 
-static size_t
-chars(const char *s)
-{
-	size_t n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Length of the white space (ASCII, or a no-break space) at s. */
-static size_t
-space_at(const char *s)
-{
-	if (*s == ' ' || (*s >= '\t' && *s <= '\r'))
-		return 1;
-	if ((unsigned char)s[0] == 0xC2 && (unsigned char)s[1] == 0xA0)
-		return 2;
-	return 0;
-}
-
-/* s without its surrounding white space, in r's arena (NULL when out of
- * memory). */
-static const char *
-trimmed(struct req *r, const char *s)
-{
-	size_t n, len;
-
-	while ((n = space_at(s)) > 0)
-		s += n;
-	len = strlen(s);
-	while (len > 0 && (space_at(s + len - 1) == 1 || (len >= 2 &&
-	    space_at(s + len - 2) == 2)))
-		len -= space_at(s + len - 1) == 1 ? 1 : 2;
-	return arena_strndup(r->arena, s, len);
-}
-
 /* A text member of in, trimmed of surrounding white space: *out kept when
- * absent; "" for null. 0, 1 (with an error) when it is not text of at
- * most NAME_MAX_CHARS on one line, -1 when out of memory. */
+ * absent; "" for null or white space only. 0, 1 (with an error) when it
+ * is not text of at most NAME_MAX_CHARS on one line, -1 when out of
+ * memory. */
 static int
 text_member(struct req *r, json_t *in, const char *key, char *out,
     size_t size, json_t *errors)
@@ -829,20 +809,18 @@ text_member(struct req *r, json_t *in, const char *key, char *out,
 	json_t *v = json_object_get(in, key);
 	const char *s;
 
-	if (v == NULL)
+	if (v == NULL || json_object_get(errors, key))
 		return 0;
 	if (json_is_null(v)) {
 		out[0] = '\0';
 		return 0;
 	}
-	s = json_string_value(v);
-	if (s != NULL && (s = trimmed(r, s)) == NULL)
+	if ((s = input_trim(r->arena, json_string_value(v))) == NULL)
 		return -1;
-	if (s == NULL || !utf8_valid(s, strlen(s)) ||
-	    chars(s) > NAME_MAX_CHARS || strlen(s) >= size ||
-	    strpbrk(s, "\r\n") != NULL) {
-		json_object_set_new(errors, key, json_string(_("Give a text of "
-		    "at most 200 characters on one line.")));
+	if (input_text(s, NAME_MAX_CHARS, INPUT_ONE_LINE) != INPUT_TEXT_OK ||
+	    strlen(s) >= size) {
+		err_put(errors, key, _("Give a text of at most 200 characters "
+		    "on one line."));
 		return 1;
 	}
 	snprintf(out, size, "%s", s);
@@ -888,27 +866,6 @@ phone_ok(const char *s)
 	return n >= 2 && n <= 15;
 }
 
-static bool
-unknown_keys(json_t *in, const char *const *keys, json_t *errors)
-{
-	const char *key;
-	json_t *v;
-	bool bad = false;
-
-	json_object_foreach(in, key, v) {
-		const char *const *k;
-
-		for (k = keys; *k && strcmp(*k, key) != 0; k++)
-			;
-		if (*k == NULL) {
-			json_object_set_new(errors, key,
-			    json_string(_("Unknown field.")));
-			bad = true;
-		}
-	}
-	return bad;
-}
-
 /* Whether a name is taken by another organisation of its country or
  * shelter of its office. */
 struct taken {
@@ -932,8 +889,16 @@ int
 protection_org_save(struct req *r, struct organisation *o, json_t *in,
     json_t **errors)
 {
-	static const char *const keys[] = { "name", "type", "country", "city",
-	    "phone", "disabled", NULL };
+	static const struct input_field keys[] = {
+		{ "name", JT_TEXT, NULL, NULL, 0 },
+		{ "type", JT_TEXT, N_("Choose a value from the list."), NULL, 0 },
+		{ "country", JT_TEXT, N_("Give a country as its ISO code, such "
+		    "as TH."), NULL, 0 },
+		{ "city", JT_TEXT, NULL, NULL, 0 },
+		{ "phone", JT_TEXT, NULL, NULL, 0 },
+		{ "disabled", JT_BOOL, NULL, NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	struct organisation n = *o;
 	struct taken t;
 	bool create = o->id == 0;
@@ -942,61 +907,56 @@ protection_org_save(struct req *r, struct organisation *o, json_t *in,
 
 	*errors = json_object();
 	if (!json_is_object(in)) {
-		json_object_set_new(*errors, "name",
-		    json_string(_("Send the organisation as a JSON object.")));
+		err_put(*errors, "name",
+		    _("Send the organisation as a JSON object."));
 		return 1;
 	}
-	unknown_keys(in, keys, *errors);
+	members(in, keys, *errors);
 	if (text_member(r, in, "name", n.name, sizeof(n.name), *errors) < 0 ||
 	    text_member(r, in, "city", n.city, sizeof(n.city), *errors) < 0)
 		goto fail;
-	if (!json_object_get(*errors, "name") && n.name[0] == '\0')
-		json_object_set_new(*errors, "name",
-		    json_string(_("This field is required.")));
-	if ((v = json_object_get(in, "type")) != NULL) {
+	if (n.name[0] == '\0')
+		err_put(*errors, "name", _("This field is required."));
+	if ((v = json_object_get(in, "type")) != NULL && json_is_null(v)) {
+		n.type[0] = '\0';
+	} else if (v) {
 		if (!code_valid(CL_ORG_TYPE, json_string_value(v)))
-			json_object_set_new(*errors, "type",
-			    json_string(_("Choose a value from the list.")));
+			err_put(*errors, "type",
+			    _("Choose a value from the list."));
 		else
 			snprintf(n.type, sizeof(n.type), "%s",
 			    json_string_value(v));
 	}
-	if (!json_object_get(*errors, "type") && n.type[0] == '\0')
-		json_object_set_new(*errors, "type",
-		    json_string(_("This field is required.")));
+	if (n.type[0] == '\0')
+		err_put(*errors, "type", _("This field is required."));
 	if ((v = json_object_get(in, "country")) != NULL) {
-		if (json_is_null(v) || (json_is_string(v) &&
-		    json_string_length(v) == 0))
+		if (json_is_null(v) || input_blank(json_string_value(v)))
 			n.country[0] = '\0';
-		else if (!json_is_string(v) || !country_valid(json_string_value(v)))
-			json_object_set_new(*errors, "country", json_string(
-			    _("Give a country as its ISO code, such as TH.")));
+		else if (!country_valid(json_string_value(v)))
+			err_put(*errors, "country",
+			    _("Give a country as its ISO code, such as TH."));
 		else
 			snprintf(n.country, sizeof(n.country), "%s",
 			    json_string_value(v));
 	}
-	if ((v = json_object_get(in, "phone")) != NULL) {
+	if ((v = json_object_get(in, "phone")) != NULL &&
+	    !json_object_get(*errors, "phone")) {
 		const char *ph = json_is_string(v) ?
-		    trimmed(r, json_string_value(v)) : NULL;
+		    input_trim(r->arena, json_string_value(v)) : "";
 
-		if (json_is_string(v) && ph == NULL)
+		if (ph == NULL)
 			goto fail;
-		if (json_is_null(v) || (ph && *ph == '\0'))
+		if (*ph == '\0')
 			n.phone[0] = '\0';
-		else if (ph == NULL || !phone_ok(ph))
-			json_object_set_new(*errors, "phone", json_string(
+		else if (!phone_ok(ph))
+			err_put(*errors, "phone",
 			    _("Give a phone number in international format: + "
-			    "and 2 to 15 digits, such as +6621234567.")));
+			    "and 2 to 15 digits, such as +6621234567."));
 		else
 			snprintf(n.phone, sizeof(n.phone), "%s", ph);
 	}
-	if ((v = json_object_get(in, "disabled")) != NULL) {
-		if (!json_is_boolean(v))
-			json_object_set_new(*errors, "disabled",
-			    json_string(_("Give true or false.")));
-		else
-			n.disabled = json_is_true(v);
-	}
+	if ((v = json_object_get(in, "disabled")) != NULL && json_is_boolean(v))
+		n.disabled = json_is_true(v);
 	if (json_object_size(*errors) > 0)
 		return 1;
 	n.updated_at = r->now;
@@ -1014,8 +974,8 @@ protection_org_save(struct req *r, struct organisation *o, json_t *in,
 		    db_org_update(r->app->db, &n);
 	if (rc == DB_CONFLICT) {
 		db_rollback(r->app->db);
-		json_object_set_new(*errors, "name", json_string(_("An "
-		    "organisation of this name exists in this country.")));
+		err_put(*errors, "name", _("An "
+		    "organisation of this name exists in this country."));
 		return 1;
 	}
 	if (rc != DB_OK || audit(r, create ? "org.create" : "org.update", 0,
@@ -1104,8 +1064,18 @@ int
 protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
     json_t **errors)
 {
-	static const char *const keys[] = { "name", "city", "capacity",
-	    "office", "organisation", "disabled", NULL };
+	static const struct input_field keys[] = {
+		{ "name", JT_TEXT, NULL, NULL, 0 },
+		{ "city", JT_TEXT, NULL, NULL, 0 },
+		{ "capacity", JT_INT, N_("Give the number of places, from 1 to "
+		    "100000."), NULL, 0 },
+		{ "office", JT_TEXT, N_("Choose an office from the list."), NULL,
+		    0 },
+		{ "organisation", JT_INT, N_("Give the organisation's id, a "
+		    "whole number."), NULL, 0 },
+		{ "disabled", JT_BOOL, NULL, NULL, 0 },
+		{ NULL, 0, NULL, NULL, 0 },
+	};
 	bool create = s->id == 0;
 	struct shelter n;
 	struct office of;
@@ -1121,42 +1091,35 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 		n = *s;
 	*errors = json_object();
 	if (!json_is_object(in)) {
-		json_object_set_new(*errors, "name",
-		    json_string(_("Send the shelter as a JSON object.")));
+		err_put(*errors, "name",
+		    _("Send the shelter as a JSON object."));
 		return 1;
 	}
-	unknown_keys(in, keys, *errors);
+	members(in, keys, *errors);
 	if (text_member(r, in, "name", n.name, sizeof(n.name), *errors) < 0 ||
 	    text_member(r, in, "city", n.city, sizeof(n.city), *errors) < 0)
 		goto fail;
-	if (!json_object_get(*errors, "name") && n.name[0] == '\0')
-		json_object_set_new(*errors, "name",
-		    json_string(_("This field is required.")));
+	if (n.name[0] == '\0')
+		err_put(*errors, "name", _("This field is required."));
+	/* A number of places is a JSON number: "5" is refused as its type. */
 	if ((v = json_object_get(in, "capacity")) != NULL || create) {
-		if (json_is_string(v) && json_string_length(v) > 0 &&
-		    json_string_length(v) < 8 && strspn(json_string_value(v),
-		    "0123456789") == json_string_length(v))
-			n.capacity = atoll(json_string_value(v));
-		else if (json_is_integer(v))
-			n.capacity = json_integer_value(v);
-		else
-			n.capacity = -1;
+		n.capacity = json_is_integer(v) ? json_integer_value(v) : -1;
 		/* A shelter of no places has no use: it is disabled
 		 * instead, which keeps its stays and history. */
 		if (n.capacity == 0)
-			json_object_set_new(*errors, "capacity", json_string(
+			err_put(*errors, "capacity",
 			    _("A shelter has at least 1 place: to take it out "
-			    "of use, disable it.")));
+			    "of use, disable it."));
 		else if (n.capacity < 0 || n.capacity > CAPACITY_MAX)
-			json_object_set_new(*errors, "capacity", json_string(
-			    _("Give the number of places, from 1 to 100000.")));
+			err_put(*errors, "capacity",
+			    _("Give the number of places, from 1 to 100000."));
 	}
 	code = json_string_value(json_object_get(in, "office"));
 	if (!create) {
 		rc = db_office_get(r->app->db, n.office_id, &of);
 		if (code && *code && strcmp(code, of.code) != 0)
-			json_object_set_new(*errors, "office", json_string(
-			    _("A shelter stays with its office.")));
+			err_put(*errors, "office",
+			    _("A shelter stays with its office."));
 	} else if (code == NULL || *code == '\0') {
 		n.office_id = r->user.office_id;
 		rc = db_office_get(r->app->db, n.office_id, &of);
@@ -1166,32 +1129,32 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 	if (rc == DB_ERROR)
 		goto fail;
 	if (rc != DB_OK)
-		json_object_set_new(*errors, "office",
-		    json_string(_("Choose an office from the list.")));
+		err_put(*errors, "office",
+		    _("Choose an office from the list."));
 	else
 		n.office_id = of.id;
 	if (rc == DB_OK && !protection_shelter_ok(r, &n, true))
-		json_object_set_new(*errors, "office", json_string(
-		    _("You can only manage shelters of your own office.")));
+		err_put(*errors, "office",
+		    _("You can only manage shelters of your own office."));
 	v = json_object_get(in, "organisation");
 	if (v && json_is_null(v)) {
 		n.org_id = 0;
-	} else if (v) {
-		rc = json_is_integer(v) ? db_org_get(r->app->db,
-		    json_integer_value(v), &o) : DB_NOTFOUND;
+	} else if (json_is_integer(v)) {
+		rc = db_org_get(r->app->db, json_integer_value(v), &o);
 		if (rc == DB_ERROR)
 			goto fail;
 		if (rc != DB_OK)
-			json_object_set_new(*errors, "organisation", json_string(
-			    _("This organisation does not exist.")));
+			err_put(*errors, "organisation",
+			    _("This organisation does not exist."));
 		else
 			n.org_id = o.id;
 	}
 	if ((v = json_object_get(in, "disabled")) != NULL) {
-		if (!json_is_boolean(v) || create)
-			json_object_set_new(*errors, "disabled",
-			    json_string(_("Give true or false.")));
-		else
+		/* A new shelter is in use: it is disabled by a change. */
+		if (create && !json_is_null(v))
+			err_put(*errors, "disabled", _("A new shelter is in use: "
+			    "leave out disabled."));
+		else if (json_is_boolean(v))
 			n.disabled = json_is_true(v);
 	}
 	if (json_object_size(*errors) > 0)
@@ -1209,8 +1172,8 @@ protection_shelter_save(struct req *r, struct shelter *s, json_t *in,
 		    db_shelter_update(r->app->db, &n);
 	if (rc == DB_CONFLICT) {
 		db_rollback(r->app->db);
-		json_object_set_new(*errors, "name", json_string(
-		    _("This office has a shelter of this name.")));
+		err_put(*errors, "name",
+		    _("This office has a shelter of this name."));
 		return 1;
 	}
 	if (rc != DB_OK || audit(r, create ? "shelter.create" :

@@ -92,6 +92,8 @@ int protection_office_occupancy(struct db *db, int64_t office_id,
  * (NULL: any day), -1 on failure. */
 int protection_le_consent(struct req *r, const struct case_row *c,
     const char *on);
+/* The members of a disclosure's body, for the API to check first. */
+extern const struct input_field protection_disclose_keys[];
 /*
  * Records a further disclosure (in: date, shared) to the body of referral
  * rec_id of case c at version. 0, 1 with *errors, 2 stale, 3 not a

@@ -7,6 +7,7 @@
 
 #include "http.h"	/* utf8_valid() only */
 #include "i18n.h"
+#include "input.h"
 #include "log.h"
 #include "screening.h"
 
@@ -530,7 +531,7 @@ screening_decision_problem(const struct screening_result *res,
 	if (reason != NULL && (p = reason_problem(reason)) != NULL)
 		return p;
 	if (s != (int)res->proposed &&
-	    (reason == NULL || blank(reason, strlen(reason))))
+	    input_blank(reason))
 		return _("Give a reason for overriding the proposed "
 		    "trafficking status.");
 	return NULL;

@@ -168,10 +168,11 @@ describe('the Global Assistance Fund', () => {
         [{ name: 'x', currency: 'USD', budget: '10', start: '2026-02-30' }, 'start'],
         [{ name: 'x', currency: 'USD', budget: '10', start: '2026-05-01', end: '2026-01-01' }, 'end'],
         [{ name: 'x', currency: 'USD', budget: '10', target: -1 }, 'target'],
-        [{ name: 'x', currency: 'USD', budget: '10', donors: [{ name: 'd', amount: 0 }] }, 'donors'],
-        [{ name: 'x', currency: 'USD', budget: '10', donors: [{ name: '', amount: 5 }] }, 'donors'],
-        [{ name: 'x', currency: 'USD', budget: '10', donors: [{ name: 'd', amount: 5, currency: 'QQQ' }] }, 'donors'],
-        [{ name: 'x', currency: 'USD', budget: '10', budgets: [{ currency: 'USD', budget: 5 }] }, 'budgets'],
+        /* A refusal names the member at fault, not only its list. */
+        [{ name: 'x', currency: 'USD', budget: '10', donors: [{ name: 'd', amount: 0 }] }, 'donors[0].amount'],
+        [{ name: 'x', currency: 'USD', budget: '10', donors: [{ name: '', amount: 5 }] }, 'donors[0].name'],
+        [{ name: 'x', currency: 'USD', budget: '10', donors: [{ name: 'd', amount: 5, currency: 'QQQ' }] }, 'donors[0].currency'],
+        [{ name: 'x', currency: 'USD', budget: '10', budgets: [{ currency: 'USD', budget: 5 }] }, 'budgets[0].currency'],
       ];
       for (const [body, field] of bad) {
         const r = await srv.api('POST', '/api/v1/projects', { session: s.pm, body });
