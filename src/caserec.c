@@ -687,8 +687,11 @@ caserec_save(struct req *r, const struct rec_kind *k,
 	caserec_today(r, today);
 	snprintf(object, sizeof(object), "%s:%lld", k->name,
 	    (long long)row.id);
+	/* A new record's step falls on the record's day; a change is a
+	 * step of the day it is made, unless the kind says otherwise (a
+	 * discharge falls on its date). */
 	if (timeline_add(r, c->id, x.event, row.id, x.on_date ? x.on_date :
-	    on_date_of(k, rec, today),
+	    old ? NULL : on_date_of(k, rec, today),
 	    k->health, detail_of(k, rec)) < 0 ||
 	    /* The audit is read by administrators, who may not read
 	     * health: a health record's codes stay out of it. */

@@ -936,8 +936,8 @@ struct journey {
 
 /*
  * The journeys. Day 0 is the registration (start days before the demo's
- * day); then screening on day 2, a fund request on day 5 decided on day 7
- * and paid on day 9, the return asked on day 12, counselling on day 15,
+ * day); then screening on day 2, a fund request on day 5 decided one to
+ * three days later and paid two days after, the return asked on day 12, counselling on day 15,
  * the travel plan on day 19, departure on day 24, arrival and reception
  * at destination (day 24 or 25), a reintegration plan four days later
  * and its visits at 1, 3, 6 and 12 months from the arrival.
@@ -1312,9 +1312,9 @@ fund_text(const char *type)
 /*
  * Asks the fund as the caseworker cw on day k of a journey started
  * start days ago, and takes the request as far as a says: decided by the
- * programme manager two days later, paid two days after that (or asked
- * again the day after a question, decided two days later, paid two days
- * after). *last is the day of the last step.
+ * programme manager one to three days later, paid two days after that
+ * (or asked again the day after a question, decided two days later, paid
+ * two days after). *last is the day of the last step.
  */
 static int
 ask_fund(struct demo *d, const char *cw, struct case_row *c,
@@ -1325,7 +1325,7 @@ ask_fund(struct demo *d, const char *cw, struct case_row *c,
 	struct fund_problem p;
 	struct req *r;
 	int64_t id = 0;
-	int t = fund_text(a->type);
+	int t = fund_text(a->type), wait;
 
 	*last = k;
 	if ((r = as(d, cw, start - k, 1000)) == NULL ||
@@ -1334,15 +1334,17 @@ ask_fund(struct demo *d, const char *cw, struct case_row *c,
 		return -1;
 	if (a->end == A_WAITS)
 		return 0;
-	*last = k += 2;
+	/* Headquarters takes its time, not always the same. */
+	wait = a->end == A_COMPLETED ? 1 : 1 + (start + k) % 3;
+	*last = k += wait;
 	reason = a->reason ? a->reason : fund_texts[t].approval;
 	if (a->end == A_NEED_INFO || a->end == A_COMPLETED)
 		decision = "need-info";
 	else if (a->end == A_REJECTED)
 		decision = "reject";
-	if ((r = as(d, "programme", start - k, 1500)) == NULL ||
-	    funded(fund_request_decide(r, id, decision, a->approved, project,
-	    reason, &p), &p, decision, c) < 0)
+	if ((r = as(d, "programme", start - k, 1100 + 100 * (start % 6))) ==
+	    NULL || funded(fund_request_decide(r, id, decision, a->approved,
+	    project, reason, &p), &p, decision, c) < 0)
 		return -1;
 	if (a->end == A_NEED_INFO || a->end == A_REJECTED)
 		return 0;
