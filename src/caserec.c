@@ -766,8 +766,9 @@ caserec_save(struct req *r, const struct rec_kind *k,
 	caserec_today(r, today);
 	snprintf(object, sizeof(object), "%s:%lld", k->name,
 	    (long long)row.id);
-	/* A change is dated when it is made (unless a hook knows the day,
-	 * a discharge); a new record by its own first date. */
+	/* A new record's step falls on the record's day; a change is a
+	 * step of the day it is made, unless the kind says otherwise (a
+	 * discharge falls on its date). */
 	if (timeline_add(r, c->id, x.event, row.id, x.on_date ? x.on_date :
 	    old ? NULL : on_date_of(k, rec, today),
 	    k->health, detail_of(k, rec)) < 0 ||

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,9 +159,12 @@ static const struct {
 	  "medical-officer.\n"
 	  "Passwords have at least 10 characters and are read from standard input.\n" },
 	{ "demo", "usage: ctm demo --db PATH [--passwords-file F]\n\n"
-	  "Creates PATH if absent and adds demo offices (HQ, BKK, BOG), one account\n"
-	  "per role and a few cases. The generated passwords are written to F\n"
-	  "(default: demo-passwords.txt beside the database), readable only by you.\n" },
+	  "Creates PATH if absent and adds the demo: offices (HQ, BKK, BOG, ACC, BKO,\n"
+	  "SDQ, KTM, BEG, KIV), their accounts, partner organisations and shelters,\n"
+	  "the projects of IOM's strategy paper annex, and cases at every stage of\n"
+	  "the journey, dated back from today. Run again, it gives the accounts new\n"
+	  "passwords and adds no case. The passwords are written to F (default:\n"
+	  "demo-passwords.txt beside the database), readable only by you.\n" },
 	{ "serve", "usage: ctm serve --db PATH [--key-file F] [--listen ADDR:PORT] [--tls-cert F --tls-key F]\n"
 	  "                 [--session-idle SECONDS] [--session-max SECONDS]\n"
 	  "                 [--max-connections N] [--per-ip-connections N]\n"
@@ -423,9 +427,11 @@ add_office(struct db *db, const char *code, const char *name,
 	return 0;
 }
 
+/* Adds a user; hash: the password's hash made already (NULL: hash it
+ * here). */
 static int
 add_user(struct db *db, const char *username, const char *role,
-    const char *office, const char *password)
+    const char *office, const char *password, const char *hash)
 {
 	struct user u;
 	struct office of;
@@ -452,7 +458,9 @@ add_user(struct db *db, const char *username, const char *role,
 	u.office_id = of.id;
 	u.lang = -1;
 	u.created_at = (int64_t)time(NULL);
-	if (crypt_pw_hash(password, u.pwhash) < 0)
+	if (hash)
+		snprintf(u.pwhash, sizeof(u.pwhash), "%s", hash);
+	else if (crypt_pw_hash(password, u.pwhash) < 0)
 		return fail("could not hash the password");
 	rc = db_user_add(db, &u);
 	if (rc == DB_CONFLICT)
@@ -559,7 +567,7 @@ cmd_init(const struct opts *o)
 	if (add_office(db, "HQ", "Headquarters", o->country ? o->country : "CH",
 	    true) != 0)
 		goto out;
-	if (add_user(db, "admin", "admin", "HQ", pw) != 0)
+	if (add_user(db, "admin", "admin", "HQ", pw, NULL) != 0)
 		goto out;
 	printf("created %s with office HQ and user admin\n", o->db);
 	printf("admin password: %s\n", pw);
@@ -676,7 +684,7 @@ cmd_user(const char *sub, const struct opts *o)
 	if ((db = open_db(o, false)) == NULL)
 		goto wipe;
 	if (strcmp(sub, "add") == 0) {
-		rc = add_user(db, o->username, o->role, o->office, pw);
+		rc = add_user(db, o->username, o->role, o->office, pw, NULL);
 		if (rc == 0)
 			printf("added user %s\n", o->username);
 		goto out;
@@ -742,52 +750,77 @@ wipe:
 	return rc;
 }
 
-/* The demo: offices in two countries, one account per role, cases. */
+struct pw_job {
+	const char *pw;
+	char hash[CRYPT_PWHASH_MAX];
+	int rc;
+};
+
+static void *
+pw_job_run(void *arg)
+{
+	struct pw_job *j = arg;
+
+	j->rc = crypt_pw_hash(j->pw, j->hash);
+	return NULL;
+}
+
+/*
+ * Hashes the passwords of jobs[n] side by side: crypt_pw_hash() lets as
+ * many run at once as crypt_init() allowed (one per core), which makes
+ * the demo's twenty accounts a matter of a second, not of several.
+ * 0, or -1 when one could not be hashed.
+ */
+static int
+hash_all(struct pw_job *jobs, size_t n)
+{
+	pthread_t *t = calloc(n, sizeof(*t));
+	bool *run = calloc(n, sizeof(*run));
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (t && run)
+			run[i] = pthread_create(&t[i], NULL, pw_job_run,
+			    &jobs[i]) == 0;
+		if (!run || !run[i])
+			pw_job_run(&jobs[i]);
+	}
+	for (i = 0; i < n; i++) {
+		if (run && run[i])
+			pthread_join(t[i], NULL);
+		if (jobs[i].rc < 0)
+			rc = -1;
+	}
+	free(t);
+	free(run);
+	return rc;
+}
+
+/* The demo (demo.h): its offices and accounts, then its registry,
+ * projects and cases. Run again, it gives the accounts new passwords and
+ * adds nothing else. */
 static int
 cmd_demo(const struct opts *o)
 {
-	static const struct { const char *code, *name, *country; bool hq; } offs[] = {
-		{ "HQ", "Headquarters", "CH", true },
-		{ "BKK", "Bangkok mission", "TH", false },
-		{ "BOG", "Bogotá mission", "CO", false },
-	};
-	static const struct { const char *user, *role, *office; } users[] = {
-		{ "admin", "admin", "HQ" },
-		{ "caseworker", "caseworker", "BKK" },
-		{ "manager", "office-manager", "BKK" },
-		{ "caseworker.bog", "caseworker", "BOG" },
-		{ "manager.bog", "office-manager", "BOG" },
-		{ "programme", "programme-manager", "HQ" },
-		{ "researcher", "researcher", "HQ" },
-		{ "medical", "medical-officer", "BKK" },
-	};
-	static const struct {
-		const char *office;
-		enum case_status st;
-		int assign;	/* index in users[] (0: nobody) */
-		int file;	/* demo case file, -1: none */
-	} cases[] = {
-		{ "BKK", CASE_ACTIVE, 1, 0 }, { "BKK", CASE_ACTIVE, 1, 1 },
-		{ "BKK", CASE_FOLLOWUP, 2, -1 }, { "BKK", CASE_CLOSED, 0, -1 },
-		{ "BOG", CASE_ACTIVE, 3, 2 }, { "BOG", CASE_CLOSED_REFERRED, 4, -1 },
-	};
+	const struct demo_office *offs;
+	const struct demo_account *users;
 	struct app app;
-	char pwpath[4096], dbcopy[4096], pws[ARRAY_SIZE(users)][24];
+	char pwpath[4096], dbcopy[4096], (*pws)[24] = NULL;
+	struct pw_job *jobs = NULL;
 	struct db *db;
 	struct office of;
 	struct user u;
-	struct case_row c;
-	int64_t uids[ARRAY_SIZE(users)] = { 0 }, now = (int64_t)time(NULL);
-	struct tm tm;
-	time_t tt = (time_t)now;
+	size_t i, noffs, nusers;
 	FILE *f;
-	size_t i;
-	int fd, rc = 1;
+	int fd, rc = 1, loaded;
 	bool fresh;
 
 	memset(&app, 0, sizeof(app));
 	if (o->db == NULL)
 		return fail("--db PATH is required");
+	offs = demo_offices(&noffs);
+	users = demo_accounts(&nusers);
 	if (o->passwords_file)
 		snprintf(pwpath, sizeof(pwpath), "%s", o->passwords_file);
 	else {
@@ -798,58 +831,44 @@ cmd_demo(const struct opts *o)
 	fresh = access(o->db, F_OK) != 0;
 	if ((db = open_db(o, true)) == NULL)
 		return 1;
+	if ((pws = sodium_malloc(nusers * sizeof(*pws))) == NULL ||
+	    (jobs = calloc(nusers, sizeof(*jobs))) == NULL) {
+		fail("out of memory");
+		goto out;
+	}
 	if (fresh && new_key(db, o) != 0)
 		goto out;
-	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+	for (i = 0; i < noffs; i++) {
 		if (db_office_by_code(db, offs[i].code, &of) == DB_OK)
 			continue;
 		if (add_office(db, offs[i].code, offs[i].name, offs[i].country,
 		    offs[i].hq) != 0)
 			goto out;
 	}
-	for (i = 0; i < ARRAY_SIZE(users); i++) {
+	for (i = 0; i < nusers; i++) {
 		crypt_password(pws[i], sizeof(pws[i]), 16);
+		jobs[i].pw = pws[i];
+	}
+	if (hash_all(jobs, nusers) < 0) {
+		fail("could not hash the passwords");
+		goto out;
+	}
+	for (i = 0; i < nusers; i++) {
 		if (db_user_by_name(db, users[i].user, &u) == DB_OK) {
-			if (crypt_pw_hash(pws[i], u.pwhash) < 0 ||
-			    db_user_set_password(db, u.id, u.pwhash) != DB_OK)
+			snprintf(u.pwhash, sizeof(u.pwhash), "%s", jobs[i].hash);
+			if (db_user_set_password(db, u.id, u.pwhash) != DB_OK)
 				goto out;
-			uids[i] = u.id;
 			continue;
 		}
 		if (add_user(db, users[i].user, users[i].role, users[i].office,
-		    pws[i]) != 0)
+		    pws[i], jobs[i].hash) != 0)
 			goto out;
-		if (db_user_by_name(db, users[i].user, &u) != DB_OK)
-			goto out;
-		uids[i] = u.id;
 	}
-	gmtime_r(&tt, &tm);
 	if (isocodes_load(NULL) < 0 || (app.vault = open_key(db, o)) == NULL)
 		goto out;
 	app.db = db;
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		struct req rq;
-		const char *msg, *field;
-
-		/* Registered by the office's manager, so that the case's
-		 * timeline starts as it would through the pages. */
-		if (db_user_by_name(db, strcmp(cases[i].office, "BKK") == 0 ?
-		    "manager" : "manager.bog", &u) != DB_OK)
-			goto out;
-		cli_req(&rq, &app, &u);
-		if (cases_create(&rq, cases[i].office, cases[i].st,
-		    cases[i].assign ? uids[cases[i].assign] : 0, &c, &msg,
-		    &field) != 0) {
-			fail("demo: cannot create a case");
-			goto out;
-		}
-		if (cases[i].file >= 0 &&
-		    (db_user_get(db, uids[cases[i].assign], &u) != DB_OK ||
-		    demo_casefile(&app, &u, &c, (size_t)cases[i].file) < 0))
-			goto out;
-	}
-	if (demo_operations(&app) < 0) {
-		fail("demo: cannot add the projects and the journey cases");
+	if ((loaded = demo_load(&app)) < 0) {
+		fail("demo: cannot add the registry, the projects and the cases");
 		goto out;
 	}
 	fd = open(pwpath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -860,7 +879,7 @@ cmd_demo(const struct opts *o)
 		goto out;
 	}
 	fprintf(f, "# ctm demo accounts: username password (role, office)\n");
-	for (i = 0; i < ARRAY_SIZE(users); i++)
+	for (i = 0; i < nusers; i++)
 		fprintf(f, "%s %s (%s, %s)\n", users[i].user, pws[i],
 		    users[i].role, users[i].office);
 	fclose(f);
@@ -869,13 +888,17 @@ cmd_demo(const struct opts *o)
 		vault_close(app.vault);
 	app.vault = NULL;
 	printf("demo data in %s\n", o->db);
+	if (loaded == 1)
+		printf("the demo's cases were there already: none added\n");
 	printf("demo users:");
-	for (i = 0; i < ARRAY_SIZE(users); i++)
+	for (i = 0; i < nusers; i++)
 		printf(" %s", users[i].user);
 	printf("\npasswords written to %s (readable only by you)\n", pwpath);
 	rc = 0;
 out:
-	sodium_memzero(pws, sizeof(pws));
+	free(jobs);
+	if (pws)
+		sodium_free(pws);
 	if (app.vault)
 		vault_close(app.vault);
 	isocodes_release();

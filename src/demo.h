@@ -1,35 +1,41 @@
 /*
- * demo.h - the demo case files of `ctm demo` (and so of `make run`).
+ * demo.h - the demo of `ctm demo` (and so of `make run`): its offices and
+ * accounts, the registry, the projects of the annex of IOM's
+ * counter-trafficking strategy paper, and invented cases at every stage
+ * of the journey.
+ *
+ * Every date counts back from the day the demo runs, so that a demo made
+ * on any day reads as a journey that has just happened, and every step is
+ * made through the same functions as the web, as the user who would make
+ * it, on its day.
  */
 #ifndef CTM_DEMO_H
 #define CTM_DEMO_H
 
 #include "http.h"
 
-/* How many demo case files there are. */
-size_t demo_casefile_count(void);
-/*
- * Writes demo case file i into case c through the same checks as the API
- * (as user u). 0, or -1 with the reason logged.
- */
-int demo_casefile(struct app *app, const struct user *u, struct case_row *c,
-    size_t i);
+struct demo_office {
+	const char *code, *name, *country;
+	bool hq;
+};
+
+struct demo_account {
+	const char *user, *role, *office;
+};
+
+/* The demo's offices and accounts (static storage), *n of each. The
+ * command creates them before demo_load(), which needs them. */
+const struct demo_office *demo_offices(size_t *n);
+const struct demo_account *demo_accounts(size_t *n);
 
 /*
- * The operational side of the demo: the annex's projects, organisations
- * and shelters, and cases at every stage of the journey (sheltered,
- * funded, returned and handed over, reintegrated, closed), each step
- * made as the user who would make it. Needs the demo's accounts.
+ * The registry (organisations, shelters), the projects with their
+ * exchange rates, and the cases with every step of their journeys, each
+ * made as the user who would make it on its day. A database that has the
+ * demo's cases already keeps them: the registry and projects that exist
+ * are left alone and no case is added again. 0 when the cases were
+ * added, 1 when they were there already, -1 on failure (logged).
  */
-int demo_operations(struct app *app);
-
-/*
- * Demo returns (moves.h): cases of office bkk (a struct office id) at
- * each stage of a return, from requested to closed with an outcome,
- * handed over to Bogotá where they arrived. cw is the Bangkok caseworker,
- * bog_mgr and bog_cw the Bogotá manager and caseworker. 0 or -1 (logged).
- */
-int demo_moves(struct app *app, int64_t bkk, const struct user *cw,
-    const struct user *bog_mgr, const struct user *bog_cw);
+int demo_load(struct app *app);
 
 #endif

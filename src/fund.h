@@ -3,7 +3,7 @@
  * exchange rates, fund requests for a case and their decision,
  * commitment and disbursement.
  *
- * The API (api_fund.c), the pages (page_fund.c) and the demo loader all
+ * The API (api_fund.c), the pages (page_fund.c) and the demo (demo.c) all
  * call these, so that permissions, validation, sealing, the timeline and
  * the audit exist once. Every change runs in one transaction with its
  * timeline step and audit row: all of it happens or none.
@@ -343,13 +343,5 @@ struct fund_summary {
 
 /* Fills s for r (who must have PERM_FUND_READ: -1 otherwise). */
 int fund_summary(struct req *r, struct fund_summary *s);
-
-/*
- * The demo's projects (IOM strategy paper annex: Ghana, Colombia,
- * Mekong, Nepal) and the Global Assistance Fund itself, with donors and
- * a few rates; as r's user (an administrator or programme manager).
- * Projects that exist already are left alone. 0 or -1.
- */
-int fund_demo(struct req *r);
 
 #endif

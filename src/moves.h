@@ -2,7 +2,7 @@
  * moves.h - voluntary return, handover of a case between offices, and
  * reintegration (plan, packages, monitoring visits, outcome).
  *
- * The API (api_moves.c), the pages (page_moves.c) and the demo loader
+ * The API (api_moves.c), the pages (page_moves.c) and the demo (demo.c)
  * call these with a struct req: input is a JSON object (the pages build
  * one from their form), untrusted, checked in full before anything is
  * written; each change and its timeline step are one transaction, and
@@ -127,23 +127,5 @@ json_t *moves_visits_due_json(struct req *r, int64_t office_id,
     int64_t assignee, int days);
 /* {stage: count} of returns of the cases in office_id (0: all). */
 json_t *moves_stage_counts_json(struct req *r, int64_t office_id);
-
-/* --- demo (r acts as the user it carries; dates YYYY-MM-DD) --- */
-
-/* A return to dest_office in country asked on date. */
-int moves_demo_requested(struct req *r, int64_t case_id,
-    const char *dest_office, const char *country, const char *date);
-/* Asked, counselled, planned (one air leg) and departed on date. */
-int moves_demo_departed(struct req *r, int64_t case_id,
-    const char *dest_office, const char *country, const char *date);
-/* A departed case handed over: requested by r, accepted by manager
- * (a user of the destination office) assigning assignee, arrival on
- * arrived recorded by manager, then the first visits_done visits done. */
-int moves_demo_arrived(struct req *r, int64_t case_id,
-    const struct user *manager, int64_t assignee, const char *arrived,
-    int visits_done);
-/* A plan of type plan_type on date with outcome (r of the case's office). */
-int moves_demo_outcome(struct req *r, int64_t case_id, const char *plan_type,
-    const char *date, const char *outcome);
 
 #endif

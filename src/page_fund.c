@@ -807,12 +807,23 @@ struct plist_ctx {
 	int failed;
 };
 
+/* A project's beneficiary target as written after its assisted count:
+ * a dash when it has none (0), not a target of nobody. */
+static const char *
+target_text(int64_t target, char out[24])
+{
+	if (target <= 0)
+		return "–";
+	snprintf(out, 24, "%lld", (long long)target);
+	return out;
+}
+
 static int
 project_row_cb(void *arg, const struct project *pr)
 {
 	struct plist_ctx *ctx = arg;
 	struct budget_line b;
-	char m[4][MONEY_SHOWN];
+	char m[4][MONEY_SHOWN], t[24];
 	int rc = db_project_budget(ctx->r->app->db, pr->id, pr->currency, &b);
 
 	if (rc == DB_ERROR) {
@@ -823,9 +834,9 @@ project_row_cb(void *arg, const struct project *pr)
 		memset(&b, 0, sizeof(b));
 	ctx->n++;
 	html_printf(ctx->h, "<tr><td><a href=\"/projects/%L\">%s</a></td>"
-	    "<td>%s</td><td>%s – %s</td><td>%L / %L</td><td>%s</td><td>%s</td>"
+	    "<td>%s</td><td>%s – %s</td><td>%L / %s</td><td>%s</td><td>%s</td>"
 	    "<td>%s</td><td>%s</td></tr>", pr->id, pr->name, pr->region,
-	    pr->start, pr->end, pr->assisted, pr->target,
+	    pr->start, pr->end, pr->assisted, target_text(pr->target, t),
 	    money(b.budget, pr->currency, m[0]),
 	    money(b.committed, pr->currency, m[1]),
 	    money(b.disbursed, pr->currency, m[2]),
@@ -1286,7 +1297,7 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 	struct html h;
 	json_t *j;
 	char budget[MONEY_TEXT], funded[MONEY_TEXT], raise[MONEY_TEXT];
-	char ub[MONEY_TEXT], uc[MONEY_TEXT], ud[MONEY_TEXT];
+	char ub[MONEY_TEXT], uc[MONEY_TEXT], ud[MONEY_TEXT], t[24];
 	/* The form a refused change came from. */
 	const char *act = p ? req_form(r, "action") : NULL;
 	int rc = db_project_get(r->app->db, r->id, &pr);
@@ -1309,10 +1320,10 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 		flash(&h, p->msg);
 	html_printf(&h, "<dl class=\"project\"><dt>%s</dt><dd>%s – %s</dd>"
 	    "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd id=\"project-assisted\">"
-	    "%L / %L</dd><dt>%s</dt><dd id=\"project-funded\">%s / %s %s</dd>"
+	    "%L / %s</dd><dt>%s</dt><dd id=\"project-funded\">%s / %s %s</dd>"
 	    "<dt>%s</dt><dd id=\"project-raise\">%s %s%s</dd></dl>",
 	    _("Period"), pr.start, pr.end, _("Target group"), pr.target_group,
-	    _("Assisted / target"), pr.assisted, pr.target,
+	    _("Assisted / target"), pr.assisted, target_text(pr.target, t),
 	    _("Funded / budget"), funded, budget, pr.currency,
 	    _("Still to raise"), raise, pr.currency,
 	    json_is_true(json_object_get(j, "funded_incomplete")) ?

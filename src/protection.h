@@ -103,12 +103,4 @@ extern const struct input_field protection_disclose_keys[];
 int protection_disclose(struct req *r, const struct case_row *c,
     int64_t rec_id, int version, json_t *in, json_t **errors);
 
-/*
- * Demo data for `ctm demo`: organisations in Thailand and Colombia (an
- * NGO, a police unit, a prosecution service, a health service each) and
- * a shelter per office BKK and BOG, as r's user. Running it twice adds
- * nothing. 0 or -1.
- */
-int protection_demo(struct req *r);
-
 #endif

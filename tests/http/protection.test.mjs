@@ -710,6 +710,12 @@ describe('services and support plans', () => {
     assert.equal(now.actual_end_date, daysAgo(1));
     const kinds = (await events(c.id)).map((e) => e.kind);
     assert.ok(kinds.includes('plan.added') && kinds.includes('plan.updated'));
+    /* The plan's step falls on its start; the change on the day it was
+     * made, not back on the plan's start (the timeline orders by day). */
+    const steps = await sql(`SELECT kind, on_date, date(at, 'unixepoch') AS made FROM case_events
+      WHERE case_id = ${Number(c.id)} AND kind IN ('plan.added', 'plan.updated') ORDER BY id`);
+    assert.deepEqual(steps.map((e) => [e.kind, e.on_date]), [['plan.added', daysAgo(3)], ['plan.updated', null]]);
+    assert.equal(steps[1].made, todayUtc());
   });
 
   it('records are sealed at rest: no note in clear in the database', async () => {
