@@ -291,7 +291,7 @@ arrived(struct req *r, struct req *mgr, int64_t case_id, int64_t assignee,
 			break;
 		in = json_pack("{s:s,s:O}", "status", "Done", "date",
 		    json_object_get(v, "due_on"));
-		assert_int_equal(moves_visit_record(mgr, json_integer_value(
+		assert_int_equal(moves_visit_record(mgr, 0, json_integer_value(
 		    json_object_get(v, "id")), in, &e), 0);
 		json_decref(in);
 	}
