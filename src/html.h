@@ -10,6 +10,9 @@
  *   %R  trusted markup, not escaped: never user data
  *   %U  string, percent-encoded for a URL query value
  *   %d  int      %L  int64_t      %z  size_t      %%  a percent sign
+ *   %N  int64_t shown to the reader: a count in the calling thread's
+ *       language (count_text(), money.h: "21 195" in French); %d, %L
+ *       and %z are for ids, attributes and URLs, never for a figure
  * Output goes to a struct buf with a cap; html_failed() tells whether any
  * write overflowed it.
  */

@@ -12,6 +12,7 @@
 #include "assets.h"
 #include "audit.h"
 #include "auth.h"
+#include "cases.h"
 #include "crypt.h"
 #include "handlers.h"
 #include "i18n.h"
@@ -401,4 +402,156 @@ page_chart_scripts(struct html *h)
 {
 	html_printf(h, "<script src=\"/assets/echarts.min.js\" defer></script>"
 	    "<script src=\"/assets/charts.js\" defer></script>");
+}
+
+/* --- tables ------------------------------------------------------------ */
+
+void
+page_table_begin(struct page_table *t, struct html *h, const char *cls,
+    const char *id, const struct page_col *cols, size_t ncols)
+{
+	size_t i;
+	bool rest = ncols > 1;
+
+	t->h = h;
+	t->ncols = ncols;
+	t->in_body = true;
+	for (i = 1; cols && i < ncols; i++)
+		if (!(cols[i].flags & COL_NUM))
+			rest = false;
+	html_printf(h, "<div class=\"table-wrap\"><table class=\"%s", cls ?
+	    cls : "");
+	/* ctm.css aligns column N of a table of class num-N to the right. */
+	if (cols && rest)
+		html_printf(h, " num-rest");
+	else
+		for (i = 0; cols && i < ncols && i < PAGE_TABLE_COLS; i++)
+			if (cols[i].flags & COL_NUM)
+				html_printf(h, " num-%z", i + 1);
+	html_printf(h, "\"");
+	if (id)
+		html_printf(h, " id=\"%s\"", id);
+	html_printf(h, ">");
+	if (cols) {
+		html_printf(h, "<thead><tr>");
+		for (i = 0; i < ncols; i++)
+			html_printf(h, (cols[i].flags & COL_HIDDEN) ?
+			    "<th scope=\"col\"><span class=\"visually-hidden\">"
+			    "%s</span></th>" : "<th scope=\"col\">%s</th>",
+			    cols[i].head);
+		html_printf(h, "</tr></thead>");
+	}
+	html_printf(h, "<tbody>");
+}
+
+void
+page_table_body_end(struct page_table *t, size_t nrows, const char *empty)
+{
+	if (!t->in_body)
+		return;
+	if (nrows == 0 && empty)
+		html_printf(t->h, "<tr><td colspan=\"%z\" class=\"empty\">%s"
+		    "</td></tr>", t->ncols ? t->ncols : 1, empty);
+	html_printf(t->h, "</tbody>");
+	t->in_body = false;
+}
+
+void
+page_table_end(struct page_table *t, size_t nrows, const char *empty)
+{
+	page_table_body_end(t, nrows, empty);
+	html_printf(t->h, "</table></div>");
+}
+
+/* --- pieces ------------------------------------------------------------ */
+
+/* <tag class="nowrap"[ datetime="dt"]>text</tag> into out, text
+ * escaped; out is "" when it does not fit. */
+static const char *
+nowrap(char out[PAGE_MARK], const char *tag, const char *dt,
+    const char *text)
+{
+	struct buf b;
+
+	buf_init(&b, PAGE_MARK - 1);
+	if (buf_printf(&b, "<%s class=\"nowrap\"", tag) < 0 ||
+	    (dt && (buf_addstr(&b, " datetime=\"") < 0 ||
+	    html_escape(&b, dt, strlen(dt)) < 0 || buf_addch(&b, '"') < 0)) ||
+	    buf_addch(&b, '>') < 0 ||
+	    html_escape(&b, text, strlen(text)) < 0 ||
+	    buf_printf(&b, "</%s>", tag) < 0)
+		out[0] = '\0';
+	else
+		snprintf(out, PAGE_MARK, "%s", buf_cstr(&b));
+	buf_release(&b);
+	return out;
+}
+
+const char *
+page_when(int64_t t, char out[PAGE_MARK])
+{
+	char text[32], dt[32];
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(dt, sizeof(dt), "%Y-%m-%dT%H:%MZ", &tm);
+	return nowrap(out, "time", dt, page_time(t, text));
+}
+
+const char *
+page_day(const char *ymd, char out[PAGE_MARK])
+{
+	size_t i;
+	bool day = ymd && strlen(ymd) == 10;
+
+	if (ymd == NULL || *ymd == '\0')
+		return nowrap(out, "span", NULL, "—");
+	for (i = 0; day && i < 10; i++)
+		if (i == 4 || i == 7 ? ymd[i] != '-' : ymd[i] < '0' ||
+		    ymd[i] > '9')
+			day = false;
+	return nowrap(out, day ? "time" : "span", day ? ymd : NULL, ymd);
+}
+
+const char *
+page_case_number(const char *number, char out[PAGE_MARK])
+{
+	return nowrap(out, "span", NULL, number ? number : "");
+}
+
+void
+page_status_badge(struct html *h, enum case_status s)
+{
+	html_printf(h, "<span class=\"badge\" data-status=\"%s\">%s</span>",
+	    case_status_code(s), case_status_label(s));
+}
+
+void
+page_case_begin(struct req *r, struct html *h, int64_t id,
+    const char *number, const char *title, bool in_file)
+{
+	char *t = arena_printf(r->arena, "%s — %s", number, title);
+	char n[PAGE_MARK];
+
+	page_begin(r, h, t ? t : title);
+	html_printf(h, "<nav class=\"breadcrumb\" aria-label=\"%s\"><ul><li>"
+	    "<a href=\"/cases\">%s</a></li><li><a href=\"/cases/%L\">%R</a>"
+	    "</li>", _("You are here"), _("Cases"), id,
+	    page_case_number(number, n));
+	if (in_file)
+		html_printf(h, "<li><a href=\"/cases/%L/file\">%s</a></li>", id,
+		    _("Case file"));
+	html_printf(h, "<li aria-current=\"page\">%s</li></ul></nav>"
+	    "<hgroup><h1>%s</h1><p>%R</p></hgroup>", title, title,
+	    page_case_number(number, n));
+}
+
+const char *
+page_colon(struct req *r, const char *label)
+{
+	char out[I18N_LABEL_MAX];
+	const char *s = arena_strdup(r->arena, i18n_colon(label, out));
+
+	return s ? s : label;
 }

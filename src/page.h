@@ -39,4 +39,68 @@ void page_field(struct html *h, const char *id, const char *name,
     const char *type, const char *label, const char *value, const char *err,
     const char *extra_attrs);
 
+
+/* --- the pieces every page shares ------------------------------------- */
+
+/*
+ * Tables: every table of a page goes through these, so that each sits
+ * in the .table-wrap scroll box (a narrow screen scrolls the table, not
+ * the page), its figures are right-aligned, and an empty one says so in
+ * one row. cols[0..ncols) give the column headers (translated; NULL
+ * cols writes no <thead>, for a table of label/value rows); cls are the
+ * table's own classes (a literal of the caller) and id its id, or NULL.
+ * The caller writes the <tr> of the body, counting them, then calls
+ * page_table_end(), or page_table_body_end(), its <tfoot> and
+ * page_table_end() with no rows left to count. empty is the line of an
+ * empty body ("No donors recorded.").
+ */
+enum {
+	COL_NUM = 1 << 0,	/* figures: right-aligned */
+	COL_HIDDEN = 1 << 1,	/* header for screen readers only (buttons) */
+};
+struct page_col {
+	const char *head;
+	unsigned flags;
+};
+/* Columns past this many are right-aligned only as a block: every one
+ * after the first (the statistics' cross tables). */
+#define PAGE_TABLE_COLS 12
+struct page_table {
+	struct html *h;
+	size_t ncols;
+	bool in_body;
+};
+void page_table_begin(struct page_table *t, struct html *h, const char *cls,
+    const char *id, const struct page_col *cols, size_t ncols);
+void page_table_body_end(struct page_table *t, size_t nrows,
+    const char *empty);
+void page_table_end(struct page_table *t, size_t nrows, const char *empty);
+
+/*
+ * Markup for html_printf()'s %R that is never broken across lines (CSS
+ * class "nowrap"): a time "2026-01-04 17:58" (UTC), a day "2026-01-04"
+ * (an empty day is "—"), a case number "BKK-2025-000002". Text is
+ * escaped here; out is returned.
+ */
+#define PAGE_MARK 160
+const char *page_when(int64_t t, char out[PAGE_MARK]);
+const char *page_day(const char *ymd, char out[PAGE_MARK]);
+const char *page_case_number(const char *number, char out[PAGE_MARK]);
+
+/* A case's status as the badge every page shows it with (its colour
+ * from data-status, ctm.css). */
+void page_status_badge(struct html *h, enum case_status s);
+
+/*
+ * The head of a page about case (id, number): page_begin() with the
+ * title "NUMBER — title", the breadcrumb Cases › NUMBER [› Case file]
+ * › title (in_file: a page under the case file), and the heading.
+ */
+void page_case_begin(struct req *r, struct html *h, int64_t id,
+    const char *number, const char *title, bool in_file);
+
+/* label with its colon, as the reader's language writes it before a
+ * value ("Amount: ", French "Montant : "), in r's arena. */
+const char *page_colon(struct req *r, const char *label);
+
 #endif

@@ -182,6 +182,7 @@ detail_text(struct buf *b, const char *detail)
 {
 	json_t *d = json_loads(detail, 0, NULL), *v;
 	const char *key;
+	char lab[I18N_LABEL_MAX];
 	bool first = true;
 
 	if (d == NULL)
@@ -195,8 +196,7 @@ detail_text(struct buf *b, const char *detail)
 		if (strcmp(key, "amount") == 0) {
 			char m[MONEY_TEXT];
 
-			/* TRANSLATORS: a label before its value ("Amount: 10"). */
-			buf_printf(b, _("%s: "), plain_label(key));
+			buf_addstr(b, i18n_colon(plain_label(key), lab));
 			/* In the reader's way, as every page writes amounts. */
 			if (json_is_string(v))
 				buf_addstr(b, money_text_of(json_string_value(v),
@@ -209,7 +209,7 @@ detail_text(struct buf *b, const char *detail)
 		} else if (codelist_by_name(key) >= 0) {
 			value_text(b, key, v);
 		} else {
-			buf_printf(b, _("%s: "), plain_label(key));
+			buf_addstr(b, i18n_colon(plain_label(key), lab));
 			value_text(b, key, v);
 		}
 	}
