@@ -29,38 +29,41 @@ str(json_t *o, const char *key)
 int
 dashboard_followups(struct req *r, struct html *h, int64_t assigned_to)
 {
+	const struct page_col cols[] = {
+		{ _("Case number"), 0 }, { _("Due on"), 0 }, { _("State"), 0 },
+	};
+	struct page_table t;
+	char n[PAGE_MARK], d[PAGE_MARK];
 	json_t *due, *v;
 	size_t i;
-	int overdue = 0;
+	int64_t overdue = 0;
 
 	if (!user_can(&r->user, PERM_CASEFILE_READ))
 		return 0;
 	due = moves_visits_due_json(r, r->user.office_id, assigned_to, 30);
 	if (due == NULL)
 		return -1;
-	html_printf(h, "<h3>%s</h3><figure><table class=\"striped\"><thead><tr>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th></tr></thead><tbody>", assigned_to ?
-	    _("My follow-ups due") : _("Monitoring visits due and overdue"),
-	    _("Case number"), _("Due on"), _("State"));
+	html_printf(h, "<h3>%s</h3>", assigned_to ? _("My follow-ups due") :
+	    _("Monitoring visits due and overdue"));
+	page_table_begin(&t, h, "striped", NULL, cols, ARRAY_SIZE(cols));
 	json_array_foreach(due, i, v) {
 		bool late = json_is_true(json_object_get(v, "overdue"));
 
 		overdue += late;
 		html_printf(h, "<tr%R><td><a href=\"/cases/%L/reintegration\">"
-		    "%s</a></td><td>%s</td><td>%s</td></tr>",
+		    "%R</a></td><td>%R</td><td>%s</td></tr>",
 		    late ? " class=\"overdue\"" : "",
 		    (int64_t)json_integer_value(json_object_get(v, "case_id")),
-		    str(v, "case_number"), str(v, "due_on"),
+		    page_case_number(str(v, "case_number"), n),
+		    page_day(str(v, "due_on"), d),
 		    late ? _("Overdue") : _("Due"));
 	}
-	if (json_array_size(due) == 0)
-		html_printf(h, "<tr><td colspan=\"3\">%s</td></tr>",
-		    _("No visit is due in the next 30 days."));
-	html_printf(h, "</tbody></table></figure>");
+	page_table_end(&t, json_array_size(due),
+	    _("No visit is due in the next 30 days."));
 	if (overdue)
-		html_printf(h, "<p class=\"notice\" role=\"status\">%d %s</p>", overdue,
-		    _("visits are overdue."));
+		html_printf(h, "<p class=\"notice\" role=\"status\">%s</p>",
+		    page_count(r, P_("%s visit is overdue.",
+		    "%s visits are overdue.", overdue), overdue));
 	html_printf(h, "<p><a href=\"/visits\">%s</a></p>", _("All visits"));
 	json_decref(due);
 	return 0;
@@ -70,6 +73,7 @@ int
 dashboard_transfers(struct req *r, struct html *h)
 {
 	json_t *in, *v;
+	char n[PAGE_MARK];
 	size_t i;
 
 	if (!user_can(&r->user, PERM_TRANSFER_DECIDE))
@@ -84,9 +88,9 @@ dashboard_transfers(struct req *r, struct html *h)
 	else {
 		html_printf(h, "<ul>");
 		json_array_foreach(in, i, v)
-			html_printf(h, "<li><a href=\"/transfers\">%s</a> · %s %s"
-			    "</li>", str(v, "case_number"), _("from"),
-			    str(v, "from_office"));
+			html_printf(h, "<li><a href=\"/transfers\">%R</a> · %s %s"
+			    "</li>", page_case_number(str(v, "case_number"), n),
+			    _("from"), str(v, "from_office"));
 		html_printf(h, "</ul>");
 	}
 	json_decref(in);
@@ -102,14 +106,16 @@ static int
 stranded_row(void *arg, const struct stranded_row *s)
 {
 	struct stranded *x = arg;
+	char n[PAGE_MARK];
 
 	if (x->n++ == 0)
 		html_printf(x->h, "<h3>%s</h3><p class=\"notice\" role=\"status"
 		    "\">%s</p><ul>", _("Cases to reassign"), _("These open "
 		    "cases are assigned to someone who has left the office or "
 		    "whose account is disabled."));
-	html_printf(x->h, "<li><a href=\"/cases/%L\">%s</a> · %s (%s)</li>",
-	    s->case_id, s->case_number, s->username, s->disabled ?
+	html_printf(x->h, "<li><a href=\"/cases/%L\">%R</a> · %s (%s)</li>",
+	    s->case_id, page_case_number(s->case_number, n), s->username,
+	    s->disabled ?
 	    _("account disabled") : _("now in another office"));
 	return 0;
 }
@@ -141,10 +147,12 @@ shelter_row(void *arg, const struct shelter_occupancy *o)
 	struct shelters *x = arg;
 	bool full = protection_full(o->capacity, o->occupied);
 
-	html_printf(x->h, "<tr%R><td><a href=\"/shelters/%L\">%s</a></td>"
-	    "<td>%L</td><td>%L</td><td>%s</td></tr>", full ?
-	    " class=\"overdue\"" : "", o->id, o->name, o->occupied, o->capacity,
-	    full ? _("Full") : _("Places free"));
+	html_printf(x->h, "<tr%R><td><a href=\"/shelters/%L\">%s</a>%R%s%R"
+	    "</td><td>%N</td><td>%N</td><td>%N</td></tr>", full ?
+	    " class=\"overdue\"" : "", o->id, o->name, full ?
+	    " <span class=\"badge\">" : "", full ? _("Full") : "", full ?
+	    "</span>" : "", o->occupied, o->capacity,
+	    protection_free(o->capacity, o->occupied));
 	json_array_append_new(x->cats, json_string(o->name));
 	json_array_append_new(x->occupied, json_integer(o->occupied));
 	json_array_append_new(x->free, json_integer(protection_free(
@@ -156,7 +164,12 @@ shelter_row(void *arg, const struct shelter_occupancy *o)
 int
 dashboard_shelters(struct req *r, struct html *h)
 {
+	const struct page_col cols[] = {
+		{ _("Shelter"), 0 }, { _("Occupied"), COL_NUM },
+		{ _("Capacity"), COL_NUM }, { _("Places free"), COL_NUM },
+	};
 	struct shelters x = { .h = h };
+	struct page_table t;
 	char today[DATE_SIZE];
 
 	if (!user_can(&r->user, PERM_ASSIST) ||
@@ -166,11 +179,8 @@ dashboard_shelters(struct req *r, struct html *h)
 	x.cats = json_array();
 	x.occupied = json_array();
 	x.free = json_array();
-	html_printf(h, "<h3>%s</h3><figure><table class=\"striped\"><thead><tr>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\"></th></tr></thead>"
-	    "<tbody>", _("Shelter occupancy today"), _("Shelter"),
-	    _("Occupied"), _("Capacity"));
+	html_printf(h, "<h3>%s</h3>", _("Shelter occupancy today"));
+	page_table_begin(&t, h, "striped", NULL, cols, ARRAY_SIZE(cols));
 	if (protection_office_occupancy(r->app->db, r->user.office_id, today,
 	    shelter_row, &x) < 0) {
 		json_decref(x.cats);
@@ -178,10 +188,7 @@ dashboard_shelters(struct req *r, struct html *h)
 		json_decref(x.free);
 		return -1;
 	}
-	if (x.n == 0)
-		html_printf(h, "<tr><td colspan=\"4\">%s</td></tr>",
-		    _("The office has no shelter."));
-	html_printf(h, "</tbody></table></figure>");
+	page_table_end(&t, (size_t)x.n, _("The office has no shelter."));
 	if (x.n == 0) {
 		json_decref(x.cats);
 		json_decref(x.occupied);
@@ -194,35 +201,33 @@ dashboard_shelters(struct req *r, struct html *h)
 	    x.occupied, "name", _("Places free"), "data", x.free));
 }
 
-/* Hours as "3.5 h" or days beyond two days. */
-static void
-duration(char *out, size_t size, double hours)
-{
-	if (hours >= 48)
-		snprintf(out, size, "%.1f %s", hours / 24, _("days"));
-	else
-		snprintf(out, size, "%.1f %s", hours, _("hours"));
-}
-
 static void
 turnaround_row(struct html *h, const struct fund_stat *st, const char *name)
 {
-	char med[32], mean[32];
+	char med[MONEY_TEXT], mean[MONEY_TEXT];
 
-	duration(med, sizeof(med), st->median_hours);
-	duration(mean, sizeof(mean), st->mean_hours);
-	html_printf(h, "<tr><th scope=\"row\">%s</th><td>%L</td><td>%s</td>"
-	    "<td>%s</td></tr>", name, st->count, st->count ? med : "—",
-	    st->count ? mean : "—");
+	html_printf(h, "<tr><th scope=\"row\">%s</th><td>%N</td><td>%s</td>"
+	    "<td>%s</td></tr>", name, st->count, st->count ?
+	    page_days_figure(st->median_hours, med) : "—", st->count ?
+	    page_days_figure(st->mean_hours, mean) : "—");
 }
 
 int
 dashboard_fund(struct req *r, struct html *h)
 {
+	const struct page_col tcols[] = {
+		{ _("Office"), 0 }, { _("Decisions"), COL_NUM },
+		{ _("Median (days)"), COL_NUM }, { _("Mean (days)"), COL_NUM },
+	};
+	const struct page_col bcols[] = {
+		{ _("Project"), 0 }, { _("Currency"), 0 },
+		{ _("Budget"), COL_NUM }, { _("Committed"), COL_NUM },
+		{ _("Disbursed"), COL_NUM },
+	};
 	struct fund_summary *s;
+	struct page_table t;
 	json_t *cats, *budget, *committed, *disbursed;
 	char a[MONEY_TEXT], b[MONEY_TEXT], c[MONEY_TEXT];
-	char wait[32];
 	size_t i;
 	int rc = -1;
 
@@ -232,31 +237,31 @@ dashboard_fund(struct req *r, struct html *h)
 		return error("dashboard: out of memory");
 	if (fund_summary(r, s) < 0)
 		goto out;
-	duration(wait, sizeof(wait), (double)s->oldest_wait / 3600.0);
-	html_printf(h, "<h3>%s</h3><p><a href=\"/fund\"><strong>%L</strong> %s"
-	    "</a>", _("Fund requests waiting"), s->queue_length,
-	    _("requests wait for a decision"));
+	html_printf(h, "<h3>%s</h3><p><a href=\"/fund\">%s</a>",
+	    _("Fund requests waiting"), page_count(r, P_(
+	    "%s request waits for a decision",
+	    "%s requests wait for a decision", s->queue_length),
+	    s->queue_length));
 	if (s->queue_length)
-		html_printf(h, " · %s %s", _("the oldest for"), wait);
+		/* TRANSLATORS: %s is a duration ("3.5 days"). */
+		html_printf(h, " · %s", arena_printf(r->arena,
+		    _("the oldest for %s"), page_days(r,
+		    (double)s->oldest_wait / 3600.0)));
 	html_printf(h, "</p>");
 
-	html_printf(h, "<h3>%s</h3><figure><table class=\"striped\"><thead><tr>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>"
-	    "<tbody>", _("Turnaround from request to decision"), _("Office"),
-	    _("Decisions"), _("Median"), _("Mean"));
+	html_printf(h, "<h3>%s</h3>", _("Turnaround from request to decision"));
+	page_table_begin(&t, h, "striped", NULL, tcols, ARRAY_SIZE(tcols));
 	for (i = 0; i < s->turnaround.noffices; i++)
 		turnaround_row(h, &s->turnaround.offices[i],
 		    s->turnaround.offices[i].office);
+	page_table_body_end(&t, s->turnaround.noffices, _("No decision yet."));
+	html_printf(h, "<tfoot>");
 	turnaround_row(h, &s->turnaround.overall, _("All offices"));
-	html_printf(h, "</tbody></table></figure>");
+	html_printf(h, "</tfoot>");
+	page_table_end(&t, 0, NULL);
 
-	html_printf(h, "<h3>%s</h3><figure><table class=\"striped\"><thead><tr>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th></tr></thead><tbody>", _("Budgets"),
-	    _("Project"), _("Currency"), _("Budget"), _("Committed"),
-	    _("Disbursed"));
+	html_printf(h, "<h3>%s</h3>", _("Budgets"));
+	page_table_begin(&t, h, "striped", NULL, bcols, ARRAY_SIZE(bcols));
 	cats = json_array();
 	budget = json_array();
 	committed = json_array();
@@ -278,15 +283,26 @@ dashboard_fund(struct req *r, struct html *h)
 		json_array_append_new(disbursed,
 		    json_real((double)l->disbursed / 100));
 	}
-	html_printf(h, "</tbody><tfoot><tr><th scope=\"row\">%s</th><td>USD</td>"
-	    "<td>%s</td><td>%s</td><td>%s</td></tr></tfoot></table></figure>",
+	page_table_body_end(&t, s->nlines, _("No project yet."));
+	html_printf(h, "<tfoot><tr><th scope=\"row\">%s</th><td>USD</td>"
+	    "<td>%s</td><td>%s</td><td>%s</td></tr></tfoot>",
 	    s->usd_incomplete ? _("Total (some currencies have no rate)") :
 	    _("Total"), money_text(s->budget_usd, r->lang, a),
 	    money_text(s->committed_usd, r->lang, b),
 	    money_text(s->disbursed_usd, r->lang, c));
+	page_table_end(&t, 0, NULL);
+	if (s->nlines == 0) {
+		json_decref(cats);
+		json_decref(budget);
+		json_decref(committed);
+		json_decref(disbursed);
+		rc = 0;
+		goto out;
+	}
+	/* Horizontal bars: the project names are read whole. */
 	if (page_chart(h, "chart-budgets", _("Budgets"),
-	    json_pack("{s:s,s:o,s:[{s:s,s:o},{s:s,s:o},{s:s,s:o}]}",
-	    "kind", "bar", "categories", cats, "series",
+	    json_pack("{s:s,s:b,s:o,s:[{s:s,s:o},{s:s,s:o},{s:s,s:o}]}",
+	    "kind", "bar", "horizontal", 1, "categories", cats, "series",
 	    "name", _("Budget"), "data", budget,
 	    "name", _("Committed"), "data", committed,
 	    "name", _("Disbursed"), "data", disbursed)) < 0)

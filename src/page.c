@@ -17,6 +17,7 @@
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
+#include "money.h"
 #include "moves.h"
 #include "page.h"
 #include "protection.h"
@@ -554,4 +555,41 @@ page_colon(struct req *r, const char *label)
 	const char *s = arena_strdup(r->arena, i18n_colon(label, out));
 
 	return s ? s : label;
+}
+
+const char *
+page_count(struct req *r, const char *fmt, int64_t n)
+{
+	char t[MONEY_TEXT];
+	const char *s = arena_printf(r->arena, fmt, count_text(n,
+	    i18n_current(), t));
+
+	return s ? s : "";
+}
+
+/* Tenths of a day in hours, rounded; never negative. */
+static int64_t
+day_tenths(double hours)
+{
+	return hours > 0 ? (int64_t)(hours / 24.0 * 10.0 + 0.5) : 0;
+}
+
+const char *
+page_days_figure(double hours, char out[MONEY_TEXT])
+{
+	return fixed_text(day_tenths(hours), 1, i18n_current(), out);
+}
+
+const char *
+page_days(struct req *r, double hours)
+{
+	int64_t t = day_tenths(hours);
+	char f[MONEY_TEXT];
+	const char *s;
+
+	/* The plural of the whole part when there is no decimal to read
+	 * ("1.0 day"), otherwise of "many" ("1.5 days"). */
+	s = arena_printf(r->arena, P_("%s day", "%s days", t % 10 ? 2 :
+	    t / 10), fixed_text(t, 1, i18n_current(), f));
+	return s ? s : "";
 }

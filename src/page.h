@@ -9,6 +9,7 @@
 #define CTM_PAGE_H
 
 #include "http.h"
+#include "money.h"
 
 void page_begin(struct req *r, struct html *h, const char *title);
 void page_end(struct req *r, struct html *h);
@@ -98,6 +99,20 @@ void page_status_badge(struct html *h, enum case_status s);
  */
 void page_case_begin(struct req *r, struct html *h, int64_t id,
     const char *number, const char *title, bool in_file);
+
+/*
+ * A sentence with a count: fmt is a message with one %s, chosen by
+ * P_() for n ("%s visit is overdue." / "%s visits are overdue."), n is
+ * written as count_text() does. In r's arena; plain text, to escape.
+ */
+const char *page_count(struct req *r, const char *fmt, int64_t n);
+/*
+ * A duration in hours as every page shows one: days with one decimal,
+ * "3.5" for a table whose header names the unit, or with the unit
+ * ("3.5 days", "1.0 day") for a sentence (page_days(), in r's arena).
+ */
+const char *page_days_figure(double hours, char out[MONEY_TEXT]);
+const char *page_days(struct req *r, double hours);
 
 /* label with its colon, as the reader's language writes it before a
  * value ("Amount: ", French "Montant : "), in r's arena. */
