@@ -165,6 +165,12 @@ audit_action_label(const char *action, char out[AUDIT_LABEL_MAX])
 	return out;
 }
 
+const char *
+audit_action_at(size_t i)
+{
+	return i < ARRAY_SIZE(actions) ? actions[i].code : NULL;
+}
+
 static const struct {
 	const char *key;
 	const char *label;

@@ -24,6 +24,9 @@ int audit_as(struct req *r, int64_t user_id, const char *username,
  */
 #define AUDIT_LABEL_MAX 192
 const char *audit_action_label(const char *action, char out[AUDIT_LABEL_MAX]);
+/* The i-th action code known to audit_action_label(), NULL past the
+ * last (for a list to choose from). */
+const char *audit_action_at(size_t i);
 /* The label of a key of an entry's detail ("field" -> "Field"); key
  * itself when unknown. */
 const char *audit_detail_label(const char *key);

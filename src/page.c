@@ -521,6 +521,12 @@ page_case_number(const char *number, char out[PAGE_MARK])
 	return nowrap(out, "span", NULL, number ? number : "");
 }
 
+const char *
+page_nowrap(const char *text, char out[PAGE_MARK])
+{
+	return nowrap(out, "span", NULL, text ? text : "");
+}
+
 void
 page_status_badge(struct html *h, enum case_status s)
 {

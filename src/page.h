@@ -87,6 +87,8 @@ void page_table_end(struct page_table *t, size_t nrows, const char *empty);
 const char *page_when(int64_t t, char out[PAGE_MARK]);
 const char *page_day(const char *ymd, char out[PAGE_MARK]);
 const char *page_case_number(const char *number, char out[PAGE_MARK]);
+/* Any other text kept on one line (a time already written). */
+const char *page_nowrap(const char *text, char out[PAGE_MARK]);
 
 /* A case's status as the badge every page shows it with (its colour
  * from data-status, ctm.css). */

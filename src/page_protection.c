@@ -90,16 +90,17 @@ disclose_form(struct req *r, struct html *h, const char *action,
 
 /* The disclosures made on a referral, as a list. */
 static void
-disclosures(struct html *h, json_t *rec)
+disclosures(struct req *r, struct html *h, json_t *rec)
 {
 	json_t *list = json_object_get(rec, "disclosures"), *d, *c;
 	size_t i, j;
 
 	if (json_array_size(list) == 0)
 		return;
-	html_printf(h, "<p>%s</p><ul>", _("Later disclosures:"));
+	html_printf(h, "<p>%s</p><ul>", page_colon(r, _("Later "
+	    "disclosures")));
 	json_array_foreach(list, i, d) {
-		html_printf(h, "<li>%s: ", caserec_str(d, "date"));
+		html_printf(h, "<li>%s", page_colon(r, caserec_str(d, "date")));
 		json_array_foreach(json_object_get(d, "shared"), j, c)
 			html_printf(h, "%s%s", j ? ", " : "",
 			    code_label(CL_LE_SHARED, json_string_value(c)));
@@ -124,9 +125,7 @@ records_page(struct req *r, int status, const struct case_row *c,
 	int rc = -1;
 
 	html_init(&h, HTTP_PAGE_MAX);
-	page_begin(r, &h, title);
-	html_printf(&h, "<p><a href=\"/cases/%L\">%s</a></p><hgroup><h1>%s</h1>"
-	    "<p>%s</p></hgroup>", c->id, _("Back to the case"), title, c->number);
+	page_case_begin(r, &h, c->id, c->number, title, false);
 	if (redo && redo->msg)
 		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>",
 		    redo->msg);
@@ -138,13 +137,15 @@ records_page(struct req *r, int status, const struct case_row *c,
 
 		if ((list = caserec_list(r, k, c)) == NULL)
 			goto out;
-		html_printf(&h, "<section id=\"%s\"><h2>%s</h2>", k->path,
-		    _(k->label));
+		/* A page of one kind is titled by it already. */
+		html_printf(&h, "<section id=\"%s\">", k->path);
+		if (n > 1)
+			html_printf(&h, "<h2>%s</h2>", _(k->label));
 		caserec_html_list(r, &h, k, list, write && !k->append_only ?
 		    action : NULL);
 		if (k == &prot_le)
 			json_array_foreach(list, j, rec) {
-				disclosures(&h, rec);
+				disclosures(r, &h, rec);
 				if (write)
 					disclose_form(r, &h, action, rec, redo &&
 					    redo->disclose_id == json_integer_value(
@@ -163,10 +164,12 @@ records_page(struct req *r, int status, const struct case_row *c,
 		}
 		if (write) {
 			/* Folded until wanted: a long page stays short. */
-			html_printf(&h, "<details%R><summary>%s: %s</summary>",
+			html_printf(&h, "<details%R><summary>%s%s</summary>",
 			    values ? " open" : "", values &&
-			    json_object_get(values, "id") ? _("Change") :
-			    _("Add"), _(k->one));
+			    json_object_get(values, "id") ?
+			    page_colon(r, _("Change")) : "", values &&
+			    json_object_get(values, "id") ? _(k->one) :
+			    _(k->add));
 			if (errors)
 				general_errors(&h, k, errors);
 			if (caserec_html_form(r, &h, k, c, action, values, errors,
@@ -357,6 +360,7 @@ page_health_post(struct req *r)
 struct org_rows {
 	struct html *h;
 	bool manage;
+	size_t n;
 };
 
 static int
@@ -365,6 +369,7 @@ org_row_cb(void *arg, const struct organisation *o)
 	struct org_rows *x = arg;
 	const char *type = code_label(CL_ORG_TYPE, o->type);
 
+	x->n++;
 	html_printf(x->h, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 	    "<td>%s</td><td>%s</td>", o->name, type ? type : o->type,
 	    o->country, o->city, o->phone, o->disabled ? _("disabled") :
@@ -386,7 +391,13 @@ static int
 orgs_page(struct req *r, int status, const struct organisation *form,
     json_t *errors)
 {
+	const struct page_col cols[] = {
+		{ _("Name"), 0 }, { _("Type"), 0 }, { _("Country"), 0 },
+		{ _("City"), 0 }, { _("Phone"), 0 }, { _("Status"), 0 },
+		{ _("Actions"), COL_HIDDEN },
+	};
 	struct org_rows x;
+	struct page_table t;
 	struct html h;
 	const struct code_def *codes;
 	size_t n, j;
@@ -394,18 +405,15 @@ orgs_page(struct req *r, int status, const struct organisation *form,
 
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Organisations"));
-	html_printf(&h, "<h1>%s</h1><figure class=\"table-wrap\"><table><thead>"
-	    "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th>", _("Organisations"), _("Name"), _("Type"),
-	    _("Country"), _("City"), _("Phone"), _("Status"));
+	html_printf(&h, "<h1>%s</h1>", _("Organisations"));
 	x.h = &h;
 	x.manage = user_can(&r->user, PERM_REGISTRY);
-	if (x.manage)
-		html_printf(&h, "<th></th>");
-	html_printf(&h, "</tr></thead><tbody>");
+	x.n = 0;
+	page_table_begin(&t, &h, "striped", NULL, cols, x.manage ?
+	    ARRAY_SIZE(cols) : ARRAY_SIZE(cols) - 1);
 	if (db_org_list(r->app->db, org_row_cb, &x) != DB_OK)
 		goto out;
-	html_printf(&h, "</tbody></table></figure>");
+	page_table_end(&t, x.n, _("No organisation recorded yet."));
 	if (x.manage) {
 		html_printf(&h, "<section id=\"org-form\"><h2>%s</h2>",
 		    form->id ? _("Change an organisation") :
@@ -538,6 +546,7 @@ struct shelter_rows {
 	struct req *r;
 	struct html *h;
 	bool failed;
+	size_t n;
 };
 
 static int
@@ -554,8 +563,9 @@ shelter_row_cb(void *arg, const struct shelter *s)
 		x->failed = true;
 		return 1;
 	}
+	x->n++;
 	html_printf(x->h, "<tr><td><a href=\"/shelters/%L\">%s</a></td><td>%s"
-	    "</td><td>%s</td><td>%L</td><td>%L", s->id, s->name,
+	    "</td><td>%s</td><td>%N</td><td>%N", s->id, s->name,
 	    s->office_code, s->city, s->capacity, n);
 	if (protection_full(s->capacity, n))
 		html_printf(x->h, " <span class=\"badge\">%s</span>", _("full"));
@@ -573,24 +583,28 @@ office_opt_cb(void *arg, const struct office *o)
 static int
 shelters_page(struct req *r, int status, json_t *values, json_t *errors)
 {
+	const struct page_col cols[] = {
+		{ _("Name"), 0 }, { _("Office"), 0 }, { _("City"), 0 },
+		{ _("Capacity"), COL_NUM }, { _("Occupied today"), COL_NUM },
+	};
 	struct shelter_rows x;
+	struct page_table t;
 	struct html h;
 	int64_t office = protection_shelter_office(r);
 	int rc = -1;
 
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Shelters"));
-	html_printf(&h, "<h1>%s</h1><figure class=\"table-wrap\"><table><thead>"
-	    "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
-	    "</thead><tbody>", _("Shelters"), _("Name"), _("Office"), _("City"),
-	    _("Capacity"), _("Occupied today"));
+	html_printf(&h, "<h1>%s</h1>", _("Shelters"));
+	page_table_begin(&t, &h, "striped", NULL, cols, ARRAY_SIZE(cols));
 	x.r = r;
 	x.h = &h;
 	x.failed = false;
+	x.n = 0;
 	if (db_shelter_list(r->app->db, office, shelter_row_cb, &x) != DB_OK ||
 	    x.failed)
 		goto out;
-	html_printf(&h, "</tbody></table></figure>");
+	page_table_end(&t, x.n, _("No shelter recorded yet."));
 	if (protection_shelter_ok(r, NULL, true)) {
 		html_printf(&h, "<section><h2>%s</h2>", _("Add a shelter"));
 		if (errors)
@@ -677,9 +691,13 @@ static int
 shelter_page(struct req *r, int status, const struct shelter *s,
     json_t *values, json_t *errors)
 {
+	const struct page_col cols[] = {
+		{ _("Day"), 0 }, { _("Occupied"), COL_NUM },
+	};
+	struct page_table t;
 	struct html h;
 	int64_t counts[OCCUPANCY_DAYS], first;
-	char today[11], from[11], day[11], cap[24];
+	char today[11], from[11], day[11], cap[24], dm[PAGE_MARK];
 	size_t i;
 	int rc;
 
@@ -694,25 +712,25 @@ shelter_page(struct req *r, int status, const struct shelter *s,
 	html_printf(&h, "<p><a href=\"/shelters\">%s</a></p><hgroup><h1>%s</h1>"
 	    "<p>%s %s</p></hgroup>", _("All shelters"), s->name, s->office_code,
 	    s->city);
-	html_printf(&h, "<dl><dt>%s</dt><dd>%L</dd><dt>%s</dt><dd>%L</dd></dl>",
+	html_printf(&h, "<dl><dt>%s</dt><dd>%N</dd><dt>%s</dt><dd>%N</dd></dl>",
 	    _("Capacity (places)"), s->capacity, _("Occupied today"),
 	    counts[OCCUPANCY_DAYS - 1]);
 	if (protection_full(s->capacity, counts[OCCUPANCY_DAYS - 1]))
 		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>",
 		    _("The shelter is full: a new admission needs an explicit "
 		    "confirmation."));
-	html_printf(&h, "<h2>%s</h2><figure class=\"table-wrap\"><table>"
-	    "<thead><tr><th>%s</th><th>%s</th></tr></thead><tbody>",
-	    _("Occupancy over the last 30 days"), _("Day"), _("Occupied"));
+	html_printf(&h, "<h2>%s</h2>", _("Occupancy over the last 30 days"));
+	page_table_begin(&t, &h, "striped", NULL, cols, ARRAY_SIZE(cols));
 	for (i = OCCUPANCY_DAYS; i-- > 0;) {
 		caserec_day_str(first + (int64_t)i, day);
-		html_printf(&h, "<tr><td>%s</td><td>%L", day, counts[i]);
+		html_printf(&h, "<tr><td>%R</td><td>%N", page_day(day, dm),
+		    counts[i]);
 		if (protection_full(s->capacity, counts[i]))
 			html_printf(&h, " <span class=\"badge\">%s</span>",
 			    _("full"));
 		html_printf(&h, "</td></tr>");
 	}
-	html_printf(&h, "</tbody></table></figure>");
+	page_table_end(&t, OCCUPANCY_DAYS, NULL);
 	if (protection_shelter_ok(r, s, true)) {
 		snprintf(cap, sizeof(cap), "%lld", (long long)s->capacity);
 		html_printf(&h, "<section><h2>%s</h2>", _("Change the shelter"));
