@@ -250,13 +250,12 @@ health_followups(struct req *r, struct html *h)
 			continue;
 		shown++;
 		html_printf(h, "<tr%R><td><a href=\"/cases/%L/health\">%R</a>"
-		    "</td><td>%N</td><td>%R</td><td>%R%R</td></tr>",
+		    "</td><td>%N</td><td>%R</td><td>%R%R%s%R</td></tr>",
 		    late ? " class=\"overdue\"" : "", c->id,
 		    page_case_number(c->number, n), c->records,
 		    page_day(c->latest, d1), page_day(c->follow_up, d2),
-		    late ? " <span class=\"badge\">" : "");
-		if (late)
-			html_printf(h, "%s</span>", _("Overdue"));
+		    late ? " <span class=\"badge\">" : "", late ? _("Overdue") :
+		    "", late ? "</span>" : "");
 	}
 	page_table_end(&t, shown, _("No case of the office has a health "
 	    "record."));
