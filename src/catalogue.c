@@ -8,6 +8,7 @@
 #include "date.h"
 #include "http.h"
 #include "i18n.h"
+#include "money.h"
 #include "isocodes.h"
 
 /* Longest value field_validate() looks at, whatever the field says:
@@ -319,8 +320,11 @@ utf8_chars(const char *s)
 static const char *
 too_long(int64_t max)
 {
-	snprintf(msgbuf, sizeof(msgbuf), _("Enter at most %lld characters."),
-	    (long long)max);
+	char n[MONEY_TEXT];
+
+	snprintf(msgbuf, sizeof(msgbuf), P_("Enter at most %s character.",
+	    "Enter at most %s characters.", max), count_text(max,
+	    i18n_current(), n));
 	return msgbuf;
 }
 

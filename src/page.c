@@ -234,11 +234,13 @@ page_root(struct req *r)
 
 	if (!r->authed)
 		return resp_redirect(r, "/login");
+	/* Every role with something to do has its dashboard (a
+	 * researcher's: the datasets to count in). */
 	if (user_can(&r->user, PERM_CASE_READ) ||
-	    user_can(&r->user, PERM_FUND_READ))
+	    user_can(&r->user, PERM_FUND_READ) ||
+	    user_can(&r->user, PERM_STATS_READ) ||
+	    user_can(&r->user, PERM_ADMIN_USERS))
 		return resp_redirect(r, "/dashboard");
-	if (user_can(&r->user, PERM_STATS_READ))
-		return resp_redirect(r, "/stats");
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Start"));
 	html_printf(&h, "<h1>%s</h1><p>%s</p>", _("Welcome"),

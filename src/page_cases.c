@@ -217,8 +217,8 @@ cases_page(struct req *r, int status, const char *form_office,
 		return -1;
 	}
 	page_table_end(&tab, (size_t)rows.n, _("No cases."));
-	html_printf(&h, "<p>%N %s</p><nav class=\"pager\">", total,
-	    P_("case in all", "cases in all", total));
+	html_printf(&h, "<p>%s</p><nav class=\"pager\">", page_count(r,
+	    P_("%s case in all", "%s cases in all", total), total));
 	if (q) {
 		if (page > 1)
 			search_page_button(r, &h, q, page - 1, _("Previous"));
