@@ -1210,7 +1210,7 @@ show_screening(struct view *v, json_t *scr)
 	struct page_table tab;
 	int e, i;
 	size_t k;
-	char t[32];
+	char t[PAGE_MARK];
 
 	html_printf(h, "<dl class=\"fields\"><dt>%s</dt><dd><strong "
 	    "class=\"%R\">%s</strong></dd><dt>%s</dt><dd>%s</dd></dl>",
@@ -1267,10 +1267,11 @@ show_screening(struct view *v, json_t *scr)
 		    "decided_by"));
 		bool found = db_user_get(v->r->app->db, by, &u) == DB_OK;
 
-		html_printf(h, "<p>%s<strong>%s</strong> — %s %s, %s (UTC)</p>",
-		    page_colon(v->r, _("Decision")), status_label(casefile_str(dec, "final_status")),
+		html_printf(h, "<p>%s<strong>%s</strong> — %s %s, %R (UTC)</p>",
+		    page_colon(v->r, _("Decision")),
+		    status_label(casefile_str(dec, "final_status")),
 		    _("recorded by"), found ? u.username : "?",
-		    page_time(json_integer_value(json_object_get(dec,
+		    page_when(json_integer_value(json_object_get(dec,
 		    "decided_at")), t));
 	}
 	if (json_is_true(json_object_get(dec, "overridden")))

@@ -294,12 +294,11 @@ static int
 html_cb(void *arg, const struct case_event *e)
 {
 	struct collect *c = arg;
-	char at[32];
+	char at[PAGE_MARK], on[PAGE_MARK];
 	struct buf b;
 
 	if (!shown(c, e))
 		return 0;
-	page_time(e->at, at);
 	buf_init(&b, 4096);
 	detail_text(&b, e->detail);
 	html_printf(c->h, "<li><p><strong>%s</strong>", timeline_label(e->kind));
@@ -307,8 +306,9 @@ html_cb(void *arg, const struct case_event *e)
 		html_printf(c->h, "<br><span>%s</span>", buf_cstr(&b));
 	html_printf(c->h, "</p><small>");
 	if (e->on_date[0])
-		html_printf(c->h, "%s · ", e->on_date);
-	html_printf(c->h, "%s %s · %s %s", _("recorded"), at, _("by"),
+		html_printf(c->h, "%R · ", page_day(e->on_date, on));
+	html_printf(c->h, "%s %R · %s %s", _("recorded"), page_when(e->at, at),
+	    _("by"),
 	    e->user_id ? e->username : _("the system"));
 	if (e->office_code[0])
 		html_printf(c->h, " (%s)", e->office_code);
