@@ -1348,9 +1348,9 @@ page_admin_audit(struct req *r)
 		goto out;
 	page_table_end(&tab, rows.n, _("No entry matches the filter."));
 	pages = total > 0 ? (total + AUDIT_PER_PAGE - 1) / AUDIT_PER_PAGE : 1;
-	html_printf(&h, "<nav aria-label=\"%s\"><ul><li>%s%N / %N · %s%N</li>",
-	    _("Pages"), page_colon(r, _("Page")), q.page, pages,
-	    page_colon(r, _("Entries")), total);
+	html_printf(&h, "<nav aria-label=\"%s\"><ul><li>%s %N / %N · %s%N</li>",
+	    _("Pages"), _("Page"), q.page, pages, page_colon(r, _("Entries")),
+	    total);
 	if (q.page > 1) {
 		html_printf(&h, "<li>");
 		audit_page_link(&h, &q, q.page - 1 < pages ? q.page - 1 : pages,
