@@ -116,7 +116,7 @@
 				series: [{ type: 'pie', radius: ['35%', '65%'],
 					bottom: lg.height, avoidLabelOverlap: true,
 					label: { formatter: function (p) {
-						return p.name + ': ' + num(p.value);
+						return p.name + ' (' + num(p.value) + ')';
 					} },
 					data: slices }]
 			};
