@@ -164,7 +164,11 @@ value_text(struct buf *b, const char *key, json_t *v)
 		return;
 	}
 	if (json_is_integer(v)) {
-		buf_printf(b, "%lld", (long long)json_integer_value(v));
+		char n[MONEY_TEXT];
+
+		/* A count, as every page writes figures. */
+		buf_addstr(b, count_text(json_integer_value(v), i18n_current(),
+		    n));
 		return;
 	}
 	if (!json_is_string(v))
