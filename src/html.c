@@ -154,6 +154,22 @@ html_printf(struct html *h, const char *fmt, ...)
 	va_end(ap);
 }
 
+size_t
+html_mark(const struct html *h)
+{
+	return h->out.len;
+}
+
+void
+html_rewind(struct html *h, size_t mark)
+{
+	if (mark < h->out.len) {
+		h->out.len = mark;
+		if (h->out.p)
+			h->out.p[mark] = '\0';
+	}
+}
+
 void
 html_text(struct html *h, const char *s)
 {

@@ -418,6 +418,7 @@ page_table_begin(struct page_table *t, struct html *h, const char *cls,
 
 	t->h = h;
 	t->ncols = ncols;
+	t->mark = html_mark(h);
 	t->in_body = true;
 	for (i = 1; cols && i < ncols; i++)
 		if (!(cols[i].flags & COL_NUM))
@@ -462,6 +463,12 @@ page_table_body_end(struct page_table *t, size_t nrows, const char *empty)
 void
 page_table_end(struct page_table *t, size_t nrows, const char *empty)
 {
+	/* Nothing to show and nothing below: a line, no empty table. */
+	if (t->in_body && nrows == 0 && empty) {
+		html_rewind(t->h, t->mark);
+		html_printf(t->h, "<p class=\"empty\">%s</p>", empty);
+		return;
+	}
 	page_table_body_end(t, nrows, empty);
 	html_printf(t->h, "</table></div>");
 }

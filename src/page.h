@@ -46,14 +46,15 @@ void page_field(struct html *h, const char *id, const char *name,
 /*
  * Tables: every table of a page goes through these, so that each sits
  * in the .table-wrap scroll box (a narrow screen scrolls the table, not
- * the page), its figures are right-aligned, and an empty one says so in
- * one row. cols[0..ncols) give the column headers (translated; NULL
- * cols writes no <thead>, for a table of label/value rows); cls are the
- * table's own classes (a literal of the caller) and id its id, or NULL.
- * The caller writes the <tr> of the body, counting them, then calls
+ * the page), its figures are right-aligned, and an empty one says so.
+ * cols[0..ncols) give the column headers (translated; NULL cols writes
+ * no <thead>, for a table of label/value rows); cls are the table's own
+ * classes (a literal of the caller) and id its id, or NULL. The caller
+ * writes the <tr> of the body, counting them, then calls
  * page_table_end(), or page_table_body_end(), its <tfoot> and
- * page_table_end() with no rows left to count. empty is the line of an
- * empty body ("No donors recorded.").
+ * page_table_end() with no rows left to count. empty is what an empty
+ * body says ("No donors recorded."): a line in place of the whole table
+ * (<p class="empty">), or the one row of a body above a <tfoot>.
  */
 enum {
 	COL_NUM = 1 << 0,	/* figures: right-aligned */
@@ -69,6 +70,7 @@ struct page_col {
 struct page_table {
 	struct html *h;
 	size_t ncols;
+	size_t mark;		/* where the table began (html_mark()) */
 	bool in_body;
 };
 void page_table_begin(struct page_table *t, struct html *h, const char *cls,
