@@ -906,8 +906,12 @@ shelter_opt_cb(void *arg, const struct shelter *s)
 	if (protection_full(s->capacity, used))
 		html_printf(x->h, " — %s", _("full today"));
 	else
-		html_printf(x->h, " — %s %L/%L", _("free today:"),
-		    protection_free(s->capacity, used), s->capacity);
+	{
+		char lab[I18N_LABEL_MAX];
+
+		html_printf(x->h, " — %s%N/%N", i18n_colon(_("free today"),
+		    lab), protection_free(s->capacity, used), s->capacity);
+	}
 	html_printf(x->h, "</option>");
 	return 0;
 }
@@ -1104,9 +1108,14 @@ cell(struct req *r, struct html *h, const struct rec_field *f, json_t *v)
 		html_printf(h, "%s", s ? money_text_of(s, r->lang, a) : "");
 		break;
 	}
+	case RF_DATE: {
+		char d[PAGE_MARK];
+
+		html_printf(h, "%R", s && *s ? page_day(s, d) : "");
+		break;
+	}
 	case RF_TEXT:
 	case RF_LONGTEXT:
-	case RF_DATE:
 	case RF_CURRENCY:
 	case RF__MAX:
 	default:
@@ -1122,17 +1131,20 @@ caserec_html_list(struct req *r, struct html *h, const struct rec_kind *k,
 {
 	size_t i, j;
 	json_t *rec;
+	struct page_col *cols = arena_alloc(r->arena, (k->nfields + 1) *
+	    sizeof(*cols));
+	struct page_table t;
 
-	if (json_array_size(list) == 0) {
-		html_printf(h, "<p>%s</p>", _("None recorded."));
-		return 0;
+	if (cols == NULL)
+		return -1;
+	for (j = 0; j < k->nfields; j++) {
+		cols[j].head = _(k->fields[j].label);
+		cols[j].flags = k->fields[j].type == RF_MONEY ? COL_NUM : 0;
 	}
-	html_printf(h, "<figure class=\"table-wrap\"><table><thead><tr>");
-	for (j = 0; j < k->nfields; j++)
-		html_printf(h, "<th scope=\"col\">%s</th>", _(k->fields[j].label));
-	if (edit_base)
-		html_printf(h, "<th></th>");
-	html_printf(h, "</tr></thead><tbody>");
+	cols[j].head = _("Actions");
+	cols[j].flags = COL_HIDDEN;
+	page_table_begin(&t, h, "striped", NULL, cols, k->nfields +
+	    (edit_base ? 1 : 0));
 	json_array_foreach(list, i, rec) {
 		html_printf(h, "<tr>");
 		for (j = 0; j < k->nfields; j++)
@@ -1145,6 +1157,6 @@ caserec_html_list(struct req *r, struct html *h, const struct rec_kind *k,
 			    "id")), k->path, _("Edit"));
 		html_printf(h, "</tr>");
 	}
-	html_printf(h, "</tbody></table></figure>");
+	page_table_end(&t, json_array_size(list), _("None recorded."));
 	return 0;
 }

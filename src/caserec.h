@@ -88,6 +88,7 @@ struct rec_kind {
 	const char *path;		/* in URLs: "services" */
 	const char *label;		/* English plural, for headings */
 	const char *one;		/* English singular, for forms */
+	const char *add;		/* English title of the add form */
 	const struct rec_field *fields;
 	size_t nfields;
 	const char *ev_add, *ev_update;	/* timeline kinds (events.def) */

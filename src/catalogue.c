@@ -9,6 +9,7 @@
 #include "http.h"
 #include "i18n.h"
 #include "input.h"
+#include "money.h"
 #include "isocodes.h"
 
 /* Longest value field_validate() looks at, whatever the field says:
@@ -308,8 +309,11 @@ partial_date_last_day(const struct partial_date *d)
 static const char *
 too_long(int64_t max)
 {
-	snprintf(msgbuf, sizeof(msgbuf), _("Enter at most %lld characters."),
-	    (long long)max);
+	char n[MONEY_TEXT];
+
+	snprintf(msgbuf, sizeof(msgbuf), P_("Enter at most %s character.",
+	    "Enter at most %s characters.", max), count_text(max,
+	    i18n_current(), n));
 	return msgbuf;
 }
 

@@ -1163,11 +1163,12 @@ cmd_import(int argc, char **argv)
 	}
 	switch (res.status) {
 	case IMPORT_DONE:
-		printf("imported %zu rows into dataset %s (%s)%s; it has %zu "
-		    "rows\n", res.rows_imported, io.dataset,
+		printf("imported %zu row%s into dataset %s (%s)%s; it has %zu "
+		    "row%s\n", res.rows_imported, res.rows_imported == 1 ? "" :
+		    "s", io.dataset,
 		    ctdc_layout_title((enum ctdc_layout)res.layout),
 		    res.appended ? ", added to those it had" : "",
-		    res.dataset_rows);
+		    res.dataset_rows, res.dataset_rows == 1 ? "" : "s");
 		snprintf(detail, sizeof(detail), "{\"layout\":\"%s\","
 		    "\"rows\":%zu,\"skipped\":%zu,\"blake2b\":\"%s\"}",
 		    ctdc_layout_name((enum ctdc_layout)res.layout),

@@ -939,13 +939,14 @@ export_ctdc_report_print(const struct export_ctdc_report *rep, FILE *f)
 	size_t qv;
 	bool any = false;
 
-	fprintf(f, "export ctdc: %zu cases with consent to research use, "
-	    "%zu written, %zu left out\n", rep->rows_in, rep->rows_out,
-	    rep->rows_dropped);
+	fprintf(f, "export ctdc: %zu case%s with consent to research use, "
+	    "%zu written, %zu left out\n", rep->rows_in, rep->rows_in == 1 ?
+	    "" : "s", rep->rows_out, rep->rows_dropped);
 	if (rep->rows_out)
-		fprintf(f, "  k = %d: %zu combinations of the quasi-identifiers, "
-		    "the smallest of %zu rows\n", rep->k, rep->groups,
-		    rep->smallest);
+		fprintf(f, "  k = %d: %zu combination%s of the quasi-"
+		    "identifiers, the smallest of %zu row%s\n", rep->k,
+		    rep->groups, rep->groups == 1 ? "" : "s", rep->smallest,
+		    rep->smallest == 1 ? "" : "s");
 	else
 		fprintf(f, "  k = %d: no combination of the quasi-identifiers "
 		    "has %d rows\n", rep->k, rep->k);

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "html.h"
+#include "i18n.h"
+#include "money.h"
 
 void
 html_init(struct html *h, size_t max)
@@ -116,6 +118,13 @@ html_vprintf(struct html *h, const char *fmt, va_list ap)
 			snprintf(num, sizeof(num), "%" PRId64, va_arg(ap, int64_t));
 			rc = buf_addstr(&h->out, num);
 			break;
+		case 'N': {
+			char t[MONEY_TEXT];
+
+			rc = buf_addstr(&h->out, count_text(va_arg(ap, int64_t),
+			    i18n_current(), t));
+			break;
+		}
 		case 'z':
 			snprintf(num, sizeof(num), "%zu", va_arg(ap, size_t));
 			rc = buf_addstr(&h->out, num);
@@ -143,6 +152,22 @@ html_printf(struct html *h, const char *fmt, ...)
 	va_start(ap, fmt);
 	html_vprintf(h, fmt, ap);
 	va_end(ap);
+}
+
+size_t
+html_mark(const struct html *h)
+{
+	return h->out.len;
+}
+
+void
+html_rewind(struct html *h, size_t mark)
+{
+	if (mark < h->out.len) {
+		h->out.len = mark;
+		if (h->out.p)
+			h->out.p[mark] = '\0';
+	}
 }
 
 void

@@ -87,6 +87,15 @@ i18n_current(void)
 }
 
 const char *
+i18n_colon(const char *label, char out[I18N_LABEL_MAX])
+{
+	/* TRANSLATORS: a label before its value ("Amount: 10"); French
+	 * puts a space before the colon. */
+	snprintf(out, I18N_LABEL_MAX, _("%s: "), label ? label : "");
+	return out;
+}
+
+const char *
 lang_code(enum lang lang)
 {
 	return lang >= 0 && lang < LANG__MAX ? codes[lang] : codes[LANG_EN];

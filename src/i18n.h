@@ -39,6 +39,14 @@ const char *lang_name(enum lang lang);
 int lang_from_code(const char *code);
 /* Best match for an Accept-Language header; LANG_EN by default. */
 enum lang lang_from_accept(const char *header);
+/*
+ * label (already translated) followed by a colon as the current
+ * language writes it before a value: "Amount: ", French "Montant : "
+ * (a no-break space before the colon). The one way the pages and the
+ * timeline put a label before its value; out is returned.
+ */
+#define I18N_LABEL_MAX 256
+const char *i18n_colon(const char *label, char out[I18N_LABEL_MAX]);
 /* Directory of the compiled catalogues, as bound by i18n_init(). */
 const char *i18n_localedir(void);
 

@@ -1400,10 +1400,12 @@ conclude(struct feeder *f, const struct import_opts *o, struct buf *report,
 		return false;
 	}
 	if (res->rows_invalid > 0 && !o->skip_invalid) {
-		buf_printf(report, "nothing imported: %zu of %zu rows have "
+		buf_printf(report, "nothing imported: %zu of %zu row%s %s "
 		    "problems (%zu in all); correct them, or import the %zu "
-		    "valid rows with --skip-invalid\n", res->rows_invalid,
-		    res->rows_read, res->problems, res->rows_valid);
+		    "valid row%s with --skip-invalid\n", res->rows_invalid,
+		    res->rows_read, res->rows_read == 1 ? "" : "s",
+		    res->rows_invalid == 1 ? "has" : "have", res->problems,
+		    res->rows_valid, res->rows_valid == 1 ? "" : "s");
 		return false;
 	}
 	if (res->rows_valid == 0) {
@@ -1418,8 +1420,9 @@ static void
 report_skipped(struct buf *report, const struct import_result *res)
 {
 	if (res->status == IMPORT_DONE && res->rows_invalid > 0)
-		buf_printf(report, "skipped %zu invalid rows of %zu "
-		    "(--skip-invalid)\n", res->rows_invalid, res->rows_read);
+		buf_printf(report, "skipped %zu invalid row%s of %zu "
+		    "(--skip-invalid)\n", res->rows_invalid,
+		    res->rows_invalid == 1 ? "" : "s", res->rows_read);
 }
 
 int

@@ -325,6 +325,18 @@ money_text(int64_t cents, enum lang lang, char out[MONEY_TEXT])
 }
 
 const char *
+count_text(int64_t n, enum lang lang, char out[MONEY_TEXT])
+{
+	return money_text_scaled(n, 0, 0, lang, out);
+}
+
+const char *
+fixed_text(int64_t v, int scale, enum lang lang, char out[MONEY_TEXT])
+{
+	return money_text_scaled(v, scale, scale, lang, out);
+}
+
+const char *
 money_text_of(const char *s, enum lang lang, char out[MONEY_TEXT])
 {
 	int64_t v;

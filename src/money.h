@@ -86,6 +86,15 @@ const char *money_text_scaled(int64_t v, int scale, int min_decimals,
     enum lang lang, char out[MONEY_TEXT]);
 /* Hundredths as money_text_scaled() writes them, two decimals. */
 const char *money_text(int64_t cents, enum lang lang, char out[MONEY_TEXT]);
+/*
+ * Every other number a page shows, in the same way: a count (en
+ * "21,195", fr "21 195", es "21.195"), and a figure with one or two
+ * fixed decimals (percentages "45,24", days "3,5"). v is scaled by
+ * 10^scale. The CSV, XLSX and JSON answers keep plain numbers.
+ */
+const char *count_text(int64_t n, enum lang lang, char out[MONEY_TEXT]);
+const char *fixed_text(int64_t v, int scale, enum lang lang,
+    char out[MONEY_TEXT]);
 /* An amount stored as money_format() wrote it, shown as money_text()
  * does; s itself when it is not one. */
 const char *money_text_of(const char *s, enum lang lang,

@@ -812,11 +812,47 @@ moves_return_json(struct req *r, const struct case_row *c, bool history)
 	return out;
 }
 
+static bool
+case_closed(const struct case_row *c)
+{
+	return c->status == CASE_CLOSED || c->status == CASE_CLOSED_REFERRED;
+}
+
+int
+moves_return_allowed(struct req *r, const struct case_row *c,
+    struct moves_err *e)
+{
+	struct return_row cur;
+	int rc;
+
+	if (case_closed(c))
+		return refuse(e, 409, _("This case is closed: reopen it "
+		    "before asking for a return."), NULL);
+	rc = db_return_latest(r->app->db, c->id, &cur);
+	if (rc == DB_ERROR)
+		return -1;
+	if (rc == DB_OK)
+		free(cur.body);
+	if (rc == DB_OK && stage_open(stage_of(cur.stage)))
+		return refuse(e, 409, _("This case already has a return under "
+		    "way."), NULL);
+	return 0;
+}
+
+int
+moves_transfer_allowed(const struct case_row *c, struct moves_err *e)
+{
+	if (case_closed(c))
+		return refuse(e, 409, _("This case is closed: reopen it "
+		    "before handing it over."), NULL);
+	return 0;
+}
+
 int
 moves_return_request(struct req *r, const struct case_row *c, json_t *in,
     struct moves_err *e)
 {
-	struct return_row rr, cur;
+	struct return_row rr;
 	struct office dest;
 	const char *country, *office, *notes;
 	char day[11], now[11], ad[64];
@@ -828,16 +864,8 @@ moves_return_request(struct req *r, const struct case_row *c, json_t *in,
 	if (members(r, in, request_fields, e) ||
 	    confirm_member(in, &confirmed, e))
 		return 1;
-	if (c->status == CASE_CLOSED || c->status == CASE_CLOSED_REFERRED)
-		return refuse(e, 409, _("This case is closed: reopen it "
-		    "before asking for a return."), NULL);
-	rc = db_return_latest(r->app->db, c->id, &cur);
-	if (rc == DB_ERROR)
-		return -1;
-	free(cur.body);
-	if (rc == DB_OK && stage_open(stage_of(cur.stage)))
-		return refuse(e, 409, _("This case already has a return under "
-		    "way."), NULL);
+	if ((rc = moves_return_allowed(r, c, e)) != 0)
+		return rc;
 	country = code_member(in, "dest_country");
 	if (country == NULL || !country_valid(country))
 		return refuse(e, 400, _("Choose the country of return."),
@@ -1213,7 +1241,8 @@ moves_transfer_request(struct req *r, const struct case_row *c, json_t *in,
 	bool departed;
 	json_t *confirm = json_object_get(in, "confirm");
 
-	if (members(r, in, transfer_fields, e))
+	if (members(r, in, transfer_fields, e) ||
+	    moves_transfer_allowed(c, e))
 		return 1;
 	code = code_member(in, "to_office");
 	rc = db_return_latest(r->app->db, c->id, &rr);

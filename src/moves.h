@@ -62,6 +62,14 @@ int moves_schedule_set(struct req *r, const char *s, struct moves_err *e);
  * office that handed the case over. NULL on failure. */
 json_t *moves_return_json(struct req *r, const struct case_row *c,
     bool history);
+/*
+ * Whether a return may be asked for c now: 0 (it may), 1 with the
+ * reason in e (a closed case; a return under way), -1 on failure. The
+ * rule moves_return_request() applies, for the pages to offer only the
+ * forms that can succeed.
+ */
+int moves_return_allowed(struct req *r, const struct case_row *c,
+    struct moves_err *e);
 /* Asks for a return: dest_country, dest_office, date, notes. */
 int moves_return_request(struct req *r, const struct case_row *c,
     json_t *in, struct moves_err *e);
@@ -80,6 +88,8 @@ int moves_in_transit(struct db *db, int64_t case_id, int64_t *from_office);
 
 /* --- handover --- */
 
+/* The same for a handover of c: refused for a closed case. */
+int moves_transfer_allowed(const struct case_row *c, struct moves_err *e);
 /* Asks for a handover of c to in's to_office (default: the return's
  * destination office); *id receives the transfer. */
 int moves_transfer_request(struct req *r, const struct case_row *c,

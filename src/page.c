@@ -12,10 +12,12 @@
 #include "assets.h"
 #include "audit.h"
 #include "auth.h"
+#include "cases.h"
 #include "crypt.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
+#include "money.h"
 #include "moves.h"
 #include "page.h"
 #include "protection.h"
@@ -232,11 +234,13 @@ page_root(struct req *r)
 
 	if (!r->authed)
 		return resp_redirect(r, "/login");
+	/* Every role with something to do has its dashboard (a
+	 * researcher's: the datasets to count in). */
 	if (user_can(&r->user, PERM_CASE_READ) ||
-	    user_can(&r->user, PERM_FUND_READ))
+	    user_can(&r->user, PERM_FUND_READ) ||
+	    user_can(&r->user, PERM_STATS_READ) ||
+	    user_can(&r->user, PERM_ADMIN_USERS))
 		return resp_redirect(r, "/dashboard");
-	if (user_can(&r->user, PERM_STATS_READ))
-		return resp_redirect(r, "/stats");
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Start"));
 	html_printf(&h, "<h1>%s</h1><p>%s</p>", _("Welcome"),
@@ -401,4 +405,221 @@ page_chart_scripts(struct html *h)
 {
 	html_printf(h, "<script src=\"/assets/echarts.min.js\" defer></script>"
 	    "<script src=\"/assets/charts.js\" defer></script>");
+}
+
+/* --- tables ------------------------------------------------------------ */
+
+void
+page_table_begin(struct page_table *t, struct html *h, const char *cls,
+    const char *id, const struct page_col *cols, size_t ncols)
+{
+	size_t i;
+	bool rest = ncols > 1;
+
+	t->h = h;
+	t->ncols = ncols;
+	t->mark = html_mark(h);
+	t->in_body = true;
+	for (i = 1; cols && i < ncols; i++)
+		if (!(cols[i].flags & COL_NUM))
+			rest = false;
+	html_printf(h, "<div class=\"table-wrap\"><table class=\"%s", cls ?
+	    cls : "");
+	/* ctm.css aligns column N of a table of class num-N to the right. */
+	if (cols && rest)
+		html_printf(h, " num-rest");
+	else
+		for (i = 0; cols && i < ncols && i < PAGE_TABLE_COLS; i++)
+			if (cols[i].flags & COL_NUM)
+				html_printf(h, " num-%z", i + 1);
+	html_printf(h, "\"");
+	if (id)
+		html_printf(h, " id=\"%s\"", id);
+	html_printf(h, ">");
+	if (cols) {
+		html_printf(h, "<thead><tr>");
+		for (i = 0; i < ncols; i++)
+			html_printf(h, (cols[i].flags & COL_HIDDEN) ?
+			    "<th scope=\"col\"><span class=\"visually-hidden\">"
+			    "%s</span></th>" : "<th scope=\"col\">%s</th>",
+			    cols[i].head);
+		html_printf(h, "</tr></thead>");
+	}
+	html_printf(h, "<tbody>");
+}
+
+void
+page_table_body_end(struct page_table *t, size_t nrows, const char *empty)
+{
+	if (!t->in_body)
+		return;
+	if (nrows == 0 && empty)
+		html_printf(t->h, "<tr><td colspan=\"%z\" class=\"empty\">%s"
+		    "</td></tr>", t->ncols ? t->ncols : 1, empty);
+	html_printf(t->h, "</tbody>");
+	t->in_body = false;
+}
+
+void
+page_table_end(struct page_table *t, size_t nrows, const char *empty)
+{
+	/* Nothing to show and nothing below: a line, no empty table. */
+	if (t->in_body && nrows == 0 && empty) {
+		html_rewind(t->h, t->mark);
+		html_printf(t->h, "<p class=\"empty\">%s</p>", empty);
+		return;
+	}
+	page_table_body_end(t, nrows, empty);
+	html_printf(t->h, "</table></div>");
+}
+
+/* --- pieces ------------------------------------------------------------ */
+
+/* <tag class="nowrap"[ datetime="dt"]>text</tag> into out, text
+ * escaped; out is "" when it does not fit. */
+static const char *
+nowrap(char out[PAGE_MARK], const char *tag, const char *dt,
+    const char *text)
+{
+	struct buf b;
+
+	buf_init(&b, PAGE_MARK - 1);
+	if (buf_printf(&b, "<%s class=\"nowrap\"", tag) < 0 ||
+	    (dt && (buf_addstr(&b, " datetime=\"") < 0 ||
+	    html_escape(&b, dt, strlen(dt)) < 0 || buf_addch(&b, '"') < 0)) ||
+	    buf_addch(&b, '>') < 0 ||
+	    html_escape(&b, text, strlen(text)) < 0 ||
+	    buf_printf(&b, "</%s>", tag) < 0)
+		out[0] = '\0';
+	else
+		snprintf(out, PAGE_MARK, "%s", buf_cstr(&b));
+	buf_release(&b);
+	return out;
+}
+
+const char *
+page_when(int64_t t, char out[PAGE_MARK])
+{
+	char text[32], dt[32];
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(dt, sizeof(dt), "%Y-%m-%dT%H:%MZ", &tm);
+	return nowrap(out, "time", dt, page_time(t, text));
+}
+
+/* An API time ("2026-06-01T10:20:30Z") as page_when() writes it; what
+ * is not one is written as page_day() writes text. */
+const char *
+page_when_iso(const char *iso, char out[PAGE_MARK])
+{
+	struct tm tm;
+	const char *end;
+
+	memset(&tm, 0, sizeof(tm));
+	end = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+	if (end == NULL || *end)
+		return page_day(iso, out);
+	return page_when((int64_t)timegm(&tm), out);
+}
+
+const char *
+page_day(const char *ymd, char out[PAGE_MARK])
+{
+	size_t i;
+	bool day = ymd && strlen(ymd) == 10;
+
+	if (ymd == NULL || *ymd == '\0')
+		return nowrap(out, "span", NULL, "—");
+	for (i = 0; day && i < 10; i++)
+		if (i == 4 || i == 7 ? ymd[i] != '-' : ymd[i] < '0' ||
+		    ymd[i] > '9')
+			day = false;
+	return nowrap(out, day ? "time" : "span", day ? ymd : NULL, ymd);
+}
+
+const char *
+page_case_number(const char *number, char out[PAGE_MARK])
+{
+	return nowrap(out, "span", NULL, number ? number : "");
+}
+
+const char *
+page_nowrap(const char *text, char out[PAGE_MARK])
+{
+	return nowrap(out, "span", NULL, text ? text : "");
+}
+
+void
+page_status_badge(struct html *h, enum case_status s)
+{
+	html_printf(h, "<span class=\"badge\" data-status=\"%s\">%s</span>",
+	    case_status_code(s), case_status_label(s));
+}
+
+void
+page_case_begin(struct req *r, struct html *h, int64_t id,
+    const char *number, const char *title, bool in_file)
+{
+	char *t = arena_printf(r->arena, "%s — %s", number, title);
+	char n[PAGE_MARK];
+
+	page_begin(r, h, t ? t : title);
+	html_printf(h, "<nav class=\"breadcrumb\" aria-label=\"%s\"><ul><li>"
+	    "<a href=\"/cases\">%s</a></li><li><a href=\"/cases/%L\">%R</a>"
+	    "</li>", _("You are here"), _("Cases"), id,
+	    page_case_number(number, n));
+	if (in_file)
+		html_printf(h, "<li><a href=\"/cases/%L/file\">%s</a></li>", id,
+		    _("Case file"));
+	html_printf(h, "<li aria-current=\"page\">%s</li></ul></nav>"
+	    "<hgroup><h1>%s</h1><p>%R</p></hgroup>", title, title,
+	    page_case_number(number, n));
+}
+
+const char *
+page_colon(struct req *r, const char *label)
+{
+	char out[I18N_LABEL_MAX];
+	const char *s = arena_strdup(r->arena, i18n_colon(label, out));
+
+	return s ? s : label;
+}
+
+const char *
+page_count(struct req *r, const char *fmt, int64_t n)
+{
+	char t[MONEY_TEXT];
+	const char *s = arena_printf(r->arena, fmt, count_text(n,
+	    i18n_current(), t));
+
+	return s ? s : "";
+}
+
+/* Tenths of a day in hours, rounded; never negative. */
+static int64_t
+day_tenths(double hours)
+{
+	return hours > 0 ? (int64_t)(hours / 24.0 * 10.0 + 0.5) : 0;
+}
+
+const char *
+page_days_figure(double hours, char out[MONEY_TEXT])
+{
+	return fixed_text(day_tenths(hours), 1, i18n_current(), out);
+}
+
+const char *
+page_days(struct req *r, double hours)
+{
+	int64_t t = day_tenths(hours);
+	char f[MONEY_TEXT];
+	const char *s;
+
+	/* The plural of the whole part when there is no decimal to read
+	 * ("1.0 day"), otherwise of "many" ("1.5 days"). */
+	s = arena_printf(r->arena, P_("%s day", "%s days", t % 10 ? 2 :
+	    t / 10), fixed_text(t, 1, i18n_current(), f));
+	return s ? s : "";
 }

@@ -131,6 +131,7 @@ account_page(struct req *r, int status, const char *const *err,
 {
 	static const char *const none[AF__MAX];
 	const struct user *u = &r->user;
+	struct page_table tab;
 	struct html h;
 	int rc, i;
 
@@ -138,16 +139,17 @@ account_page(struct req *r, int status, const char *const *err,
 		err = none;
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("My account"));
-	html_printf(&h, "<h1>%s</h1><figure class=\"table-wrap\"><table><tbody>"
+	html_printf(&h, "<h1>%s</h1>", _("My account"));
+	page_table_begin(&tab, &h, NULL, NULL, NULL, 2);
+	html_printf(&h, "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
 	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
 	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
-	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
-	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
-	    "</tbody></table></figure>", _("My account"),
+	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>",
 	    _("Username"), u->username, _("Role"), role_label(u->role),
 	    _("Office"), u->office_code, _("Language"),
 	    u->lang >= 0 && u->lang < LANG__MAX ? lang_name((enum lang)u->lang) :
 	    _("not chosen (from the browser)"));
+	page_table_end(&tab, 1, NULL);
 
 	html_printf(&h, "<section><h2>%s</h2>", _("Change my password"));
 	for (i = 0; i < AF__MAX; i++)

@@ -225,19 +225,21 @@ struct user_form {
 struct user_rows {
 	struct req *r;
 	struct html *h;
+	size_t n;
 };
 
 static int
 user_row_cb(void *arg, const struct user *u)
 {
 	struct user_rows *c = arg;
-	char t[32];
+	char t[PAGE_MARK];
 
+	c->n++;
 	html_printf(c->h, "<tr><td><a href=\"/admin/users/%L\">%s</a></td>"
-	    "<td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>", u->id,
+	    "<td>%s</td><td>%s</td><td>%s</td><td>%R</td></tr>", u->id,
 	    u->username, role_label(u->role), u->office_code,
 	    u->disabled ? _("disabled") : _("active"),
-	    u->locked_until > c->r->now ? page_time(u->locked_until, t) : "");
+	    u->locked_until > c->r->now ? page_when(u->locked_until, t) : "");
 	return 0;
 }
 
@@ -246,7 +248,12 @@ static int
 users_page(struct req *r, int status, const struct user_form *f)
 {
 	static const struct user_form empty;
+	const struct page_col cols[] = {
+		{ _("Username"), 0 }, { _("Role"), 0 }, { _("Office"), 0 },
+		{ _("Status"), 0 }, { _("Locked until (UTC)"), 0 },
+	};
 	struct user_rows rows;
+	struct page_table t;
 	struct html h;
 	int rc = -1;
 
@@ -254,18 +261,16 @@ users_page(struct req *r, int status, const struct user_form *f)
 		f = &empty;
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Users"));
-	html_printf(&h, "<h1>%s</h1><figure class=\"table-wrap\">"
-	    "<table class=\"compact\"><thead><tr><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>"
-	    "<tbody>", _("Users"), _("Username"), _("Role"), _("Office"),
-	    _("Status"), _("Locked until (UTC)"));
+	html_printf(&h, "<h1>%s</h1>", _("Users"));
+	page_table_begin(&t, &h, "compact striped", NULL, cols,
+	    ARRAY_SIZE(cols));
 	rows.r = r;
 	rows.h = &h;
+	rows.n = 0;
 	if (db_user_list(r->app->db, user_row_cb, &rows) != DB_OK)
 		goto out;
-	html_printf(&h, "</tbody></table></figure><section><h2>%s</h2>",
-	    _("Add a user"));
+	page_table_end(&t, rows.n, _("No user yet."));
+	html_printf(&h, "<section><h2>%s</h2>", _("Add a user"));
 	form_errors(&h, f->err, UF__MAX,
 	    _("The user was not added. Correct the fields marked below."));
 	html_printf(&h, "<form method=\"post\" action=\"/admin/users\">");
@@ -435,8 +440,9 @@ user_page(struct req *r, int status, const struct user *u,
     const struct detail_form *f)
 {
 	static const struct detail_form empty;
+	struct page_table tab;
 	struct html h;
-	char t[32];
+	char t[PAGE_MARK];
 	const char *msg;
 	int rc = -1, totp;
 
@@ -451,8 +457,8 @@ user_page(struct req *r, int status, const struct user *u,
 	form_errors(&h, f->err, DF__MAX,
 	    _("Nothing was changed. Correct the fields marked below."));
 
-	html_printf(&h, "<figure class=\"table-wrap\"><table><tbody>"
-	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
+	page_table_begin(&tab, &h, NULL, NULL, NULL, 2);
+	html_printf(&h, "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
 	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
 	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
 	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>",
@@ -460,15 +466,15 @@ user_page(struct req *r, int status, const struct user *u,
 	    _("Office"), u->office_code, _("Status"),
 	    u->disabled ? _("disabled") : _("active"));
 	if (u->locked_until > r->now)
-		html_printf(&h, "<tr><th scope=\"row\">%s</th><td>%s UTC</td></tr>",
-		    _("Locked until"), page_time(u->locked_until, t));
-	html_printf(&h, "<tr><th scope=\"row\">%s</th><td>%d</td></tr>"
+		html_printf(&h, "<tr><th scope=\"row\">%s</th><td>%R UTC</td></tr>",
+		    _("Locked until"), page_when(u->locked_until, t));
+	html_printf(&h, "<tr><th scope=\"row\">%s</th><td>%N</td></tr>"
 	    "<tr><th scope=\"row\">%s</th><td>%s</td></tr>"
-	    "<tr><th scope=\"row\">%s</th><td>%s UTC</td></tr>"
-	    "</tbody></table></figure>",
-	    _("Failed logins"), u->failed_logins, _("Language"),
+	    "<tr><th scope=\"row\">%s</th><td>%R UTC</td></tr>",
+	    _("Failed logins"), (int64_t)u->failed_logins, _("Language"),
 	    u->lang >= 0 && u->lang < LANG__MAX ? lang_name((enum lang)u->lang) :
-	    _("not chosen"), _("Created"), page_time(u->created_at, t));
+	    _("not chosen"), _("Created"), page_when(u->created_at, t));
+	page_table_end(&tab, 1, NULL);
 
 	/* Role and office. */
 	html_printf(&h, "<section><h2>%s</h2><form method=\"post\" "
@@ -854,13 +860,19 @@ struct office_form {
 	const char *err[OF__MAX];
 };
 
+struct office_rows {
+	struct html *h;
+	size_t n;
+};
+
 static int
 office_row_cb(void *arg, const struct office *o)
 {
-	struct html *h = arg;
+	struct office_rows *x = arg;
 
-	html_printf(h, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
-	    o->code, o->name, o->country, o->hq ? _("yes") : _("no"));
+	x->n++;
+	html_printf(x->h, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
+	    "</tr>", o->code, o->name, o->country, o->hq ? _("yes") : _("no"));
 	return 0;
 }
 
@@ -868,6 +880,12 @@ static int
 offices_page(struct req *r, int status, const struct office_form *f)
 {
 	static const struct office_form empty;
+	const struct page_col cols[] = {
+		{ _("Code"), 0 }, { _("Name"), 0 }, { _("Country"), 0 },
+		{ _("Headquarters"), 0 },
+	};
+	struct office_rows rows = { NULL, 0 };
+	struct page_table t;
 	struct html h;
 	int rc = -1;
 
@@ -875,15 +893,14 @@ offices_page(struct req *r, int status, const struct office_form *f)
 		f = &empty;
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Offices"));
-	html_printf(&h, "<h1>%s</h1><figure class=\"table-wrap\">"
-	    "<table class=\"compact\"><thead><tr><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th></tr></thead><tbody>", _("Offices"),
-	    _("Code"), _("Name"), _("Country"), _("Headquarters"));
-	if (db_office_list(r->app->db, office_row_cb, &h) != DB_OK)
+	html_printf(&h, "<h1>%s</h1>", _("Offices"));
+	page_table_begin(&t, &h, "compact striped", NULL, cols,
+	    ARRAY_SIZE(cols));
+	rows.h = &h;
+	if (db_office_list(r->app->db, office_row_cb, &rows) != DB_OK)
 		goto out;
-	html_printf(&h, "</tbody></table></figure><section><h2>%s</h2>",
-	    _("Add an office"));
+	page_table_end(&t, rows.n, _("No office yet."));
+	html_printf(&h, "<section><h2>%s</h2>", _("Add an office"));
 	form_errors(&h, f->err, OF__MAX,
 	    _("The office was not added. Correct the fields marked below."));
 	html_printf(&h, "<form method=\"post\" action=\"/admin/offices\">");
@@ -1125,18 +1142,85 @@ audit_query_parse(struct req *r, struct audit_query *q)
 	q->f.offset = (q->page - 1) * AUDIT_PER_PAGE;
 }
 
+/* One value of an entry's detail, as text. */
+static void
+detail_value(struct html *h, json_t *v)
+{
+	json_t *x;
+	size_t i;
+
+	if (json_is_string(v))
+		html_printf(h, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		html_printf(h, "%L", (int64_t)json_integer_value(v));
+	else if (json_is_true(v))
+		html_printf(h, "%s", _("yes"));
+	else if (json_is_false(v))
+		html_printf(h, "%s", _("no"));
+	else if (json_is_array(v))
+		json_array_foreach(v, i, x) {
+			if (i)
+				html_printf(h, ", ");
+			detail_value(h, x);
+		}
+	else if (json_is_null(v) || v == NULL)
+		html_printf(h, "—");
+	else {
+		char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+
+		html_printf(h, "%s", s ? s : "");
+		free(s);
+	}
+}
+
+/* An entry's detail (JSON written by audit()) as "key: value" lines;
+ * what does not read as an object is shown as it is. */
+static void
+detail_html(struct html *h, const char *detail)
+{
+	json_t *d = *detail ? json_loads(detail, 0, NULL) : NULL, *v;
+	char lab[I18N_LABEL_MAX];
+	const char *key;
+
+	if (!json_is_object(d)) {
+		if (*detail)
+			html_printf(h, "<code>%s</code>", detail);
+		json_decref(d);
+		return;
+	}
+	html_printf(h, "<ul class=\"detail\">");
+	json_object_foreach(d, key, v) {
+		html_printf(h, "<li>%s", i18n_colon(audit_detail_label(key), lab));
+		detail_value(h, v);
+		html_printf(h, "</li>");
+	}
+	html_printf(h, "</ul>");
+	json_decref(d);
+}
+
+struct audit_rows {
+	struct html *h;
+	size_t n;
+};
+
 static int
 audit_row_cb(void *arg, const struct audit_entry *e)
 {
-	struct html *h = arg;
-	char t[32];
+	struct audit_rows *x = arg;
+	struct html *h = x->h;
+	char t[PAGE_MARK], label[AUDIT_LABEL_MAX];
 
-	html_printf(h, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>",
-	    page_time(e->at, t), e->username, e->ip, e->action);
+	x->n++;
+	html_printf(h, "<tr><td>%R</td><td>%s</td><td>%s</td><td>%s<br><small "
+	    "class=\"muted\"><code>%s</code></small></td><td>",
+	    page_when(e->at, t), e->username, e->ip,
+	    audit_action_label(e->action, label), e->action);
 	if (e->case_id)
-		html_printf(h, "%L", e->case_id);
-	html_printf(h, "</td><td>%s</td><td><code>%s</code></td></tr>",
-	    e->object, e->detail);
+		html_printf(h, "<a href=\"/admin/audit?case=%L\">%L</a>",
+		    e->case_id, e->case_id);
+	html_printf(h, "</td><td>%s</td><td>", e->object);
+	detail_html(h, e->detail);
+	html_printf(h, "</td></tr>");
 	return 0;
 }
 
@@ -1153,7 +1237,14 @@ audit_page_link(struct html *h, const struct audit_query *q, int64_t page,
 int
 page_admin_audit(struct req *r)
 {
+	const struct page_col cols[] = {
+		{ _("Time (UTC)"), 0 }, { _("User"), 0 }, { _("Address"), 0 },
+		{ _("Action"), 0 }, { _("Case"), COL_NUM }, { _("Object"), 0 },
+		{ _("Detail"), 0 },
+	};
 	struct audit_query q;
+	struct audit_rows rows;
+	struct page_table tab;
 	struct html h;
 	int64_t total = 0, pages;
 	bool bad;
@@ -1167,8 +1258,11 @@ page_admin_audit(struct req *r)
 
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Audit trail"));
-	html_printf(&h, "<h1>%s</h1><form method=\"get\" action=\"/admin/audit\" "
-	    "role=\"search\"><fieldset class=\"grid\"><div>", _("Audit trail"));
+	/* Five inputs and the buttons in two rows of equal cells, the
+	 * inputs aligned whatever their labels' length (ctm.css). */
+	html_printf(&h, "<h1>%s</h1><search><form method=\"get\" "
+	    "action=\"/admin/audit\" class=\"filter-row\"><div class=\"grid\">"
+	    "<div>", _("Audit trail"));
 	page_field(&h, "user", "user", "text", _("User"), q.user,
 	    q.err[AF_USER], "maxlength=\"63\" autocomplete=\"off\"");
 	html_printf(&h, "</div><div>");
@@ -1176,18 +1270,29 @@ page_admin_audit(struct req *r)
 	    q.err[AF_CASE], "inputmode=\"numeric\" pattern=\"[0-9]*\" "
 	    "autocomplete=\"off\"");
 	html_printf(&h, "</div><div>");
-	page_field(&h, "action", "action", "text",
-	    _("Action, or its beginning such as case."),
-	    q.action, q.err[AF_ACTION], "maxlength=\"47\" autocomplete=\"off\"");
-	html_printf(&h, "</div></fieldset><fieldset class=\"grid\"><div>");
+	page_field(&h, "action", "action", "text", _("Action (a code, or its "
+	    "beginning)"), q.action, q.err[AF_ACTION], "maxlength=\"47\" "
+	    "autocomplete=\"off\" list=\"audit-actions\"");
+	html_printf(&h, "<datalist id=\"audit-actions\">");
+	{
+		char label[AUDIT_LABEL_MAX];
+		const char *code;
+		size_t i;
+
+		for (i = 0; (code = audit_action_at(i)) != NULL; i++)
+			html_printf(&h, "<option value=\"%s\">%s</option>", code,
+			    audit_action_label(code, label));
+	}
+	html_printf(&h, "</datalist></div></div><div class=\"grid\"><div>");
 	page_field(&h, "from", "from", "date", _("From (UTC)"), q.from,
 	    q.err[AF_FROM], "");
 	html_printf(&h, "</div><div>");
 	page_field(&h, "to", "to", "date", _("To (UTC, inclusive)"), q.to,
 	    q.err[AF_TO], "");
-	html_printf(&h, "</div></fieldset><button type=\"submit\">%s</button> "
-	    "<a href=\"/admin/audit\">%s</a></form>", _("Filter"),
-	    _("Clear the filter"));
+	html_printf(&h, "</div><div class=\"filter-buttons\"><button "
+	    "type=\"submit\">%s</button> <a href=\"/admin/audit\" "
+	    "role=\"button\" class=\"secondary outline\">%s</a></div></div>"
+	    "</form></search>", _("Filter"), _("Clear the filter"));
 	if (bad) {
 		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s", _(
 		    "The filter is not valid; no entries are shown. Correct "
@@ -1198,19 +1303,18 @@ page_admin_audit(struct req *r)
 		goto done;
 	}
 
-	html_printf(&h, "<figure class=\"table-wrap\"><table class=\"compact\">"
-	    "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	    "<th scope=\"col\">%s</th></tr></thead><tbody>", _("Time (UTC)"),
-	    _("User"), _("Address"), _("Action"), _("Case"), _("Object"),
-	    _("Detail"));
-	if (db_audit_list(r->app->db, &q.f, audit_row_cb, &h, &total) != DB_OK)
+	page_table_begin(&tab, &h, "compact striped audit", NULL, cols,
+	    ARRAY_SIZE(cols));
+	rows.h = &h;
+	rows.n = 0;
+	if (db_audit_list(r->app->db, &q.f, audit_row_cb, &rows, &total) !=
+	    DB_OK)
 		goto out;
-	html_printf(&h, "</tbody></table></figure>");
+	page_table_end(&tab, rows.n, _("No entry matches the filter."));
 	pages = total > 0 ? (total + AUDIT_PER_PAGE - 1) / AUDIT_PER_PAGE : 1;
-	html_printf(&h, "<nav aria-label=\"%s\"><ul><li>%s %L / %L · %s %L</li>",
-	    _("Pages"), _("Page"), q.page, pages, _("Entries:"), total);
+	html_printf(&h, "<nav aria-label=\"%s\"><ul><li>%s %N / %N · %s%N</li>",
+	    _("Pages"), _("Page"), q.page, pages, page_colon(r, _("Entries")),
+	    total);
 	if (q.page > 1) {
 		html_printf(&h, "<li>");
 		audit_page_link(&h, &q, q.page - 1 < pages ? q.page - 1 : pages,

@@ -533,8 +533,10 @@ show_list(struct view *v, enum section sec, json_t *arr, bool actions)
 {
 	struct html *h = &v->h;
 	json_t *e;
-	size_t i, n = json_array_size(arr);
+	size_t i, n = json_array_size(arr), ncols;
 	bool col[F__MAX];
+	struct page_col cols[F__MAX + 2];
+	struct page_table tab;
 	int j;
 
 	if (sec == SEC_COMMENT || sec == SEC_CONSENT)
@@ -555,16 +557,19 @@ show_list(struct view *v, enum section sec, json_t *arr, bool actions)
 			if (*casefile_str(e, f->name))
 				col[j] = true;
 	}
-	html_printf(h, "<div class=\"table-wrap\"><table class=\"striped "
-	    "entries\"><thead><tr><th scope=\"col\">#</th>");
+	ncols = 0;
+	cols[ncols].head = "#";
+	cols[ncols++].flags = COL_NUM;
 	for (j = 0; j < F__MAX; j++)
-		if (col[j])
-			html_printf(h, "<th scope=\"col\">%s</th>",
-			    _(field_get((enum field_id)j)->label));
-	if (actions)
-		html_printf(h, "<th scope=\"col\"><span class=\"visually-hidden\">"
-		    "%s</span></th>", _("Actions"));
-	html_printf(h, "</tr></thead><tbody>");
+		if (col[j]) {
+			cols[ncols].head = _(field_get((enum field_id)j)->label);
+			cols[ncols++].flags = 0;
+		}
+	if (actions) {
+		cols[ncols].head = _("Actions");
+		cols[ncols++].flags = COL_HIDDEN;
+	}
+	page_table_begin(&tab, h, "striped entries", NULL, cols, ncols);
 	json_array_foreach(arr, i, e) {
 		html_printf(h, "<tr><th scope=\"row\">%z</th>", i + 1);
 		for (j = 0; j < F__MAX; j++) {
@@ -606,7 +611,7 @@ show_list(struct view *v, enum section sec, json_t *arr, bool actions)
 		    _("Remove"), i + 1);
 		html_printf(h, "</form></td></tr>");
 	}
-	html_printf(h, "</tbody></table></div>");
+	page_table_end(&tab, n, NULL);
 }
 
 /* --- form inputs --- */
@@ -674,10 +679,12 @@ special_select(struct html *h, const struct field_def *f, const char *id,
 {
 	int a;
 
-	html_printf(h, "<div class=\"special\"><label for=\"%s-special\">%s "
+	char or[I18N_LABEL_MAX];
+
+	html_printf(h, "<div class=\"special\"><label for=\"%s-special\">%s"
 	    "<span class=\"visually-hidden\">(%s)</span></label><select "
 	    "id=\"%s-special\" name=\"%s.special\"><option value=\"\">—</option>",
-	    id, _("or:"), _(f->label), id, f->name);
+	    id, i18n_colon(_("or"), or), _(f->label), id, f->name);
 	for (a = 0; a < SA__MAX; a++) {
 		const char *code = special_answer_code((enum special_answer)a);
 
@@ -1109,9 +1116,13 @@ path_label(struct req *r, const char *path)
 		fid = dot ? field_by_name(dot + 1) : -1;
 		if (sl == NULL)
 			return path;
-		if (fid >= 0)
-			return arena_printf(r->arena, "%s #%ld: %s", sl, idx + 1,
-			    _(field_get((enum field_id)fid)->label));
+		if (fid >= 0) {
+			char lab[I18N_LABEL_MAX];
+			char *one = arena_printf(r->arena, "%s #%ld", sl, idx + 1);
+
+			return arena_printf(r->arena, "%s%s", i18n_colon(one ?
+			    one : sl, lab), _(field_get((enum field_id)fid)->label));
+		}
 		return arena_printf(r->arena, "%s #%ld", sl, idx + 1);
 	}
 	for (i = 0; i < (int)ARRAY_SIZE(lists); i++)
@@ -1143,11 +1154,15 @@ show_errors(struct view *v)
 	json_object_foreach(v->errors, key, m) {
 		const char *a = anchor_of(v, key);
 
+		/* The colon outside the link, as the language writes it. */
+		const char *label = path_label(v->r, key);
+		const char *colon = page_colon(v->r, "");
+
 		if (a)
-			html_printf(h, "<li><a href=\"#%s\">%s</a>: %s</li>", a,
-			    path_label(v->r, key), json_string_value(m));
+			html_printf(h, "<li><a href=\"#%s\">%s</a>%s%s</li>", a,
+			    label, colon, json_string_value(m));
 		else
-			html_printf(h, "<li>%s: %s</li>", path_label(v->r, key),
+			html_printf(h, "<li>%s%s%s</li>", label, colon,
 			    json_string_value(m));
 	}
 	html_printf(h, "</ul></div>");
@@ -1177,19 +1192,7 @@ view_release(struct view *v)
 static void
 view_begin(struct view *v, const char *title, bool sub)
 {
-	struct html *h = &v->h;
-	char *t = arena_printf(v->r->arena, "%s — %s", v->c->number, title);
-
-	page_begin(v->r, h, t ? t : title);
-	html_printf(h, "<nav class=\"breadcrumb\" aria-label=\"%s\"><ul><li><a href=\"/cases\">"
-	    "%s</a></li><li><a href=\"/cases/%L\">%s</a></li>",
-	    _("You are here"), _("Cases"), v->c->id, v->c->number);
-	if (sub)
-		html_printf(h, "<li><a href=\"/cases/%L/file\">%s</a></li>",
-		    v->c->id, _("Case file"));
-	html_printf(h, "<li aria-current=\"page\">%s</li></ul></nav>"
-	    "<hgroup><h1>%s</h1><p>%s</p></hgroup>", title, title,
-	    v->c->number);
+	page_case_begin(v->r, &v->h, v->c->id, v->c->number, title, sub);
 	show_errors(v);
 }
 
@@ -1247,9 +1250,13 @@ show_screening(struct view *v, json_t *scr)
 	json_t *dec = json_object_get(scr, "decision"), *reason;
 	const char *proposed = casefile_str(scr, "proposed_status");
 	bool meets = json_is_true(json_object_get(scr, "meets_definition"));
+	const struct page_col cols[] = {
+		{ _("Element"), 0 }, { _("Result"), 0 }, { _("Recorded"), 0 },
+	};
+	struct page_table tab;
 	int e, i;
 	size_t k;
-	char t[32];
+	char t[PAGE_MARK];
 
 	html_printf(h, "<dl class=\"fields\"><dt>%s</dt><dd><strong "
 	    "class=\"%R\">%s</strong></dd><dt>%s</dt><dd>%s</dd></dl>",
@@ -1259,10 +1266,8 @@ show_screening(struct view *v, json_t *scr)
 	    json_is_true(json_object_get(scr, "age_unknown")) ?
 	    _("Age unknown: treated as an adult") :
 	    json_is_true(json_object_get(scr, "child")) ? _("Yes") : _("No"));
-	html_printf(h, "<div class=\"table-wrap\"><table class=\"compact "
-	    "elements\"><thead><tr><th scope=\"col\">%s</th><th scope=\"col\">"
-	    "%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-	    _("Element"), _("Result"), _("Recorded"));
+	page_table_begin(&tab, h, "compact elements", NULL, cols,
+	    ARRAY_SIZE(cols));
 	for (e = 0; e < SCR_EL__MAX; e++) {
 		const char *code = screening_element_code((enum screening_element)e);
 		json_t *items = json_object_get(scr, code), *it;
@@ -1290,11 +1295,13 @@ show_screening(struct view *v, json_t *scr)
 		}
 		html_printf(h, "</td></tr>");
 	}
-	html_printf(h, "</tbody></table></div><ul class=\"reasons\">");
+	page_table_end(&tab, SCR_EL__MAX, NULL);
+	html_printf(h, "<ul class=\"reasons\">");
 	json_array_foreach(json_object_get(scr, "reasons"), k, reason)
 		html_printf(h, "<li>%s</li>", json_string_value(reason));
-	html_printf(h, "</ul><p>%s <strong>%s</strong></p>",
-	    _("Proposed trafficking status:"), status_label(proposed));
+	html_printf(h, "</ul><p>%s<strong>%s</strong></p>",
+	    page_colon(v->r, _("Proposed trafficking status")),
+	    status_label(proposed));
 	if (dec == NULL) {
 		html_printf(h, "<p class=\"muted\">%s</p>",
 		    _("No decision has been recorded yet."));
@@ -1306,16 +1313,17 @@ show_screening(struct view *v, json_t *scr)
 		    "decided_by"));
 		bool found = db_user_get(v->r->app->db, by, &u) == DB_OK;
 
-		html_printf(h, "<p>%s <strong>%s</strong> — %s %s, %s (UTC)</p>",
-		    _("Decision:"), status_label(casefile_str(dec, "final_status")),
+		html_printf(h, "<p>%s<strong>%s</strong> — %s %s, %R (UTC)</p>",
+		    page_colon(v->r, _("Decision")),
+		    status_label(casefile_str(dec, "final_status")),
 		    _("recorded by"), found ? u.username : "?",
-		    page_time(json_integer_value(json_object_get(dec,
+		    page_when(json_integer_value(json_object_get(dec,
 		    "decided_at")), t));
 	}
 	if (json_is_true(json_object_get(dec, "overridden")))
-		html_printf(h, "<p>%s <span class=\"longtext\">%s</span></p>",
-		    _("The decision overrides the proposal. Reason:"),
-		    casefile_str(dec, "reason"));
+		html_printf(h, "<p>%s %s<span class=\"longtext\">%s</span></p>",
+		    _("The decision overrides the proposal."),
+		    page_colon(v->r, _("Reason")), casefile_str(dec, "reason"));
 	if (*proposed && strcmp(casefile_str(dec, "proposed_status"), proposed) != 0)
 		html_printf(h, "<p class=\"flash warn\">%s</p>",
 		    _("The interview has changed since the decision was taken, "
@@ -1360,15 +1368,16 @@ summary_page(struct view *v)
 	struct html *h = &v->h;
 	json_t *scr;
 	bool edit = user_can(&v->r->user, PERM_CASE_UPDATE);
+	char n[PAGE_MARK];
 	int s;
 
 	view_begin(v, _("Case file"), false);
-	html_printf(h, "<dl class=\"fields\"><dt>%s</dt><dd>%s</dd><dt>%s</dt>"
-	    "<dd>%s</dd><dt>%s</dt><dd><span class=\"badge status-%s\" "
-	    "data-status=\"%s\">%s</span></dd></dl>", _("Case number"),
-	    v->c->number, _("Office"), v->c->office_code, _("Status"),
-	    case_status_code(v->c->status), case_status_code(v->c->status),
-	    case_status_label(v->c->status));
+	html_printf(h, "<dl class=\"fields\"><dt>%s</dt><dd>%R</dd><dt>%s</dt>"
+	    "<dd>%s</dd><dt>%s</dt><dd>", _("Case number"),
+	    page_case_number(v->c->number, n), _("Office"),
+	    v->c->office_code, _("Status"));
+	page_status_badge(h, v->c->status);
+	html_printf(h, "</dd></dl>");
 
 	html_printf(h, "<nav aria-label=\"%s\" class=\"sections\"><ul>",
 	    _("Sections of the case file"));
@@ -1557,11 +1566,12 @@ screening_form(struct view *v, json_t *s)
 			html_printf(h, "<div class=\"screening-item\"><label><input "
 			    "type=\"checkbox\" id=\"scr-%s\" name=\"%s\" value=\"%s\"%R>"
 			    " %s</label><div><label for=\"%s\" class=\"visually-hidden\">"
-			    "%s %s</label><input type=\"text\" id=\"%s\" "
+			    "%s%s</label><input type=\"text\" id=\"%s\" "
 			    "name=\"evidence.%s\" value=\"%s\" maxlength=\"%d\" "
 			    "placeholder=\"%s\"", code, ecode, code,
 			    screening_has(s, ecode, code) ? " checked" : "", label,
-			    eid, _("What supports it:"), label, eid, code,
+			    eid, page_colon(v->r, _("What supports it")), label, eid,
+			    code,
 			    casefile_str(json_object_get(s, "evidence"), code),
 			    SCREENING_ANSWER_MAX, e == SCR_EL_PURPOSE &&
 			    i == SCR_PURPOSE_OTHER ?

@@ -30,15 +30,16 @@ static int
 case_row_cb(void *arg, const struct case_row *c)
 {
 	struct rows_ctx *ctx = arg;
-	char t[32];
+	char n[PAGE_MARK], t[PAGE_MARK];
 
 	ctx->n++;
-	html_printf(ctx->h, "<tr><td><a href=\"/cases/%L\">%s</a></td><td>%s</td>"
-	    "<td><span class=\"badge status-%s\">%s</span></td><td>%s</td>"
-	    "<td>%s</td></tr>", c->id, c->number, c->office_code,
-	    case_status_code(c->status), case_status_label(c->status),
+	html_printf(ctx->h, "<tr><td><a href=\"/cases/%L\">%R</a></td><td>%s"
+	    "</td><td>", c->id, page_case_number(c->number, n),
+	    c->office_code);
+	page_status_badge(ctx->h, c->status);
+	html_printf(ctx->h, "</td><td>%s</td><td>%R</td></tr>",
 	    c->assigned_to ? c->assigned_username : "—",
-	    page_time(c->updated_at, t));
+	    page_when(c->updated_at, t));
 	return 0;
 }
 
@@ -146,6 +147,7 @@ cases_page(struct req *r, int status, const char *form_office,
 	struct case_filter f = { 0 };
 	struct rows_ctx rows;
 	struct opt_ctx opt;
+	struct page_table tab;
 	struct html h;
 	const char *st = req_query(r, "status");
 	const bool bad_q = err_field && strcmp(err_field, "q") == 0;
@@ -175,11 +177,12 @@ cases_page(struct req *r, int status, const char *form_office,
 
 	/* A search may be a name: it is posted, never put in a URL. */
 	html_printf(&h, "<form method=\"post\" action=\"/cases/search\" "
-	    "class=\"filter\" role=\"search\">");
+	    "class=\"filter case-search\">");
 	page_csrf(r, &h);
-	html_printf(&h, "<label for=\"q\">%s</label><input id=\"q\" "
-	    "name=\"q\" type=\"search\" maxlength=\"%d\" value=\"%s\" "
-	    "placeholder=\"%s\"%R><button type=\"submit\">%s</button>",
+	html_printf(&h, "<label for=\"q\">%s</label><div role=\"search\">"
+	    "<input id=\"q\" name=\"q\" type=\"search\" maxlength=\"%d\" "
+	    "value=\"%s\" placeholder=\"%s\"%R><button type=\"submit\">%s"
+	    "</button></div>",
 	    _("Search"), SEARCH_MAX, q ? q : "", _("Case number or name"),
 	    bad_q ? " aria-invalid=\"true\" aria-describedby=\"q-error\"" : "",
 	    _("Search"));
@@ -198,22 +201,25 @@ cases_page(struct req *r, int status, const char *form_office,
 		free(tokens);
 		goto create;
 	}
-	html_printf(&h, "<figure><table class=\"striped\"><thead><tr><th>%s</th>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-	    _("Case number"), _("Office"), _("Status"), _("Assigned to"),
-	    _("Last change (UTC)"));
+	{
+		const struct page_col cols[] = {
+			{ _("Case number"), 0 }, { _("Office"), 0 },
+			{ _("Status"), 0 }, { _("Assigned to"), 0 },
+			{ _("Last change (UTC)"), 0 },
+		};
+
+		page_table_begin(&tab, &h, "striped", NULL, cols,
+		    ARRAY_SIZE(cols));
+	}
 	rc = db_case_list(r->app->db, &f, case_row_cb, &rows, &total);
 	free(tokens);
 	if (rc != DB_OK) {
 		html_release(&h);
 		return -1;
 	}
-	if (rows.n == 0)
-		html_printf(&h, "<tr><td colspan=\"5\">%s</td></tr>",
-		    _("No cases."));
-	html_printf(&h, "</tbody></table></figure><p>%L %s</p>"
-	    "<nav class=\"pager\">", total,
-	    P_("case in all", "cases in all", total));
+	page_table_end(&tab, (size_t)rows.n, _("No cases."));
+	html_printf(&h, "<p>%s</p><nav class=\"pager\">", page_count(r,
+	    P_("%s case in all", "%s cases in all", total), total));
 	if (q) {
 		if (page > 1)
 			search_page_button(r, &h, q, page - 1, _("Previous"));
@@ -340,23 +346,26 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 {
 	struct opt_ctx opt = { 0 };
 	struct html h;
-	char t1[32], t2[32];
+	char t1[PAGE_MARK], t2[PAGE_MARK];
 	int rc;
 
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, c->number);
-	html_printf(&h, "<hgroup><h1>%s</h1><p>%s</p></hgroup>", c->number,
-	    _("Case file"));
+	html_printf(&h, "<nav class=\"breadcrumb\" aria-label=\"%s\"><ul><li>"
+	    "<a href=\"/cases\">%s</a></li><li aria-current=\"page\">%R</li>"
+	    "</ul></nav><hgroup><h1>%R</h1><p>%s</p></hgroup>",
+	    _("You are here"), _("Cases"), page_case_number(c->number, t1),
+	    page_case_number(c->number, t2), _("Case file"));
 	if (err && err_field == NULL)
 		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>", err);
 	html_printf(&h, "<dl class=\"case-summary\"><dt>%s</dt><dd>%s</dd>"
-	    "<dt>%s</dt><dd><span class=\"badge status-%s\">%s</span></dd>"
-	    "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
-	    "</dl>", _("Office"), c->office_code, _("Status"),
-	    case_status_code(c->status), case_status_label(c->status),
+	    "<dt>%s</dt><dd>", _("Office"), c->office_code, _("Status"));
+	page_status_badge(&h, c->status);
+	html_printf(&h, "</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%R</dd>"
+	    "<dt>%s</dt><dd>%R</dd></dl>",
 	    _("Assigned to"), c->assigned_to ? c->assigned_username : "—",
-	    _("Opened (UTC)"), page_time(c->created_at, t1),
-	    _("Last change (UTC)"), page_time(c->updated_at, t2));
+	    _("Opened (UTC)"), page_when(c->created_at, t1),
+	    _("Last change (UTC)"), page_when(c->updated_at, t2));
 	if (user_can(&r->user, PERM_CASEFILE_READ))
 		html_printf(&h, "<p><a role=\"button\" href=\"/cases/%L/file\">"
 		    "%s</a></p>", c->id, _("Open the case file"));

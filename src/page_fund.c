@@ -94,16 +94,11 @@ form_amount(struct req *r, const char *name, char out[MONEY_STR])
 	return money_form_value(req_form(r, name), r->lang, 2, MONEY_MAX, out);
 }
 
+/* How long something has waited, as every page writes a duration. */
 static const char *
-age_text(int64_t seconds, char out[48])
+age_text(struct req *r, int64_t seconds)
 {
-	if (seconds < 0)
-		seconds = 0;
-	if (seconds < 48 * 3600)
-		snprintf(out, 48, _("%lld h"), (long long)(seconds / 3600));
-	else
-		snprintf(out, 48, _("%lld days"), (long long)(seconds / 86400));
-	return out;
+	return page_days(r, seconds > 0 ? (double)seconds / 3600.0 : 0);
 }
 
 static void
@@ -209,7 +204,7 @@ static int
 row_cb(void *arg, const struct fund_request *q)
 {
 	struct rows_ctx *ctx = arg;
-	char m[MONEY_SHOWN], m2[MONEY_SHOWN], t[32], age[48];
+	char m[MONEY_SHOWN], m2[MONEY_SHOWN], t[PAGE_MARK], n[PAGE_MARK];
 
 	if (ctx->check && !fund_request_visible(ctx->r, q))
 		return 0;
@@ -217,13 +212,14 @@ row_cb(void *arg, const struct fund_request *q)
 	    ctx->check)
 		return 0;
 	ctx->n++;
-	html_printf(ctx->h, "<tr><td><a href=\"/fund/requests/%L\">%s</a></td>"
-	    "<td>%s</td><td>%s</td><td>%s</td><td>%s</td>", q->id,
-	    q->case_number, q->office_code, code_label(CL_FUND_TYPE, q->type),
-	    money(q->amount, q->currency, m), page_time(q->submitted_at, t));
+	html_printf(ctx->h, "<tr><td><a href=\"/fund/requests/%L\">%R</a></td>"
+	    "<td>%s</td><td>%s</td><td>%s</td><td>%R</td>", q->id,
+	    page_case_number(q->case_number, n), q->office_code,
+	    code_label(CL_FUND_TYPE, q->type),
+	    money(q->amount, q->currency, m), page_when(q->submitted_at, t));
 	if (ctx->waiting)
 		html_printf(ctx->h, "<td>%s</td></tr>",
-		    age_text(ctx->r->now - q->submitted_at, age));
+		    age_text(ctx->r, ctx->r->now - q->submitted_at));
 	else
 		html_printf(ctx->h, "<td><span class=\"badge fund-%s\">%s</span>"
 		    "</td><td>%s</td><td>%s</td></tr>", q->state,
@@ -232,17 +228,19 @@ row_cb(void *arg, const struct fund_request *q)
 	return 0;
 }
 
+/* The head of a list of requests: waiting ones with their age, the
+ * others with their outcome. */
 static void
-table_head(struct html *h, bool waiting)
+table_head(struct page_table *t, struct html *h, bool waiting)
 {
-	html_printf(h, "<figure><table class=\"striped\"><thead><tr><th>%s</th>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>", _("Case number"),
-	    _("Office"), _("Type"), _("Amount asked"), _("Submitted (UTC)"));
-	if (waiting)
-		html_printf(h, "<th>%s</th></tr></thead><tbody>", _("Waiting"));
-	else
-		html_printf(h, "<th>%s</th><th>%s</th><th>%s</th></tr></thead>"
-		    "<tbody>", _("State"), _("Project"), _("Approved"));
+	const struct page_col cols[] = {
+		{ _("Case number"), 0 }, { _("Office"), 0 }, { _("Type"), 0 },
+		{ _("Amount asked"), COL_NUM }, { _("Submitted (UTC)"), 0 },
+		{ waiting ? _("Waiting") : _("State"), 0 },
+		{ _("Project"), 0 }, { _("Approved"), COL_NUM },
+	};
+
+	page_table_begin(t, h, "striped", NULL, cols, waiting ? 6 : 8);
 }
 
 static int
@@ -250,39 +248,44 @@ requests_table(struct req *r, struct html *h, const struct fund_filter *f,
     bool waiting)
 {
 	struct rows_ctx ctx = { r, h, true, waiting, 0 };
+	struct page_table t;
 
-	table_head(h, waiting);
+	table_head(&t, h, waiting);
 	if (db_fund_request_list(r->app->db, f, row_cb, &ctx) != DB_OK)
 		return -1;
-	if (ctx.n == 0)
-		html_printf(h, "<tr><td colspan=\"%d\">%s</td></tr>",
-		    waiting ? 6 : 8, _("No requests."));
-	html_printf(h, "</tbody></table></figure>");
+	page_table_end(&t, (size_t)ctx.n, _("No requests."));
 	return 0;
 }
 
+/* Durations in days, as on the dashboard. */
 static void
 turnaround_html(struct html *h, const struct fund_turnaround *t)
 {
-	char a[32], b[32];
+	const struct page_col cols[] = {
+		{ _("Office"), 0 }, { _("Decisions"), COL_NUM },
+		{ _("Median (days)"), COL_NUM }, { _("Mean (days)"), COL_NUM },
+	};
+	struct page_table tab;
+	char a[MONEY_TEXT], b[MONEY_TEXT];
 	size_t i;
 
-	html_printf(h, "<h2>%s</h2><figure><table class=\"turnaround\"><thead>"
-	    "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
-	    "<tbody>", _("Turnaround from submission to decision"),
-	    _("Office"), _("Decisions"), _("Median (hours)"),
-	    _("Mean (hours)"));
-	for (i = 0; i < t->noffices; i++) {
-		snprintf(a, sizeof(a), "%.1f", t->offices[i].median_hours);
-		snprintf(b, sizeof(b), "%.1f", t->offices[i].mean_hours);
-		html_printf(h, "<tr><td>%s</td><td>%L</td><td>%s</td><td>%s</td>"
-		    "</tr>", t->offices[i].office, t->offices[i].count, a, b);
-	}
-	snprintf(a, sizeof(a), "%.1f", t->overall.median_hours);
-	snprintf(b, sizeof(b), "%.1f", t->overall.mean_hours);
-	html_printf(h, "<tr><th>%s</th><th>%L</th><th>%s</th><th>%s</th></tr>"
-	    "</tbody></table></figure>", _("All offices"), t->overall.count,
-	    a, b);
+	html_printf(h, "<h2>%s</h2>", _("Turnaround from submission to "
+	    "decision"));
+	page_table_begin(&tab, h, "striped turnaround", NULL, cols,
+	    ARRAY_SIZE(cols));
+	for (i = 0; i < t->noffices; i++)
+		html_printf(h, "<tr><td>%s</td><td>%N</td><td>%s</td><td>%s</td>"
+		    "</tr>", t->offices[i].office, t->offices[i].count,
+		    page_days_figure(t->offices[i].median_hours, a),
+		    page_days_figure(t->offices[i].mean_hours, b));
+	page_table_body_end(&tab, t->noffices, _("No decision yet."));
+	html_printf(h, "<tfoot><tr><th scope=\"row\">%s</th><td>%N</td>"
+	    "<td>%s</td><td>%s</td></tr></tfoot>", _("All offices"),
+	    t->overall.count, t->overall.count ?
+	    page_days_figure(t->overall.median_hours, a) : "—",
+	    t->overall.count ? page_days_figure(t->overall.mean_hours, b) :
+	    "—");
+	page_table_end(&tab, 0, NULL);
 }
 
 int
@@ -302,20 +305,22 @@ page_fund(struct req *r)
 	html_printf(&h, "<h1>%s</h1>", _("Global Assistance Fund"));
 	if (user_can(&r->user, PERM_FUND_READ)) {
 		struct fund_summary *s = malloc(sizeof(*s));
-		char age[48], m[3][MONEY_SHOWN];
+		char m[3][MONEY_SHOWN];
 
 		if (s == NULL || fund_summary(r, s) < 0) {
 			free(s);
 			return fail(&h);
 		}
 		html_printf(&h, "<dl class=\"fund-summary\"><dt>%s</dt><dd "
-		    "id=\"fund-queue\">%L</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt>"
-		    "<dd>%s · %s %s · %s %s%s</dd></dl>", _("Waiting for a decision"),
+		    "id=\"fund-queue\">%N</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt>"
+		    "<dd>%s · %s%s · %s%s%s</dd></dl>", _("Waiting for a decision"),
 		    s->queue_length, _("Oldest waiting"), s->queue_length ?
-		    age_text(s->oldest_wait, age) : "—",
+		    age_text(r, s->oldest_wait) : "—",
 		    _("All budgets in USD at today's rates"),
-		    total(&s->budget_usd, "USD", m[0]), _("committed"),
-		    total(&s->committed_usd, "USD", m[1]), _("disbursed"),
+		    total(&s->budget_usd, "USD", m[0]),
+		    page_colon(r, _("committed")),
+		    total(&s->committed_usd, "USD", m[1]),
+		    page_colon(r, _("disbursed")),
 		    total(&s->disbursed_usd, "USD", m[2]),
 		    s->budget_usd.missing ?
 		    _(" (some currencies have no rate yet)") : "");
@@ -373,33 +378,34 @@ proj_opt_cb(void *arg, const struct project *pr)
 static int
 disbursements_html(struct req *r, struct html *h, const struct fund_request *q)
 {
+	const struct page_col cols[] = {
+		{ _("Date"), 0 }, { _("Amount"), COL_NUM }, { _("By"), 0 },
+		{ _("Note"), 0 },
+	};
 	json_t *o = fund_request_json(r, q, true), *arr, *d;
-	char m[MONEY_TEXT];
+	struct page_table t;
+	char m[MONEY_TEXT], day[PAGE_MARK];
 	size_t i;
 
 	if (o == NULL)
 		return -1;
 	arr = json_object_get(o, "disbursements");
-	html_printf(h, "<h2>%s</h2><figure><table id=\"fund-disbursements\">"
-	    "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
-	    "</thead><tbody>", _("Disbursements"), _("Date"), _("Amount"),
-	    _("By"), _("Note"));
+	html_printf(h, "<h2>%s</h2>", _("Disbursements"));
+	page_table_begin(&t, h, "striped", "fund-disbursements", cols,
+	    ARRAY_SIZE(cols));
 	json_array_foreach(arr, i, d) {
 		const char *note = json_string_value(json_object_get(d, "note"));
 
-		html_printf(h, "<tr><td>%s</td><td>%s %s</td><td>%s</td>"
+		html_printf(h, "<tr><td>%R</td><td>%s %s</td><td>%s</td>"
 		    "<td class=\"prewrap\">%s</td></tr>",
-		    json_string_value(json_object_get(d, "date")),
+		    page_day(json_string_value(json_object_get(d, "date")), day),
 		    json_money(d, "amount", m), q->currency,
 		    json_string_value(json_object_get(d, "by")),
 		    json_is_null(json_object_get(d, "note")) ?
 		    _("Shown only to those who may read the case.") :
 		    note ? note : "");
 	}
-	if (json_array_size(arr) == 0)
-		html_printf(h, "<tr><td colspan=\"4\">%s</td></tr>",
-		    _("Nothing paid out yet."));
-	html_printf(h, "</tbody></table></figure>");
+	page_table_end(&t, json_array_size(arr), _("Nothing paid out yet."));
 	json_decref(o);
 	return 0;
 }
@@ -420,7 +426,12 @@ decision_label(const char *d)
 static int
 decisions_html(struct req *r, struct html *h, const struct fund_request *q)
 {
+	const struct page_col cols[] = {
+		{ _("Date (UTC)"), 0 }, { _("Decision"), 0 }, { _("By"), 0 },
+		{ _("Amount"), COL_NUM }, { _("Reason"), 0 },
+	};
 	json_t *o = fund_request_json(r, q, true), *arr, *d;
+	struct page_table tab;
 	char m[MONEY_TEXT];
 	size_t i;
 
@@ -428,23 +439,21 @@ decisions_html(struct req *r, struct html *h, const struct fund_request *q)
 		return -1;
 	arr = json_object_get(o, "decisions");
 	if (json_array_size(arr) > 0) {
-		html_printf(h, "<h2>%s</h2><figure><table id=\"fund-decisions\">"
-		    "<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-		    "<th>%s</th></tr></thead><tbody>", _("Decisions"),
-		    _("Date (UTC)"), _("Decision"), _("By"), _("Amount"),
-		    _("Reason"));
+		html_printf(h, "<h2>%s</h2>", _("Decisions"));
+		page_table_begin(&tab, h, "striped", "fund-decisions", cols,
+		    ARRAY_SIZE(cols));
 		json_array_foreach(arr, i, d) {
 			const char *at = json_string_value(json_object_get(d,
 			    "at"));
-			char t[17];
+			char t[17], tm[PAGE_MARK];
 
 			/* "2026-06-01T10:20:30Z" as the pages write times. */
 			snprintf(t, sizeof(t), "%s", at ? at : "");
 			if (strlen(t) > 10)
 				t[10] = ' ';
-			html_printf(h, "<tr><td>%s</td><td>%s</td><td>%s</td>"
-			    "<td>%s %s</td><td class=\"prewrap\">%s</td></tr>",
-			    t, decision_label(json_string_value(
+			html_printf(h, "<tr><td>%R</td><td>%s</td>"
+			    "<td>%s</td><td>%s %s</td><td class=\"prewrap\">%s"
+			    "</td></tr>", page_nowrap(t, tm), decision_label(json_string_value(
 			    json_object_get(d, "decision"))),
 			    json_string_value(json_object_get(d, "by")),
 			    json_money(d, "amount", m), q->currency,
@@ -452,7 +461,7 @@ decisions_html(struct req *r, struct html *h, const struct fund_request *q)
 			    json_string_value(json_object_get(d, "reason")) :
 			    "—");
 		}
-		html_printf(h, "</tbody></table></figure>");
+		page_table_end(&tab, json_array_size(arr), NULL);
 	}
 	json_decref(o);
 	return 0;
@@ -476,7 +485,8 @@ request_page(struct req *r, int status, int64_t id,
 	struct buf reason = BUF_INIT(FUND_TEXT_BUF);
 	struct proj_opt_ctx pc;
 	const struct req_form none = { 0 };
-	char m[MONEY_SHOWN], m2[MONEY_SHOWN], m3[MONEY_SHOWN], t1[32], t2[32];
+	char m[MONEY_SHOWN], m2[MONEY_SHOWN], m3[MONEY_SHOWN];
+	char t1[PAGE_MARK], t2[PAGE_MARK], n[PAGE_MARK];
 	char a[MONEY_TEXT];
 	const char *act;
 	bool texts;
@@ -504,11 +514,11 @@ request_page(struct req *r, int status, int64_t id,
 	page_begin(r, &h, _("Fund request"));
 	if (texts)
 		html_printf(&h, "<hgroup><h1>%s</h1><p><a href=\"/cases/%L/"
-		    "fund\">%s</a></p></hgroup>", _("Fund request"), q.case_id,
-		    q.case_number);
+		    "fund\">%R</a></p></hgroup>", _("Fund request"), q.case_id,
+		    page_case_number(q.case_number, n));
 	else
-		html_printf(&h, "<hgroup><h1>%s</h1><p>%s</p></hgroup>",
-		    _("Fund request"), q.case_number);
+		html_printf(&h, "<hgroup><h1>%s</h1><p>%R</p></hgroup>",
+		    _("Fund request"), page_case_number(q.case_number, n));
 	if (p && p->field == NULL)
 		flash(&h, p->msg);
 	else if (p)
@@ -516,16 +526,16 @@ request_page(struct req *r, int status, int64_t id,
 	html_printf(&h, "<dl class=\"fund-request\"><dt>%s</dt><dd><span "
 	    "class=\"badge fund-%s\" id=\"fund-state\">%s</span></dd>"
 	    "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
-	    "<dt>%s</dt><dd>%s (%s)</dd>",
+	    "<dt>%s</dt><dd>%R (%s)</dd>",
 	    _("State"), q.state, state_label(q.state),
 	    _("Office"), q.office_code,
 	    _("Type"), code_label(CL_FUND_TYPE, q.type),
 	    _("Amount asked"), money(q.amount, q.currency, m),
-	    _("Submitted (UTC)"), page_time(q.submitted_at, t1),
+	    _("Submitted (UTC)"), page_when(q.submitted_at, t1),
 	    q.requested_username);
 	if (q.decided_at)
-		html_printf(&h, "<dt>%s</dt><dd>%s (%s)</dd>",
-		    _("Last decision (UTC)"), page_time(q.decided_at, t2),
+		html_printf(&h, "<dt>%s</dt><dd>%R (%s)</dd>",
+		    _("Last decision (UTC)"), page_when(q.decided_at, t2),
 		    q.decided_username);
 	if (q.project_id)
 		html_printf(&h, "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd "
@@ -704,12 +714,11 @@ case_fund_page(struct req *r, int status, const struct case_row *c,
 {
 	struct fund_filter f = { 0 };
 	struct rows_ctx ctx;
+	struct page_table t;
 	struct html h;
 
 	html_init(&h, HTTP_PAGE_MAX);
-	page_begin(r, &h, _("Fund requests"));
-	html_printf(&h, "<hgroup><h1>%s</h1><p><a href=\"/cases/%L\">%s</a></p>"
-	    "</hgroup>", _("Fund requests"), c->id, c->number);
+	page_case_begin(r, &h, c->id, c->number, _("Fund requests"), false);
 	if (p && p->field == NULL)
 		flash(&h, p->msg);
 	else if (p)
@@ -720,13 +729,10 @@ case_fund_page(struct req *r, int status, const struct case_row *c,
 	ctx.check = false;
 	ctx.waiting = false;
 	ctx.n = 0;
-	table_head(&h, false);
+	table_head(&t, &h, false);
 	if (db_fund_request_list(r->app->db, &f, row_cb, &ctx) != DB_OK)
 		return fail(&h);
-	if (ctx.n == 0)
-		html_printf(&h, "<tr><td colspan=\"8\">%s</td></tr>",
-		    _("No requests."));
-	html_printf(&h, "</tbody></table></figure>");
+	page_table_end(&t, (size_t)ctx.n, _("No requests."));
 	if (user_can(&r->user, PERM_FUND_REQUEST)) {
 		const char *cur = p ? req_form(r, "currency") : NULL;
 
@@ -810,12 +816,11 @@ struct plist_ctx {
 /* A project's beneficiary target as written after its assisted count:
  * a dash when it has none (0), not a target of nobody. */
 static const char *
-target_text(int64_t target, char out[24])
+target_text(int64_t target, char out[MONEY_TEXT])
 {
 	if (target <= 0)
 		return "–";
-	snprintf(out, 24, "%lld", (long long)target);
-	return out;
+	return count_text(target, i18n_current(), out);
 }
 
 static int
@@ -823,7 +828,7 @@ project_row_cb(void *arg, const struct project *pr)
 {
 	struct plist_ctx *ctx = arg;
 	struct budget_line b;
-	char m[4][MONEY_SHOWN], t[24];
+	char m[4][MONEY_SHOWN], t[MONEY_TEXT], d1[PAGE_MARK], d2[PAGE_MARK];
 	int rc = db_project_budget(ctx->r->app->db, pr->id, pr->currency, &b);
 
 	if (rc == DB_ERROR) {
@@ -834,9 +839,10 @@ project_row_cb(void *arg, const struct project *pr)
 		memset(&b, 0, sizeof(b));
 	ctx->n++;
 	html_printf(ctx->h, "<tr><td><a href=\"/projects/%L\">%s</a></td>"
-	    "<td>%s</td><td>%s – %s</td><td>%L / %s</td><td>%s</td><td>%s</td>"
+	    "<td>%s</td><td>%R – %R</td><td>%N / %s</td><td>%s</td><td>%s</td>"
 	    "<td>%s</td><td>%s</td></tr>", pr->id, pr->name, pr->region,
-	    pr->start, pr->end, pr->assisted, target_text(pr->target, t),
+	    page_day(pr->start, d1), page_day(pr->end, d2), pr->assisted,
+	    target_text(pr->target, t),
 	    money(b.budget, pr->currency, m[0]),
 	    money(b.committed, pr->currency, m[1]),
 	    money(b.disbursed, pr->currency, m[2]),
@@ -855,7 +861,14 @@ field_value(struct req *r, struct html *h, const char *id, const char *type,
 static int
 projects_page(struct req *r, int status, const struct fund_problem *p)
 {
+	const struct page_col cols[] = {
+		{ _("Project"), 0 }, { _("Region"), 0 }, { _("Period"), 0 },
+		{ _("Assisted / target"), COL_NUM }, { _("Budget"), COL_NUM },
+		{ _("Committed"), COL_NUM }, { _("Disbursed"), COL_NUM },
+		{ _("Remaining"), COL_NUM },
+	};
 	struct plist_ctx ctx = { r, NULL, 0, 0 };
+	struct page_table t;
 	struct fund_summary *s;
 	struct html h;
 	char m[3][MONEY_SHOWN];
@@ -875,26 +888,19 @@ projects_page(struct req *r, int status, const struct fund_problem *p)
 	else if (p)
 		flash(&h, _("The project was not created: correct the form "
 		    "below."));
-	html_printf(&h, "<p>%s: %s · %s: %s · %s: %s%s</p>",
-	    _("All budgets in USD at today's rates"),
-	    total(&s->budget_usd, "USD", m[0]), _("committed"),
-	    total(&s->committed_usd, "USD", m[1]), _("disbursed"),
+	html_printf(&h, "<p>%s%s · %s%s · %s%s%s</p>",
+	    page_colon(r, _("All budgets in USD at today's rates")),
+	    total(&s->budget_usd, "USD", m[0]), page_colon(r, _("committed")),
+	    total(&s->committed_usd, "USD", m[1]), page_colon(r, _("disbursed")),
 	    total(&s->disbursed_usd, "USD", m[2]), s->budget_usd.missing ?
 	    _(" (some currencies have no rate yet)") : "");
 	free(s);
-	html_printf(&h, "<figure><table class=\"striped\"><thead><tr><th>%s</th>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th></tr></thead><tbody>", _("Project"), _("Region"),
-	    _("Period"), _("Assisted / target"), _("Budget"), _("Committed"),
-	    _("Disbursed"), _("Remaining"));
+	page_table_begin(&t, &h, "striped", NULL, cols, ARRAY_SIZE(cols));
 	ctx.h = &h;
 	if (db_project_list(r->app->db, project_row_cb, &ctx) != DB_OK ||
 	    ctx.failed)
 		return fail(&h);
-	if (ctx.n == 0)
-		html_printf(&h, "<tr><td colspan=\"8\">%s</td></tr>",
-		    _("No projects yet."));
-	html_printf(&h, "</tbody></table></figure>");
+	page_table_end(&t, (size_t)ctx.n, _("No projects yet."));
 	if (user_can(&r->user, PERM_PROJECT_MANAGE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/projects\">", _("New project"));
@@ -1030,12 +1036,20 @@ page_projects_post(struct req *r)
 	return resp_redirect(r, loc);
 }
 
+/* Rows counted for an empty table's line. */
+struct counted {
+	struct html *h;
+	size_t n;
+};
+
 static int
 line_row_cb(void *arg, const struct budget_line *b)
 {
-	struct html *h = arg;
+	struct counted *x = arg;
+	struct html *h = x->h;
 	char m[4][MONEY_SHOWN];
 
+	x->n++;
 	html_printf(h, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 	    "<td>%s</td></tr>", b->currency,
 	    money(b->budget, b->currency, m[0]),
@@ -1048,9 +1062,11 @@ line_row_cb(void *arg, const struct budget_line *b)
 static int
 donor_row_cb(void *arg, const struct donor *d)
 {
-	struct html *h = arg;
+	struct counted *x = arg;
+	struct html *h = x->h;
 	char m[MONEY_SHOWN];
 
+	x->n++;
 	html_printf(h, "<tr><td>%s</td><td>%s</td></tr>", d->name,
 	    money(d->amount, d->currency, m));
 	return 0;
@@ -1060,6 +1076,7 @@ struct pcase_ctx {
 	struct req *r;
 	struct html *h;
 	int failed;
+	size_t n;
 };
 
 static int
@@ -1073,9 +1090,13 @@ pcase_row_cb(void *arg, int64_t case_id)
 		ctx->failed = 1;
 		return 1;
 	}
-	if (rc == DB_OK && cases_visible(ctx->r, &c))
-		html_printf(ctx->h, "<li><a href=\"/cases/%L\">%s</a> (%s)</li>",
-		    c.id, c.number, c.office_code);
+	if (rc == DB_OK && cases_visible(ctx->r, &c)) {
+		char n[PAGE_MARK];
+
+		html_printf(ctx->h, "<li><a href=\"/cases/%L\">%R</a> (%s)</li>",
+		    c.id, page_case_number(c.number, n), c.office_code);
+		ctx->n++;
+	}
 	return 0;
 }
 
@@ -1292,12 +1313,23 @@ edit_html(struct req *r, struct html *h, const struct project *pr,
 static int
 project_page(struct req *r, int status, const struct fund_problem *p)
 {
+	const struct page_col lcols[] = {
+		{ _("Currency"), 0 }, { _("Budget"), COL_NUM },
+		{ _("Committed"), COL_NUM }, { _("Disbursed"), COL_NUM },
+		{ _("Remaining"), COL_NUM },
+	};
+	const struct page_col dcols[] = {
+		{ _("Donor"), 0 }, { _("Contribution"), COL_NUM },
+	};
 	struct project pr;
 	struct pcase_ctx pc;
+	struct counted rows;
+	struct page_table t;
 	struct html h;
+	char d1[PAGE_MARK], d2[PAGE_MARK];
 	json_t *j;
 	char budget[MONEY_TEXT], funded[MONEY_TEXT], raise[MONEY_TEXT];
-	char ub[MONEY_TEXT], uc[MONEY_TEXT], ud[MONEY_TEXT], t[24];
+	char ub[MONEY_TEXT], uc[MONEY_TEXT], ud[MONEY_TEXT], tt[MONEY_TEXT];
 	/* The form a refused change came from. */
 	const char *act = p ? req_form(r, "action") : NULL;
 	int rc = db_project_get(r->app->db, r->id, &pr);
@@ -1318,12 +1350,13 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 	    pr.region);
 	if (p)
 		flash(&h, p->msg);
-	html_printf(&h, "<dl class=\"project\"><dt>%s</dt><dd>%s – %s</dd>"
+	html_printf(&h, "<dl class=\"project\"><dt>%s</dt><dd>%R – %R</dd>"
 	    "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd id=\"project-assisted\">"
-	    "%L / %s</dd><dt>%s</dt><dd id=\"project-funded\">%s / %s %s</dd>"
+	    "%N / %s</dd><dt>%s</dt><dd id=\"project-funded\">%s / %s %s</dd>"
 	    "<dt>%s</dt><dd id=\"project-raise\">%s %s%s</dd></dl>",
-	    _("Period"), pr.start, pr.end, _("Target group"), pr.target_group,
-	    _("Assisted / target"), pr.assisted, target_text(pr.target, t),
+	    _("Period"), page_day(pr.start, d1), page_day(pr.end, d2),
+	    _("Target group"), pr.target_group,
+	    _("Assisted / target"), pr.assisted, target_text(pr.target, tt),
 	    _("Funded / budget"), funded, budget, pr.currency,
 	    _("Still to raise"), raise, pr.currency,
 	    json_is_true(json_object_get(j, "funded_incomplete")) ?
@@ -1331,10 +1364,10 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 	{
 		json_t *u = json_object_get(j, "usd");
 
-		html_printf(&h, "<p>%s: %s USD · %s %s USD · %s %s USD%s</p>",
-		    _("All budget lines in USD at today's rates"),
-		    json_total(u, "budget", ub), _("committed"),
-		    json_total(u, "committed", uc), _("disbursed"),
+		html_printf(&h, "<p>%s%s USD · %s%s USD · %s%s USD%s</p>",
+		    page_colon(r, _("All budget lines in USD at today's rates")),
+		    json_total(u, "budget", ub), page_colon(r, _("committed")),
+		    json_total(u, "committed", uc), page_colon(r, _("disbursed")),
 		    json_total(u, "disbursed", ud),
 		    json_is_true(json_object_get(u, "incomplete")) ?
 		    _(" (some currencies have no rate yet)") : "");
@@ -1344,25 +1377,31 @@ project_page(struct req *r, int status, const struct fund_problem *p)
 		html_printf(&h, "<progress value=\"%L\" max=\"%L\"></progress>",
 		    pr.assisted < pr.target ? pr.assisted : pr.target,
 		    pr.target);
-	html_printf(&h, "<h2>%s</h2><figure><table><thead><tr><th>%s</th>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-	    _("Budget lines"), _("Currency"), _("Budget"), _("Committed"),
-	    _("Disbursed"), _("Remaining"));
-	if (db_project_budgets(r->app->db, pr.id, line_row_cb, &h) != DB_OK)
+	html_printf(&h, "<h2>%s</h2>", _("Budget lines"));
+	page_table_begin(&t, &h, "striped", NULL, lcols, ARRAY_SIZE(lcols));
+	rows.h = &h;
+	rows.n = 0;
+	if (db_project_budgets(r->app->db, pr.id, line_row_cb, &rows) != DB_OK)
 		return fail(&h);
-	html_printf(&h, "</tbody></table></figure><h2>%s</h2><figure><table>"
-	    "<thead><tr><th>%s</th><th>%s</th></tr></thead><tbody>",
-	    _("Donors"), _("Donor"), _("Contribution"));
-	if (db_project_donors(r->app->db, pr.id, donor_row_cb, &h) != DB_OK)
+	page_table_end(&t, rows.n, _("No budget line recorded."));
+	html_printf(&h, "<h2>%s</h2>", _("Donors"));
+	page_table_begin(&t, &h, "striped", NULL, dcols, ARRAY_SIZE(dcols));
+	rows.n = 0;
+	if (db_project_donors(r->app->db, pr.id, donor_row_cb, &rows) != DB_OK)
 		return fail(&h);
-	html_printf(&h, "</tbody></table></figure><h2>%s</h2><ul>", _("Cases"));
+	page_table_end(&t, rows.n, _("No donors recorded."));
+	html_printf(&h, "<h2>%s</h2><ul>", _("Cases"));
 	pc.r = r;
 	pc.h = &h;
 	pc.failed = 0;
+	pc.n = 0;
 	if (db_project_cases(r->app->db, pr.id, pcase_row_cb, &pc) != DB_OK ||
 	    pc.failed)
 		return fail(&h);
 	html_printf(&h, "</ul>");
+	if (pc.n == 0)
+		html_printf(&h, "<p class=\"muted\">%s</p>",
+		    _("No case you may see is assisted by this project."));
 	if (partners_html(r, &h, &pr, p, act && strcmp(act, "partner") == 0) <
 	    0)
 		return fail(&h);
@@ -1603,18 +1642,25 @@ page_project_post(struct req *r)
 static int
 rate_row_cb(void *arg, const struct fund_rate *rt)
 {
-	struct html *h = arg;
-	char a[MONEY_TEXT];
+	struct counted *x = arg;
+	char a[MONEY_TEXT], d[PAGE_MARK];
 
-	html_printf(h, "<tr><td>%s</td><td>%s</td><td>%s</td></tr>",
-	    rt->currency, rt->valid_from, money_text_scaled(rt->rate, 6, 0,
-	    i18n_current(), a));
+	x->n++;
+	html_printf(x->h, "<tr><td>%s</td><td>%R</td><td>%s</td></tr>",
+	    rt->currency, page_day(rt->valid_from, d),
+	    money_text_scaled(rt->rate, 6, 0, i18n_current(), a));
 	return 0;
 }
 
 static int
 rates_page(struct req *r, int status, const struct fund_problem *p)
 {
+	const struct page_col cols[] = {
+		{ _("Currency"), 0 }, { _("Valid from"), 0 },
+		{ _("Per US dollar"), COL_NUM },
+	};
+	struct counted rows;
+	struct page_table t;
 	struct html h;
 
 	html_init(&h, HTTP_PAGE_MAX);
@@ -1626,12 +1672,12 @@ rates_page(struct req *r, int status, const struct fund_problem *p)
 		flash(&h, p->msg);
 	else if (p)
 		flash(&h, _("The rate was not saved: correct the form below."));
-	html_printf(&h, "<figure><table class=\"striped\"><thead><tr><th>%s</th>"
-	    "<th>%s</th><th>%s</th></tr></thead><tbody>", _("Currency"),
-	    _("Valid from"), _("Per US dollar"));
-	if (db_rate_list(r->app->db, rate_row_cb, &h) != DB_OK)
+	page_table_begin(&t, &h, "striped", NULL, cols, ARRAY_SIZE(cols));
+	rows.h = &h;
+	rows.n = 0;
+	if (db_rate_list(r->app->db, rate_row_cb, &rows) != DB_OK)
 		return fail(&h);
-	html_printf(&h, "</tbody></table></figure>");
+	page_table_end(&t, rows.n, _("No rate recorded yet."));
 	if (user_can(&r->user, PERM_PROJECT_MANAGE)) {
 		html_printf(&h, "<article><h2>%s</h2><form method=\"post\" "
 		    "action=\"/fund/rates\">", _("Add a rate"));

@@ -151,39 +151,55 @@ or_dash(const char *s)
 
 /* --- the return page --- */
 
+/* A leg's end: "Bangkok, Thailand", the country alone without a
+ * place, the place alone without a country, "—" with neither. */
+static void
+leg_end(struct html *h, json_t *leg, const char *country_key,
+    const char *place_key)
+{
+	const char *code = jstr(leg, country_key), *place = jstr(leg, place_key);
+	const char *country = *code ? country_name(code) : NULL;
+
+	if (*code && country == NULL)
+		country = code;
+	if (*place && country)
+		html_printf(h, "%s, %s", place, country);
+	else
+		html_printf(h, "%s", *place ? place : country ? country : "—");
+}
+
 static void
 legs_table(struct html *h, json_t *legs)
 {
+	const struct page_col cols[] = {
+		{ _("From"), 0 }, { _("To"), 0 }, { _("Departure"), 0 },
+		{ _("Arrival"), 0 }, { _("Means of transport"), 0 },
+		{ _("Escort"), 0 }, { _("Travel documents"), 0 },
+	};
+	struct page_table t;
+	char d1[PAGE_MARK], d2[PAGE_MARK];
 	json_t *leg, *d;
 	size_t i, j;
 
-	if (json_array_size(legs) == 0) {
-		html_printf(h, "<p>%s</p>", _("No travel legs yet."));
-		return;
-	}
-	html_printf(h, "<figure><table class=\"striped legs\"><thead><tr>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th></tr></thead><tbody>", _("From"), _("To"),
-	    _("Departure"), _("Arrival"), _("Means of transport"), _("Escort"),
-	    _("Travel documents"));
+	page_table_begin(&t, h, "striped legs", NULL, cols, ARRAY_SIZE(cols));
 	json_array_foreach(legs, i, leg) {
-		html_printf(h, "<tr><td>%s, %s</td><td>%s, %s</td><td>%s</td>"
-		    "<td>%s</td><td>%s</td><td>%s</td><td>",
-		    country_name(jstr(leg, "from_country")) ?
-		    country_name(jstr(leg, "from_country")) : "",
-		    or_dash(jstr(leg, "from_place")),
-		    country_name(jstr(leg, "to_country")) ?
-		    country_name(jstr(leg, "to_country")) : "",
-		    or_dash(jstr(leg, "to_place")),
-		    jstr(leg, "departure_date"), jstr(leg, "arrival_date"),
+		html_printf(h, "<tr><td>");
+		leg_end(h, leg, "from_country", "from_place");
+		html_printf(h, "</td><td>");
+		leg_end(h, leg, "to_country", "to_place");
+		html_printf(h, "</td><td>%R</td><td>%R</td><td>%s</td><td>%s</td>"
+		    "<td>", page_day(jstr(leg, "departure_date"), d1),
+		    page_day(jstr(leg, "arrival_date"), d2),
 		    label_or_dash(CL_TRANSPORT, jstr(leg, "means_of_transport")),
 		    label_or_dash(CL_ESCORT, jstr(leg, "escort")));
 		json_array_foreach(json_object_get(leg, "documents_used"), j, d)
 			html_printf(h, "%s%s", j ? ", " : "",
 			    code_label(CL_TRAVEL_DOCUMENTS, json_string_value(d)));
+		if (j == 0)
+			html_printf(h, "—");
 		html_printf(h, "</td></tr>");
 	}
-	html_printf(h, "</tbody></table></figure>");
+	page_table_end(&t, json_array_size(legs), _("No travel legs yet."));
 }
 
 static void
@@ -393,6 +409,7 @@ return_details(struct html *h, json_t *ret)
 	json_t *dates = json_object_get(ret, "dates"), *notes, *v;
 	const char *key;
 	const char *country = jstr(ret, "dest_country");
+	char d[5][PAGE_MARK];
 
 	html_printf(h, "<dl class=\"return\"><dt>%s</dt><dd><span class=\"badge "
 	    "stage-%s\">%s</span></dd><dt>%s</dt><dd>%s</dd><dt>%s</dt>"
@@ -401,13 +418,13 @@ return_details(struct html *h, json_t *ret)
 	    jstr(ret, "origin_office"), _("Office at destination"),
 	    jstr(ret, "dest_office"), _("Country of return"),
 	    country_name(country) ? country_name(country) : country);
-	html_printf(h, "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>"
-	    "<dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd>%s</dd>",
-	    _("Requested on"), or_dash(jstr(dates, "requested_on")),
-	    _("Counselled on"), or_dash(jstr(dates, "counselled_on")),
-	    _("Travel planned on"), or_dash(jstr(dates, "planned_on")),
-	    _("Departed on"), or_dash(jstr(dates, "departed_on")),
-	    _("Arrived on"), or_dash(jstr(dates, "arrived_on")));
+	html_printf(h, "<dt>%s</dt><dd>%R</dd><dt>%s</dt><dd>%R</dd>"
+	    "<dt>%s</dt><dd>%R</dd><dt>%s</dt><dd>%R</dd><dt>%s</dt><dd>%R</dd>",
+	    _("Requested on"), page_day(jstr(dates, "requested_on"), d[0]),
+	    _("Counselled on"), page_day(jstr(dates, "counselled_on"), d[1]),
+	    _("Travel planned on"), page_day(jstr(dates, "planned_on"), d[2]),
+	    _("Departed on"), page_day(jstr(dates, "departed_on"), d[3]),
+	    _("Arrived on"), page_day(jstr(dates, "arrived_on"), d[4]));
 	if (*jstr(ret, "received_by"))
 		html_printf(h, "<dt>%s</dt><dd>%s</dd>", _("Received by"),
 		    jstr(ret, "received_by"));
@@ -433,6 +450,7 @@ handover_section(struct req *r, struct html *h, const struct case_row *c,
 	json_t *trs = json_object_get(j, "transfers"), *t;
 	json_t *ret = json_object_get(j, "return");
 	struct office_opts oo = { .h = h, .skip = c->office_id };
+	struct moves_err e = { 0 };
 	bool pending = false;
 	size_t i;
 
@@ -443,9 +461,11 @@ handover_section(struct req *r, struct html *h, const struct case_row *c,
 			bool p = strcmp(jstr(t, "state"), "pending") == 0;
 
 			pending |= p;
-			html_printf(h, "<li>%s → %s: <span class=\"badge "
-			    "transfer-%s\">%s</span>", jstr(t, "from_office"),
-			    jstr(t, "to_office"), jstr(t, "state"),
+			html_printf(h, "<li>%s<span class=\"badge "
+			    "transfer-%s\">%s</span>", page_colon(r,
+			    arena_printf(r->arena, "%s → %s", jstr(t,
+			    "from_office"), jstr(t, "to_office"))),
+			    jstr(t, "state"),
 			    strcmp(jstr(t, "state"), "pending") == 0 ?
 			    _("waiting for the receiving office") :
 			    strcmp(jstr(t, "state"), "accepted") == 0 ?
@@ -468,7 +488,10 @@ handover_section(struct req *r, struct html *h, const struct case_row *c,
 		}
 		html_printf(h, "</ul>");
 	}
-	if (!pending && user_can(&r->user, PERM_ASSIST)) {
+	if (!pending && user_can(&r->user, PERM_ASSIST) &&
+	    moves_transfer_allowed(c, &e)) {
+		html_printf(h, "<p class=\"muted\">%s</p>", e.msg);
+	} else if (!pending && user_can(&r->user, PERM_ASSIST)) {
 		html_printf(h, "<form method=\"post\" action=\"/cases/%L/return\">",
 		    c->id);
 		page_csrf(r, h);
@@ -517,11 +540,8 @@ return_page(struct req *r, int status, const struct case_row *c,
 	if (can)
 		cs = country_options(&ncs);
 	html_init(&h, HTTP_PAGE_MAX);
-	page_begin(r, &h, _("Return and handover"));
-	html_printf(&h, "<hgroup><h1>%s</h1><p>%s</p></hgroup>",
-	    _("Return and handover"), c->number);
-	html_printf(&h, "<p><a href=\"/cases/%L\">%s</a></p>", c->id,
-	    _("Back to the case"));
+	page_case_begin(r, &h, c->id, c->number, _("Return and handover"),
+	    false);
 	if (history)
 		html_printf(&h, "<p class=\"notice\" role=\"status\">%s</p>",
 		    _("This case has been handed over to another office. Your "
@@ -542,7 +562,21 @@ return_page(struct req *r, int status, const struct case_row *c,
 			legs_form(r, &h, c->id, ret, cs, ncs);
 		stage_forms(r, &h, c, ret);
 	} else if (can) {
-		request_form(r, &h, c, cs, ncs);
+		/* Only a request that can succeed is offered (the rule of
+		 * moves_return_request()); otherwise, why not. */
+		struct moves_err e = { 0 };
+		int allowed = moves_return_allowed(r, c, &e);
+
+		if (allowed < 0) {
+			free(cs);
+			json_decref(j);
+			html_release(&h);
+			return -1;
+		}
+		if (allowed == 0)
+			request_form(r, &h, c, cs, ncs);
+		else
+			html_printf(&h, "<p class=\"muted\">%s</p>", e.msg);
 	}
 	html_printf(&h, "</section>");
 	if (!history)
@@ -714,8 +748,9 @@ page_case_history(struct req *r, const struct case_row *c,
 	    "keeps its history only: the summary, the timeline and the "
 	    "return, which cannot be changed."));
 	html_printf(&h, "<dl class=\"case-summary\"><dt>%s</dt><dd>%s</dd>"
-	    "<dt>%s</dt><dd>%s</dd></dl>", _("Office"), c->office_code,
-	    _("Status"), case_status_label(c->status));
+	    "<dt>%s</dt><dd>", _("Office"), c->office_code, _("Status"));
+	page_status_badge(&h, c->status);
+	html_printf(&h, "</dd></dl>");
 	if (handover)
 		html_printf(&h, "<ul class=\"case-links\"><li><a href=\""
 		    "/transfers\">%s</a></li></ul>", _("Handovers between "
@@ -769,36 +804,37 @@ static void
 return_cell(struct html *h, json_t *t)
 {
 	json_t *ret = json_object_get(t, "return");
+	char d[3][PAGE_MARK];
 
 	if (!*jstr(ret, "stage")) {
 		html_printf(h, "<td>—</td>");
 		return;
 	}
-	html_printf(h, "<td>%s<br><small>%s %s · %s %s · %s %s</small></td>",
+	html_printf(h, "<td>%s<br><small>%s %R · %s %R · %s %R</small></td>",
 	    code_label(CL_RETURN_STAGE, jstr(ret, "stage")), _("asked"),
-	    or_dash(jstr(ret, "requested_on")), _("departed"),
-	    or_dash(jstr(ret, "departed_on")), _("arrived"),
-	    or_dash(jstr(ret, "arrived_on")));
-}
-
-/* An API time ("2026-06-01T10:20:30Z") as the pages write times
- * ("2026-06-01 10:20"). */
-static const char *
-iso_shown(const char *iso, char out[32])
-{
-	snprintf(out, 32, "%.16s", iso);
-	if (strlen(out) > 10)
-		out[10] = ' ';
-	return out;
+	    page_day(jstr(ret, "requested_on"), d[0]), _("departed"),
+	    page_day(jstr(ret, "departed_on"), d[1]), _("arrived"),
+	    page_day(jstr(ret, "arrived_on"), d[2]));
 }
 
 static int
 transfers_page(struct req *r, int status, const char *err)
 {
+	const struct page_col in_cols[] = {
+		{ _("Case number"), 0 }, { _("From office"), 0 },
+		{ _("Asked (UTC)"), 0 }, { _("Return"), 0 }, { _("State"), 0 },
+		{ _("Actions"), COL_HIDDEN },
+	};
+	const struct page_col out_cols[] = {
+		{ _("Case number"), 0 }, { _("To office"), 0 },
+		{ _("Asked (UTC)"), 0 }, { _("Return"), 0 }, { _("State"), 0 },
+		{ _("Actions"), COL_HIDDEN },
+	};
+	struct page_table tab;
 	struct html h;
 	json_t *j, *t;
 	size_t i;
-	char when[32];
+	char when[PAGE_MARK], n[PAGE_MARK];
 	int rc;
 
 	j = moves_transfers_json(r);
@@ -808,11 +844,9 @@ transfers_page(struct req *r, int status, const char *err)
 	page_begin(r, &h, _("Transfers"));
 	html_printf(&h, "<h1>%s</h1>", _("Handovers between offices"));
 	flash(&h, err);
-	html_printf(&h, "<section><h2>%s</h2><figure><table class=\"striped "
-	    "incoming\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th><th></th></tr></thead><tbody>", _("Incoming"),
-	    _("Case number"), _("From office"), _("Asked (UTC)"), _("Return"),
-	    _("State"));
+	html_printf(&h, "<section><h2>%s</h2>", _("Incoming handovers"));
+	page_table_begin(&tab, &h, "striped incoming", NULL, in_cols,
+	    ARRAY_SIZE(in_cols));
 	json_array_foreach(json_object_get(j, "incoming"), i, t) {
 		int64_t id = (int64_t)json_integer_value(json_object_get(t, "id"));
 		bool pending = strcmp(jstr(t, "state"), "pending") == 0;
@@ -821,13 +855,15 @@ transfers_page(struct req *r, int status, const char *err)
 		 * the manager's to read, to decide (cases.h). */
 		if (strcmp(jstr(t, "state"), "accepted") == 0 || (pending &&
 		    user_can(&r->user, PERM_TRANSFER_DECIDE)))
-			html_printf(&h, "<tr><td><a href=\"/cases/%L\">%s</a></td>",
+			html_printf(&h, "<tr><td><a href=\"/cases/%L\">%R</a></td>",
 			    (int64_t)json_integer_value(json_object_get(t,
-			    "case_id")), jstr(t, "case_number"));
+			    "case_id")), page_case_number(jstr(t, "case_number"),
+			    n));
 		else
-			html_printf(&h, "<tr><td>%s</td>", jstr(t, "case_number"));
-		html_printf(&h, "<td>%s</td><td>%s</td>", jstr(t, "from_office"),
-		    iso_shown(jstr(t, "requested_at"), when));
+			html_printf(&h, "<tr><td>%R</td>", page_case_number(jstr(t,
+			    "case_number"), n));
+		html_printf(&h, "<td>%s</td><td>%R</td>", jstr(t, "from_office"),
+		    page_when_iso(jstr(t, "requested_at"), when));
 		return_cell(&h, t);
 		html_printf(&h, "<td>%s</td><td>", state_label(jstr(t, "state")));
 		if (pending && user_can(&r->user, PERM_TRANSFER_DECIDE)) {
@@ -856,24 +892,21 @@ transfers_page(struct req *r, int status, const char *err)
 		}
 		html_printf(&h, "</td></tr>");
 	}
-	if (json_array_size(json_object_get(j, "incoming")) == 0)
-		html_printf(&h, "<tr><td colspan=\"6\">%s</td></tr>",
-		    _("No handovers."));
-	html_printf(&h, "</tbody></table></figure></section>");
+	page_table_end(&tab, json_array_size(json_object_get(j, "incoming")),
+	    _("No handovers."));
+	html_printf(&h, "</section>");
 
-	html_printf(&h, "<section><h2>%s</h2><figure><table class=\"striped "
-	    "outgoing\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th><th></th></tr></thead><tbody>", _("Outgoing"),
-	    _("Case number"), _("To office"), _("Asked (UTC)"), _("Return"),
-	    _("State"));
+	html_printf(&h, "<section><h2>%s</h2>", _("Outgoing handovers"));
+	page_table_begin(&tab, &h, "striped outgoing", NULL, out_cols,
+	    ARRAY_SIZE(out_cols));
 	json_array_foreach(json_object_get(j, "outgoing"), i, t) {
 		int64_t id = (int64_t)json_integer_value(json_object_get(t, "id"));
 
-		html_printf(&h, "<tr><td><a href=\"/cases/%L\">%s</a></td><td>%s"
-		    "</td><td>%s</td>", (int64_t)json_integer_value(
-		    json_object_get(t, "case_id")), jstr(t, "case_number"),
-		    jstr(t, "to_office"), iso_shown(jstr(t, "requested_at"),
-		    when));
+		html_printf(&h, "<tr><td><a href=\"/cases/%L\">%R</a></td><td>%s"
+		    "</td><td>%R</td>", (int64_t)json_integer_value(
+		    json_object_get(t, "case_id")), page_case_number(jstr(t,
+		    "case_number"), n), jstr(t, "to_office"),
+		    page_when_iso(jstr(t, "requested_at"), when));
 		return_cell(&h, t);
 		html_printf(&h, "<td>%s", state_label(jstr(t, "state")));
 		if (*jstr(t, "reason"))
@@ -890,10 +923,9 @@ transfers_page(struct req *r, int status, const char *err)
 		}
 		html_printf(&h, "</td></tr>");
 	}
-	if (json_array_size(json_object_get(j, "outgoing")) == 0)
-		html_printf(&h, "<tr><td colspan=\"6\">%s</td></tr>",
-		    _("No handovers."));
-	html_printf(&h, "</tbody></table></figure></section>");
+	page_table_end(&tab, json_array_size(json_object_get(j, "outgoing")),
+	    _("No handovers."));
+	html_printf(&h, "</section>");
 	page_end(r, &h);
 	json_decref(j);
 	rc = resp_html(r, status, &h);
@@ -960,14 +992,16 @@ visit_row_html(struct req *r, struct html *h, int64_t case_id, json_t *v,
 {
 	const char *st = jstr(v, "status");
 	int64_t id = (int64_t)json_integer_value(json_object_get(v, "id"));
+	char d1[PAGE_MARK], d2[PAGE_MARK];
 
-	html_printf(h, "<tr><td>%s</td><td><span class=\"badge visit-%s\">%s"
-	    "</span>", jstr(v, "due_on"), st, code_label(CL_VISIT_STATUS, st));
+	html_printf(h, "<tr><td>%R</td><td><span class=\"badge visit-%s\">%s"
+	    "</span>", page_day(jstr(v, "due_on"), d1), st,
+	    code_label(CL_VISIT_STATUS, st));
 	if (json_is_true(json_object_get(v, "overdue")))
 		html_printf(h, " <span class=\"badge overdue\">%s</span>",
 		    _("Overdue"));
-	html_printf(h, "</td><td>%s</td><td>%s</td><td>",
-	    or_dash(jstr(v, "done_on")), or_dash(jstr(v, "notes")));
+	html_printf(h, "</td><td>%R</td><td>%s</td><td>",
+	    page_day(jstr(v, "done_on"), d2), or_dash(jstr(v, "notes")));
 	if (can && strcmp(st, "Done") != 0) {
 		html_printf(h, "<form method=\"post\" action=\"/cases/%L/"
 		    "reintegration\" class=\"visit-form\">", case_id);
@@ -1005,10 +1039,7 @@ reint_page(struct req *r, int status, const struct case_row *c,
 		return -1;
 	plan = json_object_get(j, "plan");
 	html_init(&h, HTTP_PAGE_MAX);
-	page_begin(r, &h, _("Reintegration"));
-	html_printf(&h, "<hgroup><h1>%s</h1><p>%s</p></hgroup><p><a href=\""
-	    "/cases/%L\">%s</a></p>", _("Reintegration"), c->number, c->id,
-	    _("Back to the case"));
+	page_case_begin(r, &h, c->id, c->number, _("Reintegration"), false);
 	flash(&h, err);
 
 	html_printf(&h, "<section><h2>%s</h2>", _("Plan"));
@@ -1093,18 +1124,20 @@ reint_page(struct req *r, int status, const struct case_row *c,
 		    "</button></form></details>", _("Save the plan"));
 	}
 	html_printf(&h, "</section><section><h2>%s</h2>", _("Monitoring visits"));
-	if (json_array_size(json_object_get(j, "visits")) == 0) {
-		html_printf(&h, "<p>%s</p>", _("No visits scheduled: they are "
-		    "scheduled when the return arrives, or with the plan of a "
-		    "case without a return."));
-	} else {
-		html_printf(&h, "<figure><table class=\"striped visits\"><thead>"
-		    "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th></th>"
-		    "</tr></thead><tbody>", _("Due"), _("Status"), _("Done on"),
-		    _("Notes"));
+	{
+		const struct page_col cols[] = {
+			{ _("Due"), 0 }, { _("Status"), 0 }, { _("Done on"), 0 },
+			{ _("Notes"), 0 }, { _("Actions"), COL_HIDDEN },
+		};
+		struct page_table t;
+
+		page_table_begin(&t, &h, "striped visits", NULL, cols,
+		    ARRAY_SIZE(cols));
 		json_array_foreach(json_object_get(j, "visits"), i, v)
 			visit_row_html(r, &h, c->id, v, can);
-		html_printf(&h, "</tbody></table></figure>");
+		page_table_end(&t, json_array_size(json_object_get(j, "visits")),
+		    _("No visits scheduled: they are scheduled when the return "
+		    "arrives, or with the plan of a case without a return."));
 	}
 	html_printf(&h, "</section>");
 	page_end(r, &h);
@@ -1202,7 +1235,13 @@ page_reint_post(struct req *r)
 int
 page_visits(struct req *r)
 {
+	const struct page_col cols[] = {
+		{ _("Case number"), 0 }, { _("Office"), 0 },
+		{ _("Assigned to"), 0 }, { _("Due"), 0 }, { _("State"), 0 },
+	};
 	const char *ds = req_query(r, "days"), *mine = req_query(r, "mine");
+	struct page_table t;
+	char n[PAGE_MARK], d[PAGE_MARK];
 	struct html h;
 	json_t *j, *v;
 	long days = 30;
@@ -1238,22 +1277,20 @@ page_visits(struct req *r)
 	    "</form>", _("Monitoring visits due and overdue"),
 	    _("Due within (days)"), (int)days, only_mine ? " checked" : "",
 	    _("Only my cases"), _("Filter"));
-	html_printf(&h, "<figure><table class=\"striped due-visits\"><thead><tr>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
-	    "</thead><tbody>", _("Case number"), _("Office"), _("Assigned to"),
-	    _("Due"), _("State"));
-	json_array_foreach(j, i, v)
-		html_printf(&h, "<tr><td><a href=\"/cases/%L/reintegration\">%s"
-		    "</a></td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>",
+	page_table_begin(&t, &h, "striped due-visits", NULL, cols,
+	    ARRAY_SIZE(cols));
+	json_array_foreach(j, i, v) {
+		bool late = json_is_true(json_object_get(v, "overdue"));
+
+		html_printf(&h, "<tr%R><td><a href=\"/cases/%L/reintegration\">%R"
+		    "</a></td><td>%s</td><td>%s</td><td>%R</td><td>%s</td></tr>",
+		    late ? " class=\"overdue\"" : "",
 		    (int64_t)json_integer_value(json_object_get(v, "case_id")),
-		    jstr(v, "case_number"), jstr(v, "office"),
-		    or_dash(jstr(v, "assigned_to")), jstr(v, "due_on"),
-		    json_is_true(json_object_get(v, "overdue")) ? _("Overdue") :
-		    _("Due"));
-	if (json_array_size(j) == 0)
-		html_printf(&h, "<tr><td colspan=\"5\">%s</td></tr>",
-		    _("No visits due."));
-	html_printf(&h, "</tbody></table></figure>");
+		    page_case_number(jstr(v, "case_number"), n), jstr(v, "office"),
+		    or_dash(jstr(v, "assigned_to")), page_day(jstr(v, "due_on"),
+		    d), late ? _("Overdue") : _("Due"));
+	}
+	page_table_end(&t, json_array_size(j), _("No visits due."));
 	page_end(r, &h);
 	json_decref(j);
 	rc = resp_html(r, 200, &h);

@@ -93,16 +93,17 @@ disclose_form(struct req *r, struct html *h, const char *action,
 
 /* The disclosures made on a referral, as a list. */
 static void
-disclosures(struct html *h, json_t *rec)
+disclosures(struct req *r, struct html *h, json_t *rec)
 {
 	json_t *list = json_object_get(rec, "disclosures"), *d, *c;
 	size_t i, j;
 
 	if (json_array_size(list) == 0)
 		return;
-	html_printf(h, "<p>%s</p><ul>", _("Later disclosures:"));
+	html_printf(h, "<p>%s</p><ul>", page_colon(r, _("Later "
+	    "disclosures")));
 	json_array_foreach(list, i, d) {
-		html_printf(h, "<li>%s: ", caserec_str(d, "date"));
+		html_printf(h, "<li>%s", page_colon(r, caserec_str(d, "date")));
 		json_array_foreach(json_object_get(d, "shared"), j, c)
 			html_printf(h, "%s%s", j ? ", " : "",
 			    code_label(CL_LE_SHARED, json_string_value(c)));
@@ -127,9 +128,7 @@ records_page(struct req *r, int status, const struct case_row *c,
 	int rc = -1;
 
 	html_init(&h, HTTP_PAGE_MAX);
-	page_begin(r, &h, title);
-	html_printf(&h, "<p><a href=\"/cases/%L\">%s</a></p><hgroup><h1>%s</h1>"
-	    "<p>%s</p></hgroup>", c->id, _("Back to the case"), title, c->number);
+	page_case_begin(r, &h, c->id, c->number, title, false);
 	if (redo && redo->msg)
 		html_printf(&h, "<p class=\"flash error\" role=\"alert\">%s</p>",
 		    redo->msg);
@@ -141,13 +140,15 @@ records_page(struct req *r, int status, const struct case_row *c,
 
 		if ((list = caserec_list(r, k, c)) == NULL)
 			goto out;
-		html_printf(&h, "<section id=\"%s\"><h2>%s</h2>", k->path,
-		    _(k->label));
+		/* A page of one kind is titled by it already. */
+		html_printf(&h, "<section id=\"%s\">", k->path);
+		if (n > 1)
+			html_printf(&h, "<h2>%s</h2>", _(k->label));
 		caserec_html_list(r, &h, k, list, write && !k->append_only ?
 		    action : NULL);
 		if (k == &prot_le)
 			json_array_foreach(list, j, rec) {
-				disclosures(&h, rec);
+				disclosures(r, &h, rec);
 				if (write)
 					disclose_form(r, &h, action, rec, redo &&
 					    redo->disclose_id == json_integer_value(
@@ -166,10 +167,12 @@ records_page(struct req *r, int status, const struct case_row *c,
 		}
 		if (write) {
 			/* Folded until wanted: a long page stays short. */
-			html_printf(&h, "<details%R><summary>%s: %s</summary>",
+			html_printf(&h, "<details%R><summary>%s%s</summary>",
 			    values ? " open" : "", values &&
-			    json_object_get(values, "id") ? _("Change") :
-			    _("Add"), _(k->one));
+			    json_object_get(values, "id") ?
+			    page_colon(r, _("Change")) : "", values &&
+			    json_object_get(values, "id") ? _(k->one) :
+			    _(k->add));
 			if (errors)
 				general_errors(&h, k, errors);
 			if (caserec_html_form(r, &h, k, c, action, values, errors,
@@ -388,6 +391,7 @@ struct org_rows {
 	bool manage;
 	bool projects;		/* who sees the fund's projects */
 	bool failed;
+	size_t rows;		/* rows written */
 	size_t n;		/* projects of the row */
 };
 
@@ -409,6 +413,7 @@ org_row_cb(void *arg, const struct organisation *o)
 	struct org_rows *x = arg;
 	const char *type = code_label(CL_ORG_TYPE, o->type);
 
+	x->rows++;
 	html_printf(x->h, "<tr><td>%s</td><td>%s</td><td>%s</td><td>%s</td>"
 	    "<td>%s</td><td>%s</td>", o->name, type ? type : o->type,
 	    o->country, o->city, o->phone, o->disabled ? _("disabled") :
@@ -440,31 +445,34 @@ static int
 orgs_page(struct req *r, int status, const struct organisation *form,
     json_t *errors)
 {
+	struct page_col cols[8] = {
+		{ _("Name"), 0 }, { _("Type"), 0 }, { _("Country"), 0 },
+		{ _("City"), 0 }, { _("Phone"), 0 }, { _("Status"), 0 },
+	};
 	struct org_rows x;
+	struct page_table t;
 	struct html h;
 	const struct code_def *codes;
-	size_t n, j;
+	size_t n, j, nc;
 	int rc = -1;
 
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Organisations"));
-	html_printf(&h, "<h1>%s</h1><figure class=\"table-wrap\"><table><thead>"
-	    "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-	    "<th>%s</th>", _("Organisations"), _("Name"), _("Type"),
-	    _("Country"), _("City"), _("Phone"), _("Status"));
+	html_printf(&h, "<h1>%s</h1>", _("Organisations"));
 	memset(&x, 0, sizeof(x));
 	x.r = r;
 	x.h = &h;
 	x.manage = user_can(&r->user, PERM_REGISTRY);
 	x.projects = user_can(&r->user, PERM_FUND_READ);
+	nc = 6;
 	if (x.projects)
-		html_printf(&h, "<th>%s</th>", _("Partner of"));
+		cols[nc++] = (struct page_col){ _("Partner of"), 0 };
 	if (x.manage)
-		html_printf(&h, "<th></th>");
-	html_printf(&h, "</tr></thead><tbody>");
+		cols[nc++] = (struct page_col){ _("Actions"), COL_HIDDEN };
+	page_table_begin(&t, &h, "striped", NULL, cols, nc);
 	if (db_org_list(r->app->db, org_row_cb, &x) != DB_OK || x.failed)
 		goto out;
-	html_printf(&h, "</tbody></table></figure>");
+	page_table_end(&t, x.rows, _("No organisation recorded yet."));
 	if (x.manage) {
 		html_printf(&h, "<section id=\"org-form\"><h2>%s</h2>",
 		    form->id ? _("Change an organisation") :
@@ -628,6 +636,7 @@ struct shelter_rows {
 	struct req *r;
 	struct html *h;
 	bool failed;
+	size_t n;
 };
 
 static int
@@ -644,8 +653,9 @@ shelter_row_cb(void *arg, const struct shelter *s)
 		x->failed = true;
 		return 1;
 	}
+	x->n++;
 	html_printf(x->h, "<tr><td><a href=\"/shelters/%L\">%s</a></td><td>%s"
-	    "</td><td>%s</td><td>%L</td><td>%L", s->id, s->name,
+	    "</td><td>%s</td><td>%N</td><td>%N", s->id, s->name,
 	    s->office_code, s->city, s->capacity, n);
 	if (protection_full(s->capacity, n))
 		html_printf(x->h, " <span class=\"badge\">%s</span>", _("full"));
@@ -663,24 +673,28 @@ office_opt_cb(void *arg, const struct office *o)
 static int
 shelters_page(struct req *r, int status, json_t *values, json_t *errors)
 {
+	const struct page_col cols[] = {
+		{ _("Name"), 0 }, { _("Office"), 0 }, { _("City"), 0 },
+		{ _("Capacity"), COL_NUM }, { _("Occupied today"), COL_NUM },
+	};
 	struct shelter_rows x;
+	struct page_table t;
 	struct html h;
 	int64_t office = protection_shelter_office(r);
 	int rc = -1;
 
 	html_init(&h, HTTP_PAGE_MAX);
 	page_begin(r, &h, _("Shelters"));
-	html_printf(&h, "<h1>%s</h1><figure class=\"table-wrap\"><table><thead>"
-	    "<tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr>"
-	    "</thead><tbody>", _("Shelters"), _("Name"), _("Office"), _("City"),
-	    _("Capacity"), _("Occupied today"));
+	html_printf(&h, "<h1>%s</h1>", _("Shelters"));
+	page_table_begin(&t, &h, "striped", NULL, cols, ARRAY_SIZE(cols));
 	x.r = r;
 	x.h = &h;
 	x.failed = false;
+	x.n = 0;
 	if (db_shelter_list(r->app->db, office, shelter_row_cb, &x) != DB_OK ||
 	    x.failed)
 		goto out;
-	html_printf(&h, "</tbody></table></figure>");
+	page_table_end(&t, x.n, _("No shelter recorded yet."));
 	if (protection_shelter_ok(r, NULL, true)) {
 		html_printf(&h, "<section><h2>%s</h2>", _("Add a shelter"));
 		if (errors)
@@ -790,8 +804,13 @@ static int
 occupancy_over(struct html *h, const struct shelter *s, int n,
     const int64_t *counts, int64_t first)
 {
+	const struct page_col cols[] = {
+		{ _("Day"), 0 }, { _("Occupied"), COL_NUM },
+		{ _("Capacity"), COL_NUM },
+	};
+	struct page_table t;
 	json_t *days, *occupied, *capacity;
-	char day[11];
+	char day[11], dm[PAGE_MARK];
 	size_t i;
 	int k;
 
@@ -826,18 +845,17 @@ occupancy_over(struct html *h, const struct shelter *s, int n,
 	    "integer", 1, "categories", days, "series", "name", _("Occupied"), "data",
 	    occupied, "name", _("Capacity"), "data", capacity)) < 0)
 		return -1;
-	html_printf(h, "<figure class=\"table-wrap\"><table>"
-	    "<thead><tr><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-	    _("Day"), _("Occupied"), _("Capacity"));
+	page_table_begin(&t, h, "striped", NULL, cols, ARRAY_SIZE(cols));
 	for (k = n; k-- > 0;) {
 		caserec_day_str(first + k, day);
-		html_printf(h, "<tr><td>%s</td><td>%L", day, counts[k]);
+		html_printf(h, "<tr><td>%R</td><td>%N", page_day(day, dm),
+		    counts[k]);
 		if (protection_full(s->capacity, counts[k]))
 			html_printf(h, " <span class=\"badge\">%s</span>",
 			    _("full"));
-		html_printf(h, "</td><td>%L</td></tr>", s->capacity);
+		html_printf(h, "</td><td>%N</td></tr>", s->capacity);
 	}
-	html_printf(h, "</tbody></table></figure>");
+	page_table_end(&t, (size_t)n, NULL);
 	return 0;
 }
 
@@ -867,7 +885,7 @@ shelter_page(struct req *r, int status, const struct shelter *s,
 	html_printf(&h, "<p><a href=\"/shelters\">%s</a></p><hgroup><h1>%s</h1>"
 	    "<p>%s %s</p></hgroup>", _("All shelters"), s->name, s->office_code,
 	    s->city);
-	html_printf(&h, "<dl><dt>%s</dt><dd>%L</dd><dt>%s</dt><dd>%L</dd></dl>",
+	html_printf(&h, "<dl><dt>%s</dt><dd>%N</dd><dt>%s</dt><dd>%N</dd></dl>",
 	    _("Capacity (places)"), s->capacity, _("Occupied today"),
 	    counts[n - 1]);
 	if (protection_full(s->capacity, counts[n - 1]))

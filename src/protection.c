@@ -132,33 +132,35 @@ static int le_check(struct rec_ctx *x);
 static int le_after(struct rec_ctx *x);
 
 const struct rec_kind prot_service = {
-	"service", "services", N_("Services"), N_("Service"), service_fields,
+	"service", "services", N_("Services"), N_("Service"), N_("Add a service"), service_fields,
 	ARRAY_SIZE(service_fields), "service.added", "service.updated", false,
 	false, NULL, NULL,
 };
 const struct rec_kind prot_plan = {
 	"support_plan", "support-plans", N_("Support plans"),
-	N_("Support plan"), plan_fields, ARRAY_SIZE(plan_fields),
+	N_("Support plan"), N_("Add a support plan"), plan_fields, ARRAY_SIZE(plan_fields),
 	"plan.added", "plan.updated", false, false, NULL, NULL,
 };
 const struct rec_kind prot_stay = {
 	"shelter_stay", "shelter-stays", N_("Shelter stays"),
-	N_("Shelter stay"), stay_fields, ARRAY_SIZE(stay_fields),
+	N_("Shelter stay"), N_("Record a shelter stay"), stay_fields, ARRAY_SIZE(stay_fields),
 	"shelter.admitted", "shelter.updated", false, false, stay_check, NULL,
 };
 const struct rec_kind prot_health = {
 	"health", "health", N_("Health records"), N_("Health record"),
-	health_fields, ARRAY_SIZE(health_fields), "health.recorded",
+	N_("Add a health record"), health_fields, ARRAY_SIZE(health_fields), "health.recorded",
 	"health.updated", true, false, NULL, NULL,
 };
 const struct rec_kind prot_risk = {
 	"risk", "risk", N_("Security risk assessments"),
-	N_("Security risk assessment"), risk_fields, ARRAY_SIZE(risk_fields),
+	N_("Security risk assessment"), N_("Record a risk assessment"),
+	risk_fields, ARRAY_SIZE(risk_fields),
 	"risk.assessed", NULL, false, true, risk_check, risk_after,
 };
 const struct rec_kind prot_le = {
 	"le_referral", "le-referrals", N_("Law-enforcement referrals"),
-	N_("Law-enforcement referral"), le_fields, ARRAY_SIZE(le_fields),
+	N_("Law-enforcement referral"),
+	N_("Record a law-enforcement referral"), le_fields, ARRAY_SIZE(le_fields),
 	"le.referred", "le.updated", false, false, le_check, le_after,
 };
 

@@ -31,8 +31,10 @@ parse_where(struct req *r, const char *s, struct stats_where *w)
 	return w->var && w->value ? 0 : -1;
 }
 
-int
-stats_request_run(struct req *r, struct stats_request *sr)
+/* by0 NULL: the query's "by"; ds: stolen, NULL to load. */
+static int
+run(struct req *r, struct stats_request *sr, const char *by0,
+    const char *by1, struct dataset *ds)
 {
 	const char *by[3], *where[STATS_WHERE_MAX + 1], *ks, *pm, *err = NULL;
 	size_t nby, nwhere, i;
@@ -40,9 +42,13 @@ stats_request_run(struct req *r, struct stats_request *sr)
 	bool researcher;
 
 	memset(sr, 0, sizeof(*sr));
-	if (!user_can(&r->user, PERM_STATS_READ))
+	if (!user_can(&r->user, PERM_STATS_READ)) {
+		dataset_free(ds);
 		return resp_error(r, 403, _("You are not allowed to see "
 		    "statistics."), NULL), 1;
+	}
+	/* Owned by sr from here: released with it. */
+	sr->ds = ds;
 	/* Who may not read every case counted counts anonymised: consenting
 	 * cases, small cells suppressed. Only an office's managers read all
 	 * its cases, high-risk ones included; a researcher, a programme
@@ -60,7 +66,12 @@ stats_request_run(struct req *r, struct stats_request *sr)
 	    strcmp(sr->format, "xlsx") && strcmp(sr->format, "html"))
 		return resp_error(r, 400, _("Unknown format: use json, csv or "
 		    "xlsx."), NULL), 1;
-	nby = req_query_all(r, "by", by, ARRAY_SIZE(by));
+	if (by0) {
+		by[0] = by0;
+		by[1] = by1;
+		nby = by1 ? 2 : 1;
+	} else
+		nby = req_query_all(r, "by", by, ARRAY_SIZE(by));
 	if (nby < 1 || nby > 2 || *by[0] == '\0')
 		return resp_error(r, 400, _("Give one or two variables to count "
 		    "by."), NULL), 1;
@@ -96,7 +107,9 @@ stats_request_run(struct req *r, struct stats_request *sr)
 	}
 	sr->q.k = k;
 
-	if (strcmp(sr->dataset, STATS_CASELOAD) == 0) {
+	if (sr->ds) {
+		/* Loaded by the page already. */
+	} else if (strcmp(sr->dataset, STATS_CASELOAD) == 0) {
 		int64_t office = researcher ? 0 : cases_office_scope(r);
 
 		if (office < 0)
@@ -121,6 +134,19 @@ stats_request_run(struct req *r, struct stats_request *sr)
 	    "k", sr->q.k)) < 0)
 		return -1;
 	return 0;
+}
+
+int
+stats_request_run(struct req *r, struct stats_request *sr)
+{
+	return run(r, sr, NULL, NULL, NULL);
+}
+
+int
+stats_request_run_vars(struct req *r, struct stats_request *sr,
+    const char *by0, const char *by1, struct dataset *ds)
+{
+	return run(r, sr, by0 ? by0 : "", by1, ds);
 }
 
 void

@@ -38,6 +38,14 @@ struct stats_request {
  * given (bad query, no access); -1 on failure.
  */
 int stats_request_run(struct req *r, struct stats_request *sr);
+/*
+ * The same for the statistics page, which has checked the variables
+ * against the dataset first: by0 and by1 (NULL: a one-way table) are
+ * counted instead of the query's "by", and ds (stolen; NULL: loaded
+ * here) is the imported dataset the page has loaded already.
+ */
+int stats_request_run_vars(struct req *r, struct stats_request *sr,
+    const char *by0, const char *by1, struct dataset *ds);
 void stats_request_release(struct stats_request *sr);
 
 /* Writes t as an .xlsx workbook into out (CSV-safe cells). */

@@ -164,7 +164,11 @@ value_text(struct buf *b, const char *key, json_t *v)
 		return;
 	}
 	if (json_is_integer(v)) {
-		buf_printf(b, "%lld", (long long)json_integer_value(v));
+		char n[MONEY_TEXT];
+
+		/* A count, as every page writes figures. */
+		buf_addstr(b, count_text(json_integer_value(v), i18n_current(),
+		    n));
 		return;
 	}
 	if (!json_is_string(v))
@@ -182,6 +186,7 @@ detail_text(struct buf *b, const char *detail)
 {
 	json_t *d = json_loads(detail, 0, NULL), *v;
 	const char *key;
+	char lab[I18N_LABEL_MAX];
 	bool first = true;
 
 	if (d == NULL)
@@ -195,8 +200,7 @@ detail_text(struct buf *b, const char *detail)
 		if (strcmp(key, "amount") == 0) {
 			char m[MONEY_TEXT];
 
-			/* TRANSLATORS: a label before its value ("Amount: 10"). */
-			buf_printf(b, _("%s: "), plain_label(key));
+			buf_addstr(b, i18n_colon(plain_label(key), lab));
 			/* In the reader's way, as every page writes amounts. */
 			if (json_is_string(v))
 				buf_addstr(b, money_text_of(json_string_value(v),
@@ -209,7 +213,7 @@ detail_text(struct buf *b, const char *detail)
 		} else if (codelist_by_name(key) >= 0) {
 			value_text(b, key, v);
 		} else {
-			buf_printf(b, _("%s: "), plain_label(key));
+			buf_addstr(b, i18n_colon(plain_label(key), lab));
 			value_text(b, key, v);
 		}
 	}
@@ -294,12 +298,11 @@ static int
 html_cb(void *arg, const struct case_event *e)
 {
 	struct collect *c = arg;
-	char at[32];
+	char at[PAGE_MARK], on[PAGE_MARK];
 	struct buf b;
 
 	if (!shown(c, e))
 		return 0;
-	page_time(e->at, at);
 	buf_init(&b, 4096);
 	detail_text(&b, e->detail);
 	html_printf(c->h, "<li><p><strong>%s</strong>", timeline_label(e->kind));
@@ -307,8 +310,9 @@ html_cb(void *arg, const struct case_event *e)
 		html_printf(c->h, "<br><span>%s</span>", buf_cstr(&b));
 	html_printf(c->h, "</p><small>");
 	if (e->on_date[0])
-		html_printf(c->h, "%s · ", e->on_date);
-	html_printf(c->h, "%s %s · %s %s", _("recorded"), at, _("by"),
+		html_printf(c->h, "%R · ", page_day(e->on_date, on));
+	html_printf(c->h, "%s %R · %s %s", _("recorded"), page_when(e->at, at),
+	    _("by"),
 	    e->user_id ? e->username : _("the system"));
 	if (e->office_code[0])
 		html_printf(c->h, " (%s)", e->office_code);

@@ -41,7 +41,9 @@ function flow(javaScriptEnabled, shot) {
     const again = page.locator('#form-services');
     assert.match(norm(await again.locator('small.error').first().textContent()), /YYYY-MM-DD/);
     assert.equal(await again.locator('textarea[name="notes"]').inputValue(), 'first check-up');
+    /* No table of services: a line says there is none. */
     assert.equal(await page.locator('#services table').count(), 0, 'nothing saved');
+    assert.equal(norm(await page.locator('#services p.empty').textContent()), 'None recorded.');
 
     await again.locator('input[name="start_date"]').evaluate((el, d) => { el.type = 'text'; el.value = d; }, today());
     await submitAndWait(page, w, 'add a service', () => again.locator('button[type="submit"]').click(),

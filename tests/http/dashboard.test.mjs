@@ -34,7 +34,7 @@ const PRIVATE_TEXT = [
   'CC-1020304050', 'jm.perez@example.org', 'Calle 45', 'el Flaco', 'Samut Sakhon',
   'Offered a job on a fishing boat', 'promised a paid job',
   'Escort for Xiomara', 'Medicine for Leidy', 'Bus fare for Yolanda', 'Came in at night with her sister',
-  'Within the ceiling', 'Not covered', 'Which pharmacy',
+  'Within the ceiling', 'Not covered', 'Which pharmacy', 'Fractured wrist',
 ];
 
 /* ------------------------------------------------------------------ */
@@ -69,14 +69,17 @@ function unquote(s) {
   return JSON.parse(s);
 }
 
-/* msgid -> msgstr of a .po file (no plural forms, no obsolete entries). */
+/* msgid -> msgstr of a .po file, and for plural forms msgid -> [msgstr[0],
+ * msgstr[1], ...] in map.plurals (no obsolete entries). */
 function readPo(lang) {
   const text = fs.readFileSync(path.resolve(here, `../../po/${lang}.po`), 'utf8');
   const map = new Map();
+  map.plurals = new Map();
   let cur = null;
   let field = null;
   const flush = () => {
     if (cur && cur.msgid && cur.msgstr !== undefined && cur.plural === undefined) map.set(cur.msgid, cur.msgstr);
+    if (cur && cur.msgid && cur.plural !== undefined && cur.forms) map.plurals.set(cur.msgid, cur.forms);
   };
   for (const raw of text.split('\n')) {
     const line = raw.trim();
@@ -92,9 +95,14 @@ function readPo(lang) {
     } else if ((m = /^msgstr\s+(".*")$/.exec(line))) {
       cur.msgstr = unquote(m[1]);
       field = 'msgstr';
-    } else if ((m = /^msgstr\[\d+\]\s+(".*")$/.exec(line))) {
+    } else if ((m = /^msgstr\[(\d+)\]\s+(".*")$/.exec(line))) {
+      cur.forms ??= [];
+      cur.forms[Number(m[1])] = unquote(m[2]);
+      cur.form = Number(m[1]);
       field = 'msgstrN';
-    } else if (/^".*"$/.test(line) && cur && field && field !== 'msgstrN') {
+    } else if (/^".*"$/.test(line) && cur && field === 'msgstrN') {
+      cur.forms[cur.form] += unquote(line);
+    } else if (/^".*"$/.test(line) && cur && field) {
       cur[field] += unquote(line);
     }
   }
@@ -103,6 +111,20 @@ function readPo(lang) {
 }
 
 const PO = { fr: readPo('fr'), es: readPo('es') };
+
+/* The plural message of n (one, many: the msgid and msgid_plural) in
+ * lang, with n written in for its %s. French takes the singular for 0
+ * and 1, English and Spanish for 1 only. */
+function trn(lang, one, many, n) {
+  let form;
+  if (lang === 'en') form = n === 1 ? one : many;
+  else {
+    const forms = PO[lang].plurals.get(one);
+    assert.ok(forms, `po/${lang}.po has no plural translation of "${one}"`);
+    form = forms[(lang === 'fr' ? n > 1 : n !== 1) ? 1 : 0];
+  }
+  return form.replace('%s', String(n));
+}
 
 /* The page text of msgid in lang, as the page escapes it. */
 function tr(lang, msgid) {
@@ -292,6 +314,16 @@ describe('the dashboard of each role', () => {
     assert.deepEqual(sh.map((x) => [x.name, x.occupied, x.capacity]).sort(),
       [[shelterName.alpha, 2, 3], [shelterName.beta, 1, 1]], 'GET /api/v1/shelters as manager.bkk');
 
+    /* Health records of the medical officer: A1 twice (a follow-up in
+     * ten days), S1 once (its follow-up missed yesterday). */
+    const health = async (key, date, followUp) => ok(await srv.api('POST', `/api/v1/cases/${cases[key].id}/health`, {
+      session: s['medical.bkk'],
+      body: { health_kind: 'Care', date, ...(followUp ? { follow_up: followUp } : {}), findings: 'Fractured wrist, splinted' },
+    }), `health ${key}`);
+    await health('A1', day(-30), day(10));
+    await health('A1', day(-5), null);
+    await health('S1', day(-20), day(-1));
+
     /* High risk: seen by its assignee and the office's managers only. */
     ok(await srv.api('POST', `/api/v1/cases/${cases.R1.id}/risk`,
       { session: s['caseworker2.bkk'], body: { level: 'High', date: day(0) } }), 'risk');
@@ -345,9 +377,9 @@ describe('the dashboard of each role', () => {
       [3, 'Monitoring visits due and overdue']],
     pm: [[1, 'Dashboard'], [2, 'Global Assistance Fund'], [3, 'Fund requests waiting'],
       [3, 'Turnaround from request to decision'], [3, 'Budgets']],
-    admin: [[1, 'Dashboard'], [2, 'Administration']],
-    researcher: [[1, 'Dashboard']],
-    'medical.bkk': [[1, 'Dashboard'], [2, 'Health'], [3, 'Office caseload']],
+    admin: [[1, 'Dashboard'], [2, 'Administration'], [3, 'Accounts'], [3, 'Audit trail of the last 7 days']],
+    researcher: [[1, 'Dashboard'], [2, 'Research'], [3, 'Datasets']],
+    'medical.bkk': [[1, 'Dashboard'], [2, 'Health'], [3, 'Office caseload'], [3, 'Health follow-ups']],
   };
   const ROLE_LABEL = {
     'caseworker.bkk': ['Caseworker', 'BKK'], 'manager.bkk': ['Office manager', 'BKK'],
@@ -400,7 +432,7 @@ describe('the dashboard of each role', () => {
       [cases.A1.case_number, day(0), 'Due', ''],
       [cases.A2.case_number, day(1), 'Due', ''],
     ], 'My follow-ups due');
-    assert.match(fu, /<p class="notice" role="status">1 visits are overdue\.<\/p>/);
+    assert.match(fu, /<p class="notice" role="status">1 visit is overdue\.<\/p>/);
     assert.match(fu, new RegExp(`href="/cases/${cases.A3.id}/reintegration"`));
 
     /* Not a colleague's cases, not the office's shelters, handovers or the fund. */
@@ -425,11 +457,14 @@ describe('the dashboard of each role', () => {
     assert.match(ho, /<p>No case waits to be handed over to your office\.<\/p>/);
     assert.doesNotMatch(ho, /<li>/);
 
+    /* Occupied, capacity and the places free, as figures; a full
+     * shelter marked so. */
     const sh = rows(block(html, 'Shelter occupancy today')).map((r) => [...r.cells, r.cls]);
     assert.deepEqual(sh.sort(), [
-      [shelterName.alpha, '2', '3', 'Places free', ''],
-      [shelterName.beta, '1', '1', 'Full', 'overdue'],
+      [shelterName.alpha, '2', '3', '1', ''],
+      [`${shelterName.beta} Full`, '1', '1', '0', 'overdue'],
     ], 'Shelter occupancy today');
+    assert.match(block(html, 'Shelter occupancy today'), /<th scope="col">Places free<\/th>/);
     const c = chart(html, 'chart-shelters');
     const at = c.categories.indexOf(shelterName.alpha);
     assert.ok(at >= 0, JSON.stringify(c));
@@ -463,7 +498,7 @@ describe('the dashboard of each role', () => {
     assert.match(ho, /<a href="\/transfers">/);
 
     assert.deepEqual(rows(block(html, 'Shelter occupancy today')).map((r) => r.cells),
-      [[shelterName.gamma, '1', '5', 'Places free']]);
+      [[shelterName.gamma, '1', '5', '4']]);
     /* Due in 30 days is still within the next 30 days. */
     assert.deepEqual(rows(block(html, 'Monitoring visits due and overdue')).map((r) => r.cells),
       [[cases.B3.case_number, day(5), 'Due'], [cases.B2.case_number, day(30), 'Due']]);
@@ -488,16 +523,18 @@ describe('the dashboard of each role', () => {
   it('pm: the fund queue, turnaround and budgets, and no case', async () => {
     const html = await dashboard('pm');
     const wait = block(html, 'Fund requests waiting');
-    assert.match(wait, /<a href="\/fund"><strong>3<\/strong> requests wait for a decision<\/a> · the oldest for \d+\.\d hours<\/p>/,
+    assert.match(wait, /<a href="\/fund">3 requests wait for a decision<\/a> · the oldest for \d+\.\d days?<\/p>/,
       'Fund requests waiting');
 
     const ta = rows(block(html, 'Turnaround from request to decision')).map((r) => r.cells);
     assert.equal(ta.length, 2, JSON.stringify(ta));
     assert.deepEqual(ta[0].slice(0, 2), ['BKK', '3'], 'turnaround BKK');
     assert.deepEqual(ta[1].slice(0, 2), ['All offices', '3'], 'turnaround overall');
+    /* In days with one decimal, as /fund writes them. */
+    assert.match(block(html, 'Turnaround from request to decision'), /<th scope="col">Median \(days\)<\/th>/);
     for (const r of ta) {
-      assert.match(r[2], /^\d+\.\d hours$/);
-      assert.match(r[3], /^\d+\.\d hours$/);
+      assert.match(r[2], /^\d+\.\d$/);
+      assert.match(r[3], /^\d+\.\d$/);
     }
     const api = ok(await srv.api('GET', '/api/v1/fund/turnaround', { session: s.pm }), 'turnaround');
     assert.equal(api.overall.count, 3);
@@ -517,17 +554,39 @@ describe('the dashboard of each role', () => {
     for (const n of Object.values(shelterName)) assert.ok(!html.includes(n), `pm sees ${n}`);
   });
 
-  it('admin: administration only; researcher: nothing; medical officer: the office caseload without the file', async () => {
+  it('admin: the accounts of each office and the audit trail of the week; researcher: the datasets', async () => {
     const admin = await dashboard('admin');
     const adm = mainOf(admin);
     for (const href of ['/admin/users', '/admin/offices', '/admin/audit']) {
       assert.ok(adm.includes(`<a href="${href}">`), `admin: no ${href}`);
     }
-    assert.doesNotMatch(adm, /<table|<figure|class="chart"/, 'admin: a table or chart');
+    /* Active users per office, from the accounts this test made. */
+    const perOffice = {};
+    for (const u of Object.values(srv.users)) perOffice[u.office] = (perOffice[u.office] ?? 0) + 1;
+    const acc = rows(block(admin, 'Accounts'));
+    assert.deepEqual(acc.slice(0, -1).map((r) => [r.cells[0].split(' ')[0], r.cells[1], r.cells[2]]),
+      Object.keys(perOffice).sort().map((o) => [o, String(perOffice[o]), '0']), 'Accounts');
+    assert.deepEqual(acc[acc.length - 1].cells, ['Total', String(Object.values(srv.users).length), '0']);
+    assert.match(block(admin, 'Accounts'), new RegExp(`<p>3 offices · ${Object.values(srv.users).length} active users · 0 accounts locked out now</p>`));
+    /* Every case opened here this week, under its label and code, linked
+     * to the trail filtered on it. */
+    const week = block(admin, 'Audit trail of the last 7 days');
+    const opened = rows(week).find((r) => r.cells[0].startsWith('Case opened'));
+    assert.ok(opened, week);
+    assert.deepEqual(opened.cells, ['Case opened case.create', String(Object.keys(cases).length),
+      String(Object.keys(cases).length)]);
+    assert.match(week, /<a href="\/admin\/audit\?action=case\.create&amp;from=\d{4}-\d\d-\d\d">Case opened<\/a>/);
+    assert.ok(rows(week).some((r) => r.cells[0] === 'Refusals and failed logins'));
 
+    /* The researcher: the datasets to count in (none imported here). */
     const res = await dashboard('researcher');
-    assert.doesNotMatch(mainOf(res), /<section|<table|class="chart"/, 'researcher: a section');
+    assert.deepEqual(rows(block(res, 'Datasets')).map((r) => r.cells), [['Our caseload', '—', '—', 'Statistics']]);
+    assert.match(mainOf(res), /<p>No research dataset has been imported yet\.<\/p>/);
+    assert.match(mainOf(res), /<a href="\/stats">Open the statistics<\/a>/);
+    assert.doesNotMatch(mainOf(res), /class="chart"/);
+  });
 
+  it('medical officer: the office caseload and its health follow-ups, never what the records say', async () => {
     const med = await dashboard('medical.bkk');
     const { counts, total } = caseload(med, 'Office caseload');
     /* The manager's figures less R1, which is high-risk. */
@@ -535,8 +594,22 @@ describe('the dashboard of each role', () => {
     assert.equal(total, 13);
     assert.deepEqual(chart(med, 'chart-health').series[0].data, [10, 1, 1, 1]);
     assert.doesNotMatch(med, /\/reintegration"|\/shelters\/\d/, 'medical officer: visits or shelters');
+    const fu = block(med, 'Health follow-ups');
+    assert.deepEqual(rows(fu).map((r) => [...r.cells, r.cls]).sort(), [
+      [cases.A1.case_number, '2', day(-5), day(10), ''],
+      [cases.S1.case_number, '1', day(-20), `${day(-1)} Overdue`, 'overdue'],
+    ].sort(), 'Health follow-ups');
+    assert.match(fu, new RegExp(`href="/cases/${cases.A1.id}/health"`));
+    assert.doesNotMatch(med, /Medical care/, 'the kind of a health record');
+    assertNoCases(med, [...byOffice.BKK, ...byOffice.BOG].filter((n) => n !== cases.A1.case_number
+      && n !== cases.S1.case_number), 'medical.bkk');
+    /* The listing is audited. */
+    const trail = ok(await srv.api('GET', '/api/v1/audit?action=health.list', { session: s.admin }), 'audit');
+    assert.ok(trail.entries.some((e) => e.action === 'health.list' && e.user === 'medical.bkk' && e.detail.count === 2), JSON.stringify(trail).slice(0, 300));
 
-    for (const [who, html] of [['admin', admin], ['researcher', res], ['medical.bkk', med]]) {
+    const admin = await dashboard('admin');
+    const res = await dashboard('researcher');
+    for (const [who, html] of [['admin', admin], ['researcher', res]]) {
       assertNoCases(html, [...byOffice.BKK, ...byOffice.BOG], who);
       for (const n of Object.values(shelterName)) assert.ok(!html.includes(n), `${who} sees ${n}`);
       assert.doesNotMatch(html, /requests wait for a decision|Dashboard project/, who);
@@ -564,18 +637,22 @@ describe('the dashboard of each role', () => {
       assert.deepEqual(caseload(cw, tr(lang, 'My cases by status'), lang).counts, [3, 1, 1, 1]);
       assert.deepEqual(rows(block(cw, tr(lang, 'My follow-ups due'))).map((r) => r.cells[2]),
         [tr(lang, 'Overdue'), tr(lang, 'Due'), tr(lang, 'Due')]);
-      assert.ok(decode(cw).includes(`>1 ${tr(lang, 'visits are overdue.')}</p>`), `${lang}: overdue notice`);
+      assert.ok(decode(cw).includes(`>${trn(lang, '%s visit is overdue.', '%s visits are overdue.', 1)}</p>`),
+        `${lang}: overdue notice`);
       const mgr = await dashboard('manager.bkk', lang);
       assert.deepEqual(rows(block(mgr, tr(lang, 'Shelter occupancy today'))).map((r) => r.cells).sort(), [
-        [shelterName.alpha, '2', '3', tr(lang, 'Places free')],
-        [shelterName.beta, '1', '1', tr(lang, 'Full')],
+        [shelterName.alpha, '2', '3', '1'],
+        [`${shelterName.beta} ${tr(lang, 'Full')}`, '1', '1', '0'],
       ]);
+      assert.ok(decode(mgr).includes(`>${trn(lang, '%s visit is overdue.', '%s visits are overdue.', 2)}</p>`),
+        `${lang}: two overdue`);
       assert.ok(decode(mgr).includes(`<p>${tr(lang, 'No case waits to be handed over to your office.')}</p>`), `${lang}: no handover`);
       const bog = await dashboard('manager.bog', lang);
       assert.ok(decode(bog).includes(`${cases.H1.case_number}</a> · ${tr(lang, 'from')} BKK`), `${lang}: handover`);
       const pm = await dashboard('pm', lang);
-      assert.ok(decode(pm).includes(`<strong>3</strong> ${tr(lang, 'requests wait for a decision')}</a>`), `${lang}: fund queue`);
-      assert.ok(decode(pm).includes(` · ${tr(lang, 'the oldest for')} `), `${lang}: oldest`);
+      assert.ok(decode(pm).includes(`<a href="/fund">${trn(lang, '%s request waits for a decision',
+        '%s requests wait for a decision', 3)}</a>`), `${lang}: fund queue`);
+      assert.ok(decode(pm).includes(` · ${tr(lang, 'the oldest for %s').replace('%s', '')}`), `${lang}: oldest`);
       const b = rows(block(pm, tr(lang, 'Budgets'))).map((r) => r.cells);
       /* Amounts as the reader writes them (narrow no-break space in French). */
       assert.deepEqual(b[b.length - 1], [tr(lang, 'Total'), 'USD',

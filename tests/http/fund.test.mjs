@@ -742,7 +742,11 @@ describe('turnaround', () => {
       { office: 'BKK', count: 3, median_hours: 4, mean_hours: 5 },
       { office: 'BOG', count: 1, median_hours: 10, mean_hours: 10 },
     ]);
+    /* The page in days with one decimal, as the dashboard: 6.5 hours
+     * and 6.25 hours are 0.3 days. */
     r = await srv.api('GET', '/fund', { session: s.pm });
-    assert.match(r.text, /6\.5/);
+    assert.match(r.text, /<th scope="col">Median \(days\)<\/th>/);
+    assert.match(r.text, /<tr><td>BOG<\/td><td>1<\/td><td>0\.4<\/td><td>0\.4<\/td><\/tr>/);
+    assert.match(r.text, /<tr><th scope="row">All offices<\/th><td>4<\/td><td>0\.3<\/td><td>0\.3<\/td><\/tr>/);
   });
 });

@@ -183,7 +183,7 @@ describe('comments', () => {
     const { id } = await caseWithFile();
     const r = await srv.api('GET', `/cases/${id}/file/comments`, { session: cw });
     assert.equal(r.status, 200);
-    assert.match(r.text, /<table class="striped entries">/, 'the comment is listed');
+    assert.match(r.text, /<table class="striped entries[ "]/, 'the comment is listed');
     assert.doesNotMatch(r.text, /value="remove"/, 'no remove button');
     assert.match(r.text, /cannot be changed or removed/, 'the page says why');
     const ev = await srv.api('GET', `/cases/${id}/file/events`, { session: cw });

@@ -206,8 +206,8 @@ describe('a shelter of no places', () => {
     assert.ok(occ.days.every((d) => d.full === true));
     const dash = await get('manager.bkk', '/dashboard');
     assert.equal(dash.status, 200);
-    assert.match(dash.text, new RegExp(`<tr class="overdue"><td><a href="/shelters/${sh.id}">Zero House</a></td>`
-      + '<td>0</td><td>0</td><td>Full</td></tr>'));
+    assert.match(dash.text, new RegExp(`<tr class="overdue"><td><a href="/shelters/${sh.id}">Zero House</a>`
+      + ' <span class="badge">Full</span></td><td>0</td><td>0</td><td>0</td></tr>'));
     const c = await createCase(srv, s['caseworker.bkk']);
     const page = await get('caseworker.bkk', `/cases/${c.id}/protection`);
     assert.match(page.text, new RegExp(`<option value="${sh.id}">Zero House — full today</option>`));

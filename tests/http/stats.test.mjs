@@ -3,6 +3,7 @@
  * what, suppression for researchers, downloads.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -147,6 +148,110 @@ describe('statistics', () => {
     assert.equal((await stats(pm, 'dataset=vp2022&by=nope')).status, 400);
     assert.equal((await stats(pm, 'dataset=vp2022&by=gender&format=pdf')).status, 400);
     assert.equal((await stats(pm, 'dataset=vp2022')).status, 400);
+  });
+
+  /* The statistics page, as a browser without JavaScript gets it. */
+  const page = async (s, q) => {
+    const r = await srv.api('GET', `/stats?${q}`, { session: s });
+    assert.equal(r.status, 200, `GET /stats?${q}: ${r.status} ${r.text.slice(0, 300)}`);
+    return r.text;
+  };
+  const options = (html, id) => {
+    const m = new RegExp(`<select id="${id}" name="by">([\\s\\S]*?)</select>`).exec(html);
+    assert.ok(m, `no select #${id}`);
+    return [...m[1].matchAll(/<option value="([^"]*)"/g)].map((o) => o[1]);
+  };
+  const selected = (html, id) => {
+    const m = new RegExp(`<select id="${id}" name="by">([\\s\\S]*?)</select>`).exec(html);
+    return (/<option value="([^"]*)" selected>/.exec(m[1]) ?? [])[1];
+  };
+  const notice = (html) => (/<p class="flash warn" role="status">([^<]*)<\/p>/.exec(html) ?? [])[1];
+  /* The imported file's own columns are the dataset's variables. */
+  const VP_VARS = fs.readFileSync(VP, 'utf8').split('\n')[0].trim().split(',');
+  const CASELOAD_VARS = ['yearOfRegistration', 'gender', 'ageBroad', 'majorityStatus', 'citizenship',
+    'CountryOfExploitation'];
+
+  it('offers the variables of the chosen dataset, and only those', async () => {
+    for (const q of ['dataset=vp2022', 'dataset=vp2022&by=gender', 'dataset=vp2022&by=gender&by=UN_COO_Region']) {
+      const html = await page(pm, q);
+      assert.deepEqual(options(html, 'by'), VP_VARS, q);
+      assert.deepEqual(options(html, 'by2'), ['', ...VP_VARS], q);
+      assert.match(html, /<form method="get" action="\/stats" class="stats-form"><input type="hidden" name="dataset" value="vp2022">/);
+      assert.equal(notice(html), undefined, q);
+    }
+    /* The dataset is chosen in a form of its own, which shows the form
+     * again with its variables (the button is for browsers without
+     * JavaScript, which submit on change otherwise). */
+    const html = await page(pm, 'dataset=vp2022&by=gender');
+    assert.match(html, /<select id="dataset" name="dataset" data-autosubmit>/);
+    assert.match(html, /<option value="vp2022" selected>vp2022 \(21,195\)<\/option>/);
+    assert.equal(selected(html, 'by'), 'gender');
+    for (const q of ['dataset=caseload', 'dataset=caseload&by=gender']) {
+      const c = await page(mgr, q);
+      const vars = options(c, 'by');
+      for (const v of CASELOAD_VARS) assert.ok(vars.includes(v), `${q}: no ${v}`);
+      for (const v of ['yearRegister', 'UN_COO_Region', 'IP_Exploiter']) assert.ok(!vars.includes(v), `${q}: ${v}`);
+    }
+  });
+
+  it('counts by the dataset\'s first variable, with a notice, when given one it lacks; never an error page', async () => {
+    /* The caseload's default variable sent with vp2022 (the form sent
+     * after the dataset was changed). */
+    const html = await page(res, 'dataset=vp2022&by=yearOfRegistration&by=ageBroad');
+    assert.equal(notice(html), 'This dataset has no variable “yearOfRegistration”: the table counts by its first '
+      + 'one, “Year of registration”.');
+    assert.equal(selected(html, 'by'), VP_VARS[0]);
+    assert.equal(selected(html, 'by2'), undefined, 'and by: none');
+    /* The table is the first variable's, as the API counts it. */
+    const api = (await stats(res, `dataset=vp2022&by=${VP_VARS[0]}`)).json;
+    const total = /<tfoot><tr><th scope="row">Total<\/th><td class="num">([^<]*)<\/td>/.exec(html)?.[1];
+    assert.equal(total, api.total.toLocaleString('en'));
+    assert.match(html, /<th scope="col">% of valid answers<\/th>/, 'a one-way table');
+    /* A second variable it lacks: counted by the first alone. */
+    const two = await page(res, 'dataset=vp2022&by=gender&by=citizenship');
+    assert.match(notice(two), /^The second variable is not one of the dataset&#39;s/);
+    assert.equal(selected(two, 'by'), 'gender');
+    /* And the other way round: a vp2022 variable for the caseload. */
+    const c = await page(mgr, 'dataset=caseload&by=yearRegister');
+    assert.match(notice(c), /^This dataset has no variable “yearRegister”/);
+    assert.equal(selected(c, 'by'), 'yearOfRegistration');
+    /* The API keeps answering a wrong variable with 400. */
+    assert.equal((await stats(pm, 'dataset=vp2022&by=yearOfRegistration')).status, 400);
+  });
+
+  it('writes figures as the reader does, and the downloads keep plain numbers', async () => {
+    await srv.api('PATCH', '/api/v1/me', { session: res, body: { lang: 'fr' } });
+    const fr = await page(res, 'dataset=vp2022&by=gender');
+    const api = (await stats(res, 'dataset=vp2022&by=gender')).json;
+    const female = api.rows.find((r) => r.value === 'Female');
+    const nnbsp = (n) => n.toLocaleString('en').replace(/,/g, '\u202f');
+    assert.ok(fr.includes(`<option value="vp2022" selected>vp2022 (${nnbsp(21195)})</option>`), 'the dataset list');
+    assert.ok(fr.includes(`<td class="num">${nnbsp(female.count)}</td>`), 'a count');
+    assert.ok(fr.includes(`<td class="num">${nnbsp(21195)}</td>`), 'the total');
+    /* The percentage of all, two decimals with a comma. */
+    const pct = (Math.round(female.count * 10000 / api.total) / 100).toFixed(2).replace('.', ',');
+    assert.ok(fr.includes(`<td class="num">${pct}</td>`), `the percentage ${pct}`);
+    await srv.api('PATCH', '/api/v1/me', { session: res, body: { lang: 'es' } });
+    const es = await page(res, 'dataset=vp2022&by=gender');
+    assert.ok(es.includes(`<td class="num">${female.count.toLocaleString('de')}</td>`), 'a Spanish count');
+    await srv.api('PATCH', '/api/v1/me', { session: res, body: { lang: 'en' } });
+    const csv = await stats(res, 'dataset=vp2022&by=gender&format=csv');
+    assert.match(csv.text, new RegExp(`Female[^\\n]*,${female.count}\\b`));
+    assert.ok(!csv.text.includes(female.count.toLocaleString('en')), 'a CSV count with separators');
+  });
+
+  it('charts what the table shows, Missing too; no chart when every cell is suppressed', async () => {
+    const html = await page(pm, 'dataset=vp2022&by=gender');
+    const chart = JSON.parse(/<script type="application\/json" id="chart-data">([\s\S]*?)<\/script>/.exec(html)[1]);
+    const api = (await stats(pm, 'dataset=vp2022&by=gender')).json;
+    assert.equal(chart.categories.length, api.rows.length);
+    assert.ok(chart.categories.includes('Missing'), JSON.stringify(chart.categories));
+    const missing = api.rows.find((r) => r.value === null);
+    assert.equal(chart.series[0].data[chart.categories.indexOf('Missing')], missing.count);
+    /* Four cases in all, k = 10: every cell suppressed. */
+    const none = await page(res, 'dataset=caseload&by=gender');
+    assert.ok(!none.includes('id="chart-data"'), 'a chart of suppressed cells');
+    assert.match(none, /No chart: every cell of this table is suppressed or empty\./);
   });
 
   it('the statistics page shows a table and a chart, in French', async () => {

@@ -19,6 +19,7 @@
 
 #include "buf.h"
 #include "html.h"
+#include "i18n.h"
 
 #define BIG (64 * 1024)
 
@@ -111,6 +112,26 @@ test_conv_numbers(void **state)
 	snprintf(expect, sizeof(expect), "%zu", (size_t)SIZE_MAX);
 	CHECK_PRINTF(expect, "%z", (size_t)SIZE_MAX);
 	CHECK_PRINTF("42", "%z", (size_t)42);
+}
+
+/* %N: a count in the calling thread's language, never an id's %L. */
+static void
+test_conv_count(void **state)
+{
+	(void)state;
+	i18n_use(LANG_EN);
+	CHECK_PRINTF("<td>21,195</td>", "<td>%N</td>", (int64_t)21195);
+	CHECK_PRINTF("0 999 1,000 -1,234,567", "%N %N %N %N", (int64_t)0,
+	    (int64_t)999, (int64_t)1000, (int64_t)-1234567);
+	i18n_use(LANG_FR);
+	CHECK_PRINTF("21\xe2\x80\xaf" "195", "%N", (int64_t)21195);
+	i18n_use(LANG_ES);
+	CHECK_PRINTF("21.195 / 1.213", "%N / %N", (int64_t)21195,
+	    (int64_t)1213);
+	/* The id beside it stays plain. */
+	CHECK_PRINTF("/cases/21195 21.195", "/cases/%L %N", (int64_t)21195,
+	    (int64_t)21195);
+	i18n_use(LANG_EN);
 }
 
 static void
@@ -343,6 +364,7 @@ main(void)
 		cmocka_unit_test(test_conv_R_not_escaped),
 		cmocka_unit_test(test_conv_U),
 		cmocka_unit_test(test_conv_numbers),
+		cmocka_unit_test(test_conv_count),
 		cmocka_unit_test(test_conv_percent),
 		cmocka_unit_test(test_mixed),
 		cmocka_unit_test(test_appends),

@@ -838,7 +838,7 @@ test_all_or_none(void **state)
 	assert_int_equal(res.rows_invalid, 1);
 	assert_report_has(&fx->report, "row 4, column 2 (gender): value "
 	    "\"Femme\"");
-	assert_report_has(&fx->report, "skipped 1 invalid rows of 4");
+	assert_report_has(&fx->report, "skipped 1 invalid row of 4");
 	assert_int_equal(db_dataset_get(fx->db, "t", &info), DB_OK);
 	assert_int_equal(info.rows, 3);
 	assert_string_equal(info.layout, "vp-synthetic-2022");

@@ -138,11 +138,35 @@ setup(void **state)
 	return isocodes_load(NULL);
 }
 
+/* Counts and fixed decimals, as the pages show figures. */
+static void
+test_count_and_fixed(void **state)
+{
+	char out[MONEY_TEXT];
+
+	(void)state;
+	assert_string_equal(count_text(21195, LANG_EN, out), "21,195");
+	assert_string_equal(count_text(21195, LANG_FR, out),
+	    "21\xe2\x80\xaf" "195");
+	assert_string_equal(count_text(21195, LANG_ES, out), "21.195");
+	assert_string_equal(count_text(0, LANG_FR, out), "0");
+	assert_string_equal(count_text(-1000, LANG_EN, out), "-1,000");
+	/* Percentages keep both decimals, zeros included. */
+	assert_string_equal(fixed_text(4524, 2, LANG_FR, out), "45,24");
+	assert_string_equal(fixed_text(4500, 2, LANG_EN, out), "45.00");
+	assert_string_equal(fixed_text(123456, 2, LANG_ES, out), "1.234,56");
+	/* Days with one decimal. */
+	assert_string_equal(fixed_text(35, 1, LANG_EN, out), "3.5");
+	assert_string_equal(fixed_text(10, 1, LANG_FR, out), "1,0");
+	assert_string_equal(fixed_text(0, 1, LANG_ES, out), "0,0");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_count_and_fixed),
 		cmocka_unit_test(test_scale_and_overflow),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_minor_units),
