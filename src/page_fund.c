@@ -1173,6 +1173,11 @@ static int
 partners_html(struct req *r, struct html *h, const struct project *pr,
     const struct fund_problem *p, bool partner_form)
 {
+	const struct page_col cols[] = {
+		{ _("Organisation"), 0 }, { _("Type"), 0 }, { _("Country"), 0 },
+		{ _("Role"), 0 }, { _("Actions"), COL_HIDDEN },
+	};
+	struct page_table t;
 	struct partner_ctx *ctx = arena_calloc(r->arena, 1, sizeof(*ctx));
 	struct org_opt_ctx oc;
 
@@ -1182,17 +1187,13 @@ partners_html(struct req *r, struct html *h, const struct project *pr,
 	ctx->h = h;
 	ctx->pid = pr->id;
 	ctx->manage = user_can(&r->user, PERM_PROJECT_MANAGE);
-	html_printf(h, "<h2 id=\"partners\">%s</h2><figure><table><thead><tr>"
-	    "<th>%s</th><th>%s</th><th>%s</th><th>%s</th>%R</tr></thead>"
-	    "<tbody>", _("Partners"), _("Organisation"), _("Type"),
-	    _("Country"), _("Role"), ctx->manage ? "<th></th>" : "");
+	html_printf(h, "<h2 id=\"partners\">%s</h2>", _("Partners"));
+	page_table_begin(&t, h, "striped", NULL, cols, ctx->manage ?
+	    ARRAY_SIZE(cols) : ARRAY_SIZE(cols) - 1);
 	if (db_project_partners(r->app->db, pr->id, partner_row_cb, ctx) !=
 	    DB_OK)
 		return -1;
-	if (ctx->n == 0)
-		html_printf(h, "<tr><td colspan=\"%d\">%s</td></tr>",
-		    ctx->manage ? 5 : 4, _("No partner organisations yet."));
-	html_printf(h, "</tbody></table></figure>");
+	page_table_end(&t, ctx->n, _("No partner organisations yet."));
 	if (!ctx->manage)
 		return 0;
 	html_printf(h, "<article><h2>%s</h2><form method=\"post\" action=\""

@@ -454,7 +454,7 @@ describe('the dashboard of each role', () => {
     assert.deepEqual(chart(html, 'chart-office').series[0].data, [11, 1, 1, 1]);
 
     const ho = block(html, 'Handovers waiting for your answer');
-    assert.match(ho, /<p>No case waits to be handed over to your office\.<\/p>/);
+    assert.match(ho, /<p class="empty">No case waits to be handed over to your office\.<\/p>/);
     assert.doesNotMatch(ho, /<li>/);
 
     /* Occupied, capacity and the places free, as figures; a full
@@ -646,9 +646,9 @@ describe('the dashboard of each role', () => {
       ]);
       assert.ok(decode(mgr).includes(`>${trn(lang, '%s visit is overdue.', '%s visits are overdue.', 2)}</p>`),
         `${lang}: two overdue`);
-      assert.ok(decode(mgr).includes(`<p>${tr(lang, 'No case waits to be handed over to your office.')}</p>`), `${lang}: no handover`);
+      assert.ok(decode(mgr).includes(`<p class="empty">${tr(lang, 'No case waits to be handed over to your office.')}</p>`), `${lang}: no handover`);
       const bog = await dashboard('manager.bog', lang);
-      assert.ok(decode(bog).includes(`${cases.H1.case_number}</a> · ${tr(lang, 'from')} BKK`), `${lang}: handover`);
+      assert.ok(decode(bog).includes(`${cases.H1.case_number}</span></a> · ${tr(lang, 'from')} BKK`), `${lang}: handover`);
       const pm = await dashboard('pm', lang);
       assert.ok(decode(pm).includes(`<a href="/fund">${trn(lang, '%s request waits for a decision',
         '%s requests wait for a decision', 3)}</a>`), `${lang}: fund queue`);
@@ -748,7 +748,7 @@ describe('the dashboard of each role', () => {
       const page = caseload(html, 'Office caseload');
       assert.deepEqual(counts(o.caseload), page.counts, `${who}: caseload`);
       assert.equal(o.caseload.total, page.total);
-      assert.deepEqual(o.shelters.map((x) => [x.name, String(x.occupied), String(x.capacity), x.full ? 'Full' : 'Places free']),
+      assert.deepEqual(o.shelters.map((x) => [x.full ? `${x.name} Full` : x.name, String(x.occupied), String(x.capacity), String(x.free)]),
         rows(block(html, 'Shelter occupancy today')).map((r) => r.cells), `${who}: shelters`);
       for (const x of o.shelters) assert.equal(x.free, Math.max(0, x.capacity - x.occupied));
       assert.deepEqual(o.followups.visits.map((v) => [v.case_number, v.due_on, v.overdue ? 'Overdue' : 'Due']),
@@ -788,8 +788,8 @@ describe('the dashboard of each role', () => {
       { office: 'BOG', count: 1, days_0_6: 1, days_7_29: 0, days_30_plus: 0 },
     ]);
     const wait = block(html, 'Fund requests waiting');
-    assert.match(wait, new RegExp(`<strong>${f.queue.count}</strong> requests wait`));
-    assert.match(wait, /<caption>Requests waiting by office and days waited<\/caption>/);
+    assert.match(wait, new RegExp(`>${f.queue.count} requests wait for a decision<`));
+    assert.match(wait, /<h4>Requests waiting by office and days waited<\/h4>/);
     assert.deepEqual(rows(wait).map((r) => r.cells), f.queue.offices.map((o) =>
       [o.office, String(o.days_0_6), String(o.days_7_29), String(o.days_30_plus), String(o.count)]));
     const qc = chart(html, 'chart-fund-queue');
@@ -845,7 +845,7 @@ describe('the dashboard of each role', () => {
       assert.deepEqual(qc.series.map((x) => x.name),
         ['0 to 6 days', '7 to 29 days', '30 days or more'].map((t) => tr(lang, t)));
       assert.ok(decode(html).includes(`aria-label="${tr(lang, 'Requests waiting by office and days waited')}"`));
-      assert.ok(decode(html).includes(`<caption>${tr(lang, 'Requests waiting by office and days waited')}</caption>`));
+      assert.ok(decode(html).includes(`<h4>${tr(lang, 'Requests waiting by office and days waited')}</h4>`));
       const tc = chart(html, 'chart-turnaround');
       assert.deepEqual(tc.series.map((x) => x.name), [tr(lang, 'Median (days)'), tr(lang, 'Mean (days)')]);
       assert.ok(decode(html).includes(`aria-label="${tr(lang, 'Days from request to decision, by office')}"`));
@@ -874,7 +874,7 @@ describe('the dashboard of each role', () => {
       assert.deepEqual(c.series[0].data.slice(-7), [0, 1, 1, 1, 2, 2, 2]);
       assert.ok(c.series[0].data.slice(0, -6).every((x) => x === 0));
       /* The table holds the same figures, newest first. */
-      const t = [...r.text.matchAll(/<tr><td>(\d{4}-\d\d-\d\d)<\/td><td>(\d+)[^<]*(?:<span[^>]*>[^<]*<\/span>)?<\/td><td>(\d+)<\/td><\/tr>/g)]
+      const t = [...r.text.matchAll(/<tr><td><time class="nowrap" datetime="\d{4}-\d\d-\d\d">(\d{4}-\d\d-\d\d)<\/time><\/td><td>(\d+)[^<]*(?:<span[^>]*>[^<]*<\/span>)?<\/td><td>(\d+)<\/td><\/tr>/g)]
         .map((m) => [m[1], Number(m[2]), Number(m[3])]);
       assert.deepEqual(t, occ.days.map((d) => [d.date, d.occupied, 3]).reverse());
       const h2 = n === 90 ? 'Occupancy over the last 90 days' : 'Occupancy over the last 30 days';

@@ -87,14 +87,14 @@ describe('the pages', () => {
         tables += all;
       }
     }
-    assert.ok(tables > 25, `only ${tables} tables seen`);
+    /* Empty lists are lines, not tables: 23 tables on these pages. */
+    assert.ok(tables >= 23, `only ${tables} tables seen`);
   });
 
   it('right-aligns the columns of figures and says when a table is empty', async () => {
     const fund = main(await page('pm', '/fund'));
-    /* Amount asked (4), and approved (8) in the decided list. */
+    /* Amount asked (4); the decided list is empty here (below). */
     assert.match(fund, /<table class="striped num-4">/);
-    assert.match(fund, /<table class="striped num-4 num-8">/);
     assert.match(fund, /<table class="striped turnaround num-rest">/);
     /* An empty list is a line, not a table of headers. */
     assert.match(fund, /<h2>Decided and sent back<\/h2><p class="empty">No requests\.<\/p>/);

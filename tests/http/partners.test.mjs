@@ -495,7 +495,7 @@ describe('project partners and project changes', () => {
       let r = await srv.api('GET', '/organisations', { session: s.pm });
       assert.equal(r.status, 200);
       let html = decode(r.text);
-      assert.match(html, /<th>Partner of<\/th>/);
+      assert.match(html, /<th scope="col">Partner of<\/th>/);
       assert.match(html, new RegExp(`<a href="/projects/${p.id}">${p.name}</a> \\(clinic\\)`));
       r = await srv.api('GET', '/organisations', { session: s['caseworker.bkk'] });
       assert.equal(r.status, 200);

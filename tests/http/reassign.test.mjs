@@ -96,8 +96,8 @@ describe('the office manager is told which cases to reassign', () => {
     const d = await dashboard('manager.bkk');
     const section = d.slice(d.indexOf('Cases to reassign'));
     assert.ok(d.includes('Cases to reassign'), 'no reassignment list');
-    assert.match(section, new RegExp(`${moved.case_number}</a> · mover\\.bkk \\(now in another office\\)`));
-    assert.match(section, new RegExp(`${left.case_number}</a> · leaver\\.bkk \\(account disabled\\)`));
+    assert.match(section, new RegExp(`${moved.case_number}</span></a> · mover\\.bkk \\(now in another office\\)`));
+    assert.match(section, new RegExp(`${left.case_number}</span></a> · leaver\\.bkk \\(account disabled\\)`));
     for (const c of [closed, fine]) assert.ok(!d.includes(c.case_number), `${c.case_number} listed`);
     /* Another office's manager and a caseworker are not told. */
     assert.doesNotMatch(await dashboard('manager.bog'), /Cases to reassign/);
