@@ -135,7 +135,7 @@ test('the dashboards\' and the shelter page\'s charts are drawn, in English and 
     assert.ok(tables >= 3, `tables of the programme manager: ${tables}`);
     /* The language chosen above stays with the user. */
     assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
-    assert.equal(norm(await page.locator('main table caption').first().textContent()),
+    assert.equal(norm(await page.locator('main h4').first().textContent()),
       "Demandes en attente par bureau et jours d'attente");
     assert.deepEqual(w.problems, [], 'problems without JavaScript');
     await ctx.close();
