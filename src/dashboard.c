@@ -39,14 +39,6 @@ has_health(const struct req *r)
 
 /* --- cases --- */
 
-static int
-count_cb(void *arg, const struct case_row *c)
-{
-	(void)arg;
-	(void)c;
-	return 1;
-}
-
 /*
  * {"by_status": {"Active": n, ...}, "total": n} of the cases of r's
  * scope (assigned_to 0: anyone's), or NULL.
@@ -55,26 +47,20 @@ static json_t *
 caseload_json(struct req *r, int64_t assigned_to)
 {
 	struct case_filter f;
-	json_t *by = json_object();
-	int64_t n, total = 0;
+	int64_t counts[CASE_STATUS__MAX], total = 0;
+	json_t *by;
 	int s;
 
-	if (by == NULL)
+	memset(&f, 0, sizeof(f));
+	cases_filter_scope(r, &f);
+	f.assigned_to = assigned_to;
+	if (db_case_status_counts(r->app->db, &f, counts) != DB_OK ||
+	    (by = json_object()) == NULL)
 		return NULL;
 	for (s = 0; s < CASE_STATUS__MAX; s++) {
-		memset(&f, 0, sizeof(f));
-		cases_filter_scope(r, &f);
-		f.status = s;
-		f.assigned_to = assigned_to;
-		f.limit = 1;
-		n = 0;
-		if (db_case_list(r->app->db, &f, count_cb, NULL, &n) != DB_OK) {
-			json_decref(by);
-			return NULL;
-		}
 		json_object_set_new(by, case_status_code((enum case_status)s),
-		    json_integer(n));
-		total += n;
+		    json_integer(counts[s]));
+		total += counts[s];
 	}
 	return json_pack("{s:o,s:I}", "by_status", by, "total",
 	    (json_int_t)total);

@@ -203,6 +203,9 @@ typedef int (*db_case_cb)(void *arg, const struct case_row *c);
 /* Newest first; *total receives the number of matching rows. */
 int db_case_list(struct db *db, const struct case_filter *f, db_case_cb cb,
     void *arg, int64_t *total);
+/* The cases matching f (its status ignored) per status, in one pass. */
+int db_case_status_counts(struct db *db, const struct case_filter *f,
+    int64_t counts[CASE_STATUS__MAX]);
 /* Sets status and assignee if version still matches expected_version
  * (DB_CONFLICT otherwise) and bumps the version. */
 int db_case_update(struct db *db, int64_t id, int expected_version,

@@ -93,6 +93,8 @@ enum stmt {
 	STMT_CASE_LIST_ASSIGNED,
 	STMT_CASE_COUNT,
 	STMT_CASE_COUNT_ASSIGNED,
+	STMT_CASE_STATUS_COUNTS,
+	STMT_CASE_STATUS_COUNTS_ASSIGNED,
 	STMT_CASE_UPDATE,
 	STMT_CASE_EXISTS,
 	/* meta, case files, name index, perpetrators */
@@ -194,6 +196,8 @@ enum stmt {
 #define CASE_LIST(by) "SELECT " CASE_COLS CASE_WHERE by \
 	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?4 OFFSET ?5"
 #define CASE_COUNT(by) "SELECT count(*) FROM cases c " CASE_WHERE by
+#define CASE_STATUS_COUNTS(by) "SELECT c.status, count(*) FROM cases c " \
+	CASE_WHERE by "GROUP BY c.status"
 
 #define AUDIT_COLS \
 	"id, at, coalesce(user_id, 0), username, ip, action, " \
@@ -322,6 +326,9 @@ static const char *const sql[] = {
 	[STMT_CASE_LIST_ASSIGNED] = CASE_LIST(CASE_BY_ASSIGNED),
 	[STMT_CASE_COUNT] = CASE_COUNT(""),
 	[STMT_CASE_COUNT_ASSIGNED] = CASE_COUNT(CASE_BY_ASSIGNED),
+	[STMT_CASE_STATUS_COUNTS] = CASE_STATUS_COUNTS(""),
+	[STMT_CASE_STATUS_COUNTS_ASSIGNED] =
+	    CASE_STATUS_COUNTS(CASE_BY_ASSIGNED),
 	[STMT_CASE_UPDATE] =
 	    "UPDATE cases SET status = ?3, assigned_to = ?4, updated_at = ?5, "
 	    "version = version + 1 "
@@ -2194,6 +2201,43 @@ db_case_list(struct db *db, const struct case_filter *f, db_case_cb cb,
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		r = step_error(c, list, rc);
+	done(st);
+	return r < 0 ? DB_ERROR : DB_OK;
+}
+
+int
+db_case_status_counts(struct db *db, const struct case_filter *f,
+    int64_t counts[CASE_STATUS__MAX])
+{
+	struct case_filter all;
+	struct conn *c = conn_get(db);
+	sqlite3_stmt *st;
+	enum stmt which;
+	int rc, s, r = 0;
+
+	if (c == NULL)
+		return DB_ERROR;
+	memset(counts, 0, sizeof(int64_t) * CASE_STATUS__MAX);
+	if (f)
+		all = *f;
+	else
+		memset(&all, 0, sizeof(all));
+	all.status = -1;
+	which = (enum stmt)(STMT_CASE_STATUS_COUNTS + case_driver(&all));
+	if ((st = prep(c, which)) == NULL)
+		return DB_ERROR;
+	if (bind_case_filter(st, &all))
+		return bind_failed(c, which);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		s = status_from_name((const char *)sqlite3_column_text(st, 0));
+		if (s < 0) {
+			r = error("db: a case has an unknown status");
+			break;
+		}
+		counts[s] = sqlite3_column_int64(st, 1);
+	}
+	if (r == 0 && rc != SQLITE_DONE)
+		r = step_error(c, which, rc);
 	done(st);
 	return r < 0 ? DB_ERROR : DB_OK;
 }
