@@ -1345,8 +1345,10 @@ load_transfer(struct req *r, int64_t id, struct transfer_row *t,
 
 	if (rc == DB_ERROR)
 		return -1;
+	/* Every office's, for who holds the case access grant. */
 	if (rc == DB_OK && (t->to_office == r->user.office_id ||
-	    t->from_office == r->user.office_id) &&
+	    t->from_office == r->user.office_id ||
+	    user_scope(&r->user) == SCOPE_ALL) &&
 	    user_scope(&r->user) != SCOPE_NONE && !transfer_hidden(r, t))
 		return 0;
 	if (audit(r, "transfer.denied", rc == DB_OK ? t->case_id : 0, NULL,
@@ -1481,7 +1483,10 @@ moves_transfer_cancel(struct req *r, int64_t id, struct moves_err *e)
 	}
 	if ((rc = load_transfer(r, id, &t, e)) != 0)
 		return rc;
-	if (t.from_office != r->user.office_id)
+	/* Who may ask for a handover may withdraw it: the asking office,
+	 * and who holds the case access grant (every office's cases). */
+	if (t.from_office != r->user.office_id &&
+	    user_scope(&r->user) != SCOPE_ALL)
 		return transfer_refuse(r, &t, 403, _("Only the office that "
 		    "asked for this handover can withdraw it."), e);
 	/* A decided handover is told as such to whoever may still list it

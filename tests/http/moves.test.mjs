@@ -275,14 +275,15 @@ test('declining and withdrawing a handover', async () => {
   await expectStatus(await post('pm', T, { to_office: 'BOG' }), 403, 'transfer asked by pm');
   /* Nor does an administrator without case access. */
   await expectStatus(await post('admin', T, { to_office: 'BOG' }), 403, 'transfer asked by admin');
-  /* An administrator granted case access may ask for one, but only the
-   * asking office may withdraw it. */
+  /* An administrator granted case access (every office's cases) may
+   * ask for one and withdraw it, but decides none: that is the
+   * receiving office manager's. */
   for (const who of ['dpo']) {
     const t = await expectStatus(await post(who, T, { to_office: 'BOG' }), 201, `transfer asked by ${who}`);
-    await expectStatus(await post(who, `/api/v1/transfers/${t.json.id}/cancel`), 404, `withdrawn by ${who}`);
     await expectStatus(await post(who, `/api/v1/transfers/${t.json.id}/decision`, { decision: 'decline', reason: 'x' }),
       403, `decided by ${who}`);
-    await expectStatus(await post('manager.bkk', `/api/v1/transfers/${t.json.id}/cancel`), 200, 'withdrawn');
+    await expectStatus(await post(who, `/api/v1/transfers/${t.json.id}/cancel`), 200, `withdrawn by ${who}`);
+    await expectStatus(await post('manager.bkk', `/api/v1/transfers/${t.json.id}/cancel`), 409, 'withdrawn twice');
   }
   const t2 = await expectStatus(await post('caseworker.bkk', T, { to_office: 'BOG' }), 201, 'transfer again');
   const C = `/api/v1/transfers/${t2.json.id}/cancel`;

@@ -53,8 +53,8 @@ const OFFICE_OF = {
  * changes the case; listed to the office staff who assist or decide;
  * accepted or declined by the receiving office's manager only (403 for
  * any other role, and for the asking office's manager); withdrawn by the
- * asking office (403 for the receiving one, 404 for an office at neither
- * end). The due list is the assisting staff's, of their office; the
+ * asking office or an admin granted case access, who may ask for it too
+ * (403 for the receiving office, 404 for an office at neither end). The due list is the assisting staff's, of their office; the
  * schedule setting is read by them and the admins, changed by admins.
  * Routes that take no such method answer 405 to everyone.
  */
@@ -85,7 +85,7 @@ const NORMAL = [
   ['transfers list GET',         403, 200, 200, 200, 200, 403, 200, 200, 403, 403, 403],
   ['transfer accept',            403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
   ['transfer decline',           403, 403, 403, 403, 403, 403, 403, 200, 403, 403, 403],
-  ['transfer cancel',            403, 404, 200, 200, 200, 403, 403, 403, 403, 403, 403],
+  ['transfer cancel',            403, 200, 200, 200, 200, 403, 403, 403, 403, 403, 403],
   ['visits due GET',             403, 200, 200, 200, 200, 403, 200, 200, 403, 403, 403],
   ['schedule GET',               200, 200, 200, 200, 200, 403, 200, 200, 403, 403, 403],
   ['schedule PUT',               200, 200, 403, 403, 403, 403, 403, 403, 403, 403, 403],
