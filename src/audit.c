@@ -16,6 +16,10 @@ audit_write(struct req *r, int64_t uid, const char *username,
 	char *d = NULL;
 	int rc;
 
+	/* "case.view.denied", "transfer.denied", "access.denied": the
+	 * dispatcher then records no other refusal (http.c). */
+	if (strstr(action, ".denied"))
+		r->denial_audited = true;
 	memset(&e, 0, sizeof(e));
 	e.at = r->now;
 	e.user_id = uid;
@@ -63,6 +67,8 @@ static const struct {
 	const char *code;
 	const char *label;
 } actions[] = {
+	/* Only ever refused: "access.denied" (http.c). */
+	{ "access", N_("Page or action of another role") },
 	{ "account.password", N_("Own password changed") },
 	{ "account.password.failed", N_("Own password change refused") },
 	{ "account.totp.off", N_("Two-step verification turned off") },
@@ -185,6 +191,7 @@ static const struct {
 	{ "from", N_("From") },
 	{ "history", N_("History") },
 	{ "k", N_("Smallest cell (k)") },
+	{ "method", N_("Method") },
 	{ "new", N_("New value") },
 	{ "old", N_("Old value") },
 	{ "page", N_("Page") },
@@ -192,6 +199,7 @@ static const struct {
 	{ "reason", N_("Reason") },
 	{ "request", N_("Fund request") },
 	{ "role", N_("Role") },
+	{ "route", N_("Page or endpoint") },
 	{ "rows", N_("Rows") },
 	{ "stage", N_("Stage") },
 	{ "to", N_("To") },

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <sodium.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "crypt.h"
 #include "http.h"
@@ -691,6 +692,38 @@ allow_header(struct req *r)
 		resp_header(r, "Allow", allow);
 }
 
+static const char *
+method_text(enum method m)
+{
+	switch (m) {
+	case M_GET: return "GET";
+	case M_HEAD: return "HEAD";
+	case M_POST: return "POST";
+	case M_PUT: return "PUT";
+	case M_PATCH: return "PATCH";
+	case M_DELETE: return "DELETE";
+	default: return "OTHER";
+	}
+}
+
+/*
+ * Every refusal of a logged-in user is in the audit trail: a handler
+ * that refused with 403 without recording why (a list, a page, an
+ * action its role lacks) is recorded here as "access.denied" with the
+ * route's pattern, never the path (no id, no query) nor the body.
+ */
+static int
+denied(struct req *r, const struct route *rt, const char *why)
+{
+	if (!r->authed || r->status != 403 || r->denial_audited)
+		return 0;
+	if (audit(r, "access.denied", 0, NULL, json_pack("{s:s,s:s,s:s}",
+	    "method", method_text(r->method), "route", rt->pattern,
+	    "reason", why)) < 0)
+		return -1;
+	return 0;
+}
+
 static int
 dispatch(struct req *r)
 {
@@ -733,11 +766,14 @@ dispatch(struct req *r)
 	rc = parse_body(r);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
-	if (check_csrf(r, rt) < 0)
-		return resp_error(r, 403,
+	if (check_csrf(r, rt) < 0) {
+		rc = resp_error(r, 403,
 		    _("The request could not be verified (missing or wrong "
 		    "security token). Reload the page and try again."), NULL);
-	return rt->fn(r);
+		return rc < 0 ? rc : denied(r, rt, "csrf");
+	}
+	rc = rt->fn(r);
+	return rc < 0 ? rc : denied(r, rt, "role");
 }
 
 /*

@@ -103,6 +103,8 @@ struct req {
 
 	/* response */
 	int status;
+	bool denial_audited;		/* a refusal of this request is in the
+					 * audit trail (audit.c) */
 	const char *ctype;
 	struct buf out;
 	struct header *headers;
