@@ -113,7 +113,8 @@ api_case_timeline(struct req *r)
 	    access == CASE_ACCESS_HANDOVER ? "case.handover.view" :
 	    "case.view", c.id, "timeline", NULL) < 0)
 		return -1;
-	t = timeline_json(r, c.id);
+	t = timeline_json(r, c.id, access == CASE_ACCESS_HISTORY ?
+	    cases_history_until(r, &c) : 0);
 	if (t == NULL)
 		return -1;
 	return resp_json(r, 200, json_pack("{s:I,s:s,s:o}", "case_id",

@@ -92,6 +92,21 @@ cases_history_visible(struct req *r, const struct case_row *c)
 	    r->user.office_id) == DB_OK;
 }
 
+int64_t
+cases_history_until(struct req *r, const struct case_row *c)
+{
+	int64_t end = 0;
+
+	if (c->office_id == r->user.office_id ||
+	    user_scope(&r->user) != SCOPE_OFFICE)
+		return 0;
+	/* A history that cannot be ended shows nothing rather than all. */
+	if (db_case_history_end(r->app->db, c->id, r->user.office_id,
+	    &end) != DB_OK || end == 0)
+		return -1;
+	return end;
+}
+
 static int
 refuse(struct req *r, enum perm need, const char *denied,
     int forbidden_status)

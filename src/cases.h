@@ -43,6 +43,11 @@ int cases_open_history(struct req *r, struct case_row *c, enum perm need,
     const char *denied, int forbidden_status, bool *history);
 /* Whether r's office handed case c over and keeps history access. */
 bool cases_history_visible(struct req *r, const struct case_row *c);
+/* For history access to case c (another office holds it): the step of
+ * its timeline where r's office last handed it over, the end of what its
+ * history shows of the case's story (timeline.h), -1 (nothing) when it
+ * cannot be found; 0 for any other access. */
+int64_t cases_history_until(struct req *r, const struct case_row *c);
 
 /* How a reader reaches a case opened by cases_open_summary(). */
 enum case_access {

@@ -225,6 +225,11 @@ int db_case_move(struct db *db, int64_t id, int64_t from_office,
 /* DB_OK when office_id keeps history access to case id (it handed the
  * case over), DB_NOTFOUND when not. */
 int db_case_history_office(struct db *db, int64_t id, int64_t office_id);
+/* The step of case id's timeline where office_id last handed it over
+ * (the "transfer.accepted" of its latest handover from there), in
+ * *event_id; 0 when it never did. */
+int db_case_history_end(struct db *db, int64_t id, int64_t office_id,
+    int64_t *event_id);
 
 /*
  * --- the timeline of a case: its steps, append-only ---

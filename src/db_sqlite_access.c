@@ -18,6 +18,7 @@ enum {
 	Q_MOVE,
 	Q_MOVE_HISTORY,
 	Q_HISTORY_GET,
+	Q_HISTORY_END,
 	Q_EVENT_ADD,
 	Q_EVENT_LIST,
 	Q__MAX
@@ -42,6 +43,11 @@ static const char *const sql[Q__MAX] = {
 	    "VALUES (?1, ?2, ?3) ON CONFLICT (case_id, office_id) DO NOTHING",
 	[Q_HISTORY_GET] =
 	    "SELECT 1 FROM case_offices WHERE case_id = ?1 AND office_id = ?2",
+	[Q_HISTORY_END] =
+	    "SELECT coalesce(max(e.id), 0) FROM case_events e "
+	    "JOIN case_transfers t ON t.id = e.ref_id "
+	    "WHERE e.case_id = ?1 AND e.kind = 'transfer.accepted' "
+	    "AND t.case_id = ?1 AND t.from_office = ?2 AND t.state = 'accepted'",
 	[Q_EVENT_ADD] =
 	    "INSERT INTO case_events (case_id, at, on_date, user_id, "
 	    "office_id, kind, ref_id, restricted, detail) "
@@ -146,6 +152,29 @@ db_case_history_office(struct db *db, int64_t id, int64_t office_id)
 	    sqlite3_bind_int64(st, 2, office_id))
 		return dbx_bind_failed(c, st);
 	return dbx_one(c, st, NULL, NULL);
+}
+
+static int
+id_read(sqlite3_stmt *st, void *p)
+{
+	*(int64_t *)p = sqlite3_column_int64(st, 0);
+	return DB_OK;
+}
+
+int
+db_case_history_end(struct db *db, int64_t id, int64_t office_id,
+    int64_t *event_id)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_HISTORY_END, &c);
+
+	*event_id = 0;
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, id) |
+	    sqlite3_bind_int64(st, 2, office_id))
+		return dbx_bind_failed(c, st);
+	return dbx_one(c, st, id_read, event_id);
 }
 
 int

@@ -805,7 +805,7 @@ moves_return_json(struct req *r, const struct case_row *c, bool history)
 		json_decref(ret);
 		return NULL;
 	}
-	tl = timeline_json(r, c->id);
+	tl = timeline_json(r, c->id, history ? cases_history_until(r, c) : 0);
 	out = json_pack("{s:o,s:b,s:o,s:o,s:o}", "case", case_json(c),
 	    "history", history, "return", ret ? ret : json_null(),
 	    "transfers", tr, "timeline", tl ? tl : json_array());

@@ -412,7 +412,7 @@ case_page(struct req *r, int status, struct case_row *c, const char *err_field,
 		    "</article>", _("Save"));
 	}
 	html_printf(&h, "<section id=\"timeline\"><h2>%s</h2>", _("Timeline"));
-	if (timeline_html(r, &h, c->id) < 0) {
+	if (timeline_html(r, &h, c->id, 0) < 0) {
 		html_release(&h);
 		return -1;
 	}

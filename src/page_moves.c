@@ -582,7 +582,7 @@ return_page(struct req *r, int status, const struct case_row *c,
 	if (!history)
 		handover_section(r, &h, c, j);
 	html_printf(&h, "<section><h2>%s</h2>", _("Timeline"));
-	timeline_html(r, &h, c->id);
+	timeline_html(r, &h, c->id, history ? cases_history_until(r, c) : 0);
 	html_printf(&h, "</section>");
 	page_end(r, &h);
 	free(cs);
@@ -760,7 +760,8 @@ page_case_history(struct req *r, const struct case_row *c,
 		    "/cases/%L/return\">%s</a></li></ul>", c->id,
 		    _("Return and handover"));
 	html_printf(&h, "<section><h2>%s</h2>", _("Timeline"));
-	timeline_html(r, &h, c->id);
+	timeline_html(r, &h, c->id, handover ? 0 :
+	    cases_history_until(r, c));
 	html_printf(&h, "</section>");
 	page_end(r, &h);
 	rc = resp_html(r, 200, &h);

@@ -225,6 +225,8 @@ struct collect {
 	bool health;
 	bool full;	/* may read the case file: every step */
 	bool fund;	/* follows the fund: its and projects' steps */
+	int64_t until;	/* no step recorded after this one (0: no end,
+			 * -1: none at all) */
 	json_t *arr;
 	struct html *h;
 	int n;
@@ -241,6 +243,8 @@ struct collect {
 static bool
 shown(const struct collect *c, const struct case_event *e)
 {
+	if (c->until && (c->until < 0 || e->id > c->until))
+		return false;
 	if (e->restricted)
 		return c->health;
 	return c->full || strcmp(e->kind, "case.created") == 0 ||
@@ -278,11 +282,11 @@ json_cb(void *arg, const struct case_event *e)
 }
 
 json_t *
-timeline_json(struct req *r, int64_t case_id)
+timeline_json(struct req *r, int64_t case_id, int64_t until)
 {
 	struct collect c = { .r = r, .health = cases_health_ok(r),
 	    .full = user_can(&r->user, PERM_CASEFILE_READ),
-	    .fund = user_can(&r->user, PERM_FUND_READ) };
+	    .fund = user_can(&r->user, PERM_FUND_READ), .until = until };
 
 	c.arr = json_array();
 	if (c.arr == NULL)
@@ -323,11 +327,13 @@ html_cb(void *arg, const struct case_event *e)
 }
 
 int
-timeline_html(struct req *r, struct html *h, int64_t case_id)
+timeline_html(struct req *r, struct html *h, int64_t case_id,
+    int64_t until)
 {
 	struct collect c = { .r = r, .health = cases_health_ok(r),
 	    .full = user_can(&r->user, PERM_CASEFILE_READ),
-	    .fund = user_can(&r->user, PERM_FUND_READ), .h = h };
+	    .fund = user_can(&r->user, PERM_FUND_READ), .h = h,
+	    .until = until };
 	int rc;
 
 	html_printf(h, "<ol class=\"timeline\">");

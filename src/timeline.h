@@ -26,9 +26,13 @@ int timeline_add(struct req *r, int64_t case_id, const char *kind,
 const char *timeline_label(const char *kind);
 /* Whether kind is declared in events.def. */
 bool timeline_kind_ok(const char *kind);
-/* The steps r's user may see, as a JSON array (new reference), or NULL. */
-json_t *timeline_json(struct req *r, int64_t case_id);
+/* The steps r's user may see, as a JSON array (new reference), or NULL;
+ * until, a step's id (0: no end, -1: no step), ends them, for an office
+ * that handed the case over and keeps its history
+ * (cases_history_until()): what was recorded since is not its to know. */
+json_t *timeline_json(struct req *r, int64_t case_id, int64_t until);
 /* Writes the timeline as an ordered list. */
-int timeline_html(struct req *r, struct html *h, int64_t case_id);
+int timeline_html(struct req *r, struct html *h, int64_t case_id,
+    int64_t until);
 
 #endif

@@ -251,6 +251,23 @@ test('return and handover: every role, every step, before and after the handover
     'transfer.requested', 'transfer.accepted', 'return.arrived', 'visit.scheduled']) {
     assert.ok(tl.includes(k), `timeline lacks ${k}`);
   }
+  /* The origin's history ends at the handover: what the receiving
+   * office did since (the arrival, the visits, the new return) is not
+   * the origin's to know, on the API or the pages. */
+  for (const who of ['caseworker.bkk', 'manager.bkk']) {
+    const steps = (await get(who, `/api/v1/cases/${c.id}/timeline`)).json.steps.map((e) => e.kind);
+    assert.deepEqual((await get(who, R)).json.timeline.map((e) => e.kind), steps, `${who}: the return's timeline`);
+    assert.ok(steps.includes('transfer.accepted'), `${who}: no handover in the history`);
+    assert.equal(steps[steps.length - 1], 'transfer.accepted', `${who}: steps after the handover: ${steps}`);
+    for (const k of ['return.arrived', 'visit.scheduled']) assert.ok(!steps.includes(k), `${who} reads ${k}`);
+    for (const p of [`/cases/${c.id}`, `/cases/${c.id}/return`]) {
+      const html = (await get(who, p)).text;
+      assert.match(html, /Handover accepted/, `${who} ${p}`);
+      assert.doesNotMatch(html, /Arrived and received|Monitoring visits scheduled/, `${who} ${p}: a later step`);
+    }
+  }
+  const bogPage = (await get('caseworker.bog', `/cases/${c.id}`)).text;
+  assert.match(bogPage, /Handover accepted/);
   const full = JSON.stringify((await get('caseworker.bog', R)).json.timeline);
   assert.ok(!full.includes('Bogotá') && !full.includes(SECRET) && !full.includes('Ana'), 'personal data in the timeline');
   const audit = JSON.stringify(await auditEntries(srv, s.admin, `case=${c.id}`));
