@@ -195,6 +195,7 @@ static const struct {
 	{ "new", N_("New value") },
 	{ "old", N_("Old value") },
 	{ "page", N_("Page") },
+	{ "per_member", N_("Per member") },
 	{ "project", N_("Project") },
 	{ "reason", N_("Reason") },
 	{ "request", N_("Fund request") },
@@ -204,6 +205,7 @@ static const struct {
 	{ "stage", N_("Stage") },
 	{ "to", N_("To") },
 	{ "transfer", N_("Handover") },
+	{ "where", N_("Filters") },
 };
 
 const char *

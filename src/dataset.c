@@ -299,6 +299,26 @@ dataset_add_row(struct dataset *ds, const char *const *values)
 	return 0;
 }
 
+int
+dataset_declare(struct dataset *ds, size_t var, const char *value)
+{
+	struct dict *d;
+	size_t n = value ? strlen(value) : 0;
+	uint32_t h;
+
+	if (ds == NULL || var >= ds->nvars || n == 0 ||
+	    n > DATASET_VALUE_MAX || !utf8_valid(value, n))
+		return -1;
+	d = &ds->cols[var].d;
+	h = hash_str(value, n);
+	if (dict_find(d, value, n, h) != DATASET_MISSING)
+		return 0;
+	if (dict_reserve(d, n) < 0)
+		return -1;
+	dict_commit(d, value, n, h);
+	return 0;
+}
+
 size_t
 dataset_nrows(const struct dataset *ds)
 {

@@ -40,6 +40,9 @@ void dataset_free(struct dataset *ds);
  * nothing appended) when a value is not UTF-8 or longer than
  * DATASET_VALUE_MAX, or a limit above is reached. */
 int dataset_add_row(struct dataset *ds, const char *const *values);
+/* Makes value one of var's values (a code of its own) though no row has
+ * it yet, so that tables list it (stats.h); 0, or -1 as for a row. */
+int dataset_declare(struct dataset *ds, size_t var, const char *value);
 
 size_t dataset_nrows(const struct dataset *ds);
 size_t dataset_nvars(const struct dataset *ds);

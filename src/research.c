@@ -235,6 +235,43 @@ collect_cb(void *arg, const struct case_row *c)
 	return 0;
 }
 
+/*
+ * Every value a coded variable can take, declared before any row: a
+ * table lists them all, so that a value left out never says that no
+ * case counted has it (stats.h). Years and countries are what the rows
+ * hold.
+ */
+static int
+declare_values(struct dataset *ds)
+{
+	static const char *const genders[] = { "Female", "Male",
+	    "Transgender/NonConforming", NULL };
+	static const char *const bands[] = { "0--8", "9--17", "18--20",
+	    "21--23", "24--26", "27--29", "30--38", "39--47", "48+", NULL };
+	static const char *const majority[] = { "Adult", "Minor", NULL };
+	static const char *const flags[] = { "0", "1", NULL };
+	static const struct {
+		enum rvar v;
+		const char *const *values;
+	} domains[] = {
+		{ RV_GENDER, genders }, { RV_AGE_BROAD, bands },
+		{ RV_MAJORITY, majority },
+	};
+	const char *const *p;
+	size_t i;
+	int v;
+
+	for (i = 0; i < ARRAY_SIZE(domains); i++)
+		for (p = domains[i].values; *p; p++)
+			if (dataset_declare(ds, (size_t)domains[i].v, *p) < 0)
+				return -1;
+	for (v = RV_FORCED_LABOUR; v <= RV_RECRUITER_FAMILY; v++)
+		for (p = flags; *p; p++)
+			if (dataset_declare(ds, (size_t)v, *p) < 0)
+				return -1;
+	return 0;
+}
+
 struct dataset *
 research_caseload(struct req *r, int64_t office_id, bool consent_only)
 {
@@ -250,8 +287,9 @@ research_caseload(struct req *r, int64_t office_id, bool consent_only)
 		return NULL;
 	}
 	ds = dataset_new(RV__MAX, research_vars);
-	if (ds == NULL) {
+	if (ds == NULL || declare_values(ds) < 0) {
 		free(k.rows);
+		dataset_free(ds);
 		return NULL;
 	}
 	for (i = 0; i < k.n; i++) {

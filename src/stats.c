@@ -270,13 +270,13 @@ sortcat_cmp(const void *a, const void *b)
 }
 
 /*
- * The categories of m with a nonzero total, by name, missing last (kept
- * at zero when keep_missing). Returns the count, *out malloc'd; -1 on
- * memory.
+ * The categories of m with a nonzero total, or every one when all, by
+ * name, missing last (kept at zero when keep_missing). Returns the
+ * count, *out malloc'd; -1 on memory.
  */
 static long
 order_cats(const struct dataset *ds, const struct catmap *m,
-    const int64_t *tot, bool keep_missing, uint32_t **out)
+    const int64_t *tot, bool all, bool keep_missing, uint32_t **out)
 {
 	struct sortcat *s;
 	uint32_t *o;
@@ -291,7 +291,7 @@ order_cats(const struct dataset *ds, const struct catmap *m,
 		return -1;
 	}
 	for (c = 1; c < m->ncat; c++)
-		if (tot[c] > 0) {
+		if (tot[c] > 0 || all) {
 			s[n].name = catmap_name(ds, m, c);
 			s[n].cat = c;
 			n++;
@@ -445,11 +445,13 @@ stats_compute(const struct dataset *ds, const struct stats_query *q,
 	}
 
 	/* The table. */
-	nr = order_cats(ds, &m0, rt, v1 < 0, &ro);
+	/* Suppressing, every category is listed: one left out would say
+	 * that none of the rows counted has it. */
+	nr = order_cats(ds, &m0, rt, q->k > 0, v1 < 0, &ro);
 	if (nr < 0)
 		goto oom;
 	if (v1 >= 0) {
-		nc = order_cats(ds, &m1, ct, false, &co);
+		nc = order_cats(ds, &m1, ct, q->k > 0, false, &co);
 		if (nc < 0)
 			goto oom;
 	} else {
@@ -530,6 +532,18 @@ static bool
 is_small(int64_t n, int k)
 {
 	return n > 0 && n < k;
+}
+
+/*
+ * A count of a category under k, zero included: an empty category is
+ * as telling as a small one (that none of the group counted has it, so
+ * that all share the others). A zero of the missing row or column says
+ * only that no value is missing, and stays.
+ */
+static bool
+is_small_cat(int64_t n, int k, bool missing)
+{
+	return n < k && (n > 0 || !missing);
 }
 
 /*
@@ -622,7 +636,8 @@ suppress_one_way(struct stats_table *t)
 		goto mirror;
 	}
 	for (i = 0; i < t->nrows; i++)
-		if (is_small(t->cells[i].count, t->k))
+		if (is_small_cat(t->cells[i].count, t->k,
+		    t->row_values[i] == NULL))
 			t->cells[i].supp = STATS_SMALL;
 	if (is_small(valid.count, t->k))
 		valid.supp = STATS_SMALL;
@@ -996,7 +1011,11 @@ suppress_two_way(struct stats_table *t)
 	g.e[g.R * (g.C + 1) + g.C] = &g.grand;
 	for (i = 0; i <= g.R; i++)
 		for (j = 0; j <= g.C; j++)
-			if (is_small(G(&g, i, j)->count, t->k))
+			if (i == g.R && j == g.C ?
+			    is_small(G(&g, i, j)->count, t->k) :
+			    is_small_cat(G(&g, i, j)->count, t->k,
+			    (i < g.R && t->row_values[i] == NULL) ||
+			    (j < g.C && t->col_values[j] == NULL)))
 				G(&g, i, j)->supp = STATS_SMALL;
 	if (g.R > 0 && t->row_values[g.R - 1] == NULL)
 		miss = &t->row_totals[g.R - 1];

@@ -9,10 +9,13 @@
  * combination by default, or once per member when per_member is set (the
  * percents of all rows then no longer add up to 100).
  *
- * Suppression: with k > 0, every cell with 0 < count < k is suppressed,
- * and further cells are suppressed (complementary suppression) until no
- * suppressed cell can be recovered from the row, column and grand totals
- * shown; the result says which cells are suppressed and why.
+ * Suppression: with k > 0, every category is listed, counted or not, and
+ * every count of a category under k is suppressed, zero included (an
+ * empty category would say that the whole group shares the others; a
+ * zero of the missing row or column stays); further cells are suppressed
+ * (complementary suppression) until no suppressed cell can be recovered
+ * from the row, column and grand totals shown; the result says which
+ * cells are suppressed and why.
  */
 #ifndef CTM_STATS_H
 #define CTM_STATS_H
@@ -45,7 +48,7 @@ struct stats_query {
 
 enum stats_supp {
 	STATS_SHOWN,
-	STATS_SMALL,		/* 0 < count < k */
+	STATS_SMALL,		/* count < k (a zero too: stats.h above) */
 	STATS_COMPLEMENTARY,	/* hidden so that a small cell cannot be
 				   recovered by subtraction */
 };

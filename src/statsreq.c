@@ -37,6 +37,7 @@ run(struct req *r, struct stats_request *sr, const char *by0,
     const char *by1, struct dataset *ds)
 {
 	const char *by[3], *where[STATS_WHERE_MAX + 1], *ks, *pm, *err = NULL;
+	json_t *detail;
 	size_t nby, nwhere, i;
 	int k = 0;
 	bool researcher;
@@ -129,9 +130,19 @@ run(struct req *r, struct stats_request *sr, const char *by0,
 	sr->t = stats_compute(sr->ds, &sr->q, &err);
 	if (sr->t == NULL)
 		return resp_error(r, 400, err ? err : _("Invalid query."), NULL), 1;
-	if (audit(r, "stats.query", 0, NULL, json_pack("{s:s,s:s,s:s?,s:i}",
-	    "dataset", sr->dataset, "by", sr->q.by[0], "by2", sr->q.by[1],
-	    "k", sr->q.k)) < 0)
+	/* The filters too: a query is known again from its entry. */
+	detail = json_pack("{s:s,s:s,s:s?,s:i,s:b}", "dataset", sr->dataset,
+	    "by", sr->q.by[0], "by2", sr->q.by[1], "k", sr->q.k,
+	    "per_member", sr->q.per_member);
+	if (detail && sr->q.nwhere) {
+		json_t *wj = json_array();
+
+		for (i = 0; wj && i < sr->q.nwhere; i++)
+			json_array_append_new(wj, json_sprintf("%s=%s",
+			    sr->q.where[i].var, sr->q.where[i].value));
+		json_object_set_new(detail, "where", wj);
+	}
+	if (audit(r, "stats.query", 0, NULL, detail) < 0)
 		return -1;
 	return 0;
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 
-import { createCase, getFile, saveFile, startServer } from './lib.mjs';
+import { auditEntries, createCase, getFile, saveFile, startServer } from './lib.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const VP = path.resolve(here, '../../data/ctdc/CTDC_VPsynthetic_condensed.csv');
@@ -109,6 +109,32 @@ describe('statistics', () => {
     /* Large research cells stay visible. */
     const v = await stats(res, 'dataset=vp2022&by=gender');
     assert.ok(v.json.rows.some((row) => !row.suppressed && row.count > 1000));
+  });
+
+  it('lists every value of a filtered group, counted or not, and hides each: no value left out says none has it', async () => {
+    /* One consenting case, a woman: filtered to women, every value of
+     * the flag is listed (none is counted), and none is shown. */
+    const r = await stats(res, 'dataset=caseload&by=isForcedLabour&where=gender=Female');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.rows.map((row) => row.value), ['0', '1', null]);
+    for (const row of r.json.rows) {
+      assert.equal(row.suppressed, true, JSON.stringify(row));
+      assert.equal(row.count, null);
+    }
+    /* Every gender is a row too, though only one is counted. */
+    const g = await stats(res, 'dataset=caseload&by=gender');
+    assert.deepEqual(g.json.rows.map((row) => row.value), ['Female', 'Male', 'Transgender/NonConforming', null]);
+    assert.ok(g.json.rows.filter((row) => row.value).every((row) => row.suppressed), JSON.stringify(g.json.rows));
+    /* Unsuppressed, an office manager sees only what is counted. */
+    const m = await stats(mgr, 'dataset=caseload&by=gender&k=0');
+    assert.deepEqual(m.json.rows.filter((row) => row.value).map((row) => [row.value, row.count]),
+      [['Female', 2], ['Male', 1]]);
+    /* The query is known again from the audit trail, filters included. */
+    const e = (await auditEntries(srv, admin, 'action=stats.query')).filter((x) => x.user === 'researcher')
+      .map((x) => (typeof x.detail === 'string' ? JSON.parse(x.detail) : x.detail))
+      .find((d) => d.by === 'isForcedLabour');
+    assert.deepEqual(e.where, ['gender=Female']);
+    assert.equal(e.per_member, false);
   });
 
   it('small cells of a two-way table cannot be recovered from the totals', async () => {

@@ -333,11 +333,44 @@ test_million_rows(void **state)
 	dataset_free(ds);
 }
 
+/* A value declared before any row has its code, and no row. */
+static void
+test_declare(void **state)
+{
+	struct dataset *ds = dataset_new(3, names3);
+	const char *row[3] = { "Male", NULL, NULL };
+	char big[DATASET_VALUE_MAX + 2];
+	uint32_t f;
+
+	(void)state;
+	assert_non_null(ds);
+	assert_int_equal(dataset_declare(ds, 0, "Female"), 0);
+	assert_int_equal(dataset_declare(ds, 0, "Female"), 0);	/* once */
+	assert_int_equal(dataset_nrows(ds), 0);
+	assert_int_equal(dataset_ncodes(ds, 0), 2);	/* missing, Female */
+	f = dataset_lookup(ds, 0, "Female");
+	assert_int_not_equal(f, DATASET_MISSING);
+	assert_string_equal(dataset_value(ds, 0, f), "Female");
+	assert_int_equal(dataset_add_row(ds, row), 0);
+	assert_int_equal(dataset_ncodes(ds, 0), 3);
+	assert_int_equal(dataset_code(ds, 0, 0), dataset_lookup(ds, 0, "Male"));
+	/* Refused as a row's value would be: nothing declared. */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(dataset_declare(ds, 0, big), -1);
+	assert_int_equal(dataset_declare(ds, 0, ""), -1);
+	assert_int_equal(dataset_declare(ds, 0, "\xff"), -1);
+	assert_int_equal(dataset_declare(ds, 3, "x"), -1);
+	assert_int_equal(dataset_ncodes(ds, 0), 3);
+	dataset_free(ds);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_build_and_lookup),
+		cmocka_unit_test(test_declare),
 		cmocka_unit_test(test_bad_names),
 		cmocka_unit_test(test_bad_row_appends_nothing),
 		cmocka_unit_test(test_many_values),

@@ -973,7 +973,7 @@ test_suppress_nothing(void **state)
 {
 	static const char *const rv[] = { "a", "b" };
 	static const char *const cv[] = { "x", "y" };
-	static const int64_t n[] = { 10, 0, 11, 12 };
+	static const int64_t n[] = { 10, 13, 11, 12 };
 	struct dataset *ds = from_counts(2, 2, rv, cv, n);
 	struct stats_query q = { .by = { "r", "c" }, .k = 10 };
 	struct stats_table *t = compute(ds, &q);
@@ -984,11 +984,84 @@ test_suppress_nothing(void **state)
 		assert_int_equal(t->cells[i].supp, STATS_SHOWN);
 	assert_int_equal(t->total_supp, STATS_SHOWN);
 	stats_table_free(t);
+	q.k = 0;
+	t = compute(ds, &q);
+	for (i = 0; i < 4; i++)
+		assert_int_equal(t->cells[i].supp, STATS_SHOWN);
+	stats_table_free(t);
+	dataset_free(ds);
+}
+
+/*
+ * Filtered to a small group, a one-way table lists every value, counted
+ * or not, and hides them all: no value missing from the list says that
+ * none of the group has it. Without suppression only the values counted
+ * are listed.
+ */
+static void
+test_suppress_filtered_group(void **state)
+{
+	static const char *const rv[] = { "KH", "MM" };
+	static const char *const cv[] = { "F", "M" };
+	static const int64_t n[] = { 4, 10, 0, 3 };
+	struct dataset *ds = from_counts(2, 2, rv, cv, n);
+	struct stats_query q = { .by = { "c", NULL }, .k = 5, .nwhere = 1 };
+	struct stats_table *t;
+	size_t i;
+
+	(void)state;
+	q.where[0] = (struct stats_where){ "r", "MM" };
+	t = compute(ds, &q);
+	assert_int_equal(t->nrows, 3);			/* F, M, missing */
+	assert_string_equal(t->row_values[0], "F");
+	assert_string_equal(t->row_values[1], "M");
+	assert_null(t->row_values[2]);
+	assert_int_equal(t->cells[0].count, 0);
+	assert_int_equal(t->cells[1].count, 3);
+	for (i = 0; i < 2; i++)
+		assert_int_not_equal(t->cells[i].supp, STATS_SHOWN);
+	assert_int_not_equal(t->total_supp, STATS_SHOWN);
+	assert_int_not_equal(t->valid_supp, STATS_SHOWN);
+	assert_int_equal(recoverable(t), 0);
+	stats_table_free(t);
+	q.k = 0;
+	t = compute(ds, &q);
+	assert_int_equal(t->nrows, 2);			/* M, missing */
+	assert_string_equal(t->row_values[0], "M");
+	stats_table_free(t);
+	dataset_free(ds);
+}
+
+/*
+ * A zero is a count under k: shown, it would say that all of its row
+ * (or column) share the other value. Hidden with k > 0, and protected
+ * like any small cell; shown with k = 0.
+ */
+static void
+test_suppress_zero(void **state)
+{
+	static const char *const rv[] = { "a", "b" };
+	static const char *const cv[] = { "x", "y" };
+	static const int64_t n[] = { 10, 0, 11, 12 };
+	struct dataset *ds = from_counts(2, 2, rv, cv, n);
+	struct stats_query q = { .by = { "r", "c" }, .k = 10 };
+	struct stats_table *t = compute(ds, &q);
+
+	(void)state;
+	assert_int_equal(t->cells[1].supp, STATS_SMALL);	/* the zero */
+	assert_int_not_equal(t->cells[0].supp, STATS_SHOWN);
+	assert_int_equal(recoverable(t), 0);
+	stats_table_free(t);
 	q.k = 20;
 	t = compute(ds, &q);
 	assert_int_equal(t->cells[0].supp, STATS_SMALL);
-	assert_int_equal(t->cells[1].supp, STATS_SHOWN);	/* a zero */
+	assert_int_equal(t->cells[1].supp, STATS_SMALL);
 	assert_int_equal(recoverable(t), 0);
+	stats_table_free(t);
+	q.k = 0;
+	t = compute(ds, &q);
+	assert_int_equal(t->cells[1].supp, STATS_SHOWN);
+	assert_int_equal(t->cells[1].count, 0);
 	stats_table_free(t);
 	dataset_free(ds);
 }
@@ -1411,6 +1484,8 @@ main(void)
 		cmocka_unit_test(test_suppress_bridge),
 		cmocka_unit_test(test_suppress_small_totals),
 		cmocka_unit_test(test_suppress_nothing),
+		cmocka_unit_test(test_suppress_zero),
+		cmocka_unit_test(test_suppress_filtered_group),
 		cmocka_unit_test(test_suppress_random),
 		cmocka_unit_test(test_vp_tabstat),
 		cmocka_unit_test(test_vp_two_way),
