@@ -91,6 +91,7 @@ my_cases_json(struct req *r)
 	f.assigned_to = r->user.id;
 	f.status = CASE_ACTIVE;
 	f.limit = DASHBOARD_MY_CASES;
+	f.by_update = true;
 	if (db_case_list(r->app->db, &f, my_case_cb, arr, &total) != DB_OK) {
 		json_decref(arr);
 		return NULL;

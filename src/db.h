@@ -198,9 +198,12 @@ struct case_filter {
 	int64_t hr_office;
 	/* Only the cases referred to headquarters (with a fund request). */
 	bool referred_only;
+	/* Most recently changed first, instead of newest first. */
+	bool by_update;
 };
 typedef int (*db_case_cb)(void *arg, const struct case_row *c);
-/* Newest first; *total receives the number of matching rows. */
+/* Newest first (by_update: changed last first); *total receives the
+ * number of matching rows. */
 int db_case_list(struct db *db, const struct case_filter *f, db_case_cb cb,
     void *arg, int64_t *total);
 /* The cases matching f (its status ignored) per status, in one pass. */

@@ -91,6 +91,8 @@ enum stmt {
 	STMT_CASE_GET,
 	STMT_CASE_LIST,
 	STMT_CASE_LIST_ASSIGNED,
+	STMT_CASE_LIST_UPDATED,
+	STMT_CASE_LIST_UPDATED_ASSIGNED,
 	STMT_CASE_COUNT,
 	STMT_CASE_COUNT_ASSIGNED,
 	STMT_CASE_STATUS_COUNTS,
@@ -195,6 +197,8 @@ enum stmt {
 #define CASE_BY_ASSIGNED "AND c.assigned_to = ?3 "
 #define CASE_LIST(by) "SELECT " CASE_COLS CASE_WHERE by \
 	"ORDER BY c.created_at DESC, c.id DESC LIMIT ?4 OFFSET ?5"
+#define CASE_LIST_UPDATED(by) "SELECT " CASE_COLS CASE_WHERE by \
+	"ORDER BY c.updated_at DESC, c.id DESC LIMIT ?4 OFFSET ?5"
 #define CASE_COUNT(by) "SELECT count(*) FROM cases c " CASE_WHERE by
 #define CASE_STATUS_COUNTS(by) "SELECT c.status, count(*) FROM cases c " \
 	CASE_WHERE by "GROUP BY c.status"
@@ -324,6 +328,9 @@ static const char *const sql[] = {
 	[STMT_CASE_GET] = "SELECT " CASE_COLS "WHERE c.id = ?1",
 	[STMT_CASE_LIST] = CASE_LIST(""),
 	[STMT_CASE_LIST_ASSIGNED] = CASE_LIST(CASE_BY_ASSIGNED),
+	[STMT_CASE_LIST_UPDATED] = CASE_LIST_UPDATED(""),
+	[STMT_CASE_LIST_UPDATED_ASSIGNED] =
+	    CASE_LIST_UPDATED(CASE_BY_ASSIGNED),
 	[STMT_CASE_COUNT] = CASE_COUNT(""),
 	[STMT_CASE_COUNT_ASSIGNED] = CASE_COUNT(CASE_BY_ASSIGNED),
 	[STMT_CASE_STATUS_COUNTS] = CASE_STATUS_COUNTS(""),
@@ -2165,7 +2172,8 @@ db_case_list(struct db *db, const struct case_filter *f, db_case_cb cb,
 		f = &any;
 	if (f->status >= CASE_STATUS__MAX)
 		return error("db: unknown case status %d", f->status);
-	list = (enum stmt)(STMT_CASE_LIST + case_driver(f));
+	list = (enum stmt)((f->by_update ? STMT_CASE_LIST_UPDATED :
+	    STMT_CASE_LIST) + case_driver(f));
 	count = (enum stmt)(STMT_CASE_COUNT + case_driver(f));
 
 	if (total) {

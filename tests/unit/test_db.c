@@ -927,6 +927,43 @@ test_case_list(void **state)
  * each filter drives (db_sqlite.c's case drivers) never changes what
  * matches.
  */
+/* by_update: the most recently changed first, with and without an
+ * assignee (both statements). */
+static void
+test_case_list_by_update(void **state)
+{
+	struct fx *fx = *state;
+	int64_t bkk = office(fx->db, "BKK", "TH", false);
+	int64_t alice = user(fx->db, "alice", ROLE_CASEWORKER, bkk);
+	struct case_filter f = { .status = -1, .by_update = true };
+	struct case_row c[3];
+	struct seen s;
+	int64_t total;
+	int a;
+
+	for (a = 0; a < 3; a++)
+		assert_int_equal(db_case_create(fx->db, bkk, 2026, CASE_ACTIVE,
+		    alice, alice, 10 * (a + 1), &c[a]), DB_OK);
+	/* The oldest changed last, then the newest. */
+	assert_int_equal(db_case_update(fx->db, c[0].id, 1, CASE_ACTIVE, alice,
+	    100), DB_OK);
+	assert_int_equal(db_case_update(fx->db, c[2].id, 1, CASE_ACTIVE, alice,
+	    90), DB_OK);
+	for (a = 0; a < 2; a++) {
+		f.assigned_to = a ? alice : 0;
+		list_cases(fx->db, &f, &s, &total);
+		assert_int_equal(total, 3);
+		assert_string_equal(s.numbers[0], c[0].number);
+		assert_string_equal(s.numbers[1], c[2].number);
+		assert_string_equal(s.numbers[2], c[1].number);
+	}
+	/* Without it, newest first. */
+	f.by_update = false;
+	list_cases(fx->db, &f, &s, &total);
+	assert_string_equal(s.numbers[0], c[2].number);
+	assert_string_equal(s.numbers[2], c[0].number);
+}
+
 static void
 test_case_list_every_combination(void **state)
 {
@@ -1474,6 +1511,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_transactions, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_case_list, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_case_list_by_update, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_case_list_every_combination,
 		    setup, teardown),
