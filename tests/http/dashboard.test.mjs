@@ -720,6 +720,9 @@ describe('the dashboard of each role', () => {
         assert.equal(c.id, Object.values(cases).find((x) => x.case_number === c.case_number).id);
         assert.match(c.updated_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
       }
+      /* Changed last first. */
+      const at = m.cases.cases.map((c) => c.updated_at);
+      assert.deepEqual(at, [...at].sort().reverse(), `${who}: order`);
       const page = caseload(html, 'My cases by status');
       assert.deepEqual(counts(m.caseload), page.counts, `${who}: caseload`);
       assert.equal(m.caseload.total, page.total);
