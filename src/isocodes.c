@@ -17,6 +17,9 @@
 #define ISOCODES_DIR "/usr/share/iso-codes/json"
 #define DOMAIN_COUNTRIES "iso_3166-1"
 #define DOMAIN_LANGUAGES "iso_639-3"
+/* ISO 639-2's catalogue translates some names the 639-3 one lacks
+ * (Spanish: Gallego, Luxemburgués, ...): the second choice. */
+#define DOMAIN_LANGUAGES2 "iso_639-2"
 
 struct country {
 	char alpha2[3];
@@ -29,13 +32,15 @@ struct language {
 	char type;		/* L living, E extinct, A ancient, H historical,
 				   C constructed */
 	const char *name;	/* English, the msgid of DOMAIN_LANGUAGES */
+	const char *name2;	/* ISO 639-2's English name, the msgid of
+				   DOMAIN_LANGUAGES2, or NULL */
 };
 
 struct currency {
 	char alpha3[4];
 };
 
-static json_t *country_doc, *language_doc;
+static json_t *country_doc, *language_doc, *language2_doc;
 static struct currency *currencies;
 static size_t ncurrencies;
 static struct country *countries;
@@ -220,7 +225,38 @@ load_languages(const char *dir)
 		if (languages[i].alpha2[0])
 			by_alpha2[nby_alpha2++] = &languages[i];
 	qsort(by_alpha2, nby_alpha2, sizeof(*by_alpha2), alpha2_cmp);
+	/* The 639-2 names, where there is one: optional. */
+	if ((language2_doc = load_array(dir, "iso_639-2.json", "639-2")) ==
+	    NULL)
+		return 0;
+	arr = json_object_get(language2_doc, "639-2");
+	json_array_foreach(arr, i, e) {
+		const char *a3 = json_string_value(json_object_get(e, "alpha_3"));
+		const char *name = json_string_value(json_object_get(e, "name"));
+		struct language key, *l;
+
+		if (!code_shaped(a3, 3, 'a', 'z') || name == NULL || !*name)
+			continue;
+		memcpy(key.alpha3, a3, 4);
+		l = bsearch(&key, languages, nlanguages, sizeof(*languages),
+		    language_cmp);
+		if (l)
+			l->name2 = name;
+	}
 	return 0;
+}
+
+/* A language's name in the current language: ISO 639-3's catalogue,
+ * else ISO 639-2's, else the English name. */
+static const char *
+language_text(const struct language *l)
+{
+	const char *t = dgettext(DOMAIN_LANGUAGES, l->name), *t2;
+
+	if (t != l->name || l->name2 == NULL)
+		return t;
+	t2 = dgettext(DOMAIN_LANGUAGES2, l->name2);
+	return t2 != l->name2 ? t2 : t;
 }
 
 int
@@ -234,6 +270,7 @@ isocodes_load(const char *dir)
 	/* The package's catalogues are UTF-8 like everything ctm prints. */
 	bind_textdomain_codeset(DOMAIN_COUNTRIES, "UTF-8");
 	bind_textdomain_codeset(DOMAIN_LANGUAGES, "UTF-8");
+	bind_textdomain_codeset(DOMAIN_LANGUAGES2, "UTF-8");
 	if (load_countries(dir) < 0 || load_languages(dir) < 0 ||
 	    load_currencies(dir) < 0) {
 		isocodes_release();
@@ -253,10 +290,11 @@ isocodes_release(void)
 	ncurrencies = 0;
 	json_decref(country_doc);
 	json_decref(language_doc);
+	json_decref(language2_doc);
 	countries = NULL;
 	languages = NULL;
 	by_alpha2 = NULL;
-	country_doc = language_doc = NULL;
+	country_doc = language_doc = language2_doc = NULL;
 	ncountries = nlanguages = nby_alpha2 = 0;
 }
 
@@ -322,7 +360,7 @@ language_name(const char *code)
 {
 	const struct language *l = language_find(code);
 
-	return l ? dgettext(DOMAIN_LANGUAGES, l->name) : NULL;
+	return l ? language_text(l) : NULL;
 }
 
 const char *
@@ -457,7 +495,7 @@ language_options(enum language_set set, size_t *n)
 		if (set == LANGS_ALPHA2 ? l->alpha2[0] == '\0' : l->type != 'L')
 			continue;
 		o[k].code = l->alpha3;
-		o[k++].name = dgettext(DOMAIN_LANGUAGES, l->name);
+		o[k++].name = language_text(l);
 	}
 	options_sort(o, k);
 	*n = k;

@@ -136,6 +136,13 @@ test_language_names_translated(void **state)
 	assert_string_equal(language_name("de"), "allemand");
 	i18n_use(LANG_ES);
 	assert_string_equal(language_name("deu"), "Alemán");
+	/* Not in ISO 639-3's Spanish catalogue: ISO 639-2's name. */
+	assert_string_equal(language_name("gl"), "Gallego");
+	assert_string_equal(language_name("lb"), "Luxemburgués");
+	/* In neither: the English name. */
+	assert_string_equal(language_name("ff"), "Fulah");
+	i18n_use(LANG_EN);
+	assert_string_equal(language_name("gl"), "Galician");
 }
 
 static int
