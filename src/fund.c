@@ -1073,14 +1073,15 @@ project_fields(const struct fund_project_change *in, struct project *pr,
 
 /*
  * The role of a partner (untrusted, NULL for none) into *out: without
- * the white space around it, "" for none, in r's arena. A problem at
- * field; -1 when out of memory.
+ * the white space around it (input.h's: zero-width spaces too), "" for
+ * none or white space alone, in r's arena. A problem at field; -1 when
+ * out of memory.
  */
 static int
 partner_role(struct req *r, const char *role, const char *field,
     const char **out, struct fund_problem *p)
 {
-	const char *s, *e;
+	const char *s;
 	char *t;
 
 	*out = "";
@@ -1088,12 +1089,7 @@ partner_role(struct req *r, const char *role, const char *field,
 		return 0;
 	if (!utf8_valid(role, strlen(role)))
 		return problem(p, 400, field, _("The role is not valid text."));
-	for (s = role; *s == ' ' || (*s >= '\t' && *s <= '\r'); s++)
-		;
-	for (e = s + strlen(s); e > s && (e[-1] == ' ' ||
-	    (e[-1] >= '\t' && e[-1] <= '\r')); e--)
-		;
-	if ((t = arena_strndup(r->arena, s, (size_t)(e - s))) == NULL)
+	if ((t = input_trim(r->arena, role)) == NULL)
 		return -1;
 	for (s = t; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
