@@ -875,7 +875,7 @@ parse_age(struct screening_input *in, json_t *v, struct perr *pe)
 		return 0;
 	if (!json_is_integer(v))
 		return fail(pe, jname(K_AGE), _("Must be a whole number of "
-		    "years, or null when the age is unknown."));
+		    "years; leave it empty when the age is unknown."));
 	a = json_integer_value(v);
 	if (a < 0 || a > SCREENING_AGE_MAX)
 		return fail(pe, jname(K_AGE), _("Must be between 0 and 130 "
