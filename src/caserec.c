@@ -124,16 +124,16 @@ caserec_open_case(struct req *r, const struct rec_kind *k, bool write,
 	int rc;
 
 	if (!caserec_allowed(r, k, write)) {
+		const char *msg = k->health ?
+		    _("You are not allowed to see health records.") : write ?
+		    _("You are not allowed to record assistance.") :
+		    _("You are not allowed to see this part of cases.");
+
 		if (audit(r, denied, case_id, k->path, NULL) < 0)
 			return -1;
 		if (!r->api)
-			return resp_error(r, 404, _("This case does not exist."),
-			    NULL) < 0 ? -1 : 1;
-		return resp_error(r, 403, k->health ?
-		    _("You are not allowed to see health records.") : write ?
-		    _("You are not allowed to record assistance.") :
-		    _("You are not allowed to see this part of cases."),
-		    NULL) < 0 ? -1 : 1;
+			return cases_refuse_page(r, case_id, msg);
+		return resp_error(r, 403, msg, NULL) < 0 ? -1 : 1;
 	}
 	rc = cases_load(r, case_id, c, denied);
 	if (rc == DB_ERROR)

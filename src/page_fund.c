@@ -756,15 +756,18 @@ case_fund_page(struct req *r, int status, const struct case_row *c,
 	return finish(r, &h, status);
 }
 
-/* Opens case r->id for a fund page: 0 loaded, 1 answered, -1. */
+/*
+ * Opens case r->id for a fund page: 0 loaded, 1 answered, -1. A role
+ * without the fund is refused as cases_refuse_page() answers.
+ */
 static int
 open_case(struct req *r, struct case_row *c, enum perm need)
 {
 	if (!fund_may_read(r)) {
 		if (audit(r, "fund.view.denied", r->id, NULL, NULL) < 0)
 			return -1;
-		return resp_error(r, 404, _("This case does not exist."),
-		    NULL) < 0 ? -1 : 1;
+		return cases_refuse_page(r, r->id, _("You are not allowed to "
+		    "see fund requests."));
 	}
 	return cases_open(r, c, need, "fund.view.denied", 404);
 }
