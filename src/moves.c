@@ -1401,8 +1401,13 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 		a = json_object_get(in, "assigned_to");
 		if (json_is_integer(a))
 			assignee = json_integer_value(a);
+		/* Until it is accepted, the case's office is the one that
+		 * hands it over: the message names the office that takes
+		 * it. */
 		p = assignee <= 0 ? _("Choose who takes the case over.") :
-		    cases_assignee_problem(r, t.to_office, assignee);
+		    cases_assignee_problem(r, t.to_office, assignee) ?
+		    _("Choose an active caseworker or office manager of the "
+		    "receiving office.") : NULL;
 		if (p)
 			return refuse(e, 400, p, "assigned_to");
 		if (db_begin(r->app->db) != DB_OK)
