@@ -63,6 +63,20 @@ fund_amount_parse(const char *s, int64_t *out)
 	return true;
 }
 
+/*
+ * The refusal of amount s (untrusted) that fund_amount_parse() did not
+ * take: a well-written amount above FUND_AMOUNT_MAX is told so, with the
+ * largest amount taken (money.h), whatever the amount is of; anything
+ * else gets bad.
+ */
+static const char *
+amount_refused(const char *s, const char *bad)
+{
+	const char *m = money_too_large_msg(s, FUND_AMOUNT_MAX);
+
+	return m ? m : bad;
+}
+
 bool
 fund_amount_json(json_t *v, char out[FUND_AMOUNT_STR])
 {
@@ -595,8 +609,9 @@ fund_request_submit(struct req *r, const struct case_row *c,
 	if (check_type(type))
 		return problem(p, 400, "type", check_type(type));
 	if (!fund_amount_parse(amount, &cents))
-		return problem(p, 400, "amount", _("Give a positive amount "
-		    "with at most two decimals, such as 1250.50."));
+		return problem(p, 400, "amount", amount_refused(amount,
+		    _("Give a positive amount with at most two decimals, such "
+		    "as 1250.50.")));
 	if (!money_currency_ok(currency))
 		return currency_refused(p, "currency", currency, _("Give the "
 		    "currency as its ISO 4217 code, such as USD, EUR or THB."));
@@ -676,8 +691,9 @@ fund_request_resubmit(struct req *r, int64_t id, const char *amount,
 		    "more information can be completed and sent again."));
 	cents = q.amount;
 	if (new_amount && !fund_amount_parse(amount, &cents))
-		return problem(p, 400, "amount", _("Give a positive amount "
-		    "with at most two decimals, such as 1250.50."));
+		return problem(p, 400, "amount", amount_refused(amount,
+		    _("Give a positive amount with at most two decimals, such "
+		    "as 1250.50.")));
 	if (new_amount && money_fits_msg(cents, q.currency))
 		return problem(p, 400, "amount", money_fits_msg(cents,
 		    q.currency));
@@ -780,9 +796,9 @@ fund_request_decide(struct req *r, int64_t id, const char *decision,
 	if (approve) {
 		cents = q.amount;
 		if (amount && *amount && !fund_amount_parse(amount, &cents))
-			return problem(p, 400, "amount", _("Give a positive "
-			    "amount with at most two decimals, such as "
-			    "1250.50."));
+			return problem(p, 400, "amount", amount_refused(amount,
+			    _("Give a positive amount with at most two "
+			    "decimals, such as 1250.50.")));
 		if (cents > q.amount)
 			return problem(p, 400, "amount", _("The approved amount "
 			    "cannot be more than the amount asked."));
@@ -880,8 +896,9 @@ fund_disburse(struct req *r, int64_t id, const char *amount,
 		return problem(p, 409, NULL, _("Only an approved request can "
 		    "be paid out."));
 	if (!fund_amount_parse(amount, &cents))
-		return problem(p, 400, "amount", _("Give a positive amount "
-		    "with at most two decimals, such as 1250.50."));
+		return problem(p, 400, "amount", amount_refused(amount,
+		    _("Give a positive amount with at most two decimals, such "
+		    "as 1250.50.")));
 	if (money_fits_msg(cents, q.currency))
 		return problem(p, 400, "amount", money_fits_msg(cents,
 		    q.currency));
@@ -1190,8 +1207,9 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 	snprintf(lines[0].currency, sizeof(lines[0].currency), "%s",
 	    pr.currency);
 	if (!fund_amount_parse(in->budget, &lines[0].budget))
-		return problem(p, 400, "budget", _("Give the budget as a "
-		    "positive amount with at most two decimals."));
+		return problem(p, 400, "budget", amount_refused(in->budget,
+		    _("Give the budget as a positive amount with at most two "
+		    "decimals.")));
 	if (money_fits_msg(lines[0].budget, pr.currency))
 		return problem(p, 400, "budget", money_fits_msg(lines[0].budget,
 		    pr.currency));
@@ -1208,8 +1226,9 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 			return problem(p, 400, item(r, "budgets", i, "budget"),
 			    money_not_money_msg(in->line_currency[i]) ?
 			    money_not_money_msg(in->line_currency[i]) :
-			    _("Each further budget line needs a currency (ISO "
-			    "4217) and a positive amount."));
+			    amount_refused(in->line_budget[i], _("Each further "
+			    "budget line needs a currency (ISO 4217) and a "
+			    "positive amount.")));
 		if (money_fits_msg(lines[nlines].budget,
 		    lines[nlines].currency))
 			return problem(p, 400, item(r, "budgets", i, "budget"),
@@ -1235,8 +1254,9 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 		    in->donors[i].name);
 		if (!fund_amount_parse(in->donors[i].amount, &donors[i].amount))
 			return problem(p, 400, item(r, "donors", i, "amount"),
-			    _("Each donor's contribution is a positive amount "
-			    "with at most two decimals."));
+			    amount_refused(in->donors[i].amount, _("Each "
+			    "donor's contribution is a positive amount with at "
+			    "most two decimals.")));
 		if (!currency_or_default(in->donors[i].currency, pr.currency,
 		    donors[i].currency))
 			return currency_refused(p, item(r, "donors", i,
@@ -1404,21 +1424,35 @@ fund_project_update(struct req *r, int64_t project_id,
 	memset(lines, 0, sizeof(lines));
 	if (in->budget) {
 		if (!fund_amount_parse(in->budget, &lines[0].budget))
-			return problem(p, 400, "budget", _("Give the budget as a "
-			    "positive amount with at most two decimals."));
+			return problem(p, 400, "budget", amount_refused(
+			    in->budget, _("Give the budget as a positive "
+			    "amount with at most two decimals.")));
 		snprintf(lines[0].currency, sizeof(lines[0].currency), "%s",
 		    pr.currency);
+		if (money_fits_msg(lines[0].budget, pr.currency))
+			return problem(p, 400, "budget", money_fits_msg(
+			    lines[0].budget, pr.currency));
 		lines[n++].field = "budget";
 	}
 	if (in->nlines > FUND_LINES_MAX)
 		return problem(p, 400, "budgets", _("Too many budget lines."));
 	for (i = 0; i < in->nlines; i++) {
+		/* As on creation: what is wrong, said as it is said there. */
 		if (!currency_or_default(in->line_currency[i], "",
-		    lines[n].currency) ||
-		    !fund_amount_parse(in->line_budget[i], &lines[n].budget))
-			return problem(p, 400, "budgets", _("Each further budget "
-			    "line needs a currency (ISO 4217) and a positive "
-			    "amount."));
+		    lines[n].currency))
+			return problem(p, 400, "budgets",
+			    money_not_money_msg(in->line_currency[i]) ?
+			    money_not_money_msg(in->line_currency[i]) :
+			    _("Each further budget line needs a currency (ISO "
+			    "4217) and a positive amount."));
+		if (!fund_amount_parse(in->line_budget[i], &lines[n].budget))
+			return problem(p, 400, "budgets", amount_refused(
+			    in->line_budget[i], _("Each further budget line "
+			    "needs a currency (ISO 4217) and a positive "
+			    "amount.")));
+		if (money_fits_msg(lines[n].budget, lines[n].currency))
+			return problem(p, 400, "budgets", money_fits_msg(
+			    lines[n].budget, lines[n].currency));
 		for (j = 0; j < n; j++)
 			if (strcmp(lines[j].currency, lines[n].currency) == 0)
 				return problem(p, 400, "budgets", _("A project "
@@ -1594,8 +1628,9 @@ fund_project_donor_add(struct req *r, int64_t project_id,
 		    "most 300 characters)."));
 	snprintf(d.name, sizeof(d.name), "%s", in->name);
 	if (!fund_amount_parse(in->amount, &d.amount))
-		return problem(p, 400, "amount", _("Each donor's contribution "
-		    "is a positive amount with at most two decimals."));
+		return problem(p, 400, "amount", amount_refused(in->amount,
+		    _("Each donor's contribution is a positive amount with at "
+		    "most two decimals.")));
 	if (!currency_or_default(in->currency, pr.currency, d.currency))
 		return currency_refused(p, "currency", in->currency, _("Give "
 		    "the donor's currency as its ISO 4217 code."));

@@ -1837,10 +1837,16 @@ parse_packages(struct req *r, json_t *v, json_t **out, struct moves_err *e)
 			amount = "";
 		} else if (json_is_integer(a) || (json_is_string(a) &&
 		    !input_blank(json_string_value(a)))) {
-			amount = json_string_value(a);
+			amount = json_is_integer(a) ? arena_printf(r->arena,
+			    "%" JSON_INTEGER_FORMAT, json_integer_value(a)) :
+			    json_string_value(a);
 			if (amount == NULL || !money_parse(amount, &cents)) {
+				const char *big = money_too_large_msg(amount,
+				    MONEY_MAX);
+
 				json_decref(arr);
-				return refuse(e, 400, bad_amount,
+				return refuse(e, 400, big ?
+				    arena_strdup(r->arena, big) : bad_amount,
 				    package_field(r, i, "amount"));
 			}
 		}

@@ -91,7 +91,8 @@ json_total(json_t *o, const char *key, char out[MONEY_TEXT])
 static const char *
 form_amount(struct req *r, const char *name, char out[MONEY_STR])
 {
-	return money_form_value(req_form(r, name), r->lang, 2, MONEY_MAX, out);
+	return money_form_value(req_form(r, name), r->lang, 2, MONEY_FORM_MAX,
+	    out);
 }
 
 /* How long something has waited, as every page writes a duration. */
@@ -1531,7 +1532,7 @@ project_edit(struct req *r, struct fund_problem *p)
 		snprintf(name, sizeof(name), "budget_%s", lines[i].currency);
 		if ((v = req_form(r, name)) == NULL)
 			continue;
-		v = money_form_value(v, r->lang, 2, MONEY_MAX, amounts[i]);
+		v = money_form_value(v, r->lang, 2, MONEY_FORM_MAX, amounts[i]);
 		if (strcmp(lines[i].currency, pr.currency) == 0)
 			in.budget = v;
 		else if (in.nlines < FUND_LINES_MAX) {
