@@ -247,6 +247,16 @@ fund_total_text(const struct fund_total *t, enum lang lang,
 	return money_text(t->cents, lang, out);
 }
 
+void
+fund_totals_whole(struct fund_total *budget, struct fund_total *committed,
+    struct fund_total *disbursed)
+{
+	bool over = budget->overflow || committed->overflow ||
+	    disbursed->overflow;
+
+	budget->overflow = committed->overflow = disbursed->overflow = over;
+}
+
 struct fund_total
 fund_total_minus(const struct fund_total *a, const struct fund_total *b)
 {
@@ -1831,6 +1841,8 @@ fund_project_json(struct req *r, const struct project *pr, const char *date,
 		return NULL;
 	}
 	mb.cents = ctx.main_budget;
+	fund_totals_whole(&ctx.budget_usd, &ctx.committed_usd,
+	    &ctx.disbursed_usd);
 	raise = fund_total_minus(&mb, &ctx.funded);
 	if (!raise.overflow && raise.cents < 0)
 		raise.cents = 0;
@@ -1857,8 +1869,7 @@ fund_project_json(struct req *r, const struct project *pr, const char *date,
 	    "disbursed", fund_total_json(&ctx.disbursed_usd),
 	    "remaining", fund_total_json(&remaining),
 	    "incomplete", ctx.budget_usd.missing,
-	    "overflow", ctx.budget_usd.overflow || ctx.committed_usd.overflow ||
-	    ctx.disbursed_usd.overflow));
+	    "overflow", ctx.budget_usd.overflow));
 	if (!full)
 		return o;
 	pc.arr = json_array();
@@ -2166,6 +2177,8 @@ fund_summary(struct req *r, struct fund_summary *s)
 	    fund_turnaround(r, &s->turnaround) < 0 ||
 	    db_project_budgets(r->app->db, 0, sum_line_cb, &ctx) != DB_OK)
 		return -1;
+	fund_totals_whole(&s->budget_usd, &s->committed_usd,
+	    &s->disbursed_usd);
 	if (s->oldest_wait < 0)
 		s->oldest_wait = 0;
 	return 0;

@@ -101,6 +101,13 @@ json_t *fund_total_json(const struct fund_total *t);
  * "not computable" when it overflowed. */
 const char *fund_total_text(const struct fund_total *t, enum lang lang,
     char out[MONEY_TEXT]);
+/*
+ * Budget, committed and disbursed, totals shown together: all three
+ * overflowed when one is, so that the set is given whole or not at all
+ * (null, "not computable"), never one figure of it beside a missing one.
+ */
+void fund_totals_whole(struct fund_total *budget,
+    struct fund_total *committed, struct fund_total *disbursed);
 /* a - b as a total: overflow when either is. */
 struct fund_total fund_total_minus(const struct fund_total *a,
     const struct fund_total *b);
