@@ -17,8 +17,8 @@
 static int
 refused(struct req *r, const struct moves_err *e)
 {
-	return resp_error(r, e->status, e->msg, e->field ?
-	    json_pack("{s:s}", e->field, e->msg) : NULL);
+	return resp_error(r, e->status, e->summary ? e->summary : e->msg,
+	    e->field ? json_pack("{s:s}", e->field, e->msg) : NULL);
 }
 
 /* The body, or an empty object when there is none. */

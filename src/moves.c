@@ -158,6 +158,7 @@ refuse(struct moves_err *e, int status, const char *msg, const char *field)
 	e->status = status;
 	e->msg = msg;
 	e->field = field;
+	e->summary = NULL;
 	return 1;
 }
 
@@ -194,8 +195,7 @@ members(struct req *r, json_t *in, const struct input_field *spec,
 		input_types(in, spec, errors);
 	json_object_foreach(errors, key, v) {
 		field = arena_strdup(r->arena, key);
-		msg = unknown ? _("The request contains unknown fields.") :
-		    arena_strdup(r->arena, json_string_value(v));
+		msg = arena_strdup(r->arena, json_string_value(v));
 		break;
 	}
 	json_decref(errors);
@@ -203,7 +203,11 @@ members(struct req *r, json_t *in, const struct input_field *spec,
 		return 0;
 	if (msg == NULL)
 		return -1;
-	return refuse(e, 400, msg, field);
+	refuse(e, 400, msg, field);
+	/* As req_fields() answers: the member's own message at it. */
+	if (unknown)
+		e->summary = _("The request contains unknown fields.");
+	return 1;
 }
 
 /* An optional member that is a code or a short word (its type checked by
