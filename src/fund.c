@@ -743,9 +743,20 @@ fund_request_resubmit(struct req *r, int64_t id, const char *amount,
 	return rc;
 }
 
+bool
+fund_project_runs(const struct req *r, const struct project *pr)
+{
+	char today[DB_DATE_SIZE];
+
+	date_of(r->now, today);
+	return !(pr->start[0] && strcmp(today, pr->start) < 0) &&
+	    !(pr->end[0] && strcmp(today, pr->end) > 0);
+}
+
 /*
  * An approval commits money today: refused (409, a problem) when today
- * is outside the project's period. 0 when inside or open-ended.
+ * is outside the project's period (fund_project_runs()). 0 when inside
+ * or open-ended.
  */
 static int
 period_problem(struct req *r, const struct project *pr,
@@ -753,6 +764,8 @@ period_problem(struct req *r, const struct project *pr,
 {
 	char today[DB_DATE_SIZE];
 
+	if (fund_project_runs(r, pr))
+		return 0;
 	date_of(r->now, today);
 	if (pr->start[0] && strcmp(today, pr->start) < 0)
 		return problem(p, 409, "project_id", arena_printf(r->arena,

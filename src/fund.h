@@ -65,6 +65,9 @@ bool fund_amount_json(json_t *v, char out[FUND_AMOUNT_STR]);
 const char *fund_amount_format(int64_t cents, char out[FUND_AMOUNT_STR]);
 /* Today (UTC) as YYYY-MM-DD. */
 void fund_today(char out[DB_DATE_SIZE]);
+/* Whether project pr runs on r's day: its period (start, end, either
+ * open) includes it, so that an approval may commit money to it. */
+bool fund_project_runs(const struct req *r, const struct project *pr);
 /* What a conversion to US dollars gives. */
 enum fund_conv {
 	FUND_CONV_OK,

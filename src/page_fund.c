@@ -361,8 +361,13 @@ proj_opt_cb(void *arg, const struct project *pr)
 	struct proj_opt_ctx *ctx = arg;
 	struct budget_line b;
 	char m[MONEY_SHOWN];
-	int rc = db_project_budget(ctx->r->app->db, pr->id, ctx->currency, &b);
+	int rc;
 
+	/* Only what an approval may charge today: the API refuses a
+	 * project that has not begun or has ended. */
+	if (!fund_project_runs(ctx->r, pr))
+		return 0;
+	rc = db_project_budget(ctx->r->app->db, pr->id, ctx->currency, &b);
 	if (rc != DB_OK)
 		return rc == DB_ERROR;
 	html_printf(ctx->h, "<option value=\"%L\"%R>%s (%s %s)</option>", pr->id,
