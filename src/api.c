@@ -378,7 +378,7 @@ get_assignee(struct req *r, json_t *v, int64_t *out)
 	}
 	if (!json_is_integer(v) || json_integer_value(v) <= 0) {
 		field_error(r, "assigned_to",
-		    _("Give a user id, or null for nobody."));
+		    _("Give a user id; leave it empty to assign nobody."));
 		return 1;
 	}
 	*out = json_integer_value(v);
@@ -391,8 +391,8 @@ api_cases_create(struct req *r)
 	static const struct input_field keys[] = {
 		{ "office", JT_TEXT, NULL, NULL, 0 },
 		{ "status", JT_TEXT, NULL, NULL, 0 },
-		{ "assigned_to", JT_INT, N_("Give a user id, or null for "
-		    "nobody."), NULL, 0 },
+		{ "assigned_to", JT_INT, N_("Give a user id; leave it empty "
+		    "to assign nobody."), NULL, 0 },
 		{ NULL, 0, NULL, NULL, 0 },
 	};
 	struct case_row c;
@@ -464,8 +464,8 @@ api_case_patch(struct req *r)
 {
 	static const struct input_field keys[] = {
 		{ "status", JT_TEXT, NULL, NULL, 0 },
-		{ "assigned_to", JT_INT, N_("Give a user id, or null for "
-		    "nobody."), NULL, 0 },
+		{ "assigned_to", JT_INT, N_("Give a user id; leave it empty "
+		    "to assign nobody."), NULL, 0 },
 		{ "version", JT_INT, N_("Give the version you read."), NULL,
 		    0 },
 		{ NULL, 0, NULL, NULL, 0 },

@@ -439,6 +439,7 @@ api_projects_list(struct req *r)
 		json_decref(ctx.arr);
 		return -1;
 	}
+	fund_totals_whole(&t.budget, &t.committed, &t.disbursed);
 	remaining = fund_total_minus(&t.budget, &t.committed);
 	return resp_json(r, 200, json_pack("{s:o,s:{s:s,s:s,s:o,s:o,s:o,s:o,"
 	    "s:b,s:b}}", "projects", ctx.arr, "totals", "currency", "USD",
@@ -447,8 +448,7 @@ api_projects_list(struct req *r)
 	    "disbursed", fund_total_json(&t.disbursed),
 	    "remaining", fund_total_json(&remaining),
 	    "incomplete", t.budget.missing,
-	    "overflow", t.budget.overflow || t.committed.overflow ||
-	    t.disbursed.overflow));
+	    "overflow", t.budget.overflow));
 }
 
 /* A target of the body (a whole number, or digits as a string) as

@@ -17,8 +17,8 @@
 static int
 refused(struct req *r, const struct moves_err *e)
 {
-	return resp_error(r, e->status, e->msg, e->field ?
-	    json_pack("{s:s}", e->field, e->msg) : NULL);
+	return resp_error(r, e->status, e->summary ? e->summary : e->msg,
+	    e->field ? json_pack("{s:s}", e->field, e->msg) : NULL);
 }
 
 /* The body, or an empty object when there is none. */
@@ -295,8 +295,12 @@ api_schedule_get(struct req *r)
 	return j ? resp_json(r, 200, j) : -1;
 }
 
-#define MONTHS_MSG N_("Give the months after arrival as increasing whole " \
-	"numbers from 1 to 120, separated by commas, such as 1,3,6,12.")
+/* The API's own words: a list, not the settings form's text. */
+#define MONTHS_MSG N_("Give the months after arrival as a list of at most " \
+	"24 whole numbers from 1 to 120 in increasing order, such as 1, 3, 6 " \
+	"and 12.")
+_Static_assert(MOVES_SCHEDULE_MAX == 24 && MOVES_MONTHS_MAX == 120,
+    "the message says 24 months from 1 to 120");
 
 int
 api_schedule_put(struct req *r)
@@ -328,6 +332,8 @@ api_schedule_put(struct req *r)
 		    i ? "," : "", (long long)json_integer_value(v));
 	}
 	rc = moves_schedule_set(r, text, &e);
+	if (rc > 0 && e.status == 400)
+		goto bad;
 	if (rc)
 		return rc < 0 ? -1 : refused(r, &e);
 	return resp_json(r, 200, schedule_json(r));

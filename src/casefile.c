@@ -16,6 +16,7 @@
 #include "casefile.h"
 #include "catalogue.h"
 #include "i18n.h"
+#include "input.h"
 #include "date.h"
 #include "log.h"
 #include "screening.h"
@@ -198,7 +199,7 @@ check_fields(struct check *k, json_t *in, json_t *out, enum section sec,
 			fail_at(k, path, msg);
 			continue;
 		}
-		if (*s)
+		if (!input_blank(s))
 			json_object_set_new(out, f->name, json_string(s));
 	}
 }
@@ -486,6 +487,8 @@ check_screening(struct check *k, json_t *in, json_t *current, json_t *file)
 	}
 	final = json_string_value(json_object_get(dec, "final_status"));
 	reason = json_string_value(json_object_get(dec, "reason"));
+	if (input_blank(reason))
+		reason = NULL;	/* white space alone is no reason */
 	cur_dec = json_object_get(json_object_get(current, "screening"),
 	    "decision");
 	/* An unchanged decision on an unchanged proposal keeps who took it

@@ -124,16 +124,16 @@ caserec_open_case(struct req *r, const struct rec_kind *k, bool write,
 	int rc;
 
 	if (!caserec_allowed(r, k, write)) {
+		const char *msg = k->health ?
+		    _("You are not allowed to see health records.") : write ?
+		    _("You are not allowed to record assistance.") :
+		    _("You are not allowed to see this part of cases.");
+
 		if (audit(r, denied, case_id, k->path, NULL) < 0)
 			return -1;
 		if (!r->api)
-			return resp_error(r, 404, _("This case does not exist."),
-			    NULL) < 0 ? -1 : 1;
-		return resp_error(r, 403, k->health ?
-		    _("You are not allowed to see health records.") : write ?
-		    _("You are not allowed to record assistance.") :
-		    _("You are not allowed to see this part of cases."),
-		    NULL) < 0 ? -1 : 1;
+			return cases_refuse_page(r, case_id, msg);
+		return resp_error(r, 403, msg, NULL) < 0 ? -1 : 1;
 	}
 	rc = cases_load(r, case_id, c, denied);
 	if (rc == DB_ERROR)
@@ -272,8 +272,16 @@ check_value(struct req *r, const struct case_row *c,
 		else
 			id = money_of(s);
 		if (id < 0) {
-			err_set(errors, f->name, _("Give an amount such as "
-			    "1250 or 1250.50 (at most two decimals)."));
+			const char *big;
+
+			if (json_is_integer(v)) {
+				snprintf(buf, sizeof(buf), "%"
+				    JSON_INTEGER_FORMAT, json_integer_value(v));
+				s = buf;
+			}
+			big = money_too_large_msg(s, MONEY_MAX);
+			err_set(errors, f->name, big ? big : _("Give an amount "
+			    "such as 1250 or 1250.50 (at most two decimals)."));
 			return NULL;
 		}
 		money_format(id, buf);
@@ -840,7 +848,8 @@ caserec_from_form(struct req *r, const struct rec_kind *k)
 			/* The user's way of writing it (money.h), else as
 			 * typed for the check to refuse. */
 			json_object_set_new(in, f->name, json_string(
-			    money_form_value(s, r->lang, 2, MONEY_MAX, a)));
+			    money_form_value(s, r->lang, 2, MONEY_FORM_MAX,
+			    a)));
 			continue;
 		}
 		if (f->type == RF_ORG || f->type == RF_SHELTER) {

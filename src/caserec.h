@@ -109,9 +109,10 @@ bool caserec_allowed(const struct req *r, const struct rec_kind *k,
     bool write);
 
 /*
- * Opens case case_id for records of kind k: refuses (403 for the API,
- * 404 for pages, audited) when r may not, 404 (audited) when the case is
- * missing or out of scope. 0 when c is loaded, 1 when answered, -1.
+ * Opens case case_id for records of kind k: refuses (403, audited) when
+ * r may not, a page as cases_refuse_page() answers; 404 (audited) when
+ * the case is missing or out of scope. 0 when c is loaded, 1 when
+ * answered, -1.
  */
 int caserec_open_case(struct req *r, const struct rec_kind *k, bool write,
     int64_t case_id, struct case_row *c);

@@ -107,19 +107,42 @@ cases_history_until(struct req *r, const struct case_row *c)
 	return end;
 }
 
+bool
+cases_seen(struct req *r, int64_t id)
+{
+	struct case_row c;
+
+	if (db_case_get(r->app->db, id, &c) != DB_OK)
+		return false;
+	return cases_visible(r, &c) || cases_history_visible(r, &c) ||
+	    cases_handover_visible(r, &c);
+}
+
+int
+cases_refuse_page(struct req *r, int64_t id, const char *msg)
+{
+	if (cases_seen(r, id))
+		return resp_error(r, 403, msg, NULL) < 0 ? -1 : 1;
+	return resp_error(r, 404, _("This case does not exist."), NULL) < 0 ?
+	    -1 : 1;
+}
+
+/* A refusal for the role: forbidden_status, or for a page (404) as
+ * cases_refuse_page() answers. */
 static int
 refuse(struct req *r, enum perm need, const char *denied,
     int forbidden_status)
 {
+	const char *msg = need == PERM_CASE_READ ||
+	    need == PERM_CASEFILE_READ ?
+	    _("You are not allowed to see cases.") :
+	    _("You are not allowed to change cases.");
+
 	if (audit(r, denied, r->id, NULL, NULL) < 0)
 		return -1;
 	if (forbidden_status == 404)
-		return resp_error(r, 404, _("This case does not exist."),
-		    NULL) < 0 ? -1 : 1;
-	return resp_error(r, forbidden_status, need == PERM_CASE_READ ||
-	    need == PERM_CASEFILE_READ ?
-	    _("You are not allowed to see cases.") :
-	    _("You are not allowed to change cases."), NULL) < 0 ? -1 : 1;
+		return cases_refuse_page(r, r->id, msg);
+	return resp_error(r, forbidden_status, msg, NULL) < 0 ? -1 : 1;
 }
 
 static int

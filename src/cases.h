@@ -26,11 +26,25 @@ bool cases_visible(const struct req *r, const struct case_row *c);
 int cases_load(struct req *r, int64_t id, struct case_row *c,
     const char *denied_action);
 /*
+ * Whether r's user sees case id: it exists and they open at least its
+ * summary (in scope, or by history or handover access, as
+ * cases_open_summary() lets them). Its existence is no secret to them,
+ * whatever else they may not do with it.
+ */
+bool cases_seen(struct req *r, int64_t id);
+/*
+ * A page's refusal for the role, of a request naming case id (already
+ * audited by the caller): 403 with msg (the API's message) to whoever
+ * sees the case, 404 as for a missing case to whoever does not. 1 when
+ * answered, -1.
+ */
+int cases_refuse_page(struct req *r, int64_t id, const char *msg);
+/*
  * Opens case r->id for a handler that needs permission need: answers
- * itself when it may not (forbidden_status: 403 for the API, 404 for
- * pages, where a lack of the right looks like a missing case) or when the
- * case is missing or out of scope (404, the attempt audited as denied).
- * Returns 0 when c is loaded, 1 when an answer was given, -1 on failure.
+ * itself when it may not (forbidden_status: 403 for the API; 404 for
+ * pages, which answer as cases_refuse_page()) or when the case is
+ * missing or out of scope (404, the attempt audited as denied). Returns
+ * 0 when c is loaded, 1 when an answer was given, -1 on failure.
  */
 int cases_open(struct req *r, struct case_row *c, enum perm need,
     const char *denied, int forbidden_status);

@@ -536,6 +536,11 @@ field_validate(const struct field_def *f, const char *v, int64_t today_unix)
 		    VALUE_HARD_MAX);
 	if (!utf8_valid(v, len))
 		return _("The text contains invalid characters.");
+	/* White space alone (zero-width spaces too) is no value, as
+	 * everywhere else (input.h): the caller stores nothing. */
+	if (input_blank(v))
+		return f->flags & FF_REQUIRED ? _("This field is required.") :
+		    NULL;
 	if (field_allows_special(f) && special_answer(v) >= 0)
 		return NULL;
 

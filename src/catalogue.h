@@ -163,8 +163,10 @@ const char *special_answer_label(const char *value);
 
 /*
  * Checks one value of field f. value is untrusted and may be NULL (same as
- * ""); today_unix is the current time, for "not in the future" (dates are
- * compared as UTC calendar days). Returns NULL when the value is
+ * ""); a blank value (white space only, zero-width spaces too: input.h)
+ * is the same as "" too, and the caller stores none. today_unix is the
+ * current time, for "not in the future" (dates are compared as UTC
+ * calendar days). Returns NULL when the value is
  * acceptable, else a message in the calling thread's language that never
  * quotes the value. The message is static or, when it carries a number,
  * in a per-thread buffer valid until the next call in that thread.

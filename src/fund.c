@@ -63,6 +63,20 @@ fund_amount_parse(const char *s, int64_t *out)
 	return true;
 }
 
+/*
+ * The refusal of amount s (untrusted) that fund_amount_parse() did not
+ * take: a well-written amount above FUND_AMOUNT_MAX is told so, with the
+ * largest amount taken (money.h), whatever the amount is of; anything
+ * else gets bad.
+ */
+static const char *
+amount_refused(const char *s, const char *bad)
+{
+	const char *m = money_too_large_msg(s, FUND_AMOUNT_MAX);
+
+	return m ? m : bad;
+}
+
 bool
 fund_amount_json(json_t *v, char out[FUND_AMOUNT_STR])
 {
@@ -231,6 +245,16 @@ fund_total_text(const struct fund_total *t, enum lang lang,
 	if (t->overflow)
 		return _("not computable (a rate makes the sum too large)");
 	return money_text(t->cents, lang, out);
+}
+
+void
+fund_totals_whole(struct fund_total *budget, struct fund_total *committed,
+    struct fund_total *disbursed)
+{
+	bool over = budget->overflow || committed->overflow ||
+	    disbursed->overflow;
+
+	budget->overflow = committed->overflow = disbursed->overflow = over;
 }
 
 struct fund_total
@@ -595,8 +619,9 @@ fund_request_submit(struct req *r, const struct case_row *c,
 	if (check_type(type))
 		return problem(p, 400, "type", check_type(type));
 	if (!fund_amount_parse(amount, &cents))
-		return problem(p, 400, "amount", _("Give a positive amount "
-		    "with at most two decimals, such as 1250.50."));
+		return problem(p, 400, "amount", amount_refused(amount,
+		    _("Give a positive amount with at most two decimals, such "
+		    "as 1250.50.")));
 	if (!money_currency_ok(currency))
 		return currency_refused(p, "currency", currency, _("Give the "
 		    "currency as its ISO 4217 code, such as USD, EUR or THB."));
@@ -676,8 +701,9 @@ fund_request_resubmit(struct req *r, int64_t id, const char *amount,
 		    "more information can be completed and sent again."));
 	cents = q.amount;
 	if (new_amount && !fund_amount_parse(amount, &cents))
-		return problem(p, 400, "amount", _("Give a positive amount "
-		    "with at most two decimals, such as 1250.50."));
+		return problem(p, 400, "amount", amount_refused(amount,
+		    _("Give a positive amount with at most two decimals, such "
+		    "as 1250.50.")));
 	if (new_amount && money_fits_msg(cents, q.currency))
 		return problem(p, 400, "amount", money_fits_msg(cents,
 		    q.currency));
@@ -717,9 +743,20 @@ fund_request_resubmit(struct req *r, int64_t id, const char *amount,
 	return rc;
 }
 
+bool
+fund_project_runs(const struct req *r, const struct project *pr)
+{
+	char today[DB_DATE_SIZE];
+
+	date_of(r->now, today);
+	return !(pr->start[0] && strcmp(today, pr->start) < 0) &&
+	    !(pr->end[0] && strcmp(today, pr->end) > 0);
+}
+
 /*
  * An approval commits money today: refused (409, a problem) when today
- * is outside the project's period. 0 when inside or open-ended.
+ * is outside the project's period (fund_project_runs()). 0 when inside
+ * or open-ended.
  */
 static int
 period_problem(struct req *r, const struct project *pr,
@@ -727,6 +764,8 @@ period_problem(struct req *r, const struct project *pr,
 {
 	char today[DB_DATE_SIZE];
 
+	if (fund_project_runs(r, pr))
+		return 0;
 	date_of(r->now, today);
 	if (pr->start[0] && strcmp(today, pr->start) < 0)
 		return problem(p, 409, "project_id", arena_printf(r->arena,
@@ -780,9 +819,9 @@ fund_request_decide(struct req *r, int64_t id, const char *decision,
 	if (approve) {
 		cents = q.amount;
 		if (amount && *amount && !fund_amount_parse(amount, &cents))
-			return problem(p, 400, "amount", _("Give a positive "
-			    "amount with at most two decimals, such as "
-			    "1250.50."));
+			return problem(p, 400, "amount", amount_refused(amount,
+			    _("Give a positive amount with at most two "
+			    "decimals, such as 1250.50.")));
 		if (cents > q.amount)
 			return problem(p, 400, "amount", _("The approved amount "
 			    "cannot be more than the amount asked."));
@@ -880,8 +919,9 @@ fund_disburse(struct req *r, int64_t id, const char *amount,
 		return problem(p, 409, NULL, _("Only an approved request can "
 		    "be paid out."));
 	if (!fund_amount_parse(amount, &cents))
-		return problem(p, 400, "amount", _("Give a positive amount "
-		    "with at most two decimals, such as 1250.50."));
+		return problem(p, 400, "amount", amount_refused(amount,
+		    _("Give a positive amount with at most two decimals, such "
+		    "as 1250.50.")));
 	if (money_fits_msg(cents, q.currency))
 		return problem(p, 400, "amount", money_fits_msg(cents,
 		    q.currency));
@@ -1073,14 +1113,15 @@ project_fields(const struct fund_project_change *in, struct project *pr,
 
 /*
  * The role of a partner (untrusted, NULL for none) into *out: without
- * the white space around it, "" for none, in r's arena. A problem at
- * field; -1 when out of memory.
+ * the white space around it (input.h's: zero-width spaces too), "" for
+ * none or white space alone, in r's arena. A problem at field; -1 when
+ * out of memory.
  */
 static int
 partner_role(struct req *r, const char *role, const char *field,
     const char **out, struct fund_problem *p)
 {
-	const char *s, *e;
+	const char *s;
 	char *t;
 
 	*out = "";
@@ -1088,12 +1129,7 @@ partner_role(struct req *r, const char *role, const char *field,
 		return 0;
 	if (!utf8_valid(role, strlen(role)))
 		return problem(p, 400, field, _("The role is not valid text."));
-	for (s = role; *s == ' ' || (*s >= '\t' && *s <= '\r'); s++)
-		;
-	for (e = s + strlen(s); e > s && (e[-1] == ' ' ||
-	    (e[-1] >= '\t' && e[-1] <= '\r')); e--)
-		;
-	if ((t = arena_strndup(r->arena, s, (size_t)(e - s))) == NULL)
+	if ((t = input_trim(r->arena, role)) == NULL)
 		return -1;
 	for (s = t; *s; s++)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
@@ -1194,8 +1230,9 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 	snprintf(lines[0].currency, sizeof(lines[0].currency), "%s",
 	    pr.currency);
 	if (!fund_amount_parse(in->budget, &lines[0].budget))
-		return problem(p, 400, "budget", _("Give the budget as a "
-		    "positive amount with at most two decimals."));
+		return problem(p, 400, "budget", amount_refused(in->budget,
+		    _("Give the budget as a positive amount with at most two "
+		    "decimals.")));
 	if (money_fits_msg(lines[0].budget, pr.currency))
 		return problem(p, 400, "budget", money_fits_msg(lines[0].budget,
 		    pr.currency));
@@ -1212,8 +1249,9 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 			return problem(p, 400, item(r, "budgets", i, "budget"),
 			    money_not_money_msg(in->line_currency[i]) ?
 			    money_not_money_msg(in->line_currency[i]) :
-			    _("Each further budget line needs a currency (ISO "
-			    "4217) and a positive amount."));
+			    amount_refused(in->line_budget[i], _("Each further "
+			    "budget line needs a currency (ISO 4217) and a "
+			    "positive amount.")));
 		if (money_fits_msg(lines[nlines].budget,
 		    lines[nlines].currency))
 			return problem(p, 400, item(r, "budgets", i, "budget"),
@@ -1239,8 +1277,9 @@ fund_project_create(struct req *r, const struct fund_project_input *in,
 		    in->donors[i].name);
 		if (!fund_amount_parse(in->donors[i].amount, &donors[i].amount))
 			return problem(p, 400, item(r, "donors", i, "amount"),
-			    _("Each donor's contribution is a positive amount "
-			    "with at most two decimals."));
+			    amount_refused(in->donors[i].amount, _("Each "
+			    "donor's contribution is a positive amount with at "
+			    "most two decimals.")));
 		if (!currency_or_default(in->donors[i].currency, pr.currency,
 		    donors[i].currency))
 			return currency_refused(p, item(r, "donors", i,
@@ -1408,21 +1447,35 @@ fund_project_update(struct req *r, int64_t project_id,
 	memset(lines, 0, sizeof(lines));
 	if (in->budget) {
 		if (!fund_amount_parse(in->budget, &lines[0].budget))
-			return problem(p, 400, "budget", _("Give the budget as a "
-			    "positive amount with at most two decimals."));
+			return problem(p, 400, "budget", amount_refused(
+			    in->budget, _("Give the budget as a positive "
+			    "amount with at most two decimals.")));
 		snprintf(lines[0].currency, sizeof(lines[0].currency), "%s",
 		    pr.currency);
+		if (money_fits_msg(lines[0].budget, pr.currency))
+			return problem(p, 400, "budget", money_fits_msg(
+			    lines[0].budget, pr.currency));
 		lines[n++].field = "budget";
 	}
 	if (in->nlines > FUND_LINES_MAX)
 		return problem(p, 400, "budgets", _("Too many budget lines."));
 	for (i = 0; i < in->nlines; i++) {
+		/* As on creation: what is wrong, said as it is said there. */
 		if (!currency_or_default(in->line_currency[i], "",
-		    lines[n].currency) ||
-		    !fund_amount_parse(in->line_budget[i], &lines[n].budget))
-			return problem(p, 400, "budgets", _("Each further budget "
-			    "line needs a currency (ISO 4217) and a positive "
-			    "amount."));
+		    lines[n].currency))
+			return problem(p, 400, "budgets",
+			    money_not_money_msg(in->line_currency[i]) ?
+			    money_not_money_msg(in->line_currency[i]) :
+			    _("Each further budget line needs a currency (ISO "
+			    "4217) and a positive amount."));
+		if (!fund_amount_parse(in->line_budget[i], &lines[n].budget))
+			return problem(p, 400, "budgets", amount_refused(
+			    in->line_budget[i], _("Each further budget line "
+			    "needs a currency (ISO 4217) and a positive "
+			    "amount.")));
+		if (money_fits_msg(lines[n].budget, lines[n].currency))
+			return problem(p, 400, "budgets", money_fits_msg(
+			    lines[n].budget, lines[n].currency));
 		for (j = 0; j < n; j++)
 			if (strcmp(lines[j].currency, lines[n].currency) == 0)
 				return problem(p, 400, "budgets", _("A project "
@@ -1598,8 +1651,9 @@ fund_project_donor_add(struct req *r, int64_t project_id,
 		    "most 300 characters)."));
 	snprintf(d.name, sizeof(d.name), "%s", in->name);
 	if (!fund_amount_parse(in->amount, &d.amount))
-		return problem(p, 400, "amount", _("Each donor's contribution "
-		    "is a positive amount with at most two decimals."));
+		return problem(p, 400, "amount", amount_refused(in->amount,
+		    _("Each donor's contribution is a positive amount with at "
+		    "most two decimals.")));
 	if (!currency_or_default(in->currency, pr.currency, d.currency))
 		return currency_refused(p, "currency", in->currency, _("Give "
 		    "the donor's currency as its ISO 4217 code."));
@@ -1800,6 +1854,8 @@ fund_project_json(struct req *r, const struct project *pr, const char *date,
 		return NULL;
 	}
 	mb.cents = ctx.main_budget;
+	fund_totals_whole(&ctx.budget_usd, &ctx.committed_usd,
+	    &ctx.disbursed_usd);
 	raise = fund_total_minus(&mb, &ctx.funded);
 	if (!raise.overflow && raise.cents < 0)
 		raise.cents = 0;
@@ -1826,8 +1882,7 @@ fund_project_json(struct req *r, const struct project *pr, const char *date,
 	    "disbursed", fund_total_json(&ctx.disbursed_usd),
 	    "remaining", fund_total_json(&remaining),
 	    "incomplete", ctx.budget_usd.missing,
-	    "overflow", ctx.budget_usd.overflow || ctx.committed_usd.overflow ||
-	    ctx.disbursed_usd.overflow));
+	    "overflow", ctx.budget_usd.overflow));
 	if (!full)
 		return o;
 	pc.arr = json_array();
@@ -2135,6 +2190,8 @@ fund_summary(struct req *r, struct fund_summary *s)
 	    fund_turnaround(r, &s->turnaround) < 0 ||
 	    db_project_budgets(r->app->db, 0, sum_line_cb, &ctx) != DB_OK)
 		return -1;
+	fund_totals_whole(&s->budget_usd, &s->committed_usd,
+	    &s->disbursed_usd);
 	if (s->oldest_wait < 0)
 		s->oldest_wait = 0;
 	return 0;

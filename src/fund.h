@@ -65,6 +65,9 @@ bool fund_amount_json(json_t *v, char out[FUND_AMOUNT_STR]);
 const char *fund_amount_format(int64_t cents, char out[FUND_AMOUNT_STR]);
 /* Today (UTC) as YYYY-MM-DD. */
 void fund_today(char out[DB_DATE_SIZE]);
+/* Whether project pr runs on r's day: its period (start, end, either
+ * open) includes it, so that an approval may commit money to it. */
+bool fund_project_runs(const struct req *r, const struct project *pr);
 /* What a conversion to US dollars gives. */
 enum fund_conv {
 	FUND_CONV_OK,
@@ -101,6 +104,13 @@ json_t *fund_total_json(const struct fund_total *t);
  * "not computable" when it overflowed. */
 const char *fund_total_text(const struct fund_total *t, enum lang lang,
     char out[MONEY_TEXT]);
+/*
+ * Budget, committed and disbursed, totals shown together: all three
+ * overflowed when one is, so that the set is given whole or not at all
+ * (null, "not computable"), never one figure of it beside a missing one.
+ */
+void fund_totals_whole(struct fund_total *budget,
+    struct fund_total *committed, struct fund_total *disbursed);
 /* a - b as a total: overflow when either is. */
 struct fund_total fund_total_minus(const struct fund_total *a,
     const struct fund_total *b);

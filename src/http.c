@@ -511,8 +511,10 @@ refuse_controls(struct req *r, struct buf *path)
 	if (path->len && !path->toobig)
 		fields = json_pack("{s:s}", buf_cstr(path),
 		    _("The text contains control characters."));
-	rc = resp_error(r, 400, _("The request contains a control character "
-	    "that no field may hold. Nothing was saved."), fields);
+	rc = resp_error(r, 400, r->asks ? _("The request contains a control "
+	    "character that no field may hold.") : _("The request contains a "
+	    "control character that no field may hold. Nothing was saved."),
+	    fields);
 	buf_release(path);
 	return rc;
 }
@@ -574,10 +576,12 @@ parse_body(struct req *r)
 		return resp_error(r, 415, _("Unsupported form encoding."), NULL), 1;
 	/* The whole form is refused, before any of it is read. */
 	if (urlencoded_has_controls(r->body.p, r->body.len))
-		return resp_error(r, 400, _("The form contains a control "
-		    "character (such as a NUL byte) that no field may hold. "
-		    "Nothing was saved: correct the text and send it again."),
-		    NULL), 1;
+		return resp_error(r, 400, r->asks ? _("The form contains a "
+		    "control character (such as a NUL byte) that no field may "
+		    "hold: correct the text and send it again.") : _("The form "
+		    "contains a control character (such as a NUL byte) that no "
+		    "field may hold. Nothing was saved: correct the text and "
+		    "send it again."), NULL), 1;
 	{
 		struct MHD_PostProcessor *pp = MHD_create_post_processor(
 		    r->conn, 16 * 1024, form_iter, r);
@@ -763,6 +767,7 @@ dispatch(struct req *r)
 		return resp_error(r, 401,
 		    _("Your session has ended. Please log in again."), NULL);
 	}
+	r->asks = (rt->flags & RF_ASKS) != 0;
 	rc = parse_body(r);
 	if (rc != 0)
 		return rc < 0 ? -1 : 0;
@@ -1098,7 +1103,8 @@ req_fields(struct req *r, const struct input_field *spec)
 		return 1;
 	}
 	if (input_types(r->json, spec, fields) > 0) {
-		resp_error(r, 400, _("Nothing was saved: some fields are not "
+		resp_error(r, 400, r->asks ? _("Some fields are not of the "
+		    "right type.") : _("Nothing was saved: some fields are not "
 		    "of the right type."), fields);
 		return 1;
 	}

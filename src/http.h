@@ -88,6 +88,7 @@ struct req {
 
 	/* set by the route match */
 	int64_t id;			/* the {id} segment, if any */
+	bool asks;			/* RF_ASKS: the body saves nothing */
 
 	/* session */
 	bool authed;
@@ -134,7 +135,8 @@ void resp_header(struct req *r, const char *name, const char *value);
  * Checks the JSON body r->json against spec (input.h): unknown keys
  * first, at every depth spec describes, then each member's JSON type.
  * 0 when all is well; else answers 400 with fields naming each path
- * ("donors[0].evil") and returns 1 (-1 when out of memory).
+ * ("donors[0].evil") and returns 1 (-1 when out of memory). The answer
+ * says that nothing was saved unless the route only asks (RF_ASKS).
  */
 int req_fields(struct req *r, const struct input_field *spec);
 int resp_json(struct req *r, int status, json_t *body);	/* steals body */

@@ -163,6 +163,33 @@ money_fits_msg(int64_t cents, const char *alpha3)
 	return _("Give an amount in a currency that money can be paid in.");
 }
 
+const char *
+money_too_large_msg(const char *s, int64_t max)
+{
+	static _Thread_local char msg[192];
+	char n[MONEY_TEXT];
+	const char *p = s;
+	int64_t v;
+	int dec = 0;
+
+	if (s == NULL || !(*s >= '0' && *s <= '9') ||
+	    (s[0] == '0' && s[1] >= '0' && s[1] <= '9'))
+		return NULL;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			dec++;
+		if (dec == 0 || dec > 2)
+			return NULL;
+	}
+	if (*p != '\0' || money_decimal(s, 2, max, &v))
+		return NULL;
+	snprintf(msg, sizeof(msg), _("This amount is too large: at most %s."),
+	    count_text(max / 100, i18n_current(), n));
+	return msg;
+}
+
 /* --- as the user types and reads them --- */
 
 #define NBSP "\xc2\xa0"

@@ -52,6 +52,14 @@ const char *money_fits_msg(int64_t cents, const char *alpha3);
  * ("0.5"); false when malformed or above max.
  */
 bool money_decimal(const char *s, int scale, int64_t max, int64_t *out);
+/*
+ * For an amount s (untrusted, may be NULL) that is refused: when it is
+ * well written (digits, at most two decimals) but above max hundredths,
+ * a translated message saying so and giving the largest amount taken
+ * (in a per-thread buffer valid until the next call in that thread);
+ * NULL otherwise, for the caller's own message.
+ */
+const char *money_too_large_msg(const char *s, int64_t max);
 /* An amount of 0 to MONEY_MAX with at most two decimals, in hundredths. */
 bool money_parse(const char *s, int64_t *cents);
 /* Hundredths as "1250.50" (a minus sign when negative). */
@@ -68,6 +76,11 @@ const char *money_format(int64_t cents, char out[MONEY_STR]);
  */
 bool money_decimal_form(const char *s, enum lang lang, int scale,
     int64_t max, int64_t *out);
+/* The max to give money_form_value() for an amount: whatever a form
+ * can hold (15 digits before the point), so that the check the value is
+ * handed to refuses one too large as too large (money_too_large_msg()),
+ * not as unreadable. */
+#define MONEY_FORM_MAX INT64_MAX
 /*
  * typed as money_decimal_form() reads it, rewritten as money_decimal()
  * takes it ("1250.50", scale decimals) into out; typed itself when it

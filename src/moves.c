@@ -158,6 +158,7 @@ refuse(struct moves_err *e, int status, const char *msg, const char *field)
 	e->status = status;
 	e->msg = msg;
 	e->field = field;
+	e->summary = NULL;
 	return 1;
 }
 
@@ -194,8 +195,7 @@ members(struct req *r, json_t *in, const struct input_field *spec,
 		input_types(in, spec, errors);
 	json_object_foreach(errors, key, v) {
 		field = arena_strdup(r->arena, key);
-		msg = unknown ? _("The request contains unknown fields.") :
-		    arena_strdup(r->arena, json_string_value(v));
+		msg = arena_strdup(r->arena, json_string_value(v));
 		break;
 	}
 	json_decref(errors);
@@ -203,7 +203,11 @@ members(struct req *r, json_t *in, const struct input_field *spec,
 		return 0;
 	if (msg == NULL)
 		return -1;
-	return refuse(e, 400, msg, field);
+	refuse(e, 400, msg, field);
+	/* As req_fields() answers: the member's own message at it. */
+	if (unknown)
+		e->summary = _("The request contains unknown fields.");
+	return 1;
 }
 
 /* An optional member that is a code or a short word (its type checked by
@@ -1401,8 +1405,13 @@ moves_transfer_decide(struct req *r, int64_t id, json_t *in,
 		a = json_object_get(in, "assigned_to");
 		if (json_is_integer(a))
 			assignee = json_integer_value(a);
+		/* Until it is accepted, the case's office is the one that
+		 * hands it over: the message names the office that takes
+		 * it. */
 		p = assignee <= 0 ? _("Choose who takes the case over.") :
-		    cases_assignee_problem(r, t.to_office, assignee);
+		    cases_assignee_problem(r, t.to_office, assignee) ?
+		    _("Choose an active caseworker or office manager of the "
+		    "receiving office.") : NULL;
 		if (p)
 			return refuse(e, 400, p, "assigned_to");
 		if (db_begin(r->app->db) != DB_OK)
@@ -1832,10 +1841,16 @@ parse_packages(struct req *r, json_t *v, json_t **out, struct moves_err *e)
 			amount = "";
 		} else if (json_is_integer(a) || (json_is_string(a) &&
 		    !input_blank(json_string_value(a)))) {
-			amount = json_string_value(a);
+			amount = json_is_integer(a) ? arena_printf(r->arena,
+			    "%" JSON_INTEGER_FORMAT, json_integer_value(a)) :
+			    json_string_value(a);
 			if (amount == NULL || !money_parse(amount, &cents)) {
+				const char *big = money_too_large_msg(amount,
+				    MONEY_MAX);
+
 				json_decref(arr);
-				return refuse(e, 400, bad_amount,
+				return refuse(e, 400, big ?
+				    arena_strdup(r->arena, big) : bad_amount,
 				    package_field(r, i, "amount"));
 			}
 		}

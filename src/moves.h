@@ -19,10 +19,15 @@
 
 #include "http.h"
 
+/* A refusal: its status, the message (translated) at field (NULL: the
+ * request as a whole), and the answer's own message when it is not msg
+ * (summary, NULL: msg), as for unknown members: "Unknown field." at
+ * each, "The request contains unknown fields." for the request. */
 struct moves_err {
 	int status;
 	const char *msg;
 	const char *field;
+	const char *summary;
 };
 
 /* --- pure schedule computation (no database) --- */

@@ -40,6 +40,7 @@
 #include "catalogue.h"
 #include "handlers.h"
 #include "i18n.h"
+#include "input.h"
 #include "isocodes.h"
 #include "log.h"
 #include "page.h"
@@ -194,27 +195,15 @@ form_covers(struct req *r, const char *name)
 	return false;
 }
 
-static bool
-is_space(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
-
-/* s without leading and trailing white space, in r's arena (NULL when
- * out of memory; "" for NULL). */
+/* s without leading and trailing white space (input.h's: zero-width
+ * spaces too, so that a value of nothing else is ""), in r's arena (NULL
+ * when out of memory; "" for NULL). */
 static const char *
 trim(struct req *r, const char *s)
 {
-	size_t n;
-
 	if (s == NULL)
 		return "";
-	while (is_space(*s))
-		s++;
-	n = strlen(s);
-	while (n > 0 && is_space(s[n - 1]))
-		n--;
-	return arena_strndup(r->arena, s, n);
+	return input_trim(r->arena, s);
 }
 
 /* Phone numbers as people type them ("+66 81-234 5678") in E.164. */

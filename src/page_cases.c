@@ -455,7 +455,8 @@ page_case_update(struct req *r)
 	if (!user_can(&r->user, PERM_CASE_UPDATE)) {
 		if (audit(r, "case.update.denied", r->id, NULL, NULL) < 0)
 			return -1;
-		return resp_error(r, 404, _("This case does not exist."), NULL);
+		return cases_refuse_page(r, r->id, _("You are not allowed to "
+		    "change cases.")) < 0 ? -1 : 0;
 	}
 	rc = cases_load(r, r->id, &c, "case.update.denied");
 	if (rc == DB_ERROR)

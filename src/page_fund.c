@@ -91,7 +91,8 @@ json_total(json_t *o, const char *key, char out[MONEY_TEXT])
 static const char *
 form_amount(struct req *r, const char *name, char out[MONEY_STR])
 {
-	return money_form_value(req_form(r, name), r->lang, 2, MONEY_MAX, out);
+	return money_form_value(req_form(r, name), r->lang, 2, MONEY_FORM_MAX,
+	    out);
 }
 
 /* How long something has waited, as every page writes a duration. */
@@ -360,8 +361,13 @@ proj_opt_cb(void *arg, const struct project *pr)
 	struct proj_opt_ctx *ctx = arg;
 	struct budget_line b;
 	char m[MONEY_SHOWN];
-	int rc = db_project_budget(ctx->r->app->db, pr->id, ctx->currency, &b);
+	int rc;
 
+	/* Only what an approval may charge today: the API refuses a
+	 * project that has not begun or has ended. */
+	if (!fund_project_runs(ctx->r, pr))
+		return 0;
+	rc = db_project_budget(ctx->r->app->db, pr->id, ctx->currency, &b);
 	if (rc != DB_OK)
 		return rc == DB_ERROR;
 	html_printf(ctx->h, "<option value=\"%L\"%R>%s (%s %s)</option>", pr->id,
@@ -756,15 +762,18 @@ case_fund_page(struct req *r, int status, const struct case_row *c,
 	return finish(r, &h, status);
 }
 
-/* Opens case r->id for a fund page: 0 loaded, 1 answered, -1. */
+/*
+ * Opens case r->id for a fund page: 0 loaded, 1 answered, -1. A role
+ * without the fund is refused as cases_refuse_page() answers.
+ */
 static int
 open_case(struct req *r, struct case_row *c, enum perm need)
 {
 	if (!fund_may_read(r)) {
 		if (audit(r, "fund.view.denied", r->id, NULL, NULL) < 0)
 			return -1;
-		return resp_error(r, 404, _("This case does not exist."),
-		    NULL) < 0 ? -1 : 1;
+		return cases_refuse_page(r, r->id, _("You are not allowed to "
+		    "see fund requests."));
 	}
 	return cases_open(r, c, need, "fund.view.denied", 404);
 }
@@ -1528,7 +1537,7 @@ project_edit(struct req *r, struct fund_problem *p)
 		snprintf(name, sizeof(name), "budget_%s", lines[i].currency);
 		if ((v = req_form(r, name)) == NULL)
 			continue;
-		v = money_form_value(v, r->lang, 2, MONEY_MAX, amounts[i]);
+		v = money_form_value(v, r->lang, 2, MONEY_FORM_MAX, amounts[i]);
 		if (strcmp(lines[i].currency, pr.currency) == 0)
 			in.budget = v;
 		else if (in.nlines < FUND_LINES_MAX) {

@@ -58,7 +58,7 @@ put_amount(struct req *r, json_t *o, const char *name)
 
 	if (v && *v)
 		json_object_set_new(o, "amount", json_string(money_form_value(v,
-		    r->lang, 2, MONEY_MAX, a)));
+		    r->lang, 2, MONEY_FORM_MAX, a)));
 }
 
 /* A form value as typed (untrusted: only ever escaped), "" if none. */

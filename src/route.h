@@ -16,6 +16,9 @@ enum route_flag {
 	RF_AUTH = 1,		/* needs a session */
 	RF_ANON_FORM = 2,	/* anonymous form: double-submit CSRF */
 	RF_NO_CSRF = 4,		/* anonymous JSON (login): no token yet */
+	RF_ASKS = 8,		/* the body asks (a login, a search) and
+				 * saves nothing: no refusal of it says
+				 * "Nothing was saved" */
 };
 
 struct route {

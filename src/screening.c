@@ -295,14 +295,18 @@ screening_status_from_code(const char *code)
 
 /* --- text ------------------------------------------------------------ */
 
-/* True when s (n bytes) has nothing but ASCII white space. */
+/* True when s (n bytes, an answer) is no text: white space only, the
+ * zero-width spaces too, as input_blank() tells. */
 static bool
 blank(const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strchr(" \t\n\r\v\f", s[i]) == NULL || s[i] == '\0')
-			return false;
-	return true;
+	char buf[SCREENING_ANSWER_SIZE];
+
+	if (n >= sizeof(buf))
+		return false;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	return input_blank(buf);
 }
 
 /* Characters (code points) in valid UTF-8. */
@@ -556,7 +560,7 @@ screening_decide(const struct screening_result *res,
 	d->final = (enum screening_status)
 	    screening_status_from_code(final_status);
 	d->overridden = d->final != d->proposed;
-	if (reason != NULL) {
+	if (reason != NULL && !input_blank(reason)) {
 		/* reason_problem() has bounded it below the buffer. */
 		size_t n = strlen(reason);
 
@@ -849,6 +853,9 @@ parse_evidence(struct screening_input *in, json_t *v, struct perr *pe)
 		n = json_string_length(s);
 		if ((p = screening_answer_problem(json_string_value(s), n)))
 			return fail(pe, def->evfield, p);
+		/* White space alone is no answer (input.h). */
+		if (input_blank(json_string_value(s)))
+			continue;
 		if (!it->present)
 			return fail(pe, def->evfield, _("An answer is given "
 			    "for an element that is not recorded as "
@@ -868,7 +875,7 @@ parse_age(struct screening_input *in, json_t *v, struct perr *pe)
 		return 0;
 	if (!json_is_integer(v))
 		return fail(pe, jname(K_AGE), _("Must be a whole number of "
-		    "years, or null when the age is unknown."));
+		    "years; leave it empty when the age is unknown."));
 	a = json_integer_value(v);
 	if (a < 0 || a > SCREENING_AGE_MAX)
 		return fail(pe, jname(K_AGE), _("Must be between 0 and 130 "

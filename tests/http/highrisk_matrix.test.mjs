@@ -711,7 +711,8 @@ describe('health records of a normal case', () => {
     }
     const put = await call('medical.bkk', 'PUT', `${nb}/file`, { version: 1 });
     assert.equal(put.status, 403, put.text);
-    assert.equal((await get('medical.bkk', `/cases/${N.id}/file`)).status, 404, 'the file page');
+    /* Refused as the API refuses it: the summary is no secret to them. */
+    assert.equal((await get('medical.bkk', `/cases/${N.id}/file`)).status, 403, 'the file page');
     const added = (await auditAdded('medical.bkk', before1)).filter((e) => e.action.endsWith('.denied'));
     assert.deepEqual(added.map((e) => `${e.action}@${e.case_id}`),
       [`case.view.denied@${N.id}`, `case.view.denied@${N.id}`, `case.update.denied@${N.id}`, `case.view.denied@${N.id}`]);
@@ -743,7 +744,7 @@ describe('health records of a normal case', () => {
     const r2 = await get('lent.bkk', `/api/v1/records/${N.health.id}`);
     assert.equal(r2.status, 404, r2.text);
     assert.equal(r2.text, (await get('lent.bkk', `/api/v1/records/${MISSING}`)).text);
-    assert.equal((await get('lent.bkk', `/cases/${N.id}/health`)).status, 404, 'page after the revocation');
+    assert.equal((await get('lent.bkk', `/cases/${N.id}/health`)).status, 403, 'page after the revocation');
     assert.equal((await healthViews()).length, n0 + 3, 'no health read after the revocation');
     /* The list, the record and the page: three refusals more. */
     assert.equal(await denied(), d0 + 4, 'the refusals after the revocation are audited');

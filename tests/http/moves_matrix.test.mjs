@@ -626,8 +626,10 @@ matrix(`${WORLD.handed.name}: the origin keeps its history, the destination has 
 
 /*
  * Each page allows exactly whom its API allows: 200 for the one when
- * 200 for the other. A page refuses with 404 (a case page: as for a
- * case that does not exist) or 403 (a list), its API with 403 or 404.
+ * 200 for the other. A case page refuses whoever sees the case (reads
+ * its summary) as its API does, 403 with the API's message, and is a
+ * case that does not exist (404) to whoever does not; a list refuses
+ * with 403.
  */
 const CASE_PAGES = [
   ['', ['', '/timeline']],
@@ -670,13 +672,21 @@ describe('pages allow whom their API allows', () => {
         const problems = [];
         for (const who of WHO) {
           const pg = await get(who, `/cases/${id}${page}`);
+          const refusals = [];
           for (const a of apis) {
             const r = await get(who, `/api/v1/cases/${id}${a}`);
             if ((pg.status === 200) !== (r.status === 200)) {
               problems.push(`${who}: page ${pg.status}, GET /api/v1/cases/${id}${a} ${r.status}`);
             }
+            if (r.status === 403) refusals.push(r.json.error);
           }
-          if (pg.status !== 200) {
+          const sees = (await get(who, `/api/v1/cases/${id}`)).status === 200;
+          if (pg.status !== 200 && sees && refusals.length > 0) {
+            const text = pg.text.replaceAll('&#39;', "'").replaceAll('&quot;', '"').replaceAll('&amp;', '&');
+            if (pg.status !== 403 || !refusals.some((e) => text.includes(e))) {
+              problems.push(`${who}: page refused with ${pg.status}, not as its API (403 ${refusals[0]})`);
+            }
+          } else if (pg.status !== 200) {
             const m = await get(who, `/cases/${MISSING}${page}`);
             /* The language form sends the reader back to the address
              * asked for: the only place where the two may differ. */

@@ -297,14 +297,19 @@ describe('health records are restricted', () => {
     assert.equal(r.status, 200);
     assert.equal(r.json.records[0].findings, SECRET_NOTE);
     assert.equal((await srv.api('GET', `/cases/${c.id}/health`, { session: s['medical.bkk'] })).status, 200);
-    assert.equal((await srv.api('GET', `/cases/${c.id}/protection`, { session: s['medical.bkk'] })).status, 404);
+    /* Refused as the API refuses it: the case is no secret to them. */
+    const prot = await srv.api('GET', `/cases/${c.id}/protection`, { session: s['medical.bkk'] });
+    assert.equal(prot.status, 403);
+    assert.match(prot.text, /You are not allowed to see this part of cases\./);
   });
 
   it('a caseworker, a manager and an admin cannot read health; the attempt is audited', async () => {
     for (const who of ['caseworker.bkk', 'manager.bkk', 'admin', 'pm']) {
       assertApiError(await get(who, `/api/v1/cases/${c.id}/health`), 403, who);
       assertApiError(await get(who, `/api/v1/records/${rec.id}`), 404, who);
-      assert.equal((await srv.api('GET', `/cases/${c.id}/health`, { session: s[who] })).status, 404, who);
+      /* The page as the API to whoever sees the case, else missing. */
+      const sees = (await get(who, `/api/v1/cases/${c.id}`)).status === 200;
+      assert.equal((await srv.api('GET', `/cases/${c.id}/health`, { session: s[who] })).status, sees ? 403 : 404, who);
     }
     const denied = await auditEntries(srv, s.admin, `action=health.view.denied&case=${c.id}`);
     assert.ok(denied.length >= 4, `denied health reads audited: ${denied.length}`);
@@ -819,7 +824,7 @@ describe('pages', () => {
     assert.equal(r.status, 303, r.text);
     const r2 = await postForm('caseworker.bkk', `/cases/${c.id}/health`, [['kind', 'health'],
       ['health_kind', 'PsychologicalWellbeing'], ['date', todayUtc()]]);
-    assert.equal(r2.status, 404);
+    assert.equal(r2.status, 403, 'refused as the API refuses it');
     assert.equal(await recordCount(c.id, 'health'), 1);
   });
 

@@ -71,6 +71,6 @@ describe('the timeline of a case', () => {
     const f = await srv.api('GET', `/api/v1/cases/${caseId}/file`, { session: med });
     assert.equal(f.status, 403, f.text);
     const fp = await srv.api('GET', `/cases/${caseId}/file`, { session: med });
-    assert.equal(fp.status, 404);
+    assert.equal(fp.status, 403, 'refused as the API refuses it');
   });
 });

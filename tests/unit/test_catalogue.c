@@ -504,6 +504,11 @@ test_special_answers(void **state)
 			assert_null(field_validate(f, "", TODAY));
 		assert_true((field_validate(f, NULL, TODAY) != NULL) ==
 		    (field_validate(f, "", TODAY) != NULL));
+		/* White space alone, zero-width spaces too, is no value. */
+		assert_true((field_validate(f, "\xe2\x80\x8b \xe2\x80\x8b",
+		    TODAY) != NULL) == ((f->flags & FF_REQUIRED) != 0));
+		assert_true((field_validate(f, "\xc2\xa0\xef\xbb\xbf",
+		    TODAY) != NULL) == ((f->flags & FF_REQUIRED) != 0));
 	}
 	assert_true(allowed > 50);
 	/* a required question can still be answered "declined" */

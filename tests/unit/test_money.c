@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "isocodes.h"
@@ -161,6 +162,32 @@ test_count_and_fixed(void **state)
 	assert_string_equal(fixed_text(0, 1, LANG_ES, out), "0,0");
 }
 
+/* A well-written amount above the limit is told so; anything else is
+ * left to the caller's own message. */
+static void
+test_too_large(void **state)
+{
+	const int64_t max = INT64_C(100000000000000);	/* 1e12 units */
+	const char *m;
+
+	(void)state;
+	assert_null(money_too_large_msg("1000000000000", max));
+	assert_null(money_too_large_msg("12.50", max));
+	assert_null(money_too_large_msg(NULL, max));
+	assert_null(money_too_large_msg("", max));
+	assert_null(money_too_large_msg("-5", max));
+	assert_null(money_too_large_msg("abc", max));
+	assert_null(money_too_large_msg("007", max));
+	assert_null(money_too_large_msg("1000000000000.001", max));
+	assert_null(money_too_large_msg("1e13", max));
+	m = money_too_large_msg("1000000000000.01", max);
+	assert_non_null(m);
+	assert_non_null(strstr(m, "1,000,000,000,000"));
+	assert_non_null(money_too_large_msg("9999999999999.99", max));
+	/* Beyond what any amount can be written with, still too large. */
+	assert_non_null(money_too_large_msg("99999999999999999999", max));
+}
+
 int
 main(void)
 {
@@ -171,6 +198,7 @@ main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_minor_units),
 		cmocka_unit_test(test_fits),
+		cmocka_unit_test(test_too_large),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
