@@ -19,6 +19,7 @@
 
 #include "date.h"
 #include "audit.h"
+#include "casefile.h"
 #include "cases.h"
 #include "catalogue.h"
 #include "i18n.h"
@@ -822,6 +823,35 @@ case_closed(const struct case_row *c)
 	return c->status == CASE_CLOSED || c->status == CASE_CLOSED_REFERRED;
 }
 
+/*
+ * Refuses (400 at key) a step of case c dated day that lies certainly
+ * before the person was identified (the first day idn_DateIdentified may
+ * mean): no return is asked for, nor reintegration planned, for someone
+ * not yet identified. 0 when the date fits or the file gives none, 1
+ * refused, -1 on failure.
+ */
+static int
+after_identification(struct req *r, const struct case_row *c,
+    const char *day, const char *key, struct moves_err *e)
+{
+	json_t *f = casefile_load(r, c);
+	struct partial_date d;
+	const char *s;
+	int64_t first = DATE_NONE;
+
+	if (f == NULL)
+		return -1;
+	s = json_string_value(json_object_get(f, "idn_DateIdentified"));
+	if (s && partial_date_parse(s, &d) == 0)
+		first = partial_date_first_day(&d);
+	json_decref(f);
+	if (first != DATE_NONE && caserec_day(day) != DATE_NONE &&
+	    caserec_day(day) < first)
+		return refuse(e, 400, _("This step cannot be dated before the "
+		    "person was identified."), key);
+	return 0;
+}
+
 int
 moves_return_allowed(struct req *r, const struct case_row *c,
     struct moves_err *e)
@@ -892,6 +922,8 @@ moves_return_request(struct req *r, const struct case_row *c, json_t *in,
 	if (strcmp(day, now) > 0)
 		return refuse(e, 400, _("This step cannot be dated in the "
 		    "future."), "date");
+	if ((rc = after_identification(r, c, day, "date", e)) != 0)
+		return rc;
 	/* A regional office may receive people in several countries: an
 	 * office of another country is taken once the user says so. */
 	if (strcmp(dest.country, country) != 0 && !confirmed)
@@ -1952,7 +1984,7 @@ moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
 	char old_date[DB_DATE_MAX];
 	bool isnew, plan_changed, move_visits = false;
 	int64_t have = 0;
-	int rc, lr = DB_NOTFOUND, ls = -1;
+	int rc, ir, lr = DB_NOTFOUND, ls = -1;
 
 	if (members(r, in, reint_fields, e))
 		return 1;
@@ -1985,6 +2017,11 @@ moves_reint_save(struct req *r, const struct case_row *c, json_t *in,
 	if (json_object_get(in, "plan_date") && strcmp(date, now) > 0) {
 		refuse(e, 400, _("A reintegration plan cannot be dated in the "
 		    "future."), "plan_date");
+		goto out;
+	}
+	if (json_object_get(in, "plan_date") &&
+	    (ir = after_identification(r, c, date, "plan_date", e)) != 0) {
+		rc = ir;
 		goto out;
 	}
 	if (type && !code_valid(CL_SUPPORT_PLAN_TYPE, type)) {

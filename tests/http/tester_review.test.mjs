@@ -487,3 +487,47 @@ describe('9. the approval form offers only the projects that run today', () => {
       { decision: 'approve', reason: 'ok', project_id: running.id }));
   });
 });
+
+describe('10. no return is asked for, nor reintegration planned, before the person was identified', () => {
+  it('refuses the step dated before the identification (certainly before: a month given spans it), in English and French', async () => {
+    const c = await createCase(srv, s['caseworker.bkk']);
+    const f = await getFile(srv, s['caseworker.bkk'], c.id);
+    f.idn_DateIdentified = day(-20);
+    f.idn_RegistrationDate = day(-19);
+    ok(await srv.api('PUT', `/api/v1/cases/${c.id}/file`, { session: s['caseworker.bkk'], body: f }));
+    const R = `/api/v1/cases/${c.id}/return`;
+    const req = { dest_country: 'CO', dest_office: 'BOG', confirm: true };
+    const MSG = 'This step cannot be dated before the person was identified.';
+    let r = await post('caseworker.bkk', R, { ...req, date: day(-21) });
+    assertApiError(r, 400, 'return before identification');
+    assert.equal(r.json.fields?.date, MSG, r.text);
+    const fr = await post('caseworker.fr', R, { ...req, date: day(-21) });
+    assert.equal(fr.status, 400);
+    assert.match(fr.json.fields.date, /identifi/i);
+    assert.notEqual(fr.json.fields.date, MSG);
+    assert.equal(ok(await get('caseworker.bkk', R)).return, null, 'a return was saved');
+    const P = `/api/v1/cases/${c.id}/reintegration`;
+    r = await post('caseworker.bkk', P, { plan_type: 'Livelihood', plan_date: '2020-01-01' });
+    assertApiError(r, 400, 'plan before identification');
+    assert.equal(r.json.fields?.plan_date, MSG, r.text);
+    assert.equal(ok(await get('caseworker.bkk', P)).plan, null, 'a plan was saved');
+    /* The day of identification itself, and later, are taken. */
+    ok(await post('caseworker.bkk', P, { plan_type: 'Livelihood', plan_date: day(-20) }));
+    ok(await post('caseworker.bkk', R, { ...req, date: day(-20) }), 201);
+  });
+
+  it('takes any date when the file gives no identification date, or only its year', async () => {
+    const c = await createCase(srv, s['caseworker.bkk']);
+    const R = `/api/v1/cases/${c.id}/return`;
+    ok(await post('caseworker.bkk', `/api/v1/cases/${c.id}/reintegration`,
+      { plan_type: 'Livelihood', plan_date: '2020-01-01' }));
+    const d = await createCase(srv, s['caseworker.bkk']);
+    const f = await getFile(srv, s['caseworker.bkk'], d.id);
+    f.idn_DateIdentified = day(0).slice(0, 4);
+    f.idn_RegistrationDate = day(0);
+    ok(await srv.api('PUT', `/api/v1/cases/${d.id}/file`, { session: s['caseworker.bkk'], body: f }));
+    ok(await post('caseworker.bkk', `/api/v1/cases/${d.id}/return`,
+      { dest_country: 'CO', dest_office: 'BOG', confirm: true, date: `${day(0).slice(0, 4)}-01-01` }), 201);
+    assert.ok(R);
+  });
+});
