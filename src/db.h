@@ -645,6 +645,10 @@ int db_return_add(struct db *db, struct return_row *rr, int64_t by,
     int64_t now);
 /* The case's newest return; DB_NOTFOUND when it has none. */
 int db_return_latest(struct db *db, int64_t case_id, struct return_row *rr);
+/* The latest return of case_id asked for by office_id (the office that
+ * held the case then). */
+int db_return_latest_of(struct db *db, int64_t case_id, int64_t office_id,
+    struct return_row *rr);
 /* Stores stage, dates and body if rr->version still holds (DB_CONFLICT
  * otherwise), bumping it. */
 int db_return_update(struct db *db, const struct return_row *rr, int64_t by,

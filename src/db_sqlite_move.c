@@ -14,6 +14,7 @@
 enum {
 	Q_RET_ADD,
 	Q_RET_LATEST,
+	Q_RET_LATEST_OF,
 	Q_RET_UPDATE,
 	Q_RET_COUNTS,
 	Q_TR_ADD,
@@ -82,6 +83,12 @@ static const char *const sql[Q__MAX] = {
 	    "JOIN offices o ON o.id = r.office_id "
 	    "JOIN offices d ON d.id = r.dest_office "
 	    "WHERE r.case_id = ?1 ORDER BY r.id DESC LIMIT 1",
+	[Q_RET_LATEST_OF] =
+	    "SELECT " RET_COLS "FROM case_returns r "
+	    "JOIN offices o ON o.id = r.office_id "
+	    "JOIN offices d ON d.id = r.dest_office "
+	    "WHERE r.case_id = ?1 AND r.office_id = ?2 "
+	    "ORDER BY r.id DESC LIMIT 1",
 	[Q_RET_UPDATE] =
 	    "UPDATE case_returns SET stage = ?3, requested_on = ?4, "
 	    "counselled_on = ?5, planned_on = ?6, departed_on = ?7, "
@@ -221,6 +228,22 @@ db_return_latest(struct db *db, int64_t case_id, struct return_row *rr)
 	if (st == NULL)
 		return DB_ERROR;
 	if (sqlite3_bind_int64(st, 1, case_id))
+		return dbx_bind_failed(c, st);
+	return dbx_one(c, st, return_read, rr);
+}
+
+int
+db_return_latest_of(struct db *db, int64_t case_id, int64_t office_id,
+    struct return_row *rr)
+{
+	struct conn *c;
+	sqlite3_stmt *st = q(db, Q_RET_LATEST_OF, &c);
+
+	memset(rr, 0, sizeof(*rr));
+	if (st == NULL)
+		return DB_ERROR;
+	if (sqlite3_bind_int64(st, 1, case_id) |
+	    sqlite3_bind_int64(st, 2, office_id))
 		return dbx_bind_failed(c, st);
 	return dbx_one(c, st, return_read, rr);
 }

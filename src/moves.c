@@ -759,9 +759,13 @@ moves_return_json(struct req *r, const struct case_row *c, bool history)
 	struct return_row rr;
 	json_t *out, *ret = NULL, *body = NULL, *tr, *tl;
 	char ad[64];
+	int64_t office = history ? r->user.office_id : c->office_id;
 	int rc, s;
 
-	rc = db_return_latest(r->app->db, c->id, &rr);
+	/* An office that handed the case over keeps its own return and
+	 * handovers, not what the receiving office has asked since. */
+	rc = history ? db_return_latest_of(r->app->db, c->id, office, &rr) :
+	    db_return_latest(r->app->db, c->id, &rr);
 	if (rc == DB_ERROR)
 		return NULL;
 	if (rc == DB_OK) {
@@ -802,9 +806,9 @@ moves_return_json(struct req *r, const struct case_row *c, bool history)
 			return NULL;
 	}
 	tr = json_array();
-	if (db_transfer_list(r->app->db, c->office_id, false, c->id, false,
+	if (db_transfer_list(r->app->db, office, false, c->id, false,
 	    transfer_item_cb, tr) != DB_OK ||
-	    db_transfer_list(r->app->db, c->office_id, true, c->id, false,
+	    db_transfer_list(r->app->db, office, true, c->id, false,
 	    transfer_item_cb, tr) != DB_OK) {
 		json_decref(tr);
 		json_decref(ret);

@@ -243,7 +243,10 @@ test('return and handover: every role, every step, before and after the handover
   await expectStatus(await post('caseworker.bog', `/api/v1/visits/${visits[0].id}`, { status: 'Done', date: day(-5) }),
     400, 'a visit before the arrival');
   assert.equal((await get('caseworker.bog', `/api/v1/cases/${c.id}/visits`)).json.visits[0].status, 'Scheduled');
-  await expectStatus(await post('caseworker.bog', R, req), 201, 'a new return after arrival');
+  const handedReturn = (await get('caseworker.bog', R)).json.return.id;
+  const again = await expectStatus(await post('caseworker.bog', R, req), 201, 'a new return after arrival');
+  assert.notEqual(again.json.return.id, handedReturn);
+  assert.equal((await get('caseworker.bog', R)).json.return.id, again.json.return.id);
 
   /* The timeline says it all, with codes only; the audit has no notes. */
   const tl = (await get('caseworker.bog', R)).json.timeline.map((e) => e.kind);
@@ -260,11 +263,20 @@ test('return and handover: every role, every step, before and after the handover
     assert.ok(steps.includes('transfer.accepted'), `${who}: no handover in the history`);
     assert.equal(steps[steps.length - 1], 'transfer.accepted', `${who}: steps after the handover: ${steps}`);
     for (const k of ['return.arrived', 'visit.scheduled']) assert.ok(!steps.includes(k), `${who} reads ${k}`);
+    /* Its own return and handovers, not the receiving office's new return. */
+    const h = (await get(who, R)).json;
+    assert.equal(h.return.id, handedReturn, `${who}: the return shown`);
+    assert.equal(h.return.origin_office, 'BKK');
+    assert.ok(h.transfers.length > 0 && h.transfers.every((t) => t.from_office === 'BKK' || t.to_office === 'BKK'),
+      `${who}: ${JSON.stringify(h.transfers)}`);
     for (const p of [`/cases/${c.id}`, `/cases/${c.id}/return`]) {
       const html = (await get(who, p)).text;
       assert.match(html, /Handover accepted/, `${who} ${p}`);
-      assert.doesNotMatch(html, /Arrived and received|Monitoring visits scheduled/, `${who} ${p}: a later step`);
+      assert.doesNotMatch(html, /Monitoring visits scheduled/, `${who} ${p}: a later step`);
     }
+    /* The timeline alone: the return's own record (below) says that the
+     * person it sent arrived. */
+    assert.doesNotMatch((await get(who, `/cases/${c.id}`)).text, /Arrived and received/, `${who}: the arrival step`);
   }
   const bogPage = (await get('caseworker.bog', `/cases/${c.id}`)).text;
   assert.match(bogPage, /Handover accepted/);
