@@ -154,13 +154,6 @@ db_case_history_office(struct db *db, int64_t id, int64_t office_id)
 	return dbx_one(c, st, NULL, NULL);
 }
 
-static int
-id_read(sqlite3_stmt *st, void *p)
-{
-	*(int64_t *)p = sqlite3_column_int64(st, 0);
-	return DB_OK;
-}
-
 int
 db_case_history_end(struct db *db, int64_t id, int64_t office_id,
     int64_t *event_id)
@@ -174,7 +167,7 @@ db_case_history_end(struct db *db, int64_t id, int64_t office_id,
 	if (sqlite3_bind_int64(st, 1, id) |
 	    sqlite3_bind_int64(st, 2, office_id))
 		return dbx_bind_failed(c, st);
-	return dbx_one(c, st, id_read, event_id);
+	return dbx_int64(c, st, event_id);
 }
 
 int

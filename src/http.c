@@ -74,18 +74,23 @@ utf8_valid(const char *str, size_t n)
 	return true;
 }
 
+/* The methods a route may answer to, by name. */
+static const struct {
+	unsigned bit;
+	const char *name;
+} method_names[] = {
+	{ M_GET, "GET" }, { M_HEAD, "HEAD" }, { M_POST, "POST" },
+	{ M_PUT, "PUT" }, { M_PATCH, "PATCH" }, { M_DELETE, "DELETE" },
+};
+
 static enum method
 method_of(const char *m)
 {
-	static const struct { const char *s; enum method m; } tab[] = {
-		{ "GET", M_GET }, { "POST", M_POST }, { "PUT", M_PUT },
-		{ "PATCH", M_PATCH }, { "DELETE", M_DELETE }, { "HEAD", M_HEAD },
-	};
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(tab); i++)
-		if (strcmp(m, tab[i].s) == 0)
-			return tab[i].m;
+	for (i = 0; i < ARRAY_SIZE(method_names); i++)
+		if (strcmp(m, method_names[i].name) == 0)
+			return (enum method)method_names[i].bit;
 	return M_OTHER;
 }
 
@@ -680,18 +685,14 @@ check_csrf(struct req *r, const struct route *rt)
 static void
 allow_header(struct req *r)
 {
-	static const struct { unsigned bit; const char *name; } names[] = {
-		{ M_GET, "GET" }, { M_HEAD, "HEAD" }, { M_POST, "POST" },
-		{ M_PUT, "PUT" }, { M_PATCH, "PATCH" }, { M_DELETE, "DELETE" },
-	};
 	unsigned m = route_methods(r->path);
 	char allow[64] = "";
 	size_t i, n = 0;
 
-	for (i = 0; i < ARRAY_SIZE(names); i++)
-		if (m & names[i].bit)
+	for (i = 0; i < ARRAY_SIZE(method_names); i++)
+		if (m & method_names[i].bit)
 			n += (size_t)snprintf(allow + n, sizeof(allow) - n, "%s%s",
-			    n ? ", " : "", names[i].name);
+			    n ? ", " : "", method_names[i].name);
 	if (n)
 		resp_header(r, "Allow", allow);
 }
@@ -699,15 +700,12 @@ allow_header(struct req *r)
 static const char *
 method_text(enum method m)
 {
-	switch (m) {
-	case M_GET: return "GET";
-	case M_HEAD: return "HEAD";
-	case M_POST: return "POST";
-	case M_PUT: return "PUT";
-	case M_PATCH: return "PATCH";
-	case M_DELETE: return "DELETE";
-	default: return "OTHER";
-	}
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(method_names); i++)
+		if (method_names[i].bit == (unsigned)m)
+			return method_names[i].name;
+	return "OTHER";
 }
 
 /*
