@@ -521,31 +521,17 @@ api_case_patch(struct req *r)
 	return resp_json(r, 200, case_json(&c));
 }
 
+/* An optional time of the query: 0 when absent, *bad when unreadable. */
 static int64_t
 parse_iso(const char *s, bool *bad)
 {
-	struct tm tm;
-	const char *end;
+	int64_t t = 0;
 
 	if (s == NULL || *s == '\0')
 		return 0;
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (end == NULL) {
-		memset(&tm, 0, sizeof(tm));
-		end = strptime(s, "%Y-%m-%d", &tm);
-	}
-	if (end && *end == '.') {
-		/* Fractional seconds, as JavaScript's toISOString() writes. */
-		end++;
-		while (*end >= '0' && *end <= '9')
-			end++;
-	}
-	if (end == NULL || (*end && strcmp(end, "Z") != 0)) {
+	if (!time_iso_parse(s, &t))
 		*bad = true;
-		return 0;
-	}
-	return (int64_t)timegm(&tm);
+	return t;
 }
 
 static int

@@ -101,3 +101,28 @@ time_iso_json(int64_t t)
 	time_iso(t, s);
 	return json_string(s);
 }
+
+bool
+time_iso_parse(const char *s, int64_t *t)
+{
+	struct tm tm;
+	const char *end;
+
+	if (s == NULL)
+		return false;
+	memset(&tm, 0, sizeof(tm));
+	end = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (end == NULL) {
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(s, "%Y-%m-%d", &tm);
+	}
+	if (end && *end == '.') {
+		end++;
+		while (*end >= '0' && *end <= '9')
+			end++;
+	}
+	if (end == NULL || (*end && strcmp(end, "Z") != 0))
+		return false;
+	*t = (int64_t)timegm(&tm);
+	return true;
+}

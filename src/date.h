@@ -34,5 +34,9 @@ void date_of(int64_t t, char out[DATE_SIZE]);
 void time_iso(int64_t t, char out[TIME_ISO_SIZE]);
 /* The same as a JSON string (new reference). */
 json_t *time_iso_json(int64_t t);
+/* Reads "YYYY-MM-DDTHH:MM:SS" (fractional seconds and "Z" allowed, as
+ * JavaScript's toISOString() writes) or "YYYY-MM-DD" as UTC into *t;
+ * false when s is neither. */
+bool time_iso_parse(const char *s, int64_t *t);
 
 #endif

@@ -14,6 +14,7 @@
 #include "auth.h"
 #include "cases.h"
 #include "crypt.h"
+#include "date.h"
 #include "handlers.h"
 #include "i18n.h"
 #include "log.h"
@@ -514,14 +515,12 @@ page_when(int64_t t, char out[PAGE_MARK])
 const char *
 page_when_iso(const char *iso, char out[PAGE_MARK])
 {
-	struct tm tm;
-	const char *end;
+	int64_t t;
 
-	memset(&tm, 0, sizeof(tm));
-	end = iso ? strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
-	if (end == NULL || *end)
+	if (iso == NULL || strchr(iso, 'T') == NULL ||
+	    !time_iso_parse(iso, &t))
 		return page_day(iso, out);
-	return page_when((int64_t)timegm(&tm), out);
+	return page_when(t, out);
 }
 
 const char *

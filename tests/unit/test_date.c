@@ -59,12 +59,38 @@ test_unix_day(void **state)
 	assert_int_equal(date_unix_day(-86401), -2);
 }
 
+/* Instants read back as time_iso() writes them, and the API's forms. */
+static void
+test_iso_parse(void **state)
+{
+	char out[TIME_ISO_SIZE];
+	int64_t t = -1;
+
+	(void)state;
+	time_iso(1796300000, out);
+	assert_true(time_iso_parse(out, &t));
+	assert_int_equal(t, 1796300000);
+	assert_true(time_iso_parse("2026-06-01T10:20:30.123Z", &t));
+	assert_int_equal(t, 1780309230);
+	assert_true(time_iso_parse("2026-06-01T10:20:30", &t));
+	assert_int_equal(t, 1780309230);
+	assert_true(time_iso_parse("2026-06-01", &t));
+	assert_int_equal(t, 1780272000);
+	t = 7;
+	assert_false(time_iso_parse("2026-06-01T10:20:30+02:00", &t));
+	assert_false(time_iso_parse("yesterday", &t));
+	assert_false(time_iso_parse("", &t));
+	assert_false(time_iso_parse(NULL, &t));
+	assert_int_equal(t, 7);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_day_numbers),
 		cmocka_unit_test(test_unix_day),
+		cmocka_unit_test(test_iso_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
